@@ -1,0 +1,412 @@
+"""The evidence pack: a versioned JSON file in resources/, validated on load into frozen dataclasses.
+
+A malformed pack raises PackError whose message names the file, the field and the problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROVENANCE_LABELS = {
+    "reported": "reported",
+    "secondary": "secondary source",
+    "derived": "derived",
+    "unverified": "not verified",
+}
+
+
+class PackError(Exception):
+    """The evidence pack cannot be used. str() is one sentence: file, field, problem."""
+
+    def __init__(self, path: Path | str, field: str, problem: str):
+        self.path, self.field, self.problem = Path(path), field, problem
+        where = f", field {field}" if field else ""
+        super().__init__(f"Evidence pack {self.path.name}{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    citation: str
+    pmid: str | None = None
+    doi: str | None = None
+    registry: str | None = None
+    url: str | None = None
+
+    def reference(self) -> str:
+        """Citation with PMID/DOI/registry, as shown beside a figure."""
+        ids = [f"PMID {self.pmid}" if self.pmid else "", f"DOI {self.doi}" if self.doi else "",
+               self.registry or ""]
+        tail = "; ".join(i for i in ids if i)
+        return f"{self.citation} {tail}".strip() if tail else self.citation
+
+
+@dataclass(frozen=True)
+class Fact:
+    text: str
+    provenance: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: int | None
+    provenance: str
+    sources: tuple[str, ...]
+    method: str | None = None
+
+
+@dataclass(frozen=True)
+class Count:
+    events: Figure
+    total: Figure
+
+
+@dataclass(frozen=True)
+class BinaryOutcome:
+    definition: str
+    treatment: Count
+    control: Count
+
+    def missing(self) -> list[str]:
+        """Arms whose counts are unverified (never used in a calculation)."""
+        arms = {"Botox": self.treatment, "comparison": self.control}
+        return [name for name, c in arms.items() if c.events.value is None or c.total.value is None]
+
+
+@dataclass(frozen=True)
+class Arm:
+    label: str
+    n: Figure
+
+
+@dataclass(frozen=True)
+class Trial:
+    id: str
+    short: str
+    source: str
+    kind: str
+    registry: str | None
+    design: Fact
+    setting: Fact
+    randomized: Figure
+    analysed: Figure | None
+    arms: tuple[Arm, ...]
+    women: Figure
+    men: Figure
+    antidepressants: Fact
+    treatment_resistance: Fact
+    dose: Fact
+    scale: Fact
+    time_point: Fact
+    primary_result: Fact
+    funding_coi: Fact
+    adverse_events: Fact
+    response: BinaryOutcome | None
+    remission: BinaryOutcome | None
+    not_pooled: str | None
+
+    def outcome(self, outcome_id: str) -> BinaryOutcome | None:
+        return {"response": self.response, "remission": self.remission}[outcome_id]
+
+
+@dataclass(frozen=True)
+class Downgrade:
+    domain: str
+    levels: int
+    caveat: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PublishedCheck:
+    measure: str
+    value: float
+    sources: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    label: str
+    plain: str
+    time_frame: str
+    trials: tuple[str, ...]
+    published_check: PublishedCheck
+    arm_totals_check: Fact
+    downgrades: tuple[Downgrade, ...]
+    certainty_plain: str
+
+
+@dataclass(frozen=True)
+class Harm:
+    id: str
+    label: str
+    time_frame: str
+    treatment_events: int
+    treatment_total: int
+    control_events: int
+    control_total: int
+    provenance: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Harms:
+    intro: str
+    intro_sources: tuple[str, ...]
+    items: tuple[Harm, ...]
+    depression_trials: Fact
+    serious: Fact
+
+
+@dataclass(frozen=True)
+class Options:
+    intro: str
+    intro_sources: tuple[str, ...]
+    other_options: tuple[str, ...]
+    other_options_note: str
+
+
+@dataclass(frozen=True)
+class Caveat:
+    id: str
+    title: str
+    plain: str
+    detail: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MediaClaim:
+    headline: str
+    outlet: str
+    date: str
+    reality: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Review:
+    id: str
+    short: str
+    finding: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pack:
+    path: Path
+    version: str
+    last_reviewed: dt.date
+    review_every_months: int
+    update_policy: str
+    compiled_from: str
+    provenance_legend: dict[str, str]
+    sources: dict[str, Source]
+    trials: tuple[Trial, ...]
+    outcomes: tuple[Outcome, ...]
+    harms: Harms
+    practical: dict[str, Fact]
+    options: Options
+    caveats: tuple[Caveat, ...]
+    media_claims: tuple[MediaClaim, ...]
+    reviews: tuple[Review, ...]
+
+    def trial(self, trial_id: str) -> Trial:
+        return next(t for t in self.trials if t.id == trial_id)
+
+    def caveat(self, caveat_id: str) -> Caveat:
+        return next(c for c in self.caveats if c.id == caveat_id)
+
+    def cite(self, source_ids: tuple[str, ...] | list[str]) -> str:
+        """References for a figure, joined; 'No source' when a figure has none."""
+        return "\n".join(self.sources[s].reference() for s in source_ids) or "No source (not verified)."
+
+    def review_due(self) -> dt.date:
+        months = self.last_reviewed.month - 1 + self.review_every_months
+        year, month = self.last_reviewed.year + months // 12, months % 12 + 1
+        day = min(self.last_reviewed.day, 28)
+        return dt.date(year, month, day)
+
+    def is_stale(self, today: dt.date | None = None) -> bool:
+        return (today or dt.date.today()) > self.review_due()
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+def default_pack_path() -> Path:
+    from decisionaid.resources import resource_path
+
+    return resource_path("evidence", "pack.json")
+
+
+def _field(path: list[Any] | tuple[Any, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _validate_schema(data: Any, path: Path) -> None:
+    import jsonschema  # deferred: only needed once the window is up
+
+    from decisionaid.resources import resource_path
+
+    schema = json.loads(resource_path("evidence", "pack.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if errors:
+        err = jsonschema.exceptions.best_match(errors)
+        raise PackError(path, _field(list(err.absolute_path)), err.message)
+
+
+def _fact(d: dict) -> Fact:
+    return Fact(d["text"], d["provenance"], tuple(d["sources"]))
+
+
+def _figure(d: dict | None) -> Figure | None:
+    if d is None:
+        return None
+    return Figure(d["value"], d["provenance"], tuple(d["sources"]), d.get("method"))
+
+
+def _count(d: dict) -> Count:
+    return Count(_figure(d["events"]), _figure(d["total"]))
+
+
+def _binary(d: dict | None) -> BinaryOutcome | None:
+    if d is None:
+        return None
+    return BinaryOutcome(d["definition"], _count(d["treatment"]), _count(d["control"]))
+
+
+def _trial(d: dict) -> Trial:
+    facts = {k: _fact(d[k]) for k in ("design", "setting", "antidepressants", "treatment_resistance", "dose", "scale",
+                                      "time_point", "primary_result", "funding_coi", "adverse_events")}
+    return Trial(
+        id=d["id"], short=d["short"], source=d["source"], kind=d["kind"], registry=d["registry"],
+        randomized=_figure(d["randomized"]), analysed=_figure(d.get("analysed")),
+        arms=tuple(Arm(a["label"], _figure(a["n"])) for a in d["arms"]),
+        women=_figure(d["women"]), men=_figure(d["men"]),
+        response=_binary(d["response"]), remission=_binary(d["remission"]), not_pooled=d.get("not_pooled"),
+        **facts)
+
+
+def _outcome(d: dict) -> Outcome:
+    pc = d["published_check"]
+    return Outcome(
+        id=d["id"], label=d["label"], plain=d["plain"], time_frame=d["time_frame"], trials=tuple(d["trials"]),
+        published_check=PublishedCheck(pc["measure"], float(pc["value"]), tuple(pc["sources"]), pc["text"]),
+        arm_totals_check=Fact(d["arm_totals_check"]["text"], "reported", tuple(d["arm_totals_check"]["sources"])),
+        downgrades=tuple(Downgrade(**g) for g in d["certainty"]["downgrades"]),
+        certainty_plain=d["certainty"]["plain"])
+
+
+def _build(data: dict, path: Path) -> Pack:
+    h, o = data["harms"], data["options"]
+    harms = Harms(
+        intro=h["intro"], intro_sources=tuple(h["intro_sources"]),
+        items=tuple(Harm(i["id"], i["label"], i["time_frame"], i["treatment"]["events"], i["treatment"]["total"],
+                         i["control"]["events"], i["control"]["total"], i["provenance"], tuple(i["sources"]))
+                    for i in h["items"]),
+        depression_trials=_fact(h["depression_trials"]), serious=_fact(h["serious"]))
+    return Pack(
+        path=path, version=data["pack_version"], last_reviewed=dt.date.fromisoformat(data["last_reviewed"]),
+        review_every_months=data["update_policy"]["review_every_months"], update_policy=data["update_policy"]["text"],
+        compiled_from=data["compiled_from"], provenance_legend=dict(data["provenance_legend"]),
+        sources={k: Source(id=k, **v) for k, v in data["sources"].items()},
+        trials=tuple(_trial(t) for t in data["trials"]),
+        outcomes=tuple(_outcome(x) for x in data["outcomes"]),
+        harms=harms, practical={k: _fact(v) for k, v in data["practical"].items()},
+        options=Options(o["intro"], tuple(o["intro_sources"]), tuple(o["other_options"]), o["other_options_note"]),
+        caveats=tuple(Caveat(c["id"], c["title"], c["plain"], c["detail"], tuple(c["sources"])) for c in data["caveats"]),
+        media_claims=tuple(MediaClaim(m["headline"], m["outlet"], m["date"], m["reality"], tuple(m["sources"]))
+                           for m in data["media_claims"]),
+        reviews=tuple(Review(r["id"], r["short"], r["finding"], tuple(r["sources"])) for r in data["reviews"]))
+
+
+def _walk_sources(node: Any, where: list[Any]):
+    """Yield (field path, source id) for every 'sources'/'source' reference in the raw data."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("sources", "intro_sources") and isinstance(value, list):
+                for i, sid in enumerate(value):
+                    yield where + [key, i], sid
+            elif key == "source" and isinstance(value, str):
+                yield where + [key], value
+            else:
+                yield from _walk_sources(value, where + [key])
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _walk_sources(value, where + [i])
+
+
+def _check_references(data: dict, path: Path) -> None:
+    for where, sid in _walk_sources({k: v for k, v in data.items() if k != "sources"}, []):
+        if sid not in data["sources"]:
+            raise PackError(path, _field(where), f"source '{sid}' is not defined under 'sources'")
+    for key in ("trials", "caveats", "outcomes"):
+        ids = [x["id"] for x in data[key]]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise PackError(path, key, f"duplicate id '{dupes[0]}'")
+    trial_ids = {t["id"] for t in data["trials"]}
+    caveat_ids = {c["id"] for c in data["caveats"]}
+    for i, out in enumerate(data["outcomes"]):
+        for j, tid in enumerate(out["trials"]):
+            if tid not in trial_ids:
+                raise PackError(path, _field(["outcomes", i, "trials", j]), f"trial '{tid}' is not in 'trials'")
+        for j, g in enumerate(out["certainty"]["downgrades"]):
+            if g["caveat"] not in caveat_ids:
+                raise PackError(path, _field(["outcomes", i, "certainty", "downgrades", j, "caveat"]),
+                                f"caveat '{g['caveat']}' is not in 'caveats'")
+    for i, t in enumerate(data["trials"]):
+        for outcome in ("response", "remission"):
+            arms = t.get(outcome) or {}
+            for arm in ("treatment", "control"):
+                if arm not in arms:
+                    continue
+                ev, tot = arms[arm]["events"]["value"], arms[arm]["total"]["value"]
+                if ev is not None and tot is not None and ev > tot:
+                    raise PackError(path, _field(["trials", i, outcome, arm, "events", "value"]),
+                                    f"{ev} events is more than the arm total of {tot}")
+    for i, h in enumerate(data["harms"]["items"]):
+        for arm in ("treatment", "control"):
+            if h[arm]["events"] > h[arm]["total"]:
+                raise PackError(path, _field(["harms", "items", i, arm, "events"]),
+                                f"{h[arm]['events']} events is more than the total of {h[arm]['total']}")
+
+
+def load_pack(path: Path | str | None = None) -> Pack:
+    """Read, validate and build the evidence pack. Raises PackError, never a bare traceback."""
+    from decisionaid.resources import ResourceError
+
+    try:
+        path = Path(path) if path is not None else default_pack_path()
+        raw = path.read_bytes()
+    except ResourceError as exc:
+        raise PackError(Path("pack.json"), "", str(exc)) from exc
+    except OSError as exc:
+        raise PackError(path, "", f"cannot be read ({exc.strerror or exc})") from exc
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PackError(path, "", f"is not UTF-8 text (byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise PackError(path, "", f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
+    try:
+        _validate_schema(data, path)
+    except (OSError, ValueError, ResourceError) as exc:  # the schema file itself missing or broken
+        raise PackError(path, "", f"its schema could not be loaded ({exc})") from exc
+    _check_references(data, path)
+    try:
+        dt.date.fromisoformat(data["last_reviewed"])
+    except ValueError:
+        raise PackError(path, "last_reviewed", f"'{data['last_reviewed']}' is not a real date") from None
+    return _build(data, path)

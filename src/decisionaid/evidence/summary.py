@@ -1,0 +1,174 @@
+"""Everything the Evidence screen and `decisionaid evidence` show, computed from the pack."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from decisionaid.evidence.certainty import DOMAIN_NAMES, Certainty, rate
+from decisionaid.evidence.numbers import fmt_ratio
+from decisionaid.evidence.frequencies import NaturalFrequencies, natural_frequencies
+from decisionaid.evidence.pack import Outcome, Pack, Trial
+from decisionaid.evidence.pooling import PoolResult, Study, pool, result_to_dict
+
+MEASURES = ("rr", "or")
+METHODS = ("dl", "fixed")
+MEASURE_NAMES = {"rr": "Risk ratio", "or": "Odds ratio"}
+METHOD_NAMES = {"dl": "random effects (DerSimonian-Laird)", "fixed": "fixed effect (inverse variance)"}
+
+
+@dataclass(frozen=True)
+class Excluded:
+    trial: Trial
+    reason: str
+
+
+@dataclass(frozen=True)
+class OutcomeAnalysis:
+    outcome: Outcome
+    included: tuple[Trial, ...]
+    excluded: tuple[Excluded, ...]
+    results: dict[tuple[str, str], PoolResult]    # (measure, method) -> result
+    frequencies: NaturalFrequencies               # from the random-effects risk ratio
+    certainty: Certainty
+
+    def result(self, measure: str = "rr", method: str = "dl") -> PoolResult:
+        return self.results[(measure, method)]
+
+
+@dataclass(frozen=True)
+class EvidenceSummary:
+    pack: Pack
+    outcomes: tuple[OutcomeAnalysis, ...]
+    today: dt.date
+
+    @property
+    def stale(self) -> bool:
+        return self.pack.is_stale(self.today)
+
+    def outcome(self, outcome_id: str) -> OutcomeAnalysis:
+        return next(o for o in self.outcomes if o.outcome.id == outcome_id)
+
+
+def _study(trial: Trial, outcome_id: str) -> Study:
+    o = trial.outcome(outcome_id)
+    return Study(trial.short, o.treatment.events.value, o.treatment.total.value,
+                 o.control.events.value, o.control.total.value)
+
+
+def analyse(pack: Pack, outcome: Outcome) -> OutcomeAnalysis:
+    included, excluded = [], []
+    for trial in pack.trials:
+        data = trial.outcome(outcome.id)
+        if trial.id not in outcome.trials:
+            reason = trial.not_pooled or "Not one of the placebo-controlled trials chosen for this outcome."
+            excluded.append(Excluded(trial, reason))
+        elif data is None:
+            excluded.append(Excluded(trial, f"No {outcome.label.lower()} counts published in the sources seen."))
+        elif data.missing():
+            arms = " and ".join(data.missing())
+            excluded.append(Excluded(trial, f"{arms.capitalize()}-arm {outcome.label.lower()} count not reported "
+                                            "in any source seen."))
+        else:
+            included.append(trial)
+    studies = [_study(t, outcome.id) for t in included]
+    results = {(m, k): pool(studies, measure=m, method=k) for m in MEASURES for k in METHODS}
+    rr = results[("rr", "dl")].pooled
+    freq = natural_frequencies(sum(s.events_control for s in studies), sum(s.total_control for s in studies),
+                               rr.estimate, rr.ci_low, rr.ci_high)
+    return OutcomeAnalysis(outcome, tuple(included), tuple(excluded), results, freq, rate(outcome.downgrades))
+
+
+def summarise(pack: Pack, today: dt.date | None = None) -> EvidenceSummary:
+    return EvidenceSummary(pack, tuple(analyse(pack, o) for o in pack.outcomes), today or dt.date.today())
+
+
+# --- output for the command line ---------------------------------------------------------------
+
+_fmt = fmt_ratio
+
+
+def summary_to_dict(s: EvidenceSummary) -> dict:
+    pack = s.pack
+    trials = []
+    for t in pack.trials:
+        entry = {"id": t.id, "study": t.short, "kind": t.kind, "citation": pack.sources[t.source].reference(),
+                 "pmid": pack.sources[t.source].pmid, "doi": pack.sources[t.source].doi, "registry": t.registry,
+                 "design": t.design.text, "randomized": t.randomized.value, "scale": t.scale.text,
+                 "time_point": t.time_point.text, "primary_result": t.primary_result.text,
+                 "funding_coi": t.funding_coi.text}
+        for oid in ("response", "remission"):
+            o = t.outcome(oid)
+            entry[oid] = None if o is None else {
+                "definition": o.definition,
+                "treatment": {"events": o.treatment.events.value, "total": o.treatment.total.value,
+                              "provenance": o.treatment.events.provenance, "method": o.treatment.events.method},
+                "control": {"events": o.control.events.value, "total": o.control.total.value,
+                            "provenance": o.control.events.provenance, "method": o.control.events.method}}
+        trials.append(entry)
+    outcomes = []
+    for a in s.outcomes:
+        f = a.frequencies
+        outcomes.append({
+            "outcome": a.outcome.id, "label": a.outcome.label, "time_frame": a.outcome.time_frame,
+            "trials": [t.short for t in a.included],
+            "excluded": [{"study": e.trial.short, "reason": e.reason} for e in a.excluded],
+            "pooled": {f"{m}_{k}": result_to_dict(r) for (m, k), r in a.results.items()},
+            "per_100": {"comparison": round(f.control_per_100, 1), "botox": round(f.treatment_per_100, 1),
+                        "botox_ci": [round(f.treatment_low, 1), round(f.treatment_high, 1)],
+                        "nnt": None if f.nnt is None else round(f.nnt, 2),
+                        "nnt_ci": None if f.nnt is None else [round(f.nnt_low, 2), round(f.nnt_high, 2)],
+                        "provenance": "derived", "method": f.method},
+            "published_check": {"text": a.outcome.published_check.text, "value": a.outcome.published_check.value,
+                                "measure": a.outcome.published_check.measure},
+            "certainty": {"level": a.certainty.level, "plain": a.outcome.certainty_plain,
+                          "downgrades": [{"domain": DOMAIN_NAMES[g.domain], "levels": g.levels,
+                                          "caveat": pack.caveat(g.caveat).title, "reason": g.reason}
+                                         for g in a.certainty.downgrades],
+                          "note": "decisionaid team's GRADE-style judgement; no published GRADE rating was found."},
+        })
+    return {"pack_version": pack.version, "last_reviewed": pack.last_reviewed.isoformat(),
+            "review_due": pack.review_due().isoformat(), "stale": s.stale, "update_policy": pack.update_policy,
+            "trials": trials, "outcomes": outcomes}
+
+
+def summary_to_text(s: EvidenceSummary) -> str:
+    pack = s.pack
+    lines = [f"Evidence pack {pack.version}, last reviewed {pack.last_reviewed.isoformat()} "
+             f"(next review due {pack.review_due().isoformat()})"]
+    if s.stale:
+        lines.append("WARNING: this evidence pack is older than its update policy allows. " + pack.update_policy)
+    lines.append("Botox (glabellar botulinum toxin A) for depression is an off-label use.")
+    lines.append("")
+    lines.append("Trials:")
+    for t in pack.trials:
+        src = pack.sources[t.source]
+        ident = f"PMID {src.pmid}" if src.pmid else (f"DOI {src.doi}" if src.doi else "no PMID/DOI")
+        lines.append(f"  {t.short} [{ident}] - {t.design.text}")
+        lines.append(f"      {t.primary_result.text}")
+    for a in s.outcomes:
+        lines.append("")
+        lines.append(f"{a.outcome.label} {a.outcome.time_frame} ({', '.join(t.short for t in a.included)}):")
+        for m in MEASURES:
+            for k in METHODS:
+                r = a.result(m, k)
+                p = r.pooled
+                lines.append(f"  {MEASURE_NAMES[m]}, {METHOD_NAMES[k]}: {_fmt(p.estimate)} "
+                             f"(95% CI {_fmt(p.ci_low)} to {_fmt(p.ci_high)}); I2 {r.heterogeneity.i2:.0f}%, "
+                             f"tau2 {r.heterogeneity.tau2:.3f}")
+        corrected = [st.label for st in a.result().studies if st.corrected]
+        if corrected:
+            lines.append(f"  0.5 added to every cell of {', '.join(corrected)} (a zero count).")
+        f = a.frequencies
+        lines.append(f"  Out of 100 people {a.outcome.time_frame}: about {f.treatment_per_100:.1f} with Botox "
+                     f"(95% CI {f.treatment_low:.1f} to {f.treatment_high:.1f}) vs {f.control_per_100:.1f} with placebo "
+                     f"[derived]")
+        if f.nnt is not None:
+            lines.append(f"  Number needed to treat: {f.nnt:.2f} (95% CI {f.nnt_low:.2f} to {f.nnt_high:.2f}) [derived]")
+        lines.append(f"  {a.outcome.published_check.text}")
+        for e in a.excluded:
+            lines.append(f"  Not pooled: {e.trial.short}: {e.reason}")
+        lines.append(f"  Certainty: {a.certainty.level.upper()} (our GRADE-style judgement). {a.outcome.certainty_plain}")
+        for g in a.certainty.downgrades:
+            lines.append(f"    -{g.levels} {DOMAIN_NAMES[g.domain]} ({pack.caveat(g.caveat).title}): {g.reason}")
+    return "\n".join(lines)

@@ -1,0 +1,72 @@
+"""Small layout helpers shared by the screens. Text always goes in as plain text (never rich text)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QLabel, QWidget
+
+from decisionaid.evidence.pack import PROVENANCE_LABELS, Fact, Figure, Pack
+
+
+def label(text: str, *, size: float | None = None, bold: bool = False, italic: bool = False,
+          selectable: bool = True, wrap: bool = True, tooltip: str = "", name: str = "") -> QLabel:
+    """A QLabel that never interprets its text as HTML."""
+    lab = QLabel()
+    lab.setTextFormat(Qt.PlainText)
+    lab.setText(text)
+    lab.setWordWrap(wrap)
+    if selectable:
+        lab.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    font = QFont(lab.font())
+    if size:
+        font.setPointSizeF(size)
+    font.setBold(bold)
+    font.setItalic(italic)
+    lab.setFont(font)
+    if tooltip:
+        lab.setToolTip(tooltip)
+    if name:
+        lab.setObjectName(name)
+    return lab
+
+
+def heading(text: str, level: int = 1) -> QLabel:
+    return label(text, size={1: 16, 2: 13, 3: 11}[level], bold=True)
+
+
+def rule() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.HLine)
+    line.setFrameShadow(QFrame.Sunken)
+    return line
+
+
+def provenance_text(pack: Pack, item: Fact | Figure) -> str:
+    """What a hover or click shows: how we know this figure, and from where."""
+    kind = PROVENANCE_LABELS[item.provenance].capitalize()
+    lines = [f"{kind}: {pack.provenance_legend[item.provenance]}"]
+    method = getattr(item, "method", None)
+    if method:
+        lines.append(f"How: {method}")
+    lines.append("Source: " + pack.cite(item.sources))
+    return "\n".join(lines)
+
+
+def sourced(pack: Pack, fact: Fact, **kw) -> QLabel:
+    """A fact as a label whose tooltip gives its provenance and citation."""
+    return label(fact.text, tooltip=provenance_text(pack, fact), **kw)
+
+
+def citation_label(pack: Pack, source_ids, prefix: str = "Source: ") -> QLabel:
+    text = prefix + "; ".join(pack.sources[s].reference() for s in source_ids) if source_ids else "Source: none (not verified)"
+    lab = label(text, size=8.5, italic=True)
+    lab.setStyleSheet("color: palette(placeholder-text);")
+    return lab
+
+
+def card(parent: QWidget | None = None) -> QFrame:
+    frame = QFrame(parent)
+    frame.setFrameShape(QFrame.StyledPanel)
+    frame.setObjectName("card")
+    return frame

@@ -1,0 +1,385 @@
+"""The Evidence screen: trials, pooled estimate, forest plot, icon arrays, certainty, harms, date."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
+                               QLabel, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from decisionaid.evidence.certainty import DOMAIN_NAMES
+from decisionaid.evidence.numbers import fmt_ci, fmt_per_100, fmt_ratio, whole_people
+from decisionaid.evidence.pack import BinaryOutcome, Count, Fact, Figure, Pack, Trial
+from decisionaid.evidence.summary import MEASURE_NAMES, METHOD_NAMES, EvidenceSummary, OutcomeAnalysis
+from decisionaid.ui.common import card, citation_label, heading, label, provenance_text, rule
+from decisionaid.ui.forest_plot import ForestData, ForestPlot, ForestRow
+from decisionaid.ui.icon_array import IconArray
+
+STUDY_COLUMNS = ("Study", "Design", "People", "Women / men", "Scale, time point", "Main result",
+                 "Response: Botox", "Response: comparison", "Remission: Botox", "Remission: comparison", "Reference")
+DETAIL_FIELDS = ("Citation", "Design", "Setting", "People", "Women / men", "Antidepressants (add-on or alone)",
+                 "How 'treatment-resistant' was defined", "Dose and sites", "Scale, time point", "Main result",
+                 "Response", "Remission", "Side effects", "Funding and conflicts of interest", "Pooled?")
+PROVENANCE_MARK = {"derived": " (derived)", "unverified": " (not verified)"}
+
+
+def figure_text(fig: Figure | None) -> str:
+    if fig is None or fig.value is None:
+        return "not reported"
+    return f"{fig.value}{PROVENANCE_MARK.get(fig.provenance, '')}"
+
+
+def count_text(count: Count) -> str:
+    if count.events.value is None or count.total.value is None:
+        return "not reported"
+    mark = next((PROVENANCE_MARK[f.provenance] for f in (count.events, count.total) if f.provenance in PROVENANCE_MARK), "")
+    return f"{count.events.value}/{count.total.value}{mark}"
+
+
+def date_text(d) -> str:
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+class _Cell(QTableWidgetItem):
+    """A table cell whose hover text and click detail carry provenance and citation."""
+
+    def __init__(self, text: str, detail: str):
+        super().__init__(text)
+        self.setToolTip(detail)
+        self.setData(Qt.UserRole, detail)
+        self.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+
+
+class EvidenceView(QScrollArea):
+    def __init__(self, summary: EvidenceSummary, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.summary = summary
+        self.pack: Pack = summary.pack
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
+        body = QWidget()
+        body.setObjectName("evidenceBody")
+        self.setWidget(body)
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(18, 14, 18, 18)
+        lay.setSpacing(10)
+
+        lay.addWidget(heading("Does Botox help depression, and how sure are we?"))
+        lay.addWidget(label("Glabellar botulinum toxin A (Botox) for depression is an OFF-LABEL use: it is not licensed "
+                            "for depression.", bold=True, tooltip=provenance_text(self.pack, self.pack.practical["off_label"])))
+        self.date_label = label("", name="evidenceDate")
+        lay.addWidget(self.date_label)
+        self.stale_banner = label("", bold=True, name="staleBanner")
+        self.stale_banner.setStyleSheet("background: #fff3cd; color: #5c4400; border: 1px solid #c9a227; padding: 6px;")
+        lay.addWidget(self.stale_banner)
+        self._show_date()
+
+        lay.addWidget(self._controls())
+        lay.addWidget(self._frequencies_block())
+        self.pooled_label = label("", name="pooledLabel")
+        lay.addWidget(self.pooled_label)
+        self.forest = ForestPlot()
+        self.forest.setMinimumHeight(220)
+        lay.addWidget(self.forest)
+        self.forest_note = label("", size=9, name="forestNote")
+        lay.addWidget(self.forest_note)
+        lay.addWidget(self._certainty_block())
+        lay.addWidget(rule())
+        lay.addWidget(heading("Side effects (out of 100 people)", 2))
+        lay.addWidget(self._harms_block())
+        lay.addWidget(rule())
+        lay.addWidget(heading("The studies", 2))
+        lay.addWidget(label("Hover over or click any cell to see where its numbers come from. "
+                            "'(derived)' marks a number the decisionaid team worked out from published figures.", size=9))
+        self.studies_table = self._studies_table()
+        lay.addWidget(self.studies_table)
+        self.source_detail = label("Click a cell to see its source here.", size=9, name="sourceDetail")
+        self.source_detail.setStyleSheet("background: palette(alternate-base); padding: 6px;")
+        lay.addWidget(self.source_detail)
+        lay.addWidget(self._detail_panel())
+        self.show_trial(0)
+        self.not_pooled_label = label("", size=9, name="notPooled")
+        lay.addWidget(self.not_pooled_label)
+        lay.addWidget(heading("Reviews and pooled analyses", 2))
+        for r in self.pack.reviews:
+            lay.addWidget(label(f"{r.short}: {r.finding}", tooltip=self.pack.cite(r.sources)))
+            lay.addWidget(citation_label(self.pack, r.sources))
+        lay.addStretch(1)
+        self.refresh()
+
+    # --- building blocks ---------------------------------------------------------------------
+
+    def _show_date(self) -> None:
+        pack = self.pack
+        self.date_label.setText(
+            f"Evidence last reviewed {date_text(pack.last_reviewed)} (evidence pack {pack.version}); "
+            f"next review due {date_text(pack.review_due())}.")
+        self.date_label.setToolTip(pack.update_policy)
+        self.stale_banner.setText(
+            f"Warning: this evidence was last reviewed on {date_text(pack.last_reviewed)}, more than "
+            f"{pack.review_every_months} months ago. Newer studies may change these numbers. {pack.update_policy}")
+        self.stale_banner.setVisible(self.summary.stale)
+
+    def _controls(self) -> QWidget:
+        row = QWidget()
+        h = QHBoxLayout(row)
+        h.setContentsMargins(0, 0, 0, 0)
+        self.outcome_box, self.measure_box, self.method_box = QComboBox(), QComboBox(), QComboBox()
+        for a in self.summary.outcomes:
+            self.outcome_box.addItem(f"{a.outcome.label} ({a.outcome.time_frame})", a.outcome.id)
+        for key in ("or", "rr"):
+            self.measure_box.addItem(MEASURE_NAMES[key], key)
+        for key, text in (("dl", "Random effects (DerSimonian-Laird)"), ("fixed", "Fixed effect (inverse variance)")):
+            self.method_box.addItem(text, key)
+        for text, box in (("Outcome", self.outcome_box), ("Measure", self.measure_box), ("Pooling", self.method_box)):
+            h.addWidget(label(text + ":", wrap=False, selectable=False))
+            h.addWidget(box)
+            box.currentIndexChanged.connect(self.refresh)
+        h.addStretch(1)
+        return row
+
+    def _frequencies_block(self) -> QWidget:
+        box = card()
+        v = QVBoxLayout(box)
+        self.freq_heading = heading("", 2)
+        v.addWidget(self.freq_heading)
+        arrays = QHBoxLayout()
+        self.placebo_icons, self.botox_icons = IconArray(), IconArray()
+        for w in (self.placebo_icons, self.botox_icons):
+            w.setMinimumSize(240, 250)
+            arrays.addWidget(w)
+        arrays.addStretch(1)
+        v.addLayout(arrays)
+        self.freq_text = label("", name="freqText")
+        v.addWidget(self.freq_text)
+        return box
+
+    def _certainty_block(self) -> QWidget:
+        box = card()
+        v = QVBoxLayout(box)
+        self.certainty_heading = heading("", 2)
+        self.certainty_heading.setObjectName("certaintyHeading")
+        v.addWidget(self.certainty_heading)
+        self.certainty_text = label("", name="certaintyText")
+        v.addWidget(self.certainty_text)
+        return box
+
+    def _harms_block(self) -> QWidget:
+        pack, harms = self.pack, self.pack.harms
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(label(harms.intro, tooltip=pack.cite(harms.intro_sources)))
+        grid = QGridLayout()
+        for col, text in enumerate(("Side effect", "With Botox", "With a dummy injection", "Time frame")):
+            grid.addWidget(label(text, bold=True), 0, col)
+        self.harm_labels = []
+        for row, h in enumerate(harms.items, start=1):
+            tip = f"{pack.provenance_legend[h.provenance]}\nSource: {pack.cite(h.sources)}"
+            cells = (h.label,
+                     f"{fmt_per_100(100 * h.treatment_events / h.treatment_total)} in 100 ({h.treatment_events}/{h.treatment_total})",
+                     f"{fmt_per_100(100 * h.control_events / h.control_total)} in 100 ({h.control_events}/{h.control_total})",
+                     h.time_frame)
+            for col, text in enumerate(cells):
+                lab = label(text, tooltip=tip)
+                grid.addWidget(lab, row, col)
+                self.harm_labels.append(lab)
+        v.addLayout(grid)
+        v.addWidget(citation_label(pack, tuple(dict.fromkeys(s for h in harms.items for s in h.sources))))
+        for fact in (harms.depression_trials, harms.serious):
+            v.addWidget(label(fact.text, tooltip=provenance_text(pack, fact)))
+            v.addWidget(citation_label(pack, fact.sources))
+        return box
+
+    def _studies_table(self) -> QTableWidget:
+        pack = self.pack
+        table = QTableWidget(len(pack.trials), len(STUDY_COLUMNS))
+        table.setObjectName("studiesTable")
+        table.setHorizontalHeaderLabels(STUDY_COLUMNS)
+        table.verticalHeader().setVisible(False)
+        table.setWordWrap(True)
+        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        table.setSelectionMode(QAbstractItemView.SingleSelection)
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        for row, trial in enumerate(pack.trials):
+            fields = self._trial_fields(trial)
+            for col, name in enumerate(STUDY_COLUMNS):
+                table.setItem(row, col, _Cell(*fields[name]))
+        widths = (120, 0, 150, 70, 110, 0, 80, 80, 80, 80, 120)
+        header = table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        for col, w in enumerate(widths):
+            if w:
+                table.setColumnWidth(col, w)
+                header.setSectionResizeMode(col, QHeaderView.Interactive)
+            else:
+                header.setSectionResizeMode(col, QHeaderView.Stretch)
+        table.cellClicked.connect(self._show_source)
+        table.currentCellChanged.connect(lambda r, c, *_: self._show_source(r, c))
+        return table
+
+    def _fit_table(self) -> None:
+        table = self.studies_table
+        table.resizeRowsToContents()
+        table.setFixedHeight(table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(table.rowCount())) + 4)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_table()
+
+    def _trial_fields(self, t: Trial) -> dict[str, tuple[str, str]]:
+        """Every field of a trial as (text, provenance and source) pairs: the table and the detail panel use these."""
+        pack = self.pack
+        src = pack.sources[t.source]
+
+        def fact(f: Fact) -> tuple[str, str]:
+            return f.text, provenance_text(pack, f)
+
+        def figures(text: str, *figs: Figure | None) -> tuple[str, str]:
+            return text, "\n\n".join(provenance_text(pack, f) for f in figs if f is not None)
+
+        people = f"{figure_text(t.randomized)} randomized" if t.randomized.value is not None else ""
+        if t.analysed is not None:
+            people += ("; " if people else "") + f"{figure_text(t.analysed)} analysed"
+        if t.arms:
+            people += ": " + ", ".join(f"{figure_text(a.n)} {a.label}" for a in t.arms)
+
+        def outcome(o: BinaryOutcome | None) -> list[tuple[str, str]]:
+            if o is None:
+                return [("none published", t.not_pooled or "No counts published in the sources seen.")] * 2
+            return [(count_text(c), f"{o.definition}\n\n" + "\n\n".join(
+                        f"{part}: " + provenance_text(pack, fig) for part, fig in (("Events", c.events), ("Total", c.total))))
+                    for c in (o.treatment, o.control)]
+
+        reference = "; ".join(x for x in (f"PMID {src.pmid}" if src.pmid else "", f"DOI {src.doi}" if src.doi else "",
+                                          t.registry or "") if x) or "no PMID or DOI"
+        resp, rem = outcome(t.response), outcome(t.remission)
+        pooled = [o.label.lower() for o in pack.outcomes if t.id in o.trials]
+        return {
+            "Study": (t.short, src.reference()),
+            "Citation": (src.reference() + (f"\n{src.url}" if src.url else ""), src.reference()),
+            "Design": fact(t.design),
+            "Setting": fact(t.setting),
+            "People": figures(people or "not reported", t.randomized, t.analysed, *(a.n for a in t.arms)),
+            "Women / men": figures(f"{figure_text(t.women)} / {figure_text(t.men)}", t.women, t.men),
+            "Antidepressants (add-on or alone)": fact(t.antidepressants),
+            "How 'treatment-resistant' was defined": fact(t.treatment_resistance),
+            "Dose and sites": fact(t.dose),
+            "Scale, time point": (f"{t.scale.text}; {t.time_point.text}", provenance_text(pack, t.scale)),
+            "Main result": fact(t.primary_result),
+            "Response: Botox": resp[0], "Response: comparison": resp[1],
+            "Remission: Botox": rem[0], "Remission: comparison": rem[1],
+            "Response": (self._outcome_line(t.response), resp[0][1] + "\n\n" + resp[1][1]),
+            "Remission": (self._outcome_line(t.remission), rem[0][1] + "\n\n" + rem[1][1]),
+            "Side effects": fact(t.adverse_events),
+            "Funding and conflicts of interest": fact(t.funding_coi),
+            "Pooled?": ((f"Yes, in the {' and '.join(pooled)} pool (if its counts are complete)." if pooled
+                         else f"No. {t.not_pooled or ''}").strip(), "See 'Not in the pool' below the table."),
+            "Reference": (reference, src.reference() + (f"\n{src.url}" if src.url else "")),
+        }
+
+    @staticmethod
+    def _outcome_line(o: BinaryOutcome | None) -> str:
+        if o is None:
+            return "No counts published in the sources seen."
+        return f"{count_text(o.treatment)} with Botox vs {count_text(o.control)} comparison ({o.definition})"
+
+    def _detail_panel(self) -> QWidget:
+        box = card()
+        box.setObjectName("trialDetail")
+        grid = QGridLayout(box)
+        self.detail_title = heading("", 3)
+        grid.addWidget(self.detail_title, 0, 0, 1, 2)
+        self.detail_values: dict[str, QLabel] = {}
+        for row, name in enumerate(DETAIL_FIELDS, start=1):
+            grid.addWidget(label(name, bold=True, size=9), row, 0, Qt.AlignTop)
+            value = label("", size=9)
+            grid.addWidget(value, row, 1)
+            self.detail_values[name] = value
+        grid.setColumnStretch(1, 1)
+        return box
+
+    def show_trial(self, index: int) -> None:
+        trial = self.pack.trials[index]
+        fields = self._trial_fields(trial)
+        self.detail_title.setText(f"{trial.short}: every figure with its source (hover for provenance)")
+        for name, value in self.detail_values.items():
+            text, tip = fields[name]
+            value.setText(text)
+            value.setToolTip(tip)
+
+    # --- reacting ------------------------------------------------------------------------------
+
+    def _show_source(self, row: int, col: int) -> None:
+        item = self.studies_table.item(row, col)
+        if item is None:
+            return
+        header = STUDY_COLUMNS[col]
+        self.source_detail.setText(f"{self.pack.trials[row].short}, {header}: {item.text()}\n{item.data(Qt.UserRole)}")
+        self.show_trial(row)
+
+    def current(self) -> tuple[OutcomeAnalysis, str, str]:
+        analysis = self.summary.outcome(self.outcome_box.currentData())
+        return analysis, self.measure_box.currentData(), self.method_box.currentData()
+
+    def refresh(self, *_args) -> None:
+        analysis, measure, method = self.current()
+        result = analysis.result(measure, method)
+        outcome = analysis.outcome
+        counts = {t.short: t.outcome(outcome.id) for t in analysis.included}
+
+        rows = []
+        for st in result.studies:
+            o = counts[st.label]
+            rows.append(ForestRow(st.label, st.estimate, st.ci_low, st.ci_high, st.weight,
+                                  detail=f"{count_text(o.treatment)} vs {count_text(o.control)}",
+                                  note=f"{result.correction} added to each cell (a zero count)" if st.corrected else ""))
+        p = result.pooled
+        pooled = ForestRow(f"Pooled ({'random effects' if method == 'dl' else 'fixed effect'})",
+                           p.estimate, p.ci_low, p.ci_high, 100.0)
+        self.forest.set_data(ForestData(tuple(rows), pooled, f"{MEASURE_NAMES[measure]} (log scale)",
+                                        "Favours placebo", "Favours Botox"))
+        het = result.heterogeneity
+        people = sum(o.treatment.total.value + o.control.total.value for o in counts.values())
+        self.pooled_label.setText(
+            f"Pooled {MEASURE_NAMES[measure].lower()} for {outcome.label.lower()} {outcome.time_frame}: "
+            f"{fmt_ratio(p.estimate)} ({fmt_ci(p.ci_low, p.ci_high)}), {METHOD_NAMES[method]}; "
+            f"{result.k} trials, {people} people. Heterogeneity: I\u00b2 {het.i2:.0f}%, \u03c4\u00b2 {het.tau2:.3f}, "
+            f"Q {het.q:.2f} (df {het.df}). Computed by decisionaid from the trial counts below.")
+        corrected = [s.label for s in result.studies if s.corrected]
+        notes = []
+        if corrected:
+            notes.append(f"\u2020 {result.correction} was added to every cell of {', '.join(corrected)}, which had a zero "
+                         "count (continuity correction); no other trial was changed.")
+        notes.append(outcome.published_check.text + " Source: " + self.pack.cite(outcome.published_check.sources))
+        self.forest_note.setText("\n".join(notes))
+        self.not_pooled_label.setText(f"Not in the {outcome.label.lower()} pool:\n" + "\n".join(
+            f"\u2022 {e.trial.short}: {e.reason}" for e in analysis.excluded))
+
+        f = analysis.frequencies
+        control, botox = whole_people(f.control_per_100), whole_people(f.treatment_per_100)
+        self.freq_heading.setText(f"Out of 100 people like those in the trials, {outcome.time_frame}: "
+                                  f"how many {outcome.plain}")
+        self.placebo_icons.set_count(control, caption=f"Dummy (placebo) injection: about {control} in 100")
+        self.botox_icons.set_count(botox, caption=f"Botox added to care: about {botox} in 100")
+        text = (f"With Botox about {fmt_per_100(f.treatment_per_100)} in 100 (95% CI {fmt_per_100(f.treatment_low)} to "
+                f"{fmt_per_100(f.treatment_high)}) compared with about {fmt_per_100(f.control_per_100)} in 100 after a "
+                f"dummy injection. That leaves about {fmt_per_100(100 - f.treatment_per_100)} in 100 with Botox and "
+                f"{fmt_per_100(100 - f.control_per_100)} in 100 with the dummy injection who did not.")
+        if f.nnt is not None:
+            text += (f" For one more person to benefit, about {whole_people(f.nnt)} people need Botox "
+                     f"(number needed to treat {fmt_ratio(f.nnt)}, {fmt_ci(f.nnt_low, f.nnt_high)}).")
+        else:
+            text += " The confidence interval includes no effect, so no number needed to treat is given."
+        text += (f"\nThese numbers are derived by decisionaid, not published: {f.method[len('Derived: '):]} "
+                 "They always use the random-effects risk ratio, whatever is chosen above.")
+        self.freq_text.setText(text)
+
+        c = analysis.certainty
+        self.certainty_heading.setText(f"How sure are we? {c.level.upper()} certainty")
+        reasons = [f"{outcome.certainty_plain}",
+                   "Rated down from high (randomized trials) for:"]
+        for g in c.downgrades:
+            reasons.append(f"\u2022 {DOMAIN_NAMES[g.domain]} (\u2212{g.levels}), caveat '{self.pack.caveat(g.caveat).title}': "
+                           f"{g.reason}")
+        reasons.append("This is the decisionaid team's GRADE-style judgement: no published GRADE rating was found.")
+        self.certainty_text.setText("\n".join(reasons))
