@@ -41,7 +41,7 @@ class Source:
         """Citation with PMID/DOI/registry, as shown beside a figure."""
         ids = [f"PMID {self.pmid}" if self.pmid else "", f"DOI {self.doi}" if self.doi else "",
                self.registry or ""]
-        tail = "; ".join(i for i in ids if i)
+        tail = "; ".join(i for i in ids if i and i not in self.citation)
         return f"{self.citation} {tail}".strip() if tail else self.citation
 
 

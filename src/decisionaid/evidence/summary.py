@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from decisionaid.evidence.certainty import DOMAIN_NAMES, Certainty, rate
-from decisionaid.evidence.numbers import fmt_ratio
+from decisionaid.evidence.formatting import fmt_ratio
 from decisionaid.evidence.frequencies import NaturalFrequencies, natural_frequencies
 from decisionaid.evidence.pack import Outcome, Pack, Trial
 from decisionaid.evidence.pooling import PoolResult, Study, pool, result_to_dict

@@ -7,15 +7,16 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QGridLayout
                                QLabel, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from decisionaid.evidence.certainty import DOMAIN_NAMES
-from decisionaid.evidence.numbers import fmt_ci, fmt_per_100, fmt_ratio, whole_people
+from decisionaid.evidence.formatting import fmt_ci, fmt_per_100, fmt_ratio, whole_people
 from decisionaid.evidence.pack import BinaryOutcome, Count, Fact, Figure, Pack, Trial
 from decisionaid.evidence.summary import MEASURE_NAMES, METHOD_NAMES, EvidenceSummary, OutcomeAnalysis
 from decisionaid.ui.common import card, citation_label, heading, label, provenance_text, rule
 from decisionaid.ui.forest_plot import ForestData, ForestPlot, ForestRow
 from decisionaid.ui.icon_array import IconArray
 
-STUDY_COLUMNS = ("Study", "Design", "People", "Women / men", "Scale, time point", "Main result",
-                 "Response: Botox", "Response: comparison", "Remission: Botox", "Remission: comparison", "Reference")
+STUDY_COLUMNS = ("Study", "People randomized (per arm)", "Women / men", "Scale, time point", "Main result",
+                 "Response: Botox vs comparison", "Remission: Botox vs comparison", "Reference")
+COLUMN_WIDTHS = (120, 125, 75, 105, 0, 125, 125, 235)  # 0: takes the remaining width
 DETAIL_FIELDS = ("Citation", "Design", "Setting", "People", "Women / men", "Antidepressants (add-on or alone)",
                  "How 'treatment-resistant' was defined", "Dose and sites", "Scale, time point", "Main result",
                  "Response", "Remission", "Side effects", "Funding and conflicts of interest", "Pooled?")
@@ -204,10 +205,10 @@ class EvidenceView(QScrollArea):
             fields = self._trial_fields(trial)
             for col, name in enumerate(STUDY_COLUMNS):
                 table.setItem(row, col, _Cell(*fields[name]))
-        widths = (120, 0, 150, 70, 110, 0, 80, 80, 80, 80, 120)
         header = table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-        for col, w in enumerate(widths):
+        table.setTextElideMode(Qt.ElideNone)
+        for col, w in enumerate(COLUMN_WIDTHS):
             if w:
                 table.setColumnWidth(col, w)
                 header.setSectionResizeMode(col, QHeaderView.Interactive)
@@ -250,9 +251,11 @@ class EvidenceView(QScrollArea):
                         f"{part}: " + provenance_text(pack, fig) for part, fig in (("Events", c.events), ("Total", c.total))))
                     for c in (o.treatment, o.control)]
 
-        reference = "; ".join(x for x in (f"PMID {src.pmid}" if src.pmid else "", f"DOI {src.doi}" if src.doi else "",
+        reference = "\n".join(x for x in (f"PMID {src.pmid}" if src.pmid else "", f"DOI {src.doi}" if src.doi else "",
                                           t.registry or "") if x) or "no PMID or DOI"
         resp, rem = outcome(t.response), outcome(t.remission)
+        total = figure_text(t.randomized) if t.randomized.value is not None else f"{figure_text(t.analysed)} analysed"
+        per_arm = " vs ".join(figure_text(a.n) for a in t.arms)
         pooled = [o.label.lower() for o in pack.outcomes if t.id in o.trials]
         return {
             "Study": (t.short, src.reference()),
@@ -260,14 +263,17 @@ class EvidenceView(QScrollArea):
             "Design": fact(t.design),
             "Setting": fact(t.setting),
             "People": figures(people or "not reported", t.randomized, t.analysed, *(a.n for a in t.arms)),
-            "Women / men": figures(f"{figure_text(t.women)} / {figure_text(t.men)}", t.women, t.men),
+            "Women / men": figures("not reported" if t.women.value is None and t.men.value is None
+                                   else f"{figure_text(t.women)} / {figure_text(t.men)}", t.women, t.men),
             "Antidepressants (add-on or alone)": fact(t.antidepressants),
             "How 'treatment-resistant' was defined": fact(t.treatment_resistance),
             "Dose and sites": fact(t.dose),
             "Scale, time point": (f"{t.scale.text}; {t.time_point.text}", provenance_text(pack, t.scale)),
             "Main result": fact(t.primary_result),
-            "Response: Botox": resp[0], "Response: comparison": resp[1],
-            "Remission: Botox": rem[0], "Remission: comparison": rem[1],
+            "People randomized (per arm)": figures(f"{total}" + (f" ({per_arm})" if per_arm else ""), t.randomized,
+                                                   t.analysed, *(a.n for a in t.arms)),
+            "Response: Botox vs comparison": (self._pair(t.response), resp[0][1] + "\n\n" + resp[1][1]),
+            "Remission: Botox vs comparison": (self._pair(t.remission), rem[0][1] + "\n\n" + rem[1][1]),
             "Response": (self._outcome_line(t.response), resp[0][1] + "\n\n" + resp[1][1]),
             "Remission": (self._outcome_line(t.remission), rem[0][1] + "\n\n" + rem[1][1]),
             "Side effects": fact(t.adverse_events),
@@ -276,6 +282,10 @@ class EvidenceView(QScrollArea):
                          else f"No. {t.not_pooled or ''}").strip(), "See 'Not in the pool' below the table."),
             "Reference": (reference, src.reference() + (f"\n{src.url}" if src.url else "")),
         }
+
+    @staticmethod
+    def _pair(o: BinaryOutcome | None) -> str:
+        return "none published" if o is None else f"{count_text(o.treatment)} vs {count_text(o.control)}"
 
     @staticmethod
     def _outcome_line(o: BinaryOutcome | None) -> str:

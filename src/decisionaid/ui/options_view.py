@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHeaderView, QScrollArea, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from decisionaid.evidence.numbers import fmt_per_100
+from decisionaid.evidence.formatting import fmt_per_100
 from decisionaid.evidence.pack import Fact
 from decisionaid.evidence.summary import EvidenceSummary
 from decisionaid.ui.common import citation_label, heading, label, provenance_text
