@@ -23,7 +23,8 @@ def _excepthook(exc_type, exc, tb) -> None:
         pass
 
 
-def run() -> int:
+def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
+    """Open the window. With `screenshot`, save a picture of `screen` once it is painted, then quit."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -34,7 +35,15 @@ def run() -> int:
 
     window = MainWindow()
     window.show()
-    if os.environ.get(QUIT_WHEN_READY):
+    if screenshot:
+        def save() -> None:
+            window.show_screen(screen)
+            app.processEvents()
+            ok = window.grab().save(screenshot)
+            print(f"Saved {screenshot}" if ok else f"Could not save {screenshot}", file=sys.stdout if ok else sys.stderr)
+            app.exit(0 if ok else 1)
+        window.ready.connect(save)
+    elif os.environ.get(QUIT_WHEN_READY):
         window.ready.connect(app.quit)
     sys.excepthook = _excepthook
     QTimer.singleShot(0, window.load_evidence)

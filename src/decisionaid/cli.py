@@ -40,6 +40,12 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_screenshot(args: argparse.Namespace) -> int:
+    from decisionaid.app import run
+
+    return run(screenshot=args.out, screen=args.screen)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="decisionaid",
@@ -61,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="DerSimonian-Laird random effects or inverse-variance fixed effect (default dl)")
     po.add_argument("--json", action="store_true", help="machine-readable output")
     po.set_defaults(handler=_cmd_pool)
+    sh = sub.add_parser("screenshot", help="save a picture of the main window (for documentation)")
+    sh.add_argument("out", help="PNG file to write")
+    sh.add_argument("--screen", choices=("Evidence", "Options", "Caveats"), default="Evidence")
+    sh.set_defaults(handler=_cmd_screenshot)
     return parser
 
 

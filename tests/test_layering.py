@@ -1,0 +1,31 @@
+"""The domain never imports Qt (STYLE.md): checked in a fresh interpreter for each package."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+DOMAIN = ["decisionaid.evidence.pack", "decisionaid.evidence.pooling", "decisionaid.evidence.summary",
+          "decisionaid.evidence.trials_csv", "decisionaid.cli", "decisionaid.resources"]
+HEAVY = ("PySide6", "numpy", "statsmodels", "reportlab", "scipy", "pandas")
+
+
+@pytest.mark.parametrize("module", DOMAIN)
+def test_domain_module_loads_without_qt_or_heavy_libraries(module):
+    code = (f"import sys, {module}\n"
+            f"bad = [m for m in {HEAVY!r} if m in sys.modules]\n"
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(SRC), "PATH": ""})
+    assert out.stdout.strip() == ""
+
+
+def test_evidence_command_runs_without_qt():
+    code = ("import sys, io, contextlib\nfrom decisionaid.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()): main(['evidence'])\n"
+            "print('PySide6' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(SRC), "PATH": ""})
+    assert out.stdout.strip() == "False"
