@@ -1,8 +1,16 @@
-"""decisionaid: a consultation aid for glabellar botulinum toxin A in depression."""
+"""decisionaid: a consultation aid for glabellar botulinum toxin A in depression.
 
-from importlib import metadata as _metadata
+The version is defined once, in pyproject.toml, and read from the installed metadata on first use
+(importlib.metadata is slow to import, so start-up does not pay for it).
+"""
 
-try:
-    __version__ = _metadata.version("decisionaid")
-except _metadata.PackageNotFoundError:  # running from a source tree without install
-    __version__ = "0+unknown"
+
+def __getattr__(name: str):
+    if name == "__version__":
+        from importlib import metadata
+
+        try:
+            return metadata.version("decisionaid")
+        except metadata.PackageNotFoundError:  # a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(name)

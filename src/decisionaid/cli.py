@@ -9,7 +9,6 @@ import argparse
 import json
 import sys
 
-from decisionaid import __version__
 
 
 def _cmd_pool(args: argparse.Namespace) -> int:
@@ -51,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="decisionaid",
         description="Decision aid for glabellar botulinum toxin A (Botox) in depression (off-label). "
                     "With no command, opens the window.")
-    parser.add_argument("--version", action="version", version=f"decisionaid {__version__}")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ev = sub.add_parser("evidence", help="print the trials, pooled estimates and certainty")
@@ -76,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.version:
+        from decisionaid import __version__
+
+        print(f"decisionaid {__version__}")
+        return 0
     if args.command is None:
         from decisionaid.app import run
 

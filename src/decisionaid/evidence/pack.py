@@ -254,16 +254,22 @@ def _field(path: list[Any] | tuple[Any, ...]) -> str:
 
 
 def _validate_schema(data: Any, path: Path) -> None:
-    import jsonschema  # deferred: only needed once the window is up
+    import fastjsonschema
 
-    from decisionaid.resources import resource_path
+    from decisionaid.evidence.schema_codegen import validator
 
-    schema = json.loads(resource_path("evidence", "pack.schema.json").read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
-    if errors:
-        err = jsonschema.exceptions.best_match(errors)
-        raise PackError(path, _field(list(err.absolute_path)), err.message)
+    try:
+        validator()(data)
+    except fastjsonschema.JsonSchemaValueException as err:
+        where = [int(p) if p.isdigit() else p for p in err.path[1:]]
+        if err.rule == "required" and isinstance(err.value, dict):
+            missing = [k for k in err.rule_definition if k not in err.value]
+            problem = f"missing required {'field' if len(missing) == 1 else 'fields'} {', '.join(missing)}"
+        else:
+            shown = repr(err.value)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            problem = f"{err.message.split(' ', 1)[1]} (found {shown})"
+        raise PackError(path, _field(where), problem) from None
 
 
 def _fact(d: dict) -> Fact:
@@ -402,7 +408,7 @@ def load_pack(path: Path | str | None = None) -> Pack:
         raise PackError(path, "", f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
     try:
         _validate_schema(data, path)
-    except (OSError, ValueError, ResourceError) as exc:  # the schema file itself missing or broken
+    except (OSError, ResourceError) as exc:  # the schema file itself missing or unreadable
         raise PackError(path, "", f"its schema could not be loaded ({exc})") from exc
     _check_references(data, path)
     try:

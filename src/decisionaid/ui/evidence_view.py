@@ -10,7 +10,7 @@ from decisionaid.evidence.certainty import DOMAIN_NAMES
 from decisionaid.evidence.formatting import fmt_ci, fmt_per_100, fmt_ratio, whole_people
 from decisionaid.evidence.pack import BinaryOutcome, Count, Fact, Figure, Pack, Trial
 from decisionaid.evidence.summary import MEASURE_NAMES, METHOD_NAMES, EvidenceSummary, OutcomeAnalysis
-from decisionaid.ui.common import card, citation_label, heading, label, provenance_text, rule
+from decisionaid.ui.common import card, citation_label, heading, label, provenance_text, rule, tint
 from decisionaid.ui.forest_plot import ForestData, ForestPlot, ForestRow
 from decisionaid.ui.icon_array import IconArray
 
@@ -70,7 +70,7 @@ class EvidenceView(QScrollArea):
         self.date_label = label("", name="evidenceDate")
         lay.addWidget(self.date_label)
         self.stale_banner = label("", bold=True, name="staleBanner")
-        self.stale_banner.setStyleSheet("background: #fff3cd; color: #5c4400; border: 1px solid #c9a227; padding: 6px;")
+        tint(self.stale_banner, "#fff3cd", "#4a3700")
         lay.addWidget(self.stale_banner)
         self._show_date()
 
@@ -94,7 +94,7 @@ class EvidenceView(QScrollArea):
         self.studies_table = self._studies_table()
         lay.addWidget(self.studies_table)
         self.source_detail = label("Click a cell to see its source here.", size=9, name="sourceDetail")
-        self.source_detail.setStyleSheet("background: palette(alternate-base); padding: 6px;")
+        tint(self.source_detail, self.palette().color(self.backgroundRole()).darker(104))
         lay.addWidget(self.source_detail)
         lay.addWidget(self._detail_panel())
         self.show_trial(0)
@@ -347,7 +347,7 @@ class EvidenceView(QScrollArea):
         pooled = ForestRow(f"Pooled ({'random effects' if method == 'dl' else 'fixed effect'})",
                            p.estimate, p.ci_low, p.ci_high, 100.0)
         self.forest.set_data(ForestData(tuple(rows), pooled, f"{MEASURE_NAMES[measure]} (log scale)",
-                                        "Favours placebo", "Favours Botox"))
+                                        "Favours placebo", "Favours Botox", estimate_label=f"{measure.upper()} [95% CI]"))
         het = result.heterogeneity
         people = sum(o.treatment.total.value + o.control.total.value for o in counts.values())
         self.pooled_label.setText(

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout,
                                QWidget)
 
-from decisionaid import __version__
 from decisionaid.ui.common import heading, label
 
 SCREENS = ("Evidence", "Options", "Caveats")
@@ -37,13 +36,13 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._go_to)
+        self._built: set[str] = set()
         for name in SCREENS:
             self.stack.addWidget(self._placeholder(f"Loading the evidence\u2026"))
         self.nav.setCurrentRow(0)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("&About decisionaid", self.show_about)
-        self.statusBar().showMessage(f"decisionaid {__version__}")
 
     @staticmethod
     def _placeholder(text: str) -> QWidget:
@@ -53,7 +52,27 @@ class MainWindow(QMainWindow):
         return w
 
     def screen(self, name: str) -> QWidget:
+        self._build(name)
         return self.stack.widget(SCREENS.index(name))
+
+    def _go_to(self, index: int) -> None:
+        self._build(SCREENS[index])
+        self.stack.setCurrentIndex(index)
+
+    def _build(self, name: str) -> None:
+        """Screens other than Evidence are built on first visit, so start-up pays only for what is shown."""
+        if self.summary is None or name in self._built:
+            return
+        self._built.add(name)
+        if name == "Evidence":
+            from decisionaid.ui.evidence_view import EvidenceView
+            self._replace(name, EvidenceView(self.summary))
+        elif name == "Options":
+            from decisionaid.ui.options_view import OptionsView
+            self._replace(name, OptionsView(self.summary))
+        elif name == "Caveats":
+            from decisionaid.ui.caveats_view import CaveatsView
+            self._replace(name, CaveatsView(self.summary.pack))
 
     def show_screen(self, name: str) -> None:
         self.nav.setCurrentRow(SCREENS.index(name))
@@ -76,22 +95,20 @@ class MainWindow(QMainWindow):
         except PackError as exc:
             self._show_pack_error(str(exc))
             return
-        from decisionaid.ui.caveats_view import CaveatsView
-        from decisionaid.ui.evidence_view import EvidenceView
-        from decisionaid.ui.options_view import OptionsView
-
-        self._replace("Evidence", EvidenceView(self.summary))
-        self._replace("Options", OptionsView(self.summary))
-        self._replace("Caveats", CaveatsView(self.summary.pack))
-        pack = self.summary.pack
-        stale = " \u2014 REVIEW OVERDUE" if self.summary.stale else ""
-        self.statusBar().showMessage(f"decisionaid {__version__} \u00b7 evidence pack {pack.version}, last reviewed "
-                                     f"{pack.last_reviewed.isoformat()}{stale}")
+        self._build(SCREENS[self.nav.currentRow()])
         QTimer.singleShot(0, self._announce_ready)
 
     def _announce_ready(self) -> None:
         self.repaint()
         self.ready.emit()
+        from decisionaid import __version__
+
+        message = f"decisionaid {__version__}"
+        if self.summary is not None:
+            pack = self.summary.pack
+            stale = " \u2014 REVIEW OVERDUE" if self.summary.stale else ""
+            message += f" \u00b7 evidence pack {pack.version}, last reviewed {pack.last_reviewed.isoformat()}{stale}"
+        self.statusBar().showMessage(message)
 
     def _show_pack_error(self, message: str) -> None:
         w = QWidget()
@@ -107,6 +124,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._announce_ready)
 
     def show_about(self) -> None:
+        from decisionaid import __version__
+
         lines = [f"decisionaid {__version__}",
                  "A decision aid for discussing glabellar botulinum toxin A (Botox) for depression, an off-label use.",
                  "It supports, and does not replace, clinical judgement."]
