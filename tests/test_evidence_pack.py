@@ -127,3 +127,18 @@ def test_edited_schema_is_still_enforced_without_regenerating(tmp_path, monkeypa
     monkeypatch.setenv("DECISIONAID_RESOURCES", str(tmp_path / "res"))
     with pytest.raises(PackError, match="pack_version"):
         load_pack()
+
+
+def test_pack_with_an_empty_arm_is_refused(tmp_path):
+    def empty(d):
+        control = d["trials"][0]["response"]["control"]
+        control["events"]["value"] = control["total"]["value"] = 0
+    with pytest.raises(PackError, match=r"trials\[0\]\.response\.control\.total\.value.*0 people"):
+        load_pack(broken(tmp_path, empty))
+
+
+def test_outcome_needs_two_trials_with_complete_counts(tmp_path):
+    def one_left(d):
+        d["outcomes"][1]["trials"] = ["wollmer2012", "finzi2014"]  # Wollmer's placebo remission is unverified
+    with pytest.raises(PackError, match=r"outcomes\[1\]\.trials: only 1 .*at least 2"):
+        load_pack(broken(tmp_path, one_left))

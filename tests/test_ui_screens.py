@@ -428,8 +428,6 @@ def test_pack_error_is_in_the_status_bar(qtbot, tmp_path):
     assert "could not be loaded" in w.statusBar().currentMessage()
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="schema-valid pack the pool cannot use: PoolingError (a ValueError) escapes load_evidence")
 def test_pack_with_an_empty_arm_gives_a_message(qtbot, tmp_path):
     def empty_arm(data):
         control = data["trials"][0]["response"]["control"]
@@ -470,3 +468,17 @@ def test_every_screen_renders(window):
         assert len(colours) > 3, f"the {name} screen looks blank"
         if save:
             assert shot.save(str(SHOTS_DIR / f"{name.lower()}.png"))
+
+
+def test_tooltips_show_markup_in_pack_text_literally(qtbot, tmp_path):
+    from PySide6.QtGui import QTextDocument
+
+    def hostile(data):
+        data["sources"]["finzi2014"]["citation"] = "<b>Finzi</b> & Rosenthal <img src=x>"
+
+    w = open_window(qtbot, pack_path=pack_copy(tmp_path, hostile))
+    table = w.screen("Evidence").studies_table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text().startswith("Finzi & Rosenthal"))
+    doc = QTextDocument()
+    doc.setHtml(table.item(row, 0).toolTip())
+    assert "<b>Finzi</b> & Rosenthal <img src=x>" in doc.toPlainText()

@@ -353,6 +353,13 @@ def _walk_sources(node: Any, where: list[Any]):
             yield from _walk_sources(value, where + [i])
 
 
+def _complete(outcome: dict | None) -> bool:
+    if not outcome:
+        return False
+    values = [outcome[a][k]["value"] for a in ("treatment", "control") for k in ("events", "total")]
+    return all(v is not None for v in values) and not (values[0] == values[2] == 0)
+
+
 def _check_references(data: dict, path: Path) -> None:
     for where, sid in _walk_sources({k: v for k, v in data.items() if k != "sources"}, []):
         if sid not in data["sources"]:
@@ -379,9 +386,19 @@ def _check_references(data: dict, path: Path) -> None:
                 if arm not in arms:
                     continue
                 ev, tot = arms[arm]["events"]["value"], arms[arm]["total"]["value"]
+                if tot == 0:
+                    raise PackError(path, _field(["trials", i, outcome, arm, "total", "value"]),
+                                    "an arm total of 0 people cannot be right")
                 if ev is not None and tot is not None and ev > tot:
                     raise PackError(path, _field(["trials", i, outcome, arm, "events", "value"]),
                                     f"{ev} events is more than the arm total of {tot}")
+    trials = {t["id"]: t for t in data["trials"]}
+    for i, out in enumerate(data["outcomes"]):
+        complete = [tid for tid in out["trials"] if _complete(trials[tid].get(out["id"]))]
+        if len(complete) < 2:
+            raise PackError(path, _field(["outcomes", i, "trials"]),
+                            f"only {len(complete)} of the listed trials have complete {out['id']} counts; "
+                            "pooling needs at least 2")
     for i, h in enumerate(data["harms"]["items"]):
         for arm in ("treatment", "control"):
             if h[arm]["events"] > h[arm]["total"]:

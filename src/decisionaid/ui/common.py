@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 from decisionaid.evidence.pack import PROVENANCE_LABELS, Fact, Figure, Pack
+
+
+def plain_tooltip(text: str) -> str:
+    """Tooltip text shown literally: Qt guesses rich text for tooltips, so escape it and say it is HTML."""
+    if not text:
+        return ""
+    return "<qt>" + html.escape(text, quote=False).replace("\n", "<br>") + "</qt>"
 
 
 def label(text: str, *, size: float | None = None, bold: bool = False, italic: bool = False,
@@ -25,7 +34,7 @@ def label(text: str, *, size: float | None = None, bold: bool = False, italic: b
     font.setItalic(italic)
     lab.setFont(font)
     if tooltip:
-        lab.setToolTip(tooltip)
+        lab.setToolTip(plain_tooltip(tooltip))
     if name:
         lab.setObjectName(name)
     return lab

@@ -10,7 +10,7 @@ from decisionaid.evidence.certainty import DOMAIN_NAMES
 from decisionaid.evidence.formatting import fmt_ci, fmt_per_100, fmt_ratio, whole_people
 from decisionaid.evidence.pack import BinaryOutcome, Count, Fact, Figure, Pack, Trial
 from decisionaid.evidence.summary import MEASURE_NAMES, METHOD_NAMES, EvidenceSummary, OutcomeAnalysis
-from decisionaid.ui.common import card, citation_label, heading, label, provenance_text, rule, tint
+from decisionaid.ui.common import card, citation_label, heading, label, plain_tooltip, provenance_text, rule, tint
 from decisionaid.ui.forest_plot import ForestData, ForestPlot, ForestRow
 from decisionaid.ui.icon_array import IconArray
 
@@ -45,7 +45,7 @@ class _Cell(QTableWidgetItem):
 
     def __init__(self, text: str, detail: str):
         super().__init__(text)
-        self.setToolTip(detail)
+        self.setToolTip(plain_tooltip(detail))
         self.setData(Qt.UserRole, detail)
         self.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
 
@@ -114,7 +114,7 @@ class EvidenceView(QScrollArea):
         self.date_label.setText(
             f"Evidence last reviewed {date_text(pack.last_reviewed)} (evidence pack {pack.version}); "
             f"next review due {date_text(pack.review_due())}.")
-        self.date_label.setToolTip(pack.update_policy)
+        self.date_label.setToolTip(plain_tooltip(pack.update_policy))
         self.stale_banner.setText(
             f"Warning: this evidence was last reviewed on {date_text(pack.last_reviewed)}, more than "
             f"{pack.review_every_months} months ago. Newer studies may change these numbers. {pack.update_policy}")
@@ -315,7 +315,7 @@ class EvidenceView(QScrollArea):
         for name, value in self.detail_values.items():
             text, tip = fields[name]
             value.setText(text)
-            value.setToolTip(tip)
+            value.setToolTip(plain_tooltip(tip))
 
     # --- reacting ------------------------------------------------------------------------------
 

@@ -7,13 +7,14 @@ drawn as plain text.
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from decisionaid.ui.common import plain_tooltip
 
 AXIS_MIN, AXIS_MAX = 0.01, 1000.0  # wider CIs are clipped and drawn with an arrow
 _MARKS = ("\u2020", "\u2021", "\u00a7", "\u00b6")  # dagger, double dagger, section, pilcrow
@@ -199,7 +200,7 @@ class ForestPlot(QWidget):
         if e.type() == QEvent.ToolTip:
             text = self.tooltip_text_at(e.pos())
             if text:  # escaped once, then forced to rich text so "<" and "&" show literally
-                QToolTip.showText(e.globalPos(), "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>", self)
+                QToolTip.showText(e.globalPos(), plain_tooltip(text), self)
             else:
                 QToolTip.hideText()
             return True

@@ -101,13 +101,14 @@ class MainWindow(QMainWindow):
     def _announce_ready(self) -> None:
         self.repaint()
         self.ready.emit()
+        if self.summary is None:
+            return  # the status bar keeps saying why the evidence could not be loaded
         from decisionaid import __version__
 
         message = f"decisionaid {__version__}"
-        if self.summary is not None:
-            pack = self.summary.pack
-            stale = " \u2014 REVIEW OVERDUE" if self.summary.stale else ""
-            message += f" \u00b7 evidence pack {pack.version}, last reviewed {pack.last_reviewed.isoformat()}{stale}"
+        pack = self.summary.pack
+        stale = " \u2014 REVIEW OVERDUE" if self.summary.stale else ""
+        message += f" \u00b7 evidence pack {pack.version}, last reviewed {pack.last_reviewed.isoformat()}{stale}"
         self.statusBar().showMessage(message)
 
     def _show_pack_error(self, message: str) -> None:
@@ -120,6 +121,8 @@ class MainWindow(QMainWindow):
                           "then start the program again."))
         v.addStretch(1)
         self._replace("Evidence", w)
+        for name in SCREENS[1:]:
+            self._replace(name, self._placeholder("The evidence could not be loaded: see the Evidence screen."))
         self.statusBar().showMessage("Evidence pack could not be loaded")
         QTimer.singleShot(0, self._announce_ready)
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHeaderView, QScrollAr
 from decisionaid.evidence.formatting import fmt_per_100
 from decisionaid.evidence.pack import Fact
 from decisionaid.evidence.summary import EvidenceSummary
-from decisionaid.ui.common import citation_label, heading, label, provenance_text
+from decisionaid.ui.common import citation_label, heading, label, plain_tooltip, provenance_text
 
 COLUMNS = ("Question", "Botox added to current care", "Carrying on with current care")
 
@@ -30,7 +30,7 @@ def option_rows(summary: EvidenceSummary) -> list[tuple[str, str, str, str]]:
                      f"About {fmt_per_100(f.treatment_per_100)} in 100 (95% CI {fmt_per_100(f.treatment_low)} to "
                      f"{fmt_per_100(f.treatment_high)})",
                      f"About {fmt_per_100(f.control_per_100)} in 100 (after a dummy injection in the trials)",
-                     f"Derived from the trial arms: {f.method}\nTrials: {', '.join(t.short for t in a.included)}\n"
+                     f"{f.method}\nTrials: {', '.join(t.short for t in a.included)}\n"
                      + pack.cite(tuple(t.source for t in a.included))))
     harms = pack.harms.items
     rows.append(("Side effects (out of 100, trials of Botox for frown lines)",
@@ -79,7 +79,7 @@ class OptionsView(QScrollArea):
         for r, (question, botox, usual, source) in enumerate(rows):
             for c, text in enumerate((question, botox, usual)):
                 item = QTableWidgetItem(text)
-                item.setToolTip(source)
+                item.setToolTip(plain_tooltip(source))
                 item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
                 if c == 0:
                     font = item.font()
