@@ -6,7 +6,7 @@ import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QTableWidget, QWidget
 
 from decisionaid.evidence.pack import PROVENANCE_LABELS, Fact, Figure, Pack
 
@@ -68,7 +68,8 @@ def sourced(pack: Pack, fact: Fact, **kw) -> QLabel:
 
 
 def citation_label(pack: Pack, source_ids, prefix: str = "Source: ") -> QLabel:
-    text = prefix + "; ".join(pack.sources[s].reference() for s in source_ids) if source_ids else "Source: none (not verified)"
+    refs = [pack.sources[s].reference().rstrip(".") for s in source_ids]
+    text = prefix + "; ".join(refs) + "." if refs else "Source: none (not verified)"
     lab = label(text, size=8.5, italic=True)
     pal = lab.palette()
     pal.setColor(QPalette.WindowText, pal.color(QPalette.PlaceholderText).darker(115))
@@ -93,3 +94,21 @@ def tint(widget: QWidget, background: QColor | str, text: QColor | str | None = 
     widget.setAutoFillBackground(True)
     widget.setContentsMargins(margin, margin, margin, margin)
     return widget
+
+
+def readonly_table(rows: int, headers: tuple[str, ...], name: str) -> QTableWidget:
+    """A wrapped, read-only table that grows to its full height instead of scrolling (see fit_table_height)."""
+    table = QTableWidget(rows, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setWordWrap(True)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    return table
+
+
+def fit_table_height(table: QTableWidget) -> None:
+    table.resizeRowsToContents()
+    table.setFixedHeight(table.horizontalHeader().height()
+                         + sum(table.rowHeight(r) for r in range(table.rowCount())) + 4)

@@ -10,7 +10,8 @@ from decisionaid.evidence.certainty import DOMAIN_NAMES
 from decisionaid.evidence.formatting import fmt_ci, fmt_per_100, fmt_ratio, whole_people
 from decisionaid.evidence.pack import BinaryOutcome, Count, Fact, Figure, Pack, Trial
 from decisionaid.evidence.summary import MEASURE_NAMES, METHOD_NAMES, EvidenceSummary, OutcomeAnalysis
-from decisionaid.ui.common import card, citation_label, heading, label, plain_tooltip, provenance_text, rule, tint
+from decisionaid.ui.common import (card, citation_label, fit_table_height, heading, label, plain_tooltip, provenance_text,
+                                  readonly_table, rule, tint)
 from decisionaid.ui.forest_plot import ForestData, ForestPlot, ForestRow
 from decisionaid.ui.icon_array import IconArray
 
@@ -193,14 +194,8 @@ class EvidenceView(QScrollArea):
 
     def _studies_table(self) -> QTableWidget:
         pack = self.pack
-        table = QTableWidget(len(pack.trials), len(STUDY_COLUMNS))
-        table.setObjectName("studiesTable")
-        table.setHorizontalHeaderLabels(STUDY_COLUMNS)
-        table.verticalHeader().setVisible(False)
-        table.setWordWrap(True)
-        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        table = readonly_table(len(pack.trials), STUDY_COLUMNS, "studiesTable")
         table.setSelectionMode(QAbstractItemView.SingleSelection)
-        table.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         for row, trial in enumerate(pack.trials):
             fields = self._trial_fields(trial)
             for col, name in enumerate(STUDY_COLUMNS):
@@ -218,14 +213,9 @@ class EvidenceView(QScrollArea):
         table.currentCellChanged.connect(lambda r, c, *_: self._show_source(r, c))
         return table
 
-    def _fit_table(self) -> None:
-        table = self.studies_table
-        table.resizeRowsToContents()
-        table.setFixedHeight(table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(table.rowCount())) + 4)
-
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._fit_table()
+        fit_table_height(self.studies_table)
 
     def _trial_fields(self, t: Trial) -> dict[str, tuple[str, str]]:
         """Every field of a trial as (text, provenance and source) pairs: the table and the detail panel use these."""

@@ -39,7 +39,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._go_to)
         self._built: set[str] = set()
         for name in SCREENS:
-            self.stack.addWidget(self._placeholder(f"Loading the evidence\u2026"))
+            self.stack.addWidget(self._placeholder("Loading the evidence\u2026"))
         self.nav.setCurrentRow(0)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("&About decisionaid", self.show_about)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHeaderView, QScrollArea, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QFrame, QHeaderView, QScrollArea, QTableWidgetItem, QVBoxLayout, QWidget
 
 from decisionaid.evidence.formatting import fmt_per_100
 from decisionaid.evidence.pack import Fact
 from decisionaid.evidence.summary import EvidenceSummary
-from decisionaid.ui.common import citation_label, heading, label, plain_tooltip, provenance_text
+from decisionaid.ui.common import (citation_label, fit_table_height, heading, label, plain_tooltip, provenance_text,
+                                  readonly_table)
 
 COLUMNS = ("Question", "Botox added to current care", "Carrying on with current care")
 
@@ -69,13 +69,7 @@ class OptionsView(QScrollArea):
         lay.addWidget(citation_label(pack, pack.options.intro_sources))
 
         rows = option_rows(summary)
-        table = QTableWidget(len(rows), 3)
-        table.setObjectName("optionGrid")
-        table.setHorizontalHeaderLabels(COLUMNS)
-        table.verticalHeader().setVisible(False)
-        table.setWordWrap(True)
-        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        table.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        table = readonly_table(len(rows), COLUMNS, "optionGrid")
         for r, (question, botox, usual, source) in enumerate(rows):
             for c, text in enumerate((question, botox, usual)):
                 item = QTableWidgetItem(text)
@@ -101,6 +95,4 @@ class OptionsView(QScrollArea):
 
     def resizeEvent(self, event) -> None:  # keep the grid at its full height, rows wrapped to the width
         super().resizeEvent(event)
-        self.table.resizeRowsToContents()
-        self.table.setFixedHeight(self.table.horizontalHeader().height()
-                                  + sum(self.table.rowHeight(r) for r in range(self.table.rowCount())) + 4)
+        fit_table_height(self.table)
