@@ -15,8 +15,11 @@ from decisionaid.ui.common import (card, citation_label, fit_table_height, headi
 from decisionaid.ui.forest_plot import ForestData, ForestPlot, ForestRow
 from decisionaid.ui.icon_array import IconArray
 
-STUDY_COLUMNS = ("Study", "People randomized (per arm)", "Women / men", "Scale, time point", "Main result",
-                 "Response: Botox vs comparison", "Remission: Botox vs comparison", "Reference")
+STUDY_COLUMNS = ("Study", "People (per arm)", "Women / men", "Scale, time point", "Main result",
+                 "Response", "Remission", "Reference")
+COLUMN_TIPS = {"People (per arm)": "People randomized (or analysed), then per arm: Botox vs comparison",
+               "Response": "Responders / people: Botox vs comparison, at the trial's primary time point",
+               "Remission": "Remitters / people: Botox vs comparison, at the trial's primary time point"}
 COLUMN_WIDTHS = (120, 125, 75, 105, 0, 125, 125, 235)  # 0: takes the remaining width
 DETAIL_FIELDS = ("Citation", "Design", "Setting", "People", "Women / men", "Antidepressants (add-on or alone)",
                  "How 'treatment-resistant' was defined", "Dose and sites", "Scale, time point", "Main result",
@@ -199,7 +202,10 @@ class EvidenceView(QScrollArea):
         for row, trial in enumerate(pack.trials):
             fields = self._trial_fields(trial)
             for col, name in enumerate(STUDY_COLUMNS):
-                table.setItem(row, col, _Cell(*fields[name]))
+                table.setItem(row, col, _Cell(*fields[f"{name} (pair)" if name in ("Response", "Remission") else name]))
+        for col, name in enumerate(STUDY_COLUMNS):
+            if name in COLUMN_TIPS:
+                table.horizontalHeaderItem(col).setToolTip(COLUMN_TIPS[name])
         header = table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         table.setTextElideMode(Qt.ElideNone)
@@ -260,10 +266,10 @@ class EvidenceView(QScrollArea):
             "Dose and sites": fact(t.dose),
             "Scale, time point": (f"{t.scale.text}; {t.time_point.text}", provenance_text(pack, t.scale)),
             "Main result": fact(t.primary_result),
-            "People randomized (per arm)": figures(f"{total}" + (f" ({per_arm})" if per_arm else ""), t.randomized,
+            "People (per arm)": figures(f"{total}" + (f" ({per_arm})" if per_arm else ""), t.randomized,
                                                    t.analysed, *(a.n for a in t.arms)),
-            "Response: Botox vs comparison": (self._pair(t.response), resp[0][1] + "\n\n" + resp[1][1]),
-            "Remission: Botox vs comparison": (self._pair(t.remission), rem[0][1] + "\n\n" + rem[1][1]),
+            "Response (pair)": (self._pair(t.response), resp[0][1] + "\n\n" + resp[1][1]),
+            "Remission (pair)": (self._pair(t.remission), rem[0][1] + "\n\n" + rem[1][1]),
             "Response": (self._outcome_line(t.response), resp[0][1] + "\n\n" + resp[1][1]),
             "Remission": (self._outcome_line(t.remission), rem[0][1] + "\n\n" + rem[1][1]),
             "Side effects": fact(t.adverse_events),
