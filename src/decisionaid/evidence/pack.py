@@ -218,9 +218,6 @@ class Pack:
     media_claims: tuple[MediaClaim, ...]
     reviews: tuple[Review, ...]
 
-    def trial(self, trial_id: str) -> Trial:
-        return next(t for t in self.trials if t.id == trial_id)
-
     def caveat(self, caveat_id: str) -> Caveat:
         return next(c for c in self.caveats if c.id == caveat_id)
 

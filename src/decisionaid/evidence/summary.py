@@ -9,11 +9,12 @@ from decisionaid.evidence.certainty import DOMAIN_NAMES, Certainty, rate
 from decisionaid.evidence.formatting import fmt_ratio
 from decisionaid.evidence.frequencies import NaturalFrequencies, natural_frequencies
 from decisionaid.evidence.pack import Outcome, Pack, Trial
+from decisionaid.evidence import pooling
 from decisionaid.evidence.pooling import PoolResult, Study, pool, result_to_dict
 
-MEASURES = ("rr", "or")
-METHODS = ("dl", "fixed")
-MEASURE_NAMES = {"rr": "Risk ratio", "or": "Odds ratio"}
+MEASURES = tuple(pooling.MEASURES)  # the keys pooling accepts; names for display below
+METHODS = tuple(pooling.METHODS)
+MEASURE_NAMES = {key: name.capitalize() for key, name in pooling.MEASURES.items()}
 METHOD_NAMES = {"dl": "random effects (DerSimonian-Laird)", "fixed": "fixed effect (inverse variance)"}
 
 

@@ -62,11 +62,6 @@ def provenance_text(pack: Pack, item: Fact | Figure) -> str:
     return "\n".join(lines)
 
 
-def sourced(pack: Pack, fact: Fact, **kw) -> QLabel:
-    """A fact as a label whose tooltip gives its provenance and citation."""
-    return label(fact.text, tooltip=provenance_text(pack, fact), **kw)
-
-
 def citation_label(pack: Pack, source_ids, prefix: str = "Source: ") -> QLabel:
     refs = [pack.sources[s].reference().rstrip(".") for s in source_ids]
     text = prefix + "; ".join(refs) + "." if refs else "Source: none (not verified)"
