@@ -1,0 +1,54 @@
+"""Where the clinician's data lives: the user data directory, overridable for tests and portable use.
+
+Order: ``set_data_dir()`` (the CLI's ``--data-dir``), then the ``DECISIONAID_DATA_DIR`` environment variable,
+then the platform's user data directory (platformdirs). Folders are created owner-only (0700).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_VAR = "DECISIONAID_DATA_DIR"
+DATABASE_NAME = "sessions.sqlite3"
+_override: Path | None = None
+
+
+def set_data_dir(path: str | os.PathLike | None) -> None:
+    """Use `path` for this process (``--data-dir``); None goes back to the environment or platform default."""
+    global _override
+    _override = Path(path).expanduser() if path else None
+
+
+def _private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o700)
+    except OSError:
+        pass  # a folder we do not own (e.g. a read-only share): storage reports the real problem on write
+    return path
+
+
+def data_dir() -> Path:
+    if _override is not None:
+        chosen = _override
+    elif os.environ.get(ENV_VAR):
+        chosen = Path(os.environ[ENV_VAR]).expanduser()
+    else:
+        from platformdirs import user_data_dir
+
+        chosen = Path(user_data_dir("decisionaid", appauthor=False))
+    return _private_dir(chosen)
+
+
+def database_path() -> Path:
+    return data_dir() / DATABASE_NAME
+
+
+def backup_dir() -> Path:
+    return _private_dir(data_dir() / "backups")
+
+
+def settings_path() -> Path:
+    return data_dir() / "settings.json"
