@@ -116,7 +116,7 @@ def test_window_opens_on_evidence_and_signals_ready(qtbot):
     w.show()
     with qtbot.waitSignal(w.ready, timeout=5000):
         w.load_evidence()
-    assert [w.nav.item(i).text() for i in range(w.nav.count())] == ["Evidence", "Options", "Caveats"]
+    assert [w.nav.item(i).text() for i in range(w.nav.count())] == ["Evidence", "Options", "Caveats", "Consultation", "Sessions"]
     assert w.nav.currentRow() == 0
     assert isinstance(w.stack.currentWidget(), EvidenceView)
     assert w.stack.currentWidget() is w.screen("Evidence")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QMainWindow, QMessageBo
 
 from decisionaid.ui.common import heading, label
 
-SCREENS = ("Evidence", "Options", "Caveats")
+SCREENS = ("Evidence", "Options", "Caveats", "Consultation", "Sessions")
 
 
 class MainWindow(QMainWindow):
@@ -22,6 +22,10 @@ class MainWindow(QMainWindow):
         super().__init__()
         self._pack_path, self._today = pack_path, today
         self.summary = None
+        self._store = None
+        self._checklist = None
+        self._settings = None
+        self._store_warned = False
         self.setWindowTitle("decisionaid \u2014 Botox for depression (off-label)")
         self.resize(1280, 860)
         central = QWidget()
@@ -41,6 +45,8 @@ class MainWindow(QMainWindow):
         for name in SCREENS:
             self.stack.addWidget(self._placeholder("Loading the evidence\u2026"))
         self.nav.setCurrentRow(0)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction("&Settings\u2026", self.show_settings)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("&About decisionaid", self.show_about)
 
@@ -73,6 +79,179 @@ class MainWindow(QMainWindow):
         elif name == "Caveats":
             from decisionaid.ui.caveats_view import CaveatsView
             self._replace(name, CaveatsView(self.summary.pack))
+        elif name == "Consultation":
+            self._replace(name, self._build_consultation())
+        elif name == "Sessions":
+            from decisionaid.ui.sessions_view import SessionsView
+            view = SessionsView(self.store)
+            view.open_requested.connect(self.open_session)
+            view.amend_requested.connect(lambda sid: self.open_session(sid, amend=True))
+            view.restore_requested.connect(self.restore_backup)
+            self._replace(name, view)
+            view.refresh()
+
+    # --- consultation and sessions ------------------------------------------------------------------
+
+    def _build_consultation(self) -> QWidget:
+        from decisionaid.checklist.items import ChecklistError, load_checklist
+        from decisionaid.ui.consultation_view import ConsultationView
+
+        try:
+            self._checklist = load_checklist()
+        except ChecklistError as exc:
+            return self._error_screen("The checklist could not be loaded", str(exc), "checklistError")
+        view = ConsultationView(self._checklist, self.store, self.settings())
+        view.saved.connect(self._session_saved)
+        return view
+
+    def settings(self):
+        if self._settings is None:
+            from decisionaid import settings
+
+            self._settings = settings.load()
+        return self._settings
+
+    def store(self):
+        """The session store, opened on first use; None (after telling the clinician why) if it cannot be."""
+        if self._store is not None:
+            return self._store
+        from decisionaid import paths
+        from decisionaid.sessions.errors import StoreCorrupt, StoreError
+        from decisionaid.sessions.store import SessionStore
+
+        try:
+            self._store = SessionStore.open(paths.database_path())
+        except StoreCorrupt as exc:
+            self._offer_backup_after_damage(exc)
+        except (StoreError, OSError) as exc:
+            self._store_problem(getattr(exc, "title", "The sessions file could not be opened."),
+                                getattr(exc, "advice", str(exc)), once=True)
+        return self._store
+
+    def _store_problem(self, title: str, advice: str, once: bool = False) -> None:
+        self.statusBar().showMessage(title)
+        if once and self._store_warned:
+            return  # autosave retries quietly; the consultation screen keeps showing the problem
+        self._store_warned = once or self._store_warned
+        box = QMessageBox(QMessageBox.Warning, "decisionaid: saved sessions", f"{title}\n\n{advice}",
+                          QMessageBox.Ok, self)
+        box.setTextFormat(Qt.PlainText)
+        box.exec()
+
+    def _offer_backup_after_damage(self, exc) -> None:
+        from decisionaid import paths
+
+        text = f"{exc.title}\n\n{exc.advice}"
+        if not exc.backups:
+            self._store_problem(exc.title, exc.advice + " No backup was found; a new, empty file will be used.")
+            return self._reopen_after(None)
+        box = QMessageBox(QMessageBox.Warning, "decisionaid: sessions file damaged",
+                          text + f"\n\nRestore the latest backup ({exc.backups[0].name})?",
+                          QMessageBox.Yes | QMessageBox.No, self)
+        box.setTextFormat(Qt.PlainText)
+        self._reopen_after(exc.backups[0] if box.exec() == QMessageBox.Yes else None)
+
+    def _reopen_after(self, backup) -> None:
+        from decisionaid import paths
+        from decisionaid.sessions.backup import restore
+        from decisionaid.sessions.errors import StoreError
+        from decisionaid.sessions.store import SessionStore
+
+        try:
+            if backup is not None:
+                restore(backup, paths.database_path())
+            self._store = SessionStore.open(paths.database_path())
+        except StoreError as exc:
+            self._store_problem(exc.title, exc.advice)
+
+    def restore_backup(self, backup_path: str) -> None:
+        """Swap in a backup chosen on the Sessions screen; the current file is moved aside, never deleted."""
+        from decisionaid import paths
+        from decisionaid.sessions.backup import restore
+        from decisionaid.sessions.errors import StoreError
+        from decisionaid.sessions.store import SessionStore
+
+        consultation = self._built_screen("Consultation")
+        if consultation is not None and hasattr(consultation, "flush"):
+            consultation.flush()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        try:
+            restore(backup_path, paths.database_path())
+            self.statusBar().showMessage(f"Restored sessions from {backup_path}")
+        except StoreError as exc:
+            self._store_problem(exc.title, exc.advice)
+        self._store = None
+        sessions = self._built_screen("Sessions")
+        if sessions is not None:
+            sessions.refresh()
+
+    def _built_screen(self, name: str):
+        return self.stack.widget(SCREENS.index(name)) if name in self._built else None
+
+    def open_session(self, session_id: int, amend: bool = False) -> None:
+        self.show_screen("Consultation")
+        view = self._built_screen("Consultation")
+        if not hasattr(view, "open_session"):
+            return
+        view.open_session(session_id)
+        if amend and view.mode == "readonly":
+            view.start_amend()
+
+    def _session_saved(self, _session_id: int) -> None:
+        sessions = self._built_screen("Sessions")
+        if sessions is not None:
+            sessions.refresh()
+
+    def show_settings(self) -> None:
+        from decisionaid import settings
+        from decisionaid.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings(), self)
+        if dialog.exec():
+            try:
+                settings.save(dialog.result_settings())
+            except OSError as exc:
+                self._store_problem("The settings could not be saved.", str(exc))
+                return
+            self._settings = dialog.result_settings()
+            consultation = self._built_screen("Consultation")
+            if hasattr(consultation, "settings"):
+                consultation.settings = self._settings
+                consultation._refresh_status()
+
+    def closeEvent(self, event) -> None:
+        """Write what is unsaved, back up if anything changed, and only then quit."""
+        consultation = self._built_screen("Consultation")
+        if consultation is not None and hasattr(consultation, "flush") and not consultation.flush():
+            box = QMessageBox(QMessageBox.Warning, "Unsaved text",
+                              "Your latest changes could not be saved:\n\n" + consultation.last_error
+                              + "\n\nQuit anyway and lose them?", QMessageBox.Yes | QMessageBox.No, self)
+            box.setTextFormat(Qt.PlainText)
+            box.setDefaultButton(QMessageBox.No)
+            if box.exec() != QMessageBox.Yes:
+                event.ignore()
+                return
+        if self._store is not None:
+            from decisionaid import paths
+            from decisionaid.sessions.errors import StoreError
+
+            try:
+                self._store.automatic_backup(paths.backup_dir())
+            except (StoreError, OSError):
+                pass  # the session data itself is safe; a backup is retried at the next close
+            self._store.close()
+            self._store = None
+        event.accept()
+
+    def _error_screen(self, title: str, message: str, name: str) -> QWidget:
+        w = QWidget()
+        v = QVBoxLayout(w)
+        v.addWidget(heading(title))
+        v.addWidget(label(message, name=name))
+        v.addStretch(1)
+        return w
 
     def show_screen(self, name: str) -> None:
         self.nav.setCurrentRow(SCREENS.index(name))

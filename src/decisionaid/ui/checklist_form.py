@@ -1,0 +1,128 @@
+"""The checklist as a form: one row per item, answers as radio buttons or a short text field.
+
+Layout only: it knows nothing about storage. `changed` fires on every answer; `answers()` returns the
+plain dict the checklist rules and the session store use (item id -> answer value; unanswered items absent).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLineEdit, QRadioButton, QVBoxLayout,
+                               QWidget)
+
+from decisionaid.ui.common import heading, label, plain_tooltip
+
+ANSWER_LABELS = {
+    "yes_no": (("yes", "Yes"), ("no", "No")),
+    "yes_no_unsure": (("yes", "Yes"), ("no", "No"), ("unsure", "Unsure")),
+    "discussed": (("discussed", "Discussed"), ("not yet", "Not yet")),
+}
+
+
+def answer_options(item) -> tuple[tuple[str, str], ...]:
+    """(value, label) pairs for an item's radio buttons."""
+    if item.answer_type == "choice":
+        return tuple((c, c) if isinstance(c, str) else (c["value"], c["label"]) for c in item.choices)
+    return ANSWER_LABELS.get(item.answer_type, ())
+
+
+def item_tooltip(item) -> str:
+    src = item.source if item.sourced else f"{item.source} (clinical judgement, not from our sources)"
+    return f"For the patient: {item.patient_text}\n\nWhy it matters: {item.why}\n\nSource: {src}"
+
+
+class _Answer(QWidget):
+    """One item's answer: a group of radio buttons, or a line edit for text items."""
+
+    changed = Signal()
+
+    def __init__(self, item, parent=None):
+        super().__init__(parent)
+        self.item = item
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.text = None
+        self.group = QButtonGroup(self)
+        self.buttons: dict[str, QRadioButton] = {}
+        if item.answer_type == "text":
+            self.text = QLineEdit()
+            self.text.setObjectName(f"answer:{item.id}")
+            self.text.textChanged.connect(self.changed)
+            row.addWidget(self.text, 1)
+            return
+        for value, text in answer_options(item):
+            button = QRadioButton(text)
+            button.setObjectName(f"answer:{item.id}:{value}")
+            self.group.addButton(button)
+            self.buttons[value] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        self.group.buttonToggled.connect(lambda _b, on: on and self.changed.emit())
+
+    def value(self) -> str | None:
+        if self.text is not None:
+            return self.text.text() or None
+        for value, button in self.buttons.items():
+            if button.isChecked():
+                return value
+        return None
+
+    def set_value(self, value: str | None) -> None:
+        if self.text is not None:
+            self.text.setText(value or "")
+            return
+        self.group.setExclusive(False)  # an exclusive group cannot be emptied
+        for v, button in self.buttons.items():
+            button.setChecked(v == value)
+        self.group.setExclusive(True)
+
+    def set_read_only(self, read_only: bool) -> None:
+        if self.text is not None:
+            self.text.setReadOnly(read_only)
+        for button in self.buttons.values():
+            button.setEnabled(not read_only)
+
+
+class ChecklistForm(QWidget):
+    changed = Signal()
+
+    def __init__(self, checklist, parent=None):
+        super().__init__(parent)
+        self.setObjectName("checklistForm")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self._answers: dict[str, _Answer] = {}
+        self.question_labels = {}
+        for section in checklist.sections:
+            outer.addWidget(heading(section.title, 2))
+            if section.intro:
+                outer.addWidget(label(section.intro, size=9))
+            grid = QGridLayout()
+            grid.setColumnStretch(0, 3)
+            grid.setColumnStretch(1, 2)
+            for r, item in enumerate(section.items):
+                q = label(item.question, tooltip=item_tooltip(item), name=f"question:{item.id}")
+                self.question_labels[item.id] = q
+                answer = _Answer(item)
+                answer.setToolTip(plain_tooltip(item_tooltip(item)))
+                answer.changed.connect(self.changed)
+                self._answers[item.id] = answer
+                grid.addWidget(q, r, 0)
+                grid.addWidget(answer, r, 1)
+            outer.addLayout(grid)
+
+    def answers(self) -> dict[str, str]:
+        return {item_id: v for item_id, a in self._answers.items() if (v := a.value()) is not None}
+
+    def set_answers(self, answers: dict[str, str]) -> None:
+        for item_id, a in self._answers.items():
+            a.blockSignals(True)
+            a.set_value(answers.get(item_id))
+            a.blockSignals(False)
+
+    def answer_widget(self, item_id: str) -> _Answer:
+        return self._answers[item_id]
+
+    def set_read_only(self, read_only: bool) -> None:
+        for a in self._answers.values():
+            a.set_read_only(read_only)

@@ -1,0 +1,367 @@
+"""The consultation: identifier, PHQ-9, the checklist, notes and decision, with the status and its reasons beside.
+
+Every change re-runs the checklist rules at once and schedules an autosave (debounced), so a crash loses at
+most a few seconds of typing. A save that fails (locked, read-only, full disk) says so and keeps the text on
+screen; the autosave retries until it succeeds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QFormLayout, QFrame, QHBoxLayout,
+                               QInputDialog, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
+                               QVBoxLayout, QWidget)
+
+from decisionaid.ui.checklist_form import ChecklistForm
+from decisionaid.ui.common import heading, label, tint
+from decisionaid.ui.phq9_input import Phq9Input
+
+AUTOSAVE_MS = 1500
+RETRY_MS = 5000
+DECISIONS = (("", "Not decided yet"), ("proceed", "Proceed"), ("defer", "Defer"), ("decline", "Decline"),
+             ("refer", "Refer"))
+STATUS_COLOURS = {"Not a candidate now": "#f8d7da", "Candidate with cautions": "#fff3cd",
+                  "No concerns found": "#d1e7dd", "Incomplete": "#e2e3e5"}
+_FULL_NAME = re.compile(r"^\s*[A-Z][a-z'\-]+\s+[A-Z][a-z'\-]+")
+
+
+class StatusPanel(QFrame):
+    """The assessment: status, reasons, what is missing, and the crisis pathway when needed."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.StyledPanel)
+        lay = QVBoxLayout(self)
+        self.title = label("", size=14, bold=True, name="statusTitle")
+        tint(self.title, STATUS_COLOURS["Incomplete"], margin=8)
+        self.crisis = label("", name="crisisBox", bold=True)
+        tint(self.crisis, "#f8d7da", "#58151c", margin=10)
+        self.crisis.hide()
+        self.reasons = label("", name="statusReasons")
+        self.missing = label("", name="statusMissing", size=9)
+        self.sure = label("", name="sureScore", size=9)
+        for w in (self.title, self.crisis, self.reasons, self.missing, self.sure):
+            lay.addWidget(w)
+        lay.addStretch(1)
+
+    def show_assessment(self, assessment, crisis_text: str) -> None:
+        status = assessment.status.value if hasattr(assessment.status, "value") else str(assessment.status)
+        self.title.setText(status)
+        tint(self.title, STATUS_COLOURS.get(status, "#e2e3e5"), margin=8)
+        self.reasons.setText("\n".join(f"\u2022 {r.text}" for r in assessment.reasons))
+        self.missing.setText("Still to answer:\n" + "\n".join(f"\u2022 {m}" for m in assessment.missing)
+                             if assessment.missing else "")
+        self.missing.setVisible(bool(assessment.missing))
+        self.sure.setText(f"SURE test: {assessment.sure_score} of 4 \u201cyes\u201d"
+                          if assessment.sure_score is not None else "SURE test: not done yet")
+        self.crisis.setText("STOP: safety first. Follow the crisis pathway now.\n\n" + crisis_text)
+        self.crisis.setVisible(bool(assessment.crisis))
+
+
+class ConsultationView(QWidget):
+    saved = Signal(int)  # session id, after every successful write
+
+    def __init__(self, checklist, store_opener, settings, parent=None):
+        super().__init__(parent)
+        self.checklist, self._open_store, self.settings = checklist, store_opener, settings
+        self.session_id: int | None = None
+        self.mode = "new"  # "new" (editing a consultation), "readonly" (reopened) or "amend"
+        self.dirty = False
+        self.last_error: str = ""
+        self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self._timer.timeout.connect(self.autosave)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 10, 12, 6)
+        top = QHBoxLayout()
+        top.addWidget(heading("Consultation"))
+        top.addWidget(label("Botox for depression is off-label.", italic=True, wrap=False))
+        top.addStretch(1)
+        self.new_button = QPushButton("New session")
+        self.amend_button = QPushButton("Amend\u2026")
+        self.save_button = QPushButton("Save")
+        self.save_button.setDefault(True)
+        for b in (self.new_button, self.amend_button, self.save_button):
+            top.addWidget(b)
+        outer.addLayout(top)
+        self.save_state = label("", name="saveState", size=9)
+        outer.addWidget(self.save_state)
+        self.error_banner = label("", name="saveError", bold=True)
+        tint(self.error_banner, "#f8d7da", "#58151c", margin=8)
+        self.error_banner.hide()
+        outer.addWidget(self.error_banner)
+
+        split = QSplitter(Qt.Horizontal)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        body = QWidget()
+        scroll.setWidget(body)
+        form_lay = QVBoxLayout(body)
+        form_lay.addWidget(heading("Session", 2))
+        head = QFormLayout()
+        self.patient = QLineEdit(objectName="patientRef")
+        self.patient.setPlaceholderText("Pseudonym or record number (not the patient's full name)")
+        self.name_warning = label("This looks like a full name. Please use a pseudonym or record number.",
+                                  size=9, name="nameWarning")
+        self.name_warning.hide()
+        self.held_at = QDateTimeEdit(objectName="heldAt")
+        self.held_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.held_at.setCalendarPopup(True)
+        self.clinician = QLineEdit(objectName="clinician")
+        head.addRow("Patient identifier", self.patient)
+        head.addRow("", self.name_warning)
+        head.addRow("Date and time", self.held_at)
+        head.addRow("Clinician", self.clinician)
+        form_lay.addLayout(head)
+        form_lay.addWidget(heading("Baseline PHQ-9", 2))
+        self.phq9 = Phq9Input(checklist.phq9)
+        form_lay.addWidget(self.phq9)
+        self.form = ChecklistForm(checklist)
+        form_lay.addWidget(self.form)
+        form_lay.addWidget(heading("Notes", 2))
+        self.notes = QPlainTextEdit(objectName="notes")
+        self.notes.setPlaceholderText("What was discussed, in your words")
+        self.notes.setMinimumHeight(160)
+        form_lay.addWidget(self.notes)
+        form_lay.addWidget(heading("Decision and follow-up", 2))
+        dec = QFormLayout()
+        self.decision = QComboBox(objectName="decision")
+        for value, text in DECISIONS:
+            self.decision.addItem(text, value)
+        follow = QHBoxLayout()
+        self.has_follow_up = QCheckBox("Follow-up on", objectName="hasFollowUp")
+        self.follow_up = QDateEdit(objectName="followUp")
+        self.follow_up.setDisplayFormat("yyyy-MM-dd")
+        self.follow_up.setCalendarPopup(True)
+        self.follow_up.setEnabled(False)
+        follow.addWidget(self.has_follow_up)
+        follow.addWidget(self.follow_up)
+        follow.addStretch(1)
+        dec.addRow("Decision", self.decision)
+        dec.addRow("Follow-up", follow)
+        form_lay.addLayout(dec)
+        form_lay.addStretch(1)
+        split.addWidget(scroll)
+        side = QScrollArea()
+        side.setWidgetResizable(True)
+        side.setFrameShape(QFrame.NoFrame)
+        self.status = StatusPanel()
+        side.setWidget(self.status)
+        split.addWidget(side)
+        split.setSizes([760, 380])
+        outer.addWidget(split, 1)
+
+        for signal in (self.patient.textChanged, self.held_at.dateTimeChanged, self.clinician.textChanged,
+                       self.phq9.changed, self.form.changed, self.notes.textChanged,
+                       self.decision.currentIndexChanged, self.has_follow_up.toggled, self.follow_up.dateChanged):
+            signal.connect(self._edited)
+        self.has_follow_up.toggled.connect(self.follow_up.setEnabled)
+        self.patient.textChanged.connect(lambda t: self.name_warning.setVisible(bool(_FULL_NAME.match(t))))
+        self.new_button.clicked.connect(self.new_session)
+        self.save_button.clicked.connect(self.save)
+        self.amend_button.clicked.connect(self.start_amend)
+        self.new_session()
+
+    # --- the record on screen -----------------------------------------------------------------------
+
+    def record(self):
+        from decisionaid.sessions.record import SessionRecord
+
+        return SessionRecord(
+            patient_ref=self.patient.text().strip(),
+            clinician=self.clinician.text().strip(),
+            held_at=self.held_at.dateTime().toString("yyyy-MM-ddTHH:mm"),
+            phq9_items=self.phq9.item_scores(),
+            phq9_total=self.phq9.total_score(),
+            answers=self.form.answers(),
+            notes=self.notes.toPlainText(),
+            decision=self.decision.currentData() or None,
+            follow_up=self.follow_up.date().toString("yyyy-MM-dd") if self.has_follow_up.isChecked() else None,
+            status=self.assessment().status.value,
+        )
+
+    def assessment(self):
+        from decisionaid.checklist.assessment import assess
+
+        return assess(self.checklist, self.form.answers(), self.phq9.phq9())
+
+    def show_record(self, record) -> None:
+        widgets = (self.patient, self.held_at, self.clinician, self.notes, self.decision, self.has_follow_up,
+                   self.follow_up)
+        for w in widgets:
+            w.blockSignals(True)
+        self.patient.setText(record.patient_ref)
+        self.name_warning.setVisible(bool(_FULL_NAME.match(record.patient_ref)))
+        self.held_at.setDateTime(QDateTime.fromString(record.held_at, "yyyy-MM-ddTHH:mm"))
+        self.clinician.setText(record.clinician)
+        self.notes.setPlainText(record.notes)
+        self.decision.setCurrentIndex(max(0, self.decision.findData(record.decision or "")))
+        self.has_follow_up.setChecked(record.follow_up is not None)
+        self.follow_up.setEnabled(record.follow_up is not None)
+        if record.follow_up:
+            self.follow_up.setDate(QDate.fromString(record.follow_up, "yyyy-MM-dd"))
+        for w in widgets:
+            w.blockSignals(False)
+        self.phq9.blockSignals(True)
+        self.phq9.set_scores(record.phq9_items, record.phq9_total)
+        self.phq9.blockSignals(False)
+        self.form.set_answers(dict(record.answers))
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        crisis = self.settings.crisis_text
+        if self.settings.emergency_number:
+            crisis += f"\n\nLocal emergency number: {self.settings.emergency_number}"
+        self.status.show_assessment(self.assessment(), crisis)
+
+    # --- modes --------------------------------------------------------------------------------------
+
+    def new_session(self) -> None:
+        if self.dirty:
+            self.autosave()
+        from decisionaid.sessions.record import SessionRecord
+
+        now = QDateTime.currentDateTime().toString("yyyy-MM-ddTHH:mm")
+        self.show_record(SessionRecord(patient_ref="", clinician=self.settings.clinician_name, held_at=now,
+                                       phq9_items=None, phq9_total=None, answers={}, notes="", decision=None,
+                                       follow_up=None, status=""))
+        self.session_id, self.dirty = None, False
+        self._set_mode("new")
+        self.save_state.setText("New session: it is saved automatically as you type.")
+        self.patient.setFocus()
+
+    def open_session(self, session_id: int) -> None:
+        """Reopen a saved session read-only; an unsaved draft (after a crash) is offered back."""
+        if self.dirty:
+            self.autosave()
+        store = self._open_store()
+        if store is None:
+            return
+        view = store.get(session_id)
+        self.session_id, self.dirty = session_id, False
+        if view.draft is not None:
+            self.show_record(view.draft)
+            self._set_mode("amend" if view.saved_revision_id else "new")
+            self.save_state.setText("Recovered text that was autosaved but not saved. Check it, then Save.")
+        else:
+            self.show_record(view.record)
+            self._set_mode("readonly")
+            self.save_state.setText(f"Saved session {session_id} (read-only). Use Amend to change it.")
+
+    def start_amend(self) -> None:
+        self._set_mode("amend")
+        self.save_state.setText("Amending: your changes are autosaved; Save asks for the reason.")
+
+    def _set_mode(self, mode: str) -> None:
+        self.mode = mode
+        read_only = mode == "readonly"
+        for w in (self.patient, self.clinician, self.notes):
+            w.setReadOnly(read_only)
+        for w in (self.held_at, self.decision, self.has_follow_up):
+            w.setEnabled(not read_only)
+        self.follow_up.setEnabled(not read_only and self.has_follow_up.isChecked())
+        self.phq9.set_read_only(read_only)
+        self.form.set_read_only(read_only)
+        self.amend_button.setVisible(read_only)
+        self.save_button.setEnabled(not read_only)
+        self.save_button.setText("Save amendment\u2026" if mode == "amend" else "Save")
+
+    # --- saving -------------------------------------------------------------------------------------
+
+    def _edited(self, *_) -> None:
+        if self.mode == "readonly":
+            return
+        self.dirty = True
+        self._refresh_status()
+        self._timer.start(AUTOSAVE_MS)
+
+    def _author(self) -> str:
+        return self.clinician.text().strip() or self.settings.clinician_name or "unknown"
+
+    def _write(self, action) -> bool:
+        """Run one store write; on failure say what happened and keep everything on screen."""
+        from decisionaid.sessions.errors import StoreError
+        from decisionaid.sessions.record import RecordError
+
+        store = self._open_store()
+        if store is None:
+            self._show_error("Not saved: the sessions file is not available (see the message shown when it was "
+                             "opened). Your text is still here; decisionaid keeps trying to save it.")
+            self._timer.start(RETRY_MS)
+            return False
+        try:
+            action(store)
+        except RecordError as exc:
+            self._show_error(f"Not saved yet: {exc}")
+            return False
+        except StoreError as exc:
+            self._show_error(f"Not saved: {exc.title} {exc.advice} Your text is still here; "
+                             "decisionaid keeps trying to save it.")
+            self._timer.start(RETRY_MS)
+            return False
+        self.error_banner.hide()
+        self.last_error = ""
+        return True
+
+    def _show_error(self, message: str) -> None:
+        self.last_error = message
+        self.error_banner.setText(message)
+        self.error_banner.show()
+
+    def autosave(self) -> bool:
+        self._timer.stop()
+        if not self.dirty or self.mode == "readonly":
+            return True
+        record = self.record()
+
+        def write(store):
+            if self.session_id is None:
+                self.session_id = store.create(record, self._author(), kind="autosave")
+            else:
+                store.autosave(self.session_id, record, self._author())
+
+        if self._write(write):
+            self.dirty = False
+            self.save_state.setText(f"Autosaved at {dt.datetime.now():%H:%M:%S} (not yet saved as a revision).")
+            self.saved.emit(self.session_id)
+            return True
+        return False
+
+    def save(self) -> bool:
+        self._timer.stop()
+        record = self.record()
+        reason = None
+        if self.mode == "amend":
+            reason, ok = QInputDialog.getText(self, "Reason for amending",
+                                              "Why is this session being amended? (kept in its history)")
+            if not ok or not reason.strip():
+                self.save_state.setText("Amendment not saved: a reason is needed. Your changes are kept.")
+                return False
+
+        def write(store):
+            if self.session_id is None:
+                self.session_id = store.create(record, self._author())
+            elif self.mode == "amend":
+                store.amend(self.session_id, record, self._author(), reason.strip())
+            else:
+                store.save(self.session_id, record, self._author())
+
+        if not self._write(write):
+            self.dirty = True
+            return False
+        self.dirty = False
+        self.save_state.setText(f"Saved at {dt.datetime.now():%H:%M:%S} as a new revision of session "
+                                f"{self.session_id}.")
+        if self.mode == "amend":
+            self._set_mode("readonly")
+        self.saved.emit(self.session_id)
+        return True
+
+    def flush(self) -> bool:
+        """Before quitting or switching sessions: write what is unsaved. False if it could not be written."""
+        return self.autosave()

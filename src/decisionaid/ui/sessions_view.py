@@ -1,0 +1,278 @@
+"""Saved sessions, reviewed offline: search, filter, reopen, amend, history, export, back up and restore."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
+                               QFileDialog, QHBoxLayout, QHeaderView, QLineEdit, QListWidget, QListWidgetItem,
+                               QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+
+from decisionaid.ui.common import heading, label
+from decisionaid.ui.session_list_model import SessionListModel
+
+DECISION_FILTERS = (("Any decision", None), ("Proceed", "proceed"), ("Defer", "defer"), ("Decline", "decline"),
+                    ("Refer", "refer"))
+SEARCH_DELAY_MS = 250
+
+
+def record_text(record) -> str:
+    """A revision as plain text, for the history viewer."""
+    lines = [f"Patient: {record.patient_ref}", f"Date and time: {record.held_at.replace('T', ' ')}",
+             f"Clinician: {record.clinician}", f"Status: {record.status}",
+             f"PHQ-9 items: {', '.join('-' if v is None else str(v) for v in record.phq9_items)}"
+             if record.phq9_items else "PHQ-9 items: not recorded",
+             f"PHQ-9 total: {'not recorded' if record.phq9_total is None else record.phq9_total}",
+             f"Decision: {record.decision or 'not decided'}", f"Follow-up: {record.follow_up or 'none'}",
+             "", "Answers:"]
+    lines += [f"  {k}: {v}" for k, v in sorted(record.answers.items())] or ["  none"]
+    lines += ["", "Notes:", record.notes]
+    return "\n".join(lines)
+
+
+class HistoryDialog(QDialog):
+    """Every revision of one session, newest first, with what changed; any one can be read in full."""
+
+    def __init__(self, store, session_id: int, parent=None):
+        super().__init__(parent)
+        self.store, self.session_id = store, session_id
+        self.setWindowTitle(f"History of session {session_id}")
+        self.resize(900, 600)
+        lay = QVBoxLayout(self)
+        self.show_autosaves = QCheckBox("Show autosaves too", objectName="showAutosaves")
+        lay.addWidget(self.show_autosaves)
+        split = QSplitter(Qt.Horizontal)
+        self.revisions = QListWidget(objectName="revisions")
+        self.viewer = QPlainTextEdit(objectName="revisionText")
+        self.viewer.setReadOnly(True)
+        split.addWidget(self.revisions)
+        split.addWidget(self.viewer)
+        split.setSizes([360, 540])
+        lay.addWidget(split, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.show_autosaves.toggled.connect(self.reload)
+        self.revisions.currentItemChanged.connect(self._show)
+        self.reload()
+
+    def reload(self) -> None:
+        self.revisions.clear()
+        for rev in self.store.history(self.session_id, include_autosaves=self.show_autosaves.isChecked()):
+            text = f"{rev.created_at.replace('T', ' ')[:19]} \u00b7 {rev.kind} by {rev.author}"
+            if rev.reason:
+                text += f"\nReason: {rev.reason}"
+            text += "\nChanged: " + (", ".join(rev.changes) if rev.changes else "first version")
+            item = QListWidgetItem(text)
+            item.setData(Qt.UserRole, rev)
+            self.revisions.addItem(item)
+        if self.revisions.count():
+            self.revisions.setCurrentRow(0)
+
+    def _show(self, item, _previous=None) -> None:
+        self.viewer.setPlainText(record_text(item.data(Qt.UserRole).record) if item else "")
+
+
+class SessionsView(QWidget):
+    open_requested = Signal(int)
+    amend_requested = Signal(int)
+
+    def __init__(self, store_opener, parent=None):
+        super().__init__(parent)
+        self._open_store = store_opener
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 10, 12, 10)
+        lay.addWidget(heading("Saved sessions"))
+        filters = QHBoxLayout()
+        self.search = QLineEdit(objectName="sessionSearch")
+        self.search.setPlaceholderText("Search notes, identifiers and clinicians")
+        self.search.setClearButtonEnabled(True)
+        self.use_dates = QCheckBox("From", objectName="useDates")
+        self.date_from = QDateEdit(objectName="dateFrom")
+        self.date_to = QDateEdit(objectName="dateTo")
+        for d in (self.date_from, self.date_to):
+            d.setDisplayFormat("yyyy-MM-dd")
+            d.setCalendarPopup(True)
+            d.setEnabled(False)
+        self.date_from.setDate(QDate.currentDate().addMonths(-1))
+        self.date_to.setDate(QDate.currentDate())
+        self.decision = QComboBox(objectName="decisionFilter")
+        for text, value in DECISION_FILTERS:
+            self.decision.addItem(text, value)
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.use_dates)
+        filters.addWidget(self.date_from)
+        filters.addWidget(label("to", wrap=False))
+        filters.addWidget(self.date_to)
+        filters.addWidget(self.decision)
+        lay.addLayout(filters)
+        self.count_label = label("", size=9, name="sessionCount")
+        lay.addWidget(self.count_label)
+
+        self.model = SessionListModel()
+        self.table = QTableView(objectName="sessionTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for col, width in enumerate((140, 160, 140, 190, 110, 100)):
+            self.table.setColumnWidth(col, width)
+        lay.addWidget(self.table, 1)
+
+        buttons = QHBoxLayout()
+        self.open_button = QPushButton("Open")
+        self.amend_button = QPushButton("Amend")
+        self.history_button = QPushButton("History\u2026")
+        self.export_button = QPushButton("Export selected\u2026")
+        self.export_all_button = QPushButton("Export all\u2026")
+        self.backup_button = QPushButton("Back up now\u2026")
+        self.restore_button = QPushButton("Restore from backup\u2026")
+        for b in (self.open_button, self.amend_button, self.history_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        for b in (self.export_button, self.export_all_button, self.backup_button, self.restore_button):
+            buttons.addWidget(b)
+        lay.addLayout(buttons)
+        self.message = label("", name="sessionsMessage", size=9)
+        lay.addWidget(self.message)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda: self._search_timer.start())
+        self.use_dates.toggled.connect(self.date_from.setEnabled)
+        self.use_dates.toggled.connect(self.date_to.setEnabled)
+        for signal in (self.use_dates.toggled, self.date_from.dateChanged, self.date_to.dateChanged,
+                       self.decision.currentIndexChanged):
+            signal.connect(self.refresh)
+        self.table.doubleClicked.connect(lambda _i: self._emit(self.open_requested))
+        self.open_button.clicked.connect(lambda: self._emit(self.open_requested))
+        self.amend_button.clicked.connect(lambda: self._emit(self.amend_requested))
+        self.history_button.clicked.connect(self.show_history)
+        self.export_button.clicked.connect(lambda: self.export(selected_only=True))
+        self.export_all_button.clicked.connect(lambda: self.export(selected_only=False))
+        self.backup_button.clicked.connect(self.back_up)
+        self.restore_button.clicked.connect(self.restore)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    # --- listing --------------------------------------------------------------------------------------
+
+    def filters(self):
+        from decisionaid.sessions.store import Filters
+
+        decision = self.decision.currentData()
+        return Filters(date_from=self.date_from.date().toString("yyyy-MM-dd") if self.use_dates.isChecked() else None,
+                       date_to=self.date_to.date().toString("yyyy-MM-dd") if self.use_dates.isChecked() else None,
+                       decisions=(decision,) if decision else ())
+
+    def refresh(self) -> None:
+        store = self._open_store()
+        if store is None:
+            self.model.set_query(None)
+            return
+        self.model.set_query(store, self.search.text(), self.filters())
+        shown = self.model.rowCount()
+        more = " (scroll for more)" if self.model.canFetchMore() else ""
+        self.count_label.setText(f"{shown} session{'s' if shown != 1 else ''} shown{more}, newest first."
+                                 if shown else "No saved sessions match.")
+        self._update_buttons()
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.session_at(r).session_id for r in rows]
+
+    def _emit(self, signal) -> None:
+        ids = self.selected_ids()
+        if ids:
+            signal.emit(ids[0])
+
+    def _update_buttons(self, *_) -> None:
+        n = len(self.selected_ids())
+        for b in (self.open_button, self.amend_button, self.history_button):
+            b.setEnabled(n == 1)
+        self.export_button.setEnabled(n > 0)
+
+    def show_history(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            HistoryDialog(self._open_store(), ids[0], self).exec()
+
+    # --- long work, off the UI thread -----------------------------------------------------------------
+
+    def _busy(self, text: str, busy: bool) -> None:
+        self.message.setText(text)
+        for b in (self.export_button, self.export_all_button, self.backup_button, self.restore_button):
+            b.setEnabled(not busy)
+        if not busy:
+            self._update_buttons()
+
+    def _failed(self, what: str):
+        def show(exc) -> None:
+            self._busy(f"{what} failed: {getattr(exc, 'title', '')} {getattr(exc, 'advice', exc)}".strip(), False)
+        return show
+
+    def export(self, selected_only: bool) -> None:
+        ids = self.selected_ids() if selected_only else None
+        path, chosen = QFileDialog.getSaveFileName(self, "Export sessions", "sessions.csv",
+                                                   "CSV (*.csv);;JSON (*.json)")
+        if not path:
+            return
+        fmt = "json" if path.lower().endswith(".json") or "JSON" in chosen else "csv"
+        self.export_to(path, fmt, ids)
+
+    def export_to(self, path: str, fmt: str, ids=None):
+        from decisionaid.sessions.export import export_sessions
+        from decisionaid.ui.tasks import run_in_background
+
+        db_path = self._open_store().path
+        self._busy("Exporting\u2026", True)
+
+        def work():
+            from decisionaid.sessions.store import SessionStore
+
+            reader = SessionStore.open(db_path)
+            try:
+                return export_sessions(reader, ids, fmt, path)
+            finally:
+                reader.close()
+
+        return run_in_background(work, on_done=lambda n: self._busy(f"Exported {n} session(s) to {path}.", False),
+                                 on_error=self._failed("Export"))
+
+    def back_up(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Back up sessions", "decisionaid-backup.sqlite3",
+                                              "SQLite database (*.sqlite3)")
+        if path:
+            self.back_up_to(path)
+
+    def back_up_to(self, path: str):
+        from decisionaid.ui.tasks import run_in_background
+
+        db_path = self._open_store().path
+        self._busy("Backing up\u2026", True)
+
+        def work():
+            from decisionaid.sessions.store import SessionStore
+
+            reader = SessionStore.open(db_path)
+            try:
+                reader.backup_to(path)
+            finally:
+                reader.close()
+
+        return run_in_background(work, on_done=lambda _r: self._busy(f"Backed up to {path}.", False),
+                                 on_error=self._failed("Backup"))
+
+    restore_requested = Signal(str)
+
+    def restore(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Restore from backup", "", "SQLite database (*.sqlite3 *.db)")
+        if not path:
+            return
+        answer = QMessageBox.question(
+            self, "Restore from backup",
+            "Replace the current sessions with this backup? The current file is kept beside it, not deleted.")
+        if answer == QMessageBox.Yes:
+            self.restore_requested.emit(path)

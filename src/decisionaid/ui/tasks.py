@@ -1,0 +1,55 @@
+"""Long work (export, backup, restore, PDFs) off the UI thread; the result comes back by signal.
+
+    run_in_background(fn, *args, on_done=show_result, on_error=show_error)
+
+`on_done` gets fn's return value and `on_error` the exception, both on the UI thread. They are connected
+before the work starts, so a fast function cannot finish unheard.
+
+The function must not touch widgets and must open its own database connection.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+_running: set["Task"] = set()  # keep each Task alive until its signal has been delivered
+
+
+class Task(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, fn, args, kwargs):
+        super().__init__()
+        self._call = (fn, args, kwargs)
+
+    def _finish(self, _=None) -> None:
+        _running.discard(self)
+
+
+class _Runner(QRunnable):
+    def __init__(self, task: Task):
+        super().__init__()
+        self.task = task
+
+    def run(self) -> None:
+        fn, args, kwargs = self.task._call
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - every failure must reach the UI, never vanish in a thread
+            self.task.failed.emit(exc)
+        else:
+            self.task.done.emit(result)
+
+
+def run_in_background(fn, *args, on_done=None, on_error=None, **kwargs) -> Task:
+    task = Task(fn, args, kwargs)
+    if on_done is not None:
+        task.done.connect(on_done)
+    if on_error is not None:
+        task.failed.connect(on_error)
+    task.done.connect(task._finish)  # connected last: the task is released only after the caller has heard
+    task.failed.connect(task._finish)
+    _running.add(task)
+    QThreadPool.globalInstance().start(_Runner(task))
+    return task
