@@ -1,0 +1,228 @@
+"""The Consultation screen as a clinician uses it: answers change the status and its reasons at once,
+typing is autosaved, a failed save keeps the text on screen, and a session survives a restart.
+
+Expected statuses come from the checklist rules (``assess``) and the bundled checklist data, never from
+strings copied off the screen.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+
+from decisionaid import paths
+from decisionaid.checklist.assessment import Status, assess
+from decisionaid.checklist.items import load_checklist
+from decisionaid.sessions.store import SessionStore
+from decisionaid.ui.consultation_view import AUTOSAVE_MS
+from decisionaid.ui.main_window import MainWindow
+
+HOSTILE = "<b>Smith</b> & Co &amp; \u05e9\u05dc\u05d5\u05dd \U0001F600 e\u0301 \x07"
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "data"))
+    paths.set_data_dir(None)
+    return tmp_path / "data"
+
+
+@pytest.fixture(scope="module")
+def checklist():
+    return load_checklist()
+
+
+def open_window(qtbot) -> MainWindow:
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    with qtbot.waitSignal(w.ready, timeout=5000):
+        w.load_evidence()
+    return w
+
+
+def consultation(qtbot):
+    w = open_window(qtbot)
+    w.show_screen("Consultation")
+    return w, w.screen("Consultation")
+
+
+def click_answer(view, item_id: str, value: str) -> None:
+    view.form.answer_widget(item_id).buttons[value].click()
+
+
+def benign_answers(checklist) -> dict[str, str]:
+    """For every item, an answer that raises no flag (what a patient with no concerns would give)."""
+    answers = {}
+    for section in checklist.sections:
+        for item in section.items:
+            if item.answer_type == "text":
+                answers[item.id] = "none"
+                continue
+            from decisionaid.ui.checklist_form import answer_options
+
+            values = [v for v, _ in answer_options(item) if v not in item.flag_when and v != "unsure"]
+            answers[item.id] = values[0]
+    return answers
+
+
+def fill(view, answers: dict[str, str]) -> None:
+    for item_id, value in answers.items():
+        widget = view.form.answer_widget(item_id)
+        if widget.text is not None:
+            widget.text.setText(value)
+        else:
+            widget.buttons[value].click()
+
+
+def first_item(checklist, severity: str, crisis: bool | None = None):
+    for section in checklist.sections:
+        for item in section.items:
+            if item.severity == severity and item.flag_when and (crisis is None or getattr(item, "crisis", False) == crisis):
+                return item
+    raise AssertionError(f"no {severity} item in the checklist")
+
+
+def test_empty_session_is_incomplete_and_names_what_is_left(qtbot, data_dir, checklist):
+    _w, view = consultation(qtbot)
+    expected = assess(checklist, {}, view.phq9.phq9())
+    assert expected.status == Status.INCOMPLETE
+    assert view.status.title.text() == Status.INCOMPLETE.value
+    missing_text = view.status.missing.text()
+    for question in expected.missing[:3]:
+        assert question in missing_text
+    assert not view.status.crisis.isVisible()
+
+
+def test_red_flag_stops_and_shows_crisis_pathway(qtbot, data_dir, checklist):
+    _w, view = consultation(qtbot)
+    fill(view, benign_answers(checklist))
+    assert view.status.title.text() == Status.NO_CONCERNS.value
+    stop = first_item(checklist, "stop", crisis=True)
+    click_answer(view, stop.id, stop.flag_when[0])
+    assert view.status.title.text() == Status.NOT_CANDIDATE.value
+    assert view.status.crisis.isVisible()
+    assert view.settings.crisis_text.splitlines()[0] in view.status.crisis.text()
+    reasons = assess(checklist, view.form.answers(), view.phq9.phq9()).reasons
+    assert any(r.item_id == stop.id for r in reasons)
+    assert [r.text for r in reasons][0] in view.status.reasons.text()
+
+
+def test_phq9_item_9_above_zero_is_a_safety_stop(qtbot, data_dir, checklist):
+    _w, view = consultation(qtbot)
+    fill(view, benign_answers(checklist))
+    view.phq9.items[8].setValue(1)
+    assert view.status.title.text() == Status.NOT_CANDIDATE.value
+    assert view.status.crisis.isVisible()
+    view.phq9.items[8].setValue(0)
+    assert not view.status.crisis.isVisible()
+
+
+def test_caution_without_stop_gives_candidate_with_cautions(qtbot, data_dir, checklist):
+    _w, view = consultation(qtbot)
+    fill(view, benign_answers(checklist))
+    caution = first_item(checklist, "caution")
+    click_answer(view, caution.id, caution.flag_when[0])
+    assert view.status.title.text() == Status.CAUTIONS.value
+    assert not view.status.crisis.isVisible()
+
+
+def test_typing_is_autosaved_and_found_after_restart(qtbot, data_dir, checklist):
+    w, view = consultation(qtbot)
+    view.patient.setText("RN-1234")
+    view.notes.setPlainText("Patient worried about eyelid droop before a wedding.")
+    qtbot.waitUntil(lambda: not view.dirty, timeout=AUTOSAVE_MS * 4)
+    sid = view.session_id
+    assert sid is not None
+    w.close()
+
+    w2 = open_window(qtbot)
+    w2.show_screen("Sessions")
+    sessions = w2.screen("Sessions")
+    sessions.search.setText("wedding")
+    qtbot.waitUntil(lambda: sessions.model.rowCount() == 1, timeout=3000)
+    assert sessions.model.session_at(0).patient_ref == "RN-1234"
+
+
+def test_save_amend_and_history(qtbot, data_dir, checklist, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+    from decisionaid.ui.sessions_view import HistoryDialog
+
+    w, view = consultation(qtbot)
+    view.patient.setText("P-77")
+    view.notes.setPlainText("first version")
+    assert view.save()
+    sid = view.session_id
+    w.open_session(sid)
+    assert view.mode == "readonly" and view.notes.isReadOnly()
+    view.amend_button.click()
+    view.notes.setPlainText("second version")
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("PHQ-9 corrected", True)))
+    assert view.save()
+    history = w.store().history(sid)
+    assert [r.kind for r in history][:2] == ["amend", "save"]
+    assert history[0].reason == "PHQ-9 corrected" and "notes" in history[0].changes
+    dialog = HistoryDialog(w.store(), sid)
+    qtbot.addWidget(dialog)
+    assert "PHQ-9 corrected" in dialog.revisions.item(0).text()
+    dialog.revisions.setCurrentRow(1)
+    assert "first version" in dialog.viewer.toPlainText()
+
+
+def test_hostile_text_round_trips_through_the_screen_and_store(qtbot, data_dir):
+    w, view = consultation(qtbot)
+    big = ("Line with <img src=x> & \u202eRTL\u202c \U0001F9EA\n" * 20000)[:1_000_000]
+    view.patient.setText(HOSTILE)
+    view.notes.setPlainText(big)
+    assert view.save()
+    stored = w.store().get(view.session_id).record
+    assert stored.patient_ref == HOSTILE.strip()
+    assert stored.notes == view.notes.toPlainText()
+    w.open_session(view.session_id)
+    assert view.notes.toPlainText() == stored.notes
+    assert view.patient.text() == HOSTILE.strip()
+
+
+def test_locked_database_keeps_text_and_retries(qtbot, data_dir):
+    w, view = consultation(qtbot)
+    view.patient.setText("LOCK-1")
+    assert view.save()
+    blocker = sqlite3.connect(paths.database_path(), timeout=0)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        view.notes.setPlainText("typed while another program held the file")
+        assert not view.autosave()
+        assert view.error_banner.isVisible()
+        assert "typed while another program" in view.notes.toPlainText()
+        assert view.dirty
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert view.autosave()
+    assert not view.error_banner.isVisible()
+    assert w.store().get(view.session_id).draft.notes == "typed while another program held the file"
+
+
+def test_closing_flushes_unsaved_typing(qtbot, data_dir):
+    w, view = consultation(qtbot)
+    view.patient.setText("CLOSE-1")
+    view.notes.setPlainText("last words before closing")
+    w.close()  # before the autosave timer fires
+    store = SessionStore.open(paths.database_path())
+    try:
+        page = store.list_page(limit=5)
+        assert page and page[0].patient_ref == "CLOSE-1"
+        assert store.get(page[0].session_id).draft.notes == "last words before closing"
+    finally:
+        store.close()
+
+
+def test_full_name_is_discouraged(qtbot, data_dir):
+    _w, view = consultation(qtbot)
+    view.patient.setText("Jane Smith")
+    assert view.name_warning.isVisible()
+    view.patient.setText("JS-42")
+    assert not view.name_warning.isVisible()
