@@ -8,7 +8,13 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 DOMAIN = ["decisionaid.evidence.pack", "decisionaid.evidence.pooling", "decisionaid.evidence.summary",
-          "decisionaid.evidence.trials_csv", "decisionaid.cli", "decisionaid.resources"]
+          "decisionaid.evidence.trials_csv", "decisionaid.cli", "decisionaid.resources", "decisionaid.paths",
+          "decisionaid.settings", "decisionaid.checklist.items", "decisionaid.checklist.assessment",
+          "decisionaid.checklist.phq9", "decisionaid.sessions.store", "decisionaid.sessions.export",
+          "decisionaid.sessions.backup"]
+# Only sessions/ talks to SQLite (STYLE.md): the rest of the domain must not even load the module.
+NO_SQLITE = ["decisionaid.evidence.summary", "decisionaid.checklist.assessment", "decisionaid.settings",
+             "decisionaid.paths"]
 HEAVY = ("PySide6", "numpy", "statsmodels", "reportlab", "scipy", "pandas")
 
 
@@ -26,6 +32,14 @@ def test_evidence_command_runs_without_qt():
     code = ("import sys, io, contextlib\nfrom decisionaid.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()): main(['evidence'])\n"
             "print('PySide6' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(SRC), "PATH": ""})
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("module", NO_SQLITE)
+def test_only_sessions_loads_sqlite(module):
+    code = f"import sys, {module}\nprint('sqlite3' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(SRC), "PATH": ""})
     assert out.stdout.strip() == "False"
