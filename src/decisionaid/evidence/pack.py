@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from decisionaid.evidence.schema_codegen import field_name as _field
+from decisionaid.evidence.schema_codegen import first_problem
+
 PROVENANCE_LABELS = {
     "reported": "reported",
     "secondary": "secondary source",
@@ -243,30 +246,10 @@ def default_pack_path() -> Path:
     return resource_path("evidence", "pack.json")
 
 
-def _field(path: list[Any] | tuple[Any, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
 def _validate_schema(data: Any, path: Path) -> None:
-    import fastjsonschema
-
-    from decisionaid.evidence.schema_codegen import validator
-
-    try:
-        validator()(data)
-    except fastjsonschema.JsonSchemaValueException as err:
-        where = [int(p) if p.isdigit() else p for p in err.path[1:]]
-        if err.rule == "required" and isinstance(err.value, dict):
-            missing = [k for k in err.rule_definition if k not in err.value]
-            problem = f"missing required {'field' if len(missing) == 1 else 'fields'} {', '.join(missing)}"
-        else:
-            shown = repr(err.value)
-            shown = shown if len(shown) <= 60 else shown[:57] + "..."
-            problem = f"{err.message.split(' ', 1)[1]} (found {shown})"
-        raise PackError(path, _field(where), problem) from None
+    problem = first_problem("pack", data)
+    if problem:
+        raise PackError(path, *problem)
 
 
 def _fact(d: dict) -> Fact:
