@@ -1,0 +1,276 @@
+"""The consultation checklist: a versioned JSON file in resources/, validated on load into frozen dataclasses.
+
+A malformed checklist raises ChecklistError whose message names the file, the field and the problem.
+The clinical content (questions, reasons, sources, the PHQ-9 scale, the SURE test, the crisis text) is all data;
+the rules that judge answers are in assessment.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from decisionaid.checklist.phq9 import Band, Phq9Scale
+from decisionaid.evidence.schema_codegen import field_name, first_problem
+
+ANSWER_VALUES = {
+    "yes_no": ("yes", "no"),
+    "yes_no_unsure": ("yes", "no", "unsure"),
+    "discussed": ("discussed", "not yet"),
+}
+UNSURE = "unsure"
+SEVERITIES = ("stop", "caution", "info")
+JUDGEMENT_WORDS = "clinical judgement"
+
+
+class ChecklistError(Exception):
+    """The checklist cannot be used. str() is one sentence: file, field, problem."""
+
+    def __init__(self, path: Path | str, field: str, problem: str):
+        self.path, self.field, self.problem = Path(path), field, problem
+        where = f", field {field}" if field else ""
+        super().__init__(f"Checklist {self.path.name}{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    section: str                 # the id of the section it belongs to
+    question: str                # for the clinician
+    patient_text: str            # plain language for the patient
+    answer_type: str             # yes_no, yes_no_unsure, discussed, choice, text
+    choices: tuple[str, ...]     # for answer_type "choice" only; empty otherwise
+    severity: str                # stop, caution, info: applies when the answer is in flag_when
+    flag_when: tuple[str, ...]
+    why: str
+    source: str
+    sourced: bool                # False: the facts sheet does not cover it; `why` says it is clinical judgement
+    required: bool
+    reason: str | None = None    # the assessment's reason when flagged, after "Not a candidate now: " etc.
+    crisis: bool = False         # a flagged answer opens the crisis pathway
+
+    def allowed_answers(self) -> tuple[str, ...] | None:
+        """The answer values this item accepts; None for free text."""
+        if self.answer_type == "choice":
+            return self.choices
+        return ANSWER_VALUES.get(self.answer_type)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    intro: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class SureItem:
+    item: str       # checklist item id
+    letter: str     # S, U, R, E
+    meaning: str
+
+
+@dataclass(frozen=True)
+class SureTest:
+    name: str
+    items: tuple[SureItem, ...]
+    pass_score: int              # fewer "yes" answers than this is a caution
+    caution_reason: str
+    citation: str
+    pmid: str
+    wording_verified: bool       # False: show wording_note beside the items
+    wording_note: str
+    terms_of_use: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Crisis:
+    default_text: str            # the default for Settings.crisis_text
+    default_text_status: str     # "compiler's wording, for review"
+    default_text_sources: tuple[str, ...]
+    not_covered: str
+    clinician_guidance: str
+    clinician_guidance_source: str
+
+
+@dataclass(frozen=True)
+class Checklist:
+    version: str
+    sections: tuple[Section, ...]
+    phq9: Phq9Scale
+    crisis: Crisis
+    sure: SureTest
+    last_reviewed: dt.date
+    compiled_from: str
+    path: Path
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        """Every item, in checklist order."""
+        return tuple(i for s in self.sections for i in s.items)
+
+    def item(self, item_id: str) -> Item:
+        """The item with this id; KeyError if there is none."""
+        for i in self.items:
+            if i.id == item_id:
+                return i
+        raise KeyError(item_id)
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+def default_checklist_path() -> Path:
+    from decisionaid.resources import resource_path
+
+    return resource_path("checklist", "checklist.json")
+
+
+def _build(data: dict, path: Path) -> Checklist:
+    sections = tuple(
+        Section(s["id"], s["title"], s["intro"], tuple(
+            Item(id=i["id"], section=s["id"], question=i["question"], patient_text=i["patient_text"],
+                 answer_type=i["answer_type"], choices=tuple(i.get("choices", ())), severity=i["severity"],
+                 flag_when=tuple(i["flag_when"]), why=i["why"], source=i["source"], sourced=i["sourced"],
+                 required=i["required"], reason=i.get("reason"), crisis=i.get("crisis", False))
+            for i in s["items"]))
+        for s in data["sections"])
+    p, su, c = data["phq9"], data["sure"], data["crisis"]
+    phq9 = Phq9Scale(
+        name=p["name"], period=p["period"], item_min=p["item_min"], item_max=p["item_max"],
+        response_labels=tuple(p["response_labels"]), item_labels=tuple(p["item_labels"]),
+        item_wording_note=p["item_wording_note"], total_min=p["total_min"], total_max=p["total_max"],
+        bands=tuple(Band(b["min"], b["max"], b["label"]) for b in p["bands"]), safety_item=p["safety_item"],
+        safety_reason=p["safety_reason"], severity_item=p["severity_item"], source=p["source"])
+    sure = SureTest(
+        name=su["name"], items=tuple(SureItem(x["item"], x["letter"], x["meaning"]) for x in su["items"]),
+        pass_score=su["pass_score"], caution_reason=su["caution_reason"], citation=su["citation"], pmid=su["pmid"],
+        wording_verified=su["wording_verified"], wording_note=su["wording_note"], terms_of_use=su["terms_of_use"],
+        source=su["source"])
+    crisis = Crisis(
+        default_text=c["default_text"], default_text_status=c["default_text_status"],
+        default_text_sources=tuple(c["default_text_sources"]), not_covered=c["not_covered"],
+        clinician_guidance=c["clinician_guidance"], clinician_guidance_source=c["clinician_guidance_source"])
+    return Checklist(version=data["version"], sections=sections, phq9=phq9, crisis=crisis, sure=sure,
+                     last_reviewed=dt.date.fromisoformat(data["last_reviewed"]),
+                     compiled_from=data["compiled_from"], path=path)
+
+
+def _check_items(data: dict, fail) -> dict[str, tuple[list[Any], dict]]:
+    """Per-item rules a JSON Schema cannot express. Returns id -> (field path, raw item)."""
+    seen_sections: set[str] = set()
+    items: dict[str, tuple[list[Any], dict]] = {}
+    for si, section in enumerate(data["sections"]):
+        if section["id"] in seen_sections:
+            fail(["sections", si, "id"], f"duplicate section id '{section['id']}'")
+        seen_sections.add(section["id"])
+        for ii, item in enumerate(section["items"]):
+            where = ["sections", si, "items", ii]
+            if item["id"] in items:
+                fail(where + ["id"], f"duplicate item id '{item['id']}'")
+            items[item["id"]] = (where, item)
+            if (item["answer_type"] == "choice") != ("choices" in item):
+                fail(where + ["choices"], "a choice item needs 'choices'" if item["answer_type"] == "choice"
+                     else f"only a choice item can have 'choices' (this one is {item['answer_type']})")
+            allowed = item.get("choices") if item["answer_type"] == "choice" else ANSWER_VALUES.get(item["answer_type"])
+            for fi, value in enumerate(item["flag_when"]):
+                if allowed is None:
+                    fail(where + ["flag_when", fi], "a free-text item cannot raise a flag")
+                if value not in allowed:
+                    fail(where + ["flag_when", fi],
+                         f"'{value}' is not a possible answer (possible: {', '.join(allowed)})")
+            if item["severity"] in ("stop", "caution") and not item["flag_when"]:
+                fail(where + ["flag_when"], f"a {item['severity']} item needs at least one answer that raises it")
+            if item["flag_when"] and "reason" not in item:
+                fail(where, "an item that can be flagged needs a 'reason'")
+            if item.get("crisis") and (item["severity"] != "stop" or not item["flag_when"]):
+                fail(where + ["crisis"], "only a stop item can open the crisis pathway")
+            if not item["sourced"] and JUDGEMENT_WORDS not in item["why"].lower():
+                fail(where + ["why"], "an item marked sourced: false must say in 'why' that it is "
+                                      "clinical judgement, not from our sources")
+    return items
+
+
+def _check_phq9(data: dict, items: dict, fail) -> None:
+    p = data["phq9"]
+    n = len(p["item_labels"])
+    if p["item_max"] <= p["item_min"]:
+        fail(["phq9", "item_max"], f"{p['item_max']} is not above item_min {p['item_min']}")
+    if len(p["response_labels"]) != p["item_max"] - p["item_min"] + 1:
+        fail(["phq9", "response_labels"],
+             f"{len(p['response_labels'])} labels for the {p['item_max'] - p['item_min'] + 1} possible scores")
+    if (p["total_min"], p["total_max"]) != (n * p["item_min"], n * p["item_max"]):
+        fail(["phq9", "total_max"], f"total {p['total_min']}\u2013{p['total_max']} does not match {n} items scored "
+                                    f"{p['item_min']}\u2013{p['item_max']}")
+    if not 1 <= p["safety_item"] <= n:
+        fail(["phq9", "safety_item"], f"item {p['safety_item']} does not exist (items 1\u2013{n})")
+    expected = p["total_min"]
+    for bi, band in enumerate(p["bands"]):
+        if band["min"] != expected or band["max"] < band["min"]:
+            fail(["phq9", "bands", bi], f"bands must run without gaps or overlaps from {p['total_min']}; "
+                                        f"this band should start at {expected}")
+        expected = band["max"] + 1
+    if expected != p["total_max"] + 1:
+        fail(["phq9", "bands"], f"the bands end at {expected - 1}, not at the total maximum {p['total_max']}")
+    target = items.get(p["severity_item"])
+    if target is None:
+        fail(["phq9", "severity_item"], f"item '{p['severity_item']}' is not in the checklist")
+    labels = [b["label"] for b in p["bands"]]
+    if target[1]["answer_type"] != "choice" or list(target[1].get("choices", [])) != labels:
+        fail(target[0] + ["choices"], f"the choices must be the PHQ-9 band labels ({', '.join(labels)})")
+
+
+def _check_sure(data: dict, items: dict, fail) -> None:
+    s = data["sure"]
+    for k, entry in enumerate(s["items"]):
+        target = items.get(entry["item"])
+        if target is None:
+            fail(["sure", "items", k, "item"], f"item '{entry['item']}' is not in the checklist")
+        if target[1]["answer_type"] != "yes_no":
+            fail(target[0] + ["answer_type"], "a SURE item must be answered yes or no")
+    if s["pass_score"] > len(s["items"]):
+        fail(["sure", "pass_score"], f"{s['pass_score']} is more than the {len(s['items'])} items can score")
+
+
+def _check_references(data: dict, path: Path) -> None:
+    def fail(where: list[Any], problem: str):
+        raise ChecklistError(path, field_name(where), problem)
+
+    items = _check_items(data, fail)
+    _check_phq9(data, items, fail)
+    _check_sure(data, items, fail)
+    try:
+        dt.date.fromisoformat(data["last_reviewed"])
+    except ValueError:
+        fail(["last_reviewed"], f"'{data['last_reviewed']}' is not a real date")
+
+
+def load_checklist(path: Path | str | None = None) -> Checklist:
+    """Read, validate and build the checklist. Raises ChecklistError, never a bare traceback."""
+    from decisionaid.resources import ResourceError
+
+    try:
+        path = Path(path) if path is not None else default_checklist_path()
+        raw = path.read_bytes()
+    except ResourceError as exc:
+        raise ChecklistError(Path("checklist.json"), "", str(exc)) from exc
+    except OSError as exc:
+        raise ChecklistError(path, "", f"cannot be read ({exc.strerror or exc})") from exc
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ChecklistError(path, "", f"is not UTF-8 text (byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise ChecklistError(path, "", f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
+    try:
+        problem = first_problem("checklist", data)
+    except (OSError, ResourceError) as exc:  # the schema file itself missing or unreadable
+        raise ChecklistError(path, "", f"its schema could not be loaded ({exc})") from exc
+    if problem:
+        raise ChecklistError(path, *problem)
+    _check_references(data, path)
+    return _build(data, path)

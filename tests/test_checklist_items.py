@@ -1,0 +1,382 @@
+"""The bundled checklist loads, says where every fact comes from, matches the facts sheet, reads plainly, and a
+malformed checklist gets a one-sentence message naming file, field and problem."""
+
+import copy
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from decisionaid.checklist.items import ChecklistError, default_checklist_path, load_checklist
+
+ROOT = Path(__file__).resolve().parents[1]
+SHEET_PATH = ROOT.parent / "shared" / "reference" / "evidence-facts.md"
+RAW = json.loads(default_checklist_path().read_text(encoding="utf-8"))
+CHECKLIST = load_checklist()
+JUDGEMENT = "clinical judgement, not from our sources"
+
+EXPECTED = {  # id: (section, answer_type, severity, sourced)
+    "safety_suicidal_thoughts": ("safety", "yes_no", "stop", True),
+    "safety_under_18": ("safety", "yes_no", "stop", True),
+    "safety_psychotic_features": ("safety", "yes_no_unsure", "stop", False),
+    "safety_bipolar": ("safety", "yes_no_unsure", "stop", True),
+    "ci_hypersensitivity": ("contraindications", "yes_no_unsure", "stop", True),
+    "ci_injection_site_infection": ("contraindications", "yes_no_unsure", "stop", True),
+    "ci_neuromuscular": ("contraindications", "yes_no_unsure", "stop", True),
+    "ci_pregnancy": ("contraindications", "yes_no_unsure", "stop", True),
+    "ci_neuromuscular_drugs": ("contraindications", "yes_no_unsure", "caution", True),
+    "ci_prior_ptosis": ("contraindications", "yes_no_unsure", "caution", False),
+    "ci_bleeding": ("contraindications", "yes_no_unsure", "caution", False),
+    "fit_sex": ("fit", "choice", "caution", True),
+    "fit_age": ("fit", "choice", "caution", True),
+    "fit_severity": ("fit", "choice", "caution", True),
+    "fit_antidepressant": ("fit", "choice", "caution", True),
+    "fit_treatment_history": ("fit", "choice", "caution", True),
+    "understand_off_label": ("understanding", "discussed", "caution", True),
+    "understand_evidence": ("understanding", "discussed", "caution", True),
+    "understand_keep_treatment": ("understanding", "discussed", "caution", True),
+    "understand_onset_duration": ("understanding", "discussed", "caution", True),
+    "understand_repeats": ("understanding", "discussed", "caution", True),
+    "understand_cost": ("understanding", "discussed", "caution", False),
+    "understand_no_frown": ("understanding", "discussed", "caution", True),
+    "understand_side_effects": ("understanding", "discussed", "caution", True),
+    "understand_serious_risks": ("understanding", "discussed", "caution", True),
+    "values_expressiveness": ("values", "choice", "info", True),
+    "values_injections": ("values", "choice", "info", True),
+    "values_uncertainty": ("values", "choice", "info", True),
+    "values_cost": ("values", "choice", "info", False),
+    "values_other": ("values", "text", "info", True),
+    "sure_sure": ("decisional_conflict", "yes_no", "info", True),
+    "sure_understand": ("decisional_conflict", "yes_no", "info", True),
+    "sure_risk_benefit": ("decisional_conflict", "yes_no", "info", True),
+    "sure_encouragement": ("decisional_conflict", "yes_no", "info", True),
+}
+
+
+@pytest.fixture(scope="module")
+def sheet() -> str:
+    if not SHEET_PATH.is_file():
+        pytest.skip(f"facts sheet not available at {SHEET_PATH}")
+    return SHEET_PATH.read_text(encoding="utf-8")
+
+
+def sheet_row(sheet: str, first_cell: str) -> list[str]:
+    row = next(line for line in sheet.splitlines() if line.startswith(f"| {first_cell}"))
+    return [cell.strip() for cell in row.strip("|").split(" | ")]
+
+
+# --- the bundled checklist -------------------------------------------------------------------
+
+def test_bundled_checklist_loads_with_its_own_version_and_review_date():
+    assert CHECKLIST.version == RAW["version"]
+    assert CHECKLIST.last_reviewed == dt.date(2026, 11, 21)
+    assert [s.id for s in CHECKLIST.sections] == ["safety", "contraindications", "fit", "understanding", "values",
+                                                  "decisional_conflict"]
+
+
+def test_items_ids_sections_types_and_severities_are_as_designed():
+    got = {i.id: (i.section, i.answer_type, i.severity, i.sourced) for i in CHECKLIST.items}
+    assert got == EXPECTED
+
+
+def test_every_item_has_a_source_a_why_and_a_patient_text():
+    for item in CHECKLIST.items:
+        assert item.source.strip() and item.why.strip() and item.patient_text.strip(), item.id
+        if item.sourced:
+            assert "facts sheet §" in item.source.lower() or item.severity == "info", item.id
+
+
+def test_unsourced_items_say_they_are_clinical_judgement():
+    for item in CHECKLIST.items:
+        if not item.sourced:
+            assert JUDGEMENT in item.why.lower(), item.id
+            assert "not in the facts sheet" in item.source.lower() or "§" in item.source, item.id
+
+
+def test_flagged_items_have_a_reason_that_cites_the_sheet_or_says_judgement():
+    for item in CHECKLIST.items:
+        if item.flag_when:
+            assert item.reason, item.id
+            assert "facts sheet §" in item.reason or "clinical judgement" in item.reason, item.id
+
+
+def test_only_suicidal_thoughts_opens_the_crisis_pathway_from_an_item():
+    assert [i.id for i in CHECKLIST.items if i.crisis] == ["safety_suicidal_thoughts"]
+    assert CHECKLIST.item("safety_suicidal_thoughts").flag_when == ("yes",)
+
+
+def test_understanding_values_fit_and_sure_items_are_required_except_free_text():
+    for item in CHECKLIST.items:
+        assert item.required == (item.answer_type != "text"), item.id
+    for item in CHECKLIST.sections[3].items:
+        assert item.answer_type == "discussed" and item.flag_when == ("not yet",)
+    for item in CHECKLIST.sections[4].items:
+        assert item.severity == "info" and item.flag_when == ()
+
+
+def test_choice_items_have_choices_and_others_do_not():
+    for item in CHECKLIST.items:
+        assert bool(item.choices) == (item.answer_type == "choice"), item.id
+        allowed = item.allowed_answers()
+        assert allowed is None or set(item.flag_when) <= set(allowed), item.id
+
+
+def test_values_wording_stays_neutral():
+    pushy = re.compile(r"\b(cure|cures|miracle|proven|guarantee|should have|recommend)\b", re.I)
+    for item in CHECKLIST.sections[4].items:
+        assert not pushy.search(item.patient_text + " " + " ".join(item.choices)), item.id
+    for item in CHECKLIST.items:
+        assert not re.search(r"\bcure", item.patient_text, re.I), item.id
+
+
+def test_fit_severity_choices_are_the_phq9_bands():
+    assert CHECKLIST.phq9.severity_item == "fit_severity"
+    assert CHECKLIST.item("fit_severity").choices == tuple(b.label for b in CHECKLIST.phq9.bands)
+
+
+# --- agreement with the facts sheet ----------------------------------------------------------
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def clinical_texts():
+    """Every piece of text a clinician or patient reads, with where it is (not versions or dates)."""
+    for item in CHECKLIST.items:
+        for name in ("question", "patient_text", "why", "reason", "source"):
+            yield f"{item.id}.{name}", getattr(item, name) or ""
+        for choice in item.choices:
+            yield f"{item.id}.choices", choice
+    for section in CHECKLIST.sections:
+        yield f"{section.id}.intro", section.intro
+    p = CHECKLIST.phq9
+    for name in ("period", "item_wording_note", "safety_reason", "source"):
+        yield f"phq9.{name}", getattr(p, name)
+    yield "phq9.item_labels", " ".join(p.item_labels)
+    s = CHECKLIST.sure
+    for name in ("caution_reason", "citation", "wording_note", "terms_of_use", "source"):
+        yield f"sure.{name}", getattr(s, name)
+    c = CHECKLIST.crisis
+    for name in ("default_text", "default_text_status", "not_covered", "clinician_guidance",
+                 "clinician_guidance_source"):
+        yield f"crisis.{name}", getattr(c, name)
+    yield "crisis.default_text_sources", " ".join(c.default_text_sources)
+
+
+def stray_numbers(texts, sheet: str) -> list[tuple[str, str]]:
+    in_sheet = set(NUMBER.findall(sheet))
+    return [(where, n) for where, text in texts for n in NUMBER.findall(text) if n not in in_sheet]
+
+
+def test_every_number_quoted_in_the_checklist_is_in_the_facts_sheet(sheet):
+    texts = list(clinical_texts())
+    assert sum(len(NUMBER.findall(t)) for _, t in texts) > 200  # the check has something to check
+    assert stray_numbers(texts, sheet) == []
+
+
+def test_the_number_check_catches_a_rounded_or_invented_figure(sheet):
+    planted = [("x.why", "Eyelid drooping 2.9 in 100; headache 11 in 100; ptosis 2.4%.")]
+    assert stray_numbers(planted, sheet) == [("x.why", "2.9")]
+    assert stray_numbers([("x.why", "about 3.14159 people")], sheet) == [("x.why", "3.14159")]
+
+
+def test_why_and_patient_text_numbers_checked_field_by_field(sheet):
+    """The same check as above, spelt out for the two fields the brief names, so a failure points at one item."""
+    in_sheet = set(NUMBER.findall(sheet))
+    for item in CHECKLIST.items:
+        for text in (item.why, item.patient_text):
+            for n in NUMBER.findall(text):
+                assert n in in_sheet, (item.id, n)
+
+
+def test_side_effect_figures_are_quoted_exactly_not_rounded(sheet):
+    item = CHECKLIST.item("understand_side_effects")
+    for figure in ("2.4 in 100", "0 in 100", "11.3 in 100", "11.4 in 100"):
+        assert figure in item.patient_text
+    for figure in ("16 (2.4%) vs 0", "75 (11.3%) vs 27 (11.4%)", "665", "236", "29 U", "39-40 U", "30 U or 50 U"):
+        assert figure in item.why
+    assert "eyelid ptosis 16 (2.4%) vs 0" in sheet and "headache 75 (11.3%) vs 27 (11.4%)" in sheet
+
+
+def test_mostly_women_counts_match_section_8(sheet):
+    counts = sheet_row(sheet, "Mostly women")[1]
+    assert "23/7, 69/5, 28/2, 14/14" in counts and "Brin women only" in counts
+    why = CHECKLIST.item("fit_sex").why
+    for pair in ("23/7", "69/5", "28/2", "14/14"):
+        assert pair in why
+    assert "Brin 2020 took women only" in why
+
+
+def test_sure_items_are_verbatim_from_section_12_with_citation_and_unverified_flag(sheet):
+    wording = re.findall(r'"([^"]+)"', sheet_row(sheet, "Item wording")[1])
+    items = [CHECKLIST.item(s.item) for s in CHECKLIST.sure.items]
+    assert [i.question for i in items] == wording
+    assert [i.patient_text for i in items] == wording
+    assert [s.letter for s in CHECKLIST.sure.items] == ["S", "U", "R", "E"]
+    assert CHECKLIST.sure.pass_score == 4
+    assert CHECKLIST.sure.wording_verified is False and "UNVERIFIED" in CHECKLIST.sure.wording_note
+    assert CHECKLIST.sure.pmid == "20705870"
+    assert "Légaré" in CHECKLIST.sure.citation and "Can Fam Physician 2010" in CHECKLIST.sure.citation
+
+
+def test_crisis_default_is_the_sheets_suggested_text_marked_for_review(sheet):
+    suggested = sheet_row(sheet, "Suggested default text")[1]
+    assert CHECKLIST.crisis.default_text.startswith(suggested)
+    assert CHECKLIST.crisis.default_text in (suggested, suggested + ".")
+    assert "compiler's wording, for review" in CHECKLIST.crisis.default_text_status.lower()
+    assert "risk assessment" in CHECKLIST.crisis.clinician_guidance
+    assert "Ontario" in CHECKLIST.crisis.clinician_guidance_source
+    assert "Canada's emergency number" in CHECKLIST.crisis.not_covered
+
+
+def test_phq9_bands_match_section_10(sheet):
+    row = sheet_row(sheet, "PHQ-9 bands")[1]
+    ranges = [tuple(map(int, m)) for m in re.findall(r"(\d+)\u2013(\d+)", row)]
+    assert [(b.min, b.max) for b in CHECKLIST.phq9.bands] == ranges
+
+
+# --- plain language ----------------------------------------------------------------------------
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.?!])\s+", text.strip()) if s]
+
+
+def test_patient_text_uses_short_sentences():
+    lengths = [len(s.split()) for item in CHECKLIST.items for s in sentences(item.patient_text)]
+    assert sum(lengths) / len(lengths) < 15
+    assert max(lengths) <= 20
+
+
+def test_patient_text_reading_level_is_about_age_12():
+    import textstat
+
+    everything = " ".join(item.patient_text for item in CHECKLIST.items)
+    assert textstat.flesch_kincaid_grade(everything) <= 7
+    for item in CHECKLIST.items:
+        assert textstat.flesch_kincaid_grade(item.patient_text) <= 8, item.id
+
+
+# --- malformed checklists ----------------------------------------------------------------------
+
+def write(tmp_path, data, name="checklist.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def broken(tmp_path, change):
+    data = copy.deepcopy(RAW)
+    change(data)
+    return write(tmp_path, data)
+
+
+def first_item(data, item_id):
+    return next(i for s in data["sections"] for i in s["items"] if i["id"] == item_id)
+
+
+@pytest.mark.parametrize("change, field, words", [
+    (lambda d: d.pop("version"), "(top level)", "version"),
+    (lambda d: d.__setitem__("version", "one"), "version", "one"),
+    (lambda d: d["sections"][0]["items"][0].__setitem__("severity", "fatal"), "sections[0].items[0].severity",
+     "fatal"),
+    (lambda d: d["sections"][1]["items"][2].pop("source"), "sections[1].items[2]", "source"),
+    (lambda d: d["sections"][0]["items"][1].__setitem__("required", "yes"), "sections[0].items[1].required", "yes"),
+    (lambda d: d["sections"][2]["items"][0].pop("choices"), "sections[2].items[0].choices",
+     "a choice item needs 'choices'"),
+    (lambda d: d["sections"][0]["items"][0].__setitem__("choices", ["a", "b"]), "sections[0].items[0].choices",
+     "only a choice item can have 'choices' (this one is yes_no)"),
+    (lambda d: d["sections"][0]["items"][0].__setitem__("extra", 1), "sections[0].items[0]", "extra"),
+    (lambda d: d["sections"][0]["items"][0].__setitem__("flag_when", ["perhaps"]),
+     "sections[0].items[0].flag_when[0]", "perhaps"),
+    (lambda d: d["sections"][1]["items"][0].__setitem__("flag_when", []), "sections[1].items[0].flag_when",
+     "stop item needs"),
+    (lambda d: d["sections"][1]["items"][0].pop("reason"), "sections[1].items[0]", "reason"),
+    (lambda d: d["sections"][1]["items"][1].__setitem__("id", "ci_hypersensitivity"), "sections[1].items[1].id",
+     "duplicate item id 'ci_hypersensitivity'"),
+    (lambda d: d["sections"][1].__setitem__("id", "safety"), "sections[1].id", "duplicate section id"),
+    (lambda d: d["sections"][1]["items"][0].__setitem__("sourced", False), "sections[1].items[0].why",
+     "clinical judgement"),
+    (lambda d: d["sections"][1]["items"][4].__setitem__("crisis", True), "sections[1].items[4].crisis",
+     "only a stop item"),
+    (lambda d: d["sections"][4]["items"][4].__setitem__("flag_when", ["x"]), "sections[4].items[4].flag_when[0]",
+     "free-text"),
+    (lambda d: d["phq9"]["bands"][1].__setitem__("min", 6), "phq9.bands[1]", "without gaps"),
+    (lambda d: d["phq9"]["bands"].pop(), "phq9.bands", "end at 19"),
+    (lambda d: d["phq9"].__setitem__("total_max", 30), "phq9.total_max", "does not match 9 items"),
+    (lambda d: d["phq9"].__setitem__("safety_item", 10), "phq9.safety_item", "item 10 does not exist"),
+    (lambda d: d["phq9"].__setitem__("severity_item", "nosuchitem"), "phq9.severity_item", "nosuchitem"),
+    (lambda d: d["phq9"]["bands"][0].__setitem__("label", "none"), "sections[2].items[2].choices",
+     "PHQ-9 band labels"),
+    (lambda d: d["phq9"]["response_labels"].pop(), "phq9.response_labels", "3 labels"),
+    (lambda d: d["sure"]["items"][0].__setitem__("item", "ci_bleeding"), "sections[1].items[6].answer_type",
+     "yes or no"),
+    (lambda d: d["sure"]["items"][0].__setitem__("item", "gone"), "sure.items[0].item", "gone"),
+    (lambda d: d["sure"].__setitem__("pass_score", 5), "sure.pass_score", "5"),
+    (lambda d: d["sure"].__setitem__("pmid", "PMID 20705870"), "sure.pmid", "PMID 20705870"),
+    (lambda d: d["crisis"].__setitem__("default_text", "   "), "crisis.default_text", "   "),
+    (lambda d: d["crisis"].pop("clinician_guidance"), "crisis", "clinician_guidance"),
+    (lambda d: d.__setitem__("last_reviewed", "2026-02-30"), "last_reviewed", "2026-02-30"),
+])
+def test_malformed_checklist_names_file_field_and_problem(tmp_path, change, field, words):
+    with pytest.raises(ChecklistError) as info:
+        load_checklist(broken(tmp_path, change))
+    message = str(info.value)
+    assert message.startswith("Checklist checklist.json")
+    assert field in message and words in message, message
+    assert info.value.field.startswith(field.split("[")[0].split(".")[0]) or field == "(top level)"
+    assert "\n" not in message and "Traceback" not in message
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"{ not json", "not valid JSON"),
+    (b"\xff\xfe\x00garbage", "not UTF-8"),
+    (b"", "not valid JSON"),
+    (b"[]", "must be object"),
+])
+def test_unreadable_checklist_gets_a_plain_message(tmp_path, content, words):
+    path = tmp_path / "checklist.json"
+    path.write_bytes(content)
+    with pytest.raises(ChecklistError, match=words):
+        load_checklist(path)
+
+
+def test_missing_checklist_file_is_named(tmp_path):
+    with pytest.raises(ChecklistError, match="gone.json.*cannot be read"):
+        load_checklist(tmp_path / "gone.json")
+
+
+def test_missing_resources_folder_gives_a_message_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("DECISIONAID_RESOURCES", str(tmp_path / "nowhere"))
+    with pytest.raises(ChecklistError, match="resource folder was not found"):
+        load_checklist()
+
+
+def test_generated_validator_matches_the_schema_file():
+    """If this fails, run: python -m decisionaid.evidence.schema_codegen checklist (and commit the result)."""
+    from decisionaid.checklist import _checklist_validator
+    from decisionaid.evidence import schema_codegen
+
+    assert _checklist_validator.SCHEMA_SHA256 == schema_codegen.schema_sha256(name="checklist")
+    assert schema_codegen.generate("checklist") == schema_codegen.SCHEMAS["checklist"].target.read_text(
+        encoding="utf-8")
+
+
+def test_edited_schema_is_still_enforced_without_regenerating(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "resources", tmp_path / "res")
+    schema_path = tmp_path / "res" / "checklist" / "checklist.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["properties"]["version"]["pattern"] = "^never$"
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    monkeypatch.setenv("DECISIONAID_RESOURCES", str(tmp_path / "res"))
+    with pytest.raises(ChecklistError, match="version"):
+        load_checklist()
+
+
+def test_missing_schema_file_is_reported_as_a_checklist_error(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "resources", tmp_path / "res")
+    (tmp_path / "res" / "checklist" / "checklist.schema.json").unlink()
+    monkeypatch.setenv("DECISIONAID_RESOURCES", str(tmp_path / "res"))
+    with pytest.raises(ChecklistError, match="schema could not be loaded"):
+        load_checklist()
