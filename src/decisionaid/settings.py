@@ -1,0 +1,142 @@
+"""The clinician's settings: their name, the crisis text and the local emergency number, in a small JSON file.
+
+The file is ``paths.settings_path()`` (``data_dir()/settings.json``), owner-only (0600), written atomically
+(temporary file in the same folder, then rename). A missing file gives the defaults; so does a damaged one,
+and a damaged file is never overwritten silently: before the next save it is renamed to
+``settings.json.damaged-<n>``. The default crisis text comes from resources/checklist/checklist.json; a crisis
+text equal to the default is not written, so a reviewed default reaches every clinician who never changed it.
+No Qt here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+
+FORMAT = 1
+_log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def default_crisis_text() -> str:
+    """The checklist's default crisis text. Raises ChecklistError when the bundled checklist is unusable."""
+    from decisionaid.checklist.items import load_checklist
+
+    return load_checklist().crisis.default_text
+
+
+@dataclass(frozen=True)
+class Settings:
+    clinician_name: str = ""
+    crisis_text: str = field(default_factory=default_crisis_text)
+    emergency_number: str = ""
+
+
+def _settings_path(path: str | os.PathLike | None) -> Path:
+    if path is not None:
+        return Path(path)
+    from decisionaid import paths
+
+    return paths.settings_path()
+
+
+def _parse(raw: bytes) -> tuple[Settings, bool]:
+    """Settings from the file's bytes, and whether the file was damaged (unreadable fields become defaults)."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return Settings(), True
+    if not isinstance(data, dict):
+        return Settings(), True
+    values, damaged = {}, False
+    for f in fields(Settings):
+        if f.name not in data or data[f.name] is None:
+            continue
+        if isinstance(data[f.name], str):
+            values[f.name] = data[f.name]
+        else:
+            damaged = True
+    if not (values.get("crisis_text") or "").strip():
+        values.pop("crisis_text", None)  # an empty crisis text would leave a patient in crisis with nothing
+    return Settings(**values), damaged
+
+
+def _read(path: Path) -> tuple[Settings, bool]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings(), False
+    except OSError as exc:
+        _log.warning("Settings file %s cannot be read (%s); using the defaults.", path, exc)
+        return Settings(), False
+    settings, damaged = _parse(raw)
+    if damaged:
+        _log.warning("Settings file %s is damaged; using the defaults. It is kept and moved aside on the next save.",
+                     path)
+    return settings, damaged
+
+
+def load(path: str | os.PathLike | None = None) -> Settings:
+    """The saved settings; the defaults when the file is missing, unreadable or damaged."""
+    return _read(_settings_path(path))[0]
+
+
+def _move_aside(path: Path) -> Path:
+    n = 1
+    while (aside := path.with_name(f"{path.name}.damaged-{n}")).exists():
+        n += 1
+    os.replace(path, aside)
+    return aside
+
+
+def save(settings: Settings, path: str | os.PathLike | None = None) -> Path:
+    """Write the settings atomically with mode 0600; returns the file's path. Raises OSError if it cannot.
+
+    A damaged settings file already there is first renamed to settings.json.damaged-<n>, never overwritten.
+    """
+    path = _settings_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.exists() and _read(path)[1]:
+        aside = _move_aside(path)
+        _log.warning("Damaged settings file moved aside to %s.", aside)
+    data: dict[str, object] = {"format": FORMAT, "clinician_name": settings.clinician_name,
+                               "emergency_number": settings.emergency_number}
+    if settings.crisis_text.strip() and settings.crisis_text != default_crisis_text():
+        data["crisis_text"] = settings.crisis_text
+    payload = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # created 0600
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+    return path
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
