@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
@@ -99,6 +98,8 @@ def save(settings: Settings, path: str | os.PathLike | None = None) -> Path:
 
     A damaged settings file already there is first renamed to settings.json.damaged-<n>, never overwritten.
     """
+    import tempfile
+
     path = _settings_path(path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if path.exists() and _read(path)[1]:
