@@ -65,17 +65,18 @@ def test_search_and_filters(qtbot, seeded):
     view.search.setText("ptosis")
     qtbot.waitUntil(lambda: view.model.rowCount() == len(seeded[::50]), timeout=3000)
     assert all("P-" in r.patient_ref for r in all_rows(view))
-    view.decision.setCurrentIndex(view.decision.findData("defer"))
+    view.decision.setCurrentIndex(view.decision.findData("decline"))
     rows = all_rows(view)
-    assert rows and all(r.decision == "defer" for r in rows)
+    assert rows and all(r.decision == "decline" for r in rows)
     view.search.setText("")
-    qtbot.waitUntil(lambda: view.model.rowCount() == PAGE, timeout=3000)
+    declines = sum(1 for i in range(len(seeded)) if i % 4 == 2)
+    qtbot.waitUntil(lambda: view.model.rowCount() == declines, timeout=3000)
     view.use_dates.setChecked(True)
     from PySide6.QtCore import QDate
     view.date_from.setDate(QDate(2026, 3, 1))
     view.date_to.setDate(QDate(2026, 3, 31))
     rows = all_rows(view)
-    assert rows and all(r.held_at.startswith("2026-03") and r.decision == "defer" for r in rows)
+    assert rows and all(r.held_at.startswith("2026-03") and r.decision == "decline" for r in rows)
 
 
 def test_export_selected_and_all(qtbot, seeded, tmp_path):
@@ -87,7 +88,7 @@ def test_export_selected_and_all(qtbot, seeded, tmp_path):
     view.export_to(str(out), "json", chosen)
     qtbot.waitUntil(lambda: "Exported 1 " in view.message.text(), timeout=10000)
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert [d["id"] for d in data] == chosen
+    assert [d["session_id"] for d in data] == chosen
 
     out_csv = tmp_path / "all.csv"
     view.export_to(str(out_csv), "csv", None)
