@@ -1,0 +1,153 @@
+"""One consultation as plain data: what the clinician recorded, checked before every write.
+
+No SQLite here: the checklist and the UI use records without loading the store.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+
+DECISIONS = ("proceed", "defer", "decline", "refer")
+PHQ9_ITEMS = 9
+_HELD_AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class RecordError(ValueError):
+    """A record (or a write's author or reason) cannot be saved. str() is the message, naming the field."""
+
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    patient_ref: str
+    clinician: str
+    held_at: str  # YYYY-MM-DDTHH:MM, local time of the consultation
+    phq9_items: tuple[int | None, ...] | None = None
+    phq9_total: int | None = None
+    answers: dict[str, str] = field(default_factory=dict)  # checklist item id -> answer
+    notes: str = ""
+    decision: str | None = None
+    follow_up: str | None = None  # YYYY-MM-DD
+    status: str = ""  # the assessment status text at save time
+
+    def to_dict(self) -> dict:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["answers"] = dict(self.answers)
+        data["phq9_items"] = None if self.phq9_items is None else list(self.phq9_items)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SessionRecord:
+        """Fields missing from older payloads take their defaults; unknown keys are ignored."""
+        if not isinstance(data, dict):
+            raise RecordError("record", "The stored record is not a JSON object.")
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        if values.get("phq9_items") is not None:
+            values["phq9_items"] = tuple(values["phq9_items"])
+        try:
+            return cls(**values)
+        except TypeError as exc:
+            raise RecordError("record", f"The stored record is incomplete ({exc}).") from None
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> SessionRecord:
+        return cls.from_dict(json.loads(text))
+
+    def validate(self, phq9_item_max: int = 3, phq9_total_max: int = 27) -> None:
+        """Raise RecordError for the first problem found. The PHQ-9 limits come from the checklist's scale."""
+        _text("patient_ref", "Patient reference", self.patient_ref)
+        if not self.patient_ref.strip():
+            raise RecordError("patient_ref", "Patient reference is empty: enter the patient's identifier.")
+        _text("clinician", "Clinician", self.clinician)
+        _text("notes", "Notes", self.notes)
+        _text("status", "Status", self.status)
+        _moment(self.held_at)
+        if self.follow_up is not None:
+            _day("follow_up", "Follow-up date", self.follow_up)
+        if self.decision is not None and self.decision not in DECISIONS:
+            raise RecordError("decision", f"Decision {self.decision!r} is not one of {', '.join(DECISIONS)}.")
+        _phq9(self.phq9_items, self.phq9_total, phq9_item_max, phq9_total_max)
+        if not isinstance(self.answers, dict):
+            raise RecordError("answers", "Answers must map checklist item ids to answers.")
+        for item_id, answer in self.answers.items():
+            _text("answers", "A checklist item id", item_id)
+            _text(f"answers.{item_id}", f"The answer to {item_id}", answer)
+
+
+def changed_fields(old: SessionRecord, new: SessionRecord) -> tuple[str, ...]:
+    """Names of the fields that differ; changed answers are named one by one ("answers.<item id>")."""
+    changed = []
+    for f in fields(SessionRecord):
+        before, after = getattr(old, f.name), getattr(new, f.name)
+        if f.name == "answers":
+            ids = list(after) + [k for k in before if k not in after]
+            changed += [f"answers.{k}" for k in ids if before.get(k) != after.get(k)]
+        elif before != after:
+            changed.append(f.name)
+    return tuple(changed)
+
+
+def check_text(name: str, label: str, value: object, required: bool = False) -> None:
+    """For text that is not part of a record (a revision's author or reason)."""
+    if required and (value is None or isinstance(value, str) and not value.strip()):
+        raise RecordError(name, f"{label} is empty: please fill it in.")
+    _text(name, label, value)
+
+
+def _text(name: str, label: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise RecordError(name, f"{label} must be text, not {type(value).__name__}.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RecordError(name, f"{label} contains an invalid character at position {exc.start + 1}: "
+                                "please retype that part.") from None
+
+
+def _moment(value: object) -> None:
+    label = "Consultation date and time"
+    _text("held_at", label, value)
+    try:
+        if not _HELD_AT.fullmatch(value):
+            raise ValueError
+        datetime.strptime(value, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise RecordError("held_at", f"{label} {value!r} is not a real date and time: "
+                                     "use YYYY-MM-DD HH:MM, e.g. 2026-03-14T09:30.") from None
+
+
+def _day(name: str, label: str, value: object) -> None:
+    _text(name, label, value)
+    try:
+        if not _DAY.fullmatch(value):
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise RecordError(name, f"{label} {value!r} is not a real date: use YYYY-MM-DD, e.g. 2026-03-14.") from None
+
+
+def _score(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _phq9(items: object, total: object, item_max: int, total_max: int) -> None:
+    if items is not None:
+        if not isinstance(items, tuple) or len(items) != PHQ9_ITEMS:
+            raise RecordError("phq9_items", f"PHQ-9 needs exactly {PHQ9_ITEMS} item scores (or none at all).")
+        for number, score in enumerate(items, 1):
+            if score is not None and not (_score(score) and 0 <= score <= item_max):
+                raise RecordError("phq9_items", f"PHQ-9 item {number} is {score!r}: "
+                                                f"enter a whole number from 0 to {item_max}, or leave it blank.")
+    if total is not None and not (_score(total) and 0 <= total <= total_max):
+        raise RecordError("phq9_total", f"PHQ-9 total is {total!r}: enter a whole number from 0 to {total_max}.")
