@@ -1,0 +1,141 @@
+"""Backups of the sessions file, made with SQLite's backup API so they are consistent while the file is in use.
+
+Automatic backups are named `<stem>-<UTC time>-r<newest revision id>.sqlite3` in a folder beside the database,
+taken only when something changed, and thinned: all from the last day, the newest of each day for 30 days,
+the newest of each month before that. The newest backup is never removed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from decisionaid.sessions import schema
+from decisionaid.sessions.connection import connect
+from decisionaid.sessions.errors import StoreCorrupt, StoreError, StoreTooNew, is_corruption, translate
+from decisionaid.sessions.files import move_aside, owner_only, replacing
+
+_STAMP = "%Y%m%dT%H%M%SZ"
+_NAME = re.compile(r"(?P<stem>.+)-(?P<stamp>[0-9]{8}T[0-9]{6}Z)-r(?P<rev>[0-9]+)(?:-before-v[0-9]+)?\.sqlite3")
+
+
+@dataclass(frozen=True)
+class Backup:
+    """A backup file; usable wherever a path is (e.g. `restore(backup, db_path)`)."""
+
+    path: Path
+    taken_at: datetime  # UTC
+    revision: int  # the newest revision id it holds (0: none)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+
+def backup_to(conn: sqlite3.Connection, path: Path) -> Path:
+    """Copy the open database to `path` (one self-contained owner-only file, replaced atomically)."""
+    path = Path(path)
+    with replacing(path) as tmp:
+        dest = connect(tmp)
+        try:
+            conn.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")  # no -wal/-shm beside a backup
+        finally:
+            dest.close()
+    return path
+
+
+def take(conn: sqlite3.Connection, db_path: Path, folder: Path, suffix: str = "") -> Backup:
+    """A named backup in `folder` (created owner-only); `suffix` marks special ones, e.g. "-before-v2"."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    revision = _newest_revision(conn)[0]
+    with owner_only():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = backup_to(conn, folder / f"{db_path.stem}-{now.strftime(_STAMP)}-r{revision}{suffix}.sqlite3")
+    return Backup(path, now, revision)
+
+
+def automatic_backup(conn: sqlite3.Connection, db_path: Path, folder: Path,
+                     now: datetime | None = None) -> Backup | None:
+    """Back up if anything was saved since the newest backup, then thin old ones. Returns the new backup or None."""
+    revision, written_at = _newest_revision(conn)
+    backups = list_backups(folder)
+    # A revision id can come back after a restore from an older backup, so its time is compared too.
+    changed = revision and (not backups or backups[0].revision != revision
+                            or datetime.fromisoformat(written_at) >= backups[0].taken_at + timedelta(seconds=1))
+    made = take(conn, db_path, folder) if changed else None
+    for old in thinned(list_backups(folder), now or datetime.now(timezone.utc)):
+        old.path.unlink()
+    return made
+
+
+def list_backups(folder: Path) -> list[Backup]:
+    """Backups in `folder`, newest first (an absent folder has none)."""
+    found = []
+    for path in Path(folder).glob("*.sqlite3") if Path(folder).is_dir() else ():
+        match = _NAME.fullmatch(path.name)
+        if match:
+            taken = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=timezone.utc)
+            found.append(Backup(path, taken, int(match["rev"])))
+    return sorted(found, key=lambda b: (b.taken_at, b.revision, b.path.name), reverse=True)
+
+
+def thinned(backups: list[Backup], now: datetime) -> list[Backup]:
+    """Which of `backups` (newest first) to remove: each keeps its day (or, past 30 days, its month)."""
+    seen, remove = set(), []
+    for index, backup in enumerate(backups):
+        age = now - backup.taken_at
+        bucket = backup.taken_at.date() if age <= timedelta(days=30) else (backup.taken_at.year, backup.taken_at.month)
+        if index > 0 and age > timedelta(days=1) and bucket in seen:
+            remove.append(backup)
+        seen.add(bucket)
+    return remove
+
+
+def restore(backup_path: Path | Backup, db_path: Path) -> Path | None:
+    """Put a backup in place of the database (close the store first). The backup is checked before anything
+    changes; the current file and its -wal/-shm are moved aside, never deleted. Returns where they went."""
+    backup_path, db_path = Path(backup_path), Path(db_path)
+    check_file(backup_path)
+    try:
+        with replacing(db_path) as tmp:
+            shutil.copyfile(backup_path, tmp)
+            moved = move_aside(db_path, "replaced")
+    except OSError as exc:
+        raise translate(exc, db_path) from exc
+    return moved
+
+
+def check_file(path: Path) -> None:
+    """Raise StoreCorrupt (nothing moved), StoreTooNew or StoreError unless `path` is a sessions file this version
+    can open."""
+    if not path.is_file():
+        raise StoreError("Backup not found", f"There is no file {path}.", path)
+    conn = connect(path)
+    try:
+        found = schema.version(conn)
+        if found > schema.CURRENT:
+            raise StoreTooNew(path, found, schema.CURRENT)
+        if found < 1 or not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'revisions'").fetchone():
+            raise StoreError("Not a decisionaid backup", f"{path.name} holds no consultation records.", path)
+        healthy = conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    except sqlite3.Error as exc:
+        if not is_corruption(exc):
+            raise translate(exc, path) from exc
+        healthy = False
+    finally:
+        conn.close()
+    if not healthy:
+        raise StoreCorrupt(path, None, list_backups(path.parent), title="That backup is damaged")
+
+
+def _newest_revision(conn: sqlite3.Connection) -> tuple[int, str]:
+    row = conn.execute("SELECT id, created_at FROM revisions ORDER BY id DESC LIMIT 1").fetchone()
+    return row or (0, "")

@@ -1,0 +1,104 @@
+"""What can go wrong with the sessions file, in words a clinician can act on.
+
+Every error has `.title` (a heading) and `.advice` (what to do); str() joins them on one line.
+A write that fails carries the unsaved record in `.record`, so the caller can keep it on screen.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
+
+# Primary SQLite result codes (extended codes keep these in their low byte).
+_BUSY, _LOCKED, _READONLY, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 11, 13, 14, 26
+
+
+class StoreError(Exception):
+    def __init__(self, title: str, advice: str, path: Path | None = None):
+        self.title, self.advice, self.path = title, advice, path
+        self.record = None
+        super().__init__(f"{title}. {advice}")
+
+
+class StoreLocked(StoreError):
+    def __init__(self, path: Path):
+        super().__init__("The sessions file is in use",
+                         "Another copy of decisionaid or another program is using the file; "
+                         "close it and try again.", path)
+
+
+class StoreReadOnly(StoreError):
+    def __init__(self, path: Path):
+        super().__init__(f"{path.name} cannot be written",
+                         f"Your account may not change files in {path.parent}, or the disk is read-only; "
+                         "ask your IT support for write access or choose another folder.", path)
+
+
+class StoreFull(StoreError):
+    def __init__(self, path: Path):
+        super().__init__("The disk is full",
+                         f"Free some space on the disk that holds {path.parent} and try again; "
+                         "what was saved before is safe.", path)
+
+
+class StoreCorrupt(StoreError):
+    """`.moved_to` is where the damaged file went (None if it was not moved); `.backups` newest first."""
+
+    def __init__(self, path: Path, moved_to: Path | None, backups: tuple = (), title: str = ""):
+        where = f"it was moved aside to {moved_to.name} (nothing was deleted)" if moved_to else "it was not changed"
+        super().__init__(title or "The sessions file is damaged",
+                         f"{path.name} cannot be read and {where}; restore the latest backup "
+                         "or ask your IT support for help.", path)
+        self.moved_to, self.backups = moved_to, tuple(backups)
+
+
+class StoreTooNew(StoreError):
+    def __init__(self, path: Path, found: int, known: int):
+        super().__init__("The sessions file is from a newer decisionaid",
+                         f"{path.name} has format version {found} and this copy reads up to version {known}; "
+                         "install the newer decisionaid (the file was not changed).", path)
+        self.found, self.known = found, known
+
+
+class NoSuchSession(StoreError):
+    def __init__(self, path: Path, what: str):
+        super().__init__("Not found", f"There is no {what} in {path.name}.", path)
+
+
+def is_corruption(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.Error) and _code(exc) in (_CORRUPT, _NOTADB)
+
+
+def translate(exc: sqlite3.Error | OSError, path: Path) -> StoreError:
+    """The StoreError for a failure on `path` (corruption is handled by the caller, which moves the file)."""
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            return StoreFull(path)
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return StoreReadOnly(path)
+        return StoreError("The file could not be used", f"{path}: {exc.strerror or exc}.", path)
+    code = _code(exc)
+    if code in (_BUSY, _LOCKED):
+        return StoreLocked(path)
+    if code == _READONLY or (code == _CANTOPEN and not writable(path)):
+        return StoreReadOnly(path)
+    if code == _FULL:
+        return StoreFull(path)
+    if code == _CANTOPEN:
+        return StoreError("The sessions file could not be opened",
+                          f"Check that {path.parent} exists and is reachable, then try again.", path)
+    return StoreError("The sessions file could not be used", f"SQLite reported: {exc}.", path)
+
+
+def writable(path: Path) -> bool:
+    """Whether this account may change `path` (or create it, if it does not exist yet)."""
+    if path.exists():
+        return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return os.access(path.parent, os.W_OK)
+
+
+def _code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF

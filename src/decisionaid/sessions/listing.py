@@ -1,0 +1,100 @@
+"""Listing and searching sessions: newest first, one page at a time (keyset pagination), with filters.
+
+A page is found through the index on (held_at, id), so the first page costs the same with 50 or 500,000 sessions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_COLUMNS = ("s.id, s.patient_ref, s.clinician, s.held_at, s.decision, s.status, s.follow_up, "
+            "s.draft_revision IS NOT NULL, s.updated_at")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Dates are `date`s or "YYYY-MM-DD" text; `date_to` is inclusive. `decisions` empty or None means any
+    decision; include None in it for "no decision yet"."""
+
+    date_from: date | str | None = None
+    date_to: date | str | None = None
+    decisions: tuple[str | None, ...] | None = None
+
+    def __post_init__(self):
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, date.fromisoformat(value))
+        if self.decisions is not None:
+            object.__setattr__(self, "decisions", tuple(self.decisions))
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One row of the list, from the session's latest revision (`is_draft`: an autosave newer than the save)."""
+
+    session_id: int
+    patient_ref: str
+    clinician: str
+    held_at: str
+    decision: str | None
+    status: str
+    follow_up: str | None
+    is_draft: bool
+    updated_at: str
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """Pass the last summary's key as `after` to get the next page."""
+        return (self.held_at, self.session_id)
+
+
+def page(db, after: tuple[str, int] | None, limit: int, filters: Filters | None,
+         fts_query: str | None = None) -> list[SessionSummary]:
+    clauses, params = _where(filters)
+    if fts_query is not None:
+        clauses.append("s.id IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH ?)")
+        params.append(fts_query)
+    if after is not None:
+        clauses.append("(s.held_at, s.id) < (?, ?)")
+        params += [after[0], after[1]]
+    sql = (f"SELECT {_COLUMNS} FROM sessions s WHERE {' AND '.join(clauses)} "
+           "ORDER BY s.held_at DESC, s.id DESC LIMIT ?")
+    rows = db.execute(sql, params + [max(0, int(limit))]).fetchall()
+    return [SessionSummary(*row[:7], bool(row[7]), row[8]) for row in rows]
+
+
+def count(db, filters: Filters | None) -> int:
+    clauses, params = _where(filters)
+    return db.execute(f"SELECT count(*) FROM sessions s WHERE {' AND '.join(clauses)}", params).fetchone()[0]
+
+
+def fts_query(text: str) -> str:
+    """User text as an FTS5 query that cannot fail: every word quoted (so ", *, -, AND, <b> are plain text),
+    all words required, the last one matched as a prefix so results appear while typing. NUL, which would end
+    the query early, counts as a space."""
+    terms = ['"' + word.replace('"', '""') + '"' for word in text.replace("\x00", " ").split()]
+    if terms:
+        terms[-1] += "*"
+    return " ".join(terms)
+
+
+def _where(filters: Filters | None) -> tuple[list[str], list]:
+    clauses, params = ["1"], []
+    if filters is None:
+        return clauses, params
+    if filters.date_from is not None:
+        clauses.append("s.held_at >= ?")
+        params.append(filters.date_from.isoformat())
+    if filters.date_to is not None:
+        clauses.append("s.held_at < ?")
+        params.append((filters.date_to + timedelta(days=1)).isoformat())
+    if filters.decisions:
+        # "No decision" is NULL; coalesce keeps it one IN list, which SQLite walks newest first
+        # instead of collecting every match of an OR to sort them.
+        wanted = sorted({d if d is not None else "" for d in filters.decisions})
+        column = "coalesce(s.decision, '')" if "" in wanted else "s.decision"
+        clauses.append(f"{column} IN ({', '.join('?' * len(wanted))})")
+        params += wanted
+    return clauses, params

@@ -1,0 +1,325 @@
+"""The sessions store: every write is one transaction that appends a revision; nothing is changed or deleted.
+
+The `sessions` row caches the latest revision's listing fields and points at the latest, the latest saved
+(save/amend) and the draft (an autosave newer than the save) revisions. `sessions_fts` holds the latest
+revision's patient reference, clinician and notes, so a draft that was never saved can still be found: saves
+update it at once; autosaves, which come every few seconds while typing, leave it to the next search or open.
+Use a store from the thread that opened it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from decisionaid.sessions import backup, listing, schema
+from decisionaid.sessions.connection import BUSY_TIMEOUT_MS, connect, database
+from decisionaid.sessions.errors import (NoSuchSession, StoreCorrupt, StoreError, StoreReadOnly, StoreTooNew,
+                                         is_corruption, translate, writable)
+from decisionaid.sessions.files import make_private, move_aside, owner_only
+from decisionaid.sessions.listing import Filters, SessionSummary
+from decisionaid.sessions.record import RecordError, SessionRecord, changed_fields, check_text
+
+KINDS = ("autosave", "save", "amend", "revert")
+_SAVED = ("save", "amend")
+_LISTED = ("patient_ref", "clinician", "held_at", "decision", "status", "follow_up")
+
+
+@dataclass(frozen=True)
+class Revision:
+    revision_id: int
+    session_id: int
+    kind: str
+    author: str
+    created_at: str  # UTC, ISO 8601
+    reason: str | None
+    record: SessionRecord
+    changes: tuple[str, ...]  # fields that differ from the revision listed before it (empty for the first)
+
+
+@dataclass(frozen=True)
+class SessionView:
+    session_id: int
+    record: SessionRecord  # the latest saved record, or the draft if the session was never saved
+    draft: SessionRecord | None  # an autosave newer than the last save (a crash or an unsaved change)
+    saved_revision_id: int | None
+    latest_revision_id: int
+    revision_count: int
+    created_at: str
+    updated_at: str
+
+
+class SessionStore:
+    def __init__(self, db, path: Path, backup_dir: Path):
+        self.db, self.path, self.backup_dir = db, path, backup_dir
+
+    @classmethod
+    def open(cls, path: Path | str, backup_dir: Path | str | None = None,
+             busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> SessionStore:
+        """Open (or create) the file: refuse a newer format, quick_check it, WAL with synchronous=FULL, and migrate
+        after a backup. Backups go to `backup_dir` (default: a "backups" folder beside the file)."""
+        path = Path(path)
+        backups = Path(backup_dir) if backup_dir else path.parent / "backups"
+        try:
+            with owner_only():
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise translate(exc, path) from exc
+        if not writable(path):
+            raise StoreReadOnly(path)
+        with owner_only():
+            store = cls(database(connect(path, busy_timeout_ms)), path, backups)
+            try:
+                with store._guard():
+                    store._prepare()
+            except BaseException:
+                store.close()
+                raise
+        return store
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> SessionStore:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # Writes: each validates first, then appends one revision in one transaction.
+
+    def create(self, record: SessionRecord, author: str, kind: str = "save") -> int:
+        """A new session; its first revision is a "save" (or an "autosave" for a draft). Returns the session id."""
+        if kind not in ("save", "autosave"):
+            raise ValueError(f"a session starts with a save or an autosave, not {kind!r}")
+        self._check(record, author)
+        now = _now()
+        with self._guard(record, transaction=True):
+            session_id = self.db.execute(
+                "INSERT INTO sessions (patient_ref, clinician, held_at, status, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [record.patient_ref, record.clinician, record.held_at, record.status, now, now]).lastrowid
+            self._append(session_id, kind, record, author, None, now)
+        return session_id
+
+    def autosave(self, session_id: int, record: SessionRecord, author: str) -> int:
+        """Keep work in progress (a draft); returns the revision id."""
+        return self._write(session_id, "autosave", record, author)
+
+    def save(self, session_id: int, record: SessionRecord, author: str) -> int:
+        return self._write(session_id, "save", record, author)
+
+    def amend(self, session_id: int, record: SessionRecord, author: str, reason: str) -> int:
+        """Change a saved session after the fact; the reason is required and kept in the history."""
+        check_text("reason", "Reason for the amendment", reason, required=True)
+        return self._write(session_id, "amend", record, author, reason)
+
+    def discard_draft(self, session_id: int, author: str) -> int:
+        """Go back to the last saved record by appending a "revert" revision that copies it.
+        Without a draft nothing is written and the latest revision id is returned."""
+        check_text("author", "Author", author, required=True)
+        with self._guard(transaction=True):
+            saved, draft, latest = self._pointers(session_id)
+            if saved is None:
+                raise RecordError("draft", "This session was never saved, so there is no saved version to go back to.")
+            if draft is None:
+                return latest
+            return self._append(session_id, "revert", self._record(saved), author, None, _now())
+
+    # Reads.
+
+    def get(self, session_id: int) -> SessionView:
+        with self._guard(transaction=True):  # one read transaction: a consistent view
+            row = self.db.execute(
+                "SELECT saved_revision, draft_revision, latest_revision, created_at, updated_at, "
+                "(SELECT count(*) FROM revisions WHERE session_id = s.id) FROM sessions s WHERE id = ?",
+                [session_id]).fetchone()
+            if row is None:
+                raise NoSuchSession(self.path, f"session {session_id}")
+            saved, draft, latest, created_at, updated_at, count = row
+            draft_record = self._record(draft) if draft is not None else None
+            record = self._record(saved) if saved is not None else draft_record
+        return SessionView(session_id, record, draft_record, saved, latest, count, created_at, updated_at)
+
+    def history(self, session_id: int, include_autosaves: bool = False) -> list[Revision]:
+        """Revisions newest first; each names what changed since the one listed before it."""
+        kinds = KINDS if include_autosaves else KINDS[1:]
+        with self._guard(transaction=True):
+            rows = self.db.execute(
+                f"SELECT id, session_id, kind, author, created_at, reason, payload FROM revisions "
+                f"WHERE session_id = ? AND kind IN ({', '.join('?' * len(kinds))}) ORDER BY id",
+                [session_id, *kinds]).fetchall()
+            if not rows:
+                self._pointers(session_id)  # raises NoSuchSession
+        listed, previous = [], None
+        for row in rows:
+            revision = _revision(row, previous)
+            listed.append(revision)
+            previous = revision.record
+        return listed[::-1]
+
+    def revision(self, revision_id: int) -> Revision:
+        """One revision; its changes are against the revision just before it (of any kind)."""
+        with self._guard(transaction=True):
+            row = self.db.execute("SELECT id, session_id, kind, author, created_at, reason, payload "
+                                  "FROM revisions WHERE id = ?", [revision_id]).fetchone()
+            if row is None:
+                raise NoSuchSession(self.path, f"revision {revision_id}")
+            before = self.db.execute("SELECT payload FROM revisions WHERE session_id = ? AND id < ? "
+                                     "ORDER BY id DESC LIMIT 1", [row[1], revision_id]).fetchone()
+        return _revision(row, SessionRecord.from_json(before[0]) if before else None)
+
+    def list_page(self, after: tuple[str, int] | None = None, limit: int = 50,
+                  filters: Filters | None = None) -> list[SessionSummary]:
+        """Newest first by (held_at, id); pass the last summary's `key` as `after` for the next page."""
+        with self._guard():
+            return listing.page(self.db, after, limit, filters)
+
+    def search(self, query: str, after: tuple[str, int] | None = None, limit: int = 50,
+               filters: Filters | None = None) -> list[SessionSummary]:
+        """Sessions whose patient reference, clinician or notes contain every word of `query` (the last word
+        may be the start of a word), newest first. Any text is safe; a blank query lists everything."""
+        fts = listing.fts_query(query)
+        with self._guard(transaction=True):
+            self._catch_up_index()
+            return listing.page(self.db, after, limit, filters, fts or None)
+
+    def count(self, filters: Filters | None = None) -> int:
+        with self._guard():
+            return listing.count(self.db, filters)
+
+    # Backups.
+
+    def backup_to(self, path: Path | str) -> Path:
+        with self._guard(target=Path(path)):
+            return backup.backup_to(self.db.conn, Path(path))
+
+    def automatic_backup(self, folder: Path | str | None = None) -> backup.Backup | None:
+        """Back up to `folder` (default: the store's backup folder) if something changed; thin old backups."""
+        folder = Path(folder or self.backup_dir)
+        with self._guard(target=folder / self.path.name):
+            return backup.automatic_backup(self.db.conn, self.path, folder)
+
+    # Internals.
+
+    def _prepare(self) -> None:
+        found = schema.version(self.db)
+        if found > schema.CURRENT:
+            raise StoreTooNew(self.path, found, schema.CURRENT)
+        if self.db.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+            raise self._damaged()
+        self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous = FULL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        schema.migrate(self.db, lambda old: backup.take(self.db.conn, self.path, self.backup_dir,
+                                                        f"-before-v{schema.CURRENT}"))
+        with self.db.atomic():
+            self._catch_up_index()
+        make_private(self.path)
+
+    def _check(self, record: SessionRecord, author: str) -> None:
+        if not isinstance(record, SessionRecord):
+            raise TypeError(f"expected a SessionRecord, not {type(record).__name__}")
+        record.validate()
+        check_text("author", "Author", author, required=True)
+
+    def _write(self, session_id: int, kind: str, record: SessionRecord, author: str, reason: str | None = None) -> int:
+        self._check(record, author)
+        with self._guard(record, transaction=True):
+            return self._append(session_id, kind, record, author, reason, _now())
+
+    def _append(self, session_id: int, kind: str, record: SessionRecord, author: str, reason: str | None,
+                now: str) -> int:
+        """Add a revision and move the session's pointers to it. Only listing fields that changed are written,
+        so an autosave touches as few pages (and indexes) as possible."""
+        cached = self.db.execute(f"SELECT {', '.join(_LISTED)} FROM sessions WHERE id = ?", [session_id]).fetchone()
+        if cached is None:
+            raise NoSuchSession(self.path, f"session {session_id}")
+        revision_id = self.db.execute(
+            "INSERT INTO revisions (session_id, kind, author, created_at, reason, payload) VALUES (?, ?, ?, ?, ?, ?)",
+            [session_id, kind, author, now, reason, record.to_json()]).lastrowid
+        changed = {name: getattr(record, name) for name, old in zip(_LISTED, cached) if getattr(record, name) != old}
+        changed.update(updated_at=now, latest_revision=revision_id,
+                       draft_revision=revision_id if kind == "autosave" else None)
+        if kind in _SAVED:
+            changed["saved_revision"] = revision_id
+        if kind != "autosave":
+            self._index(session_id, record)
+            changed["indexed_revision"] = revision_id
+        self.db.execute(f"UPDATE sessions SET {', '.join(f'{name} = ?' for name in changed)} WHERE id = ?",
+                        [*changed.values(), session_id])
+        return revision_id
+
+    def _catch_up_index(self) -> None:
+        """Index the latest revision of sessions whose index is behind (autosaved since, or from schema v1)."""
+        behind = self.db.execute("SELECT id, latest_revision FROM sessions "
+                                 "WHERE indexed_revision IS NOT latest_revision").fetchall()
+        for session_id, latest in behind:
+            self._index(session_id, self._record(latest))
+            self.db.execute("UPDATE sessions SET indexed_revision = ? WHERE id = ?", [latest, session_id])
+
+    def _index(self, session_id: int, record: SessionRecord) -> None:
+        """Put this record's text in the search index (untouched when the text is already there)."""
+        text = (record.patient_ref, record.clinician, record.notes)
+        indexed = self.db.execute("SELECT patient_ref, clinician, notes FROM sessions_fts WHERE rowid = ?",
+                                  [session_id]).fetchone()
+        if indexed == text:
+            return
+        if indexed is not None:
+            self.db.execute("DELETE FROM sessions_fts WHERE rowid = ?", [session_id])
+        self.db.execute("INSERT INTO sessions_fts (rowid, patient_ref, clinician, notes) VALUES (?, ?, ?, ?)",
+                        [session_id, *text])
+
+    def _pointers(self, session_id: int) -> tuple[int | None, int | None, int]:
+        row = self.db.execute("SELECT saved_revision, draft_revision, latest_revision FROM sessions WHERE id = ?",
+                              [session_id]).fetchone()
+        if row is None:
+            raise NoSuchSession(self.path, f"session {session_id}")
+        return row
+
+    def _record(self, revision_id: int) -> SessionRecord:
+        payload = self.db.execute("SELECT payload FROM revisions WHERE id = ?", [revision_id]).fetchone()[0]
+        return SessionRecord.from_json(payload)
+
+    @contextmanager
+    def _guard(self, record: SessionRecord | None = None, transaction: bool = False,
+               target: Path | None = None) -> Iterator[None]:
+        """Turn SQLite and file errors into StoreErrors carrying `record`, optionally in one transaction.
+        File errors name `target` (an export or backup being written) when given, else the sessions file."""
+        try:
+            if transaction:
+                with self.db.atomic():
+                    yield
+            else:
+                yield
+        except (sqlite3.Error, OSError) as exc:
+            if is_corruption(exc):
+                error = self._damaged()
+            else:
+                error = translate(exc, target if isinstance(exc, OSError) and target else self.path)
+            error.record = record
+            raise error from exc
+
+    def _damaged(self) -> StoreError:
+        """Close, move the file and its -wal/-shm aside (never delete) and describe what to do."""
+        self.close()
+        try:
+            moved = move_aside(self.path, "damaged")
+        except OSError:
+            moved = None
+        return StoreCorrupt(self.path, moved, backup.list_backups(self.backup_dir))
+
+
+def _revision(row: tuple, previous: SessionRecord | None) -> Revision:
+    revision_id, session_id, kind, author, created_at, reason, payload = row
+    record = SessionRecord.from_json(payload)
+    changes = changed_fields(previous, record) if previous is not None else ()
+    return Revision(revision_id, session_id, kind, author, created_at, reason, record, changes)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
