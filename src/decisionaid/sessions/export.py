@@ -1,0 +1,98 @@
+"""Export sessions to CSV (one flat row each) or JSON (the full record), streamed and owner-only.
+
+Each session's record is its latest saved one (a session never saved exports its draft, with no saved revision id).
+The file is written under a temporary name and renamed, so a failed export never leaves half a file.
+
+CSV is UTF-8 with a byte-order mark (so spreadsheets detect the encoding). To stop a spreadsheet running a cell as
+a formula, a text cell starting with =, +, -, @, tab, carriage return or ' gets a leading ' (the last two so that
+removing one leading ' always gives the text back). JSON is never altered.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from decisionaid.sessions.errors import NoSuchSession
+from decisionaid.sessions.files import replacing
+from decisionaid.sessions.record import SessionRecord
+
+FORMATS = ("csv", "json")
+_QUOTE_FIRST = ("=", "+", "-", "@", "\t", "\r", "'")
+_ROWS = ("SELECT s.id, s.saved_revision, (SELECT count(*) FROM revisions WHERE session_id = s.id), r.payload "
+         "FROM sessions s JOIN revisions r ON r.id = coalesce(s.saved_revision, s.latest_revision)")
+
+
+def export_sessions(store, session_ids: Iterable[int] | None, fmt: str, out_path: Path | str) -> int:
+    """Write the given sessions (None: all, newest first, streamed) to `out_path`. Returns how many were written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    out_path = Path(out_path)
+    ids = None if session_ids is None else list(session_ids)
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with (store._guard(transaction=True, target=out_path), replacing(out_path) as tmp,
+          open(tmp, "w", encoding=encoding, newline="") as out):
+        rows = _rows(store, ids)
+        return _write_csv(out, rows, _answer_ids(store, ids)) if fmt == "csv" else _write_json(out, rows)
+
+
+def _rows(store, ids: list[int] | None) -> Iterator[tuple[int, int | None, int, SessionRecord]]:
+    if ids is None:
+        cursor = store.db.execute(_ROWS + " ORDER BY s.held_at DESC, s.id DESC")
+    else:
+        cursor = (_one(store, session_id) for session_id in ids)
+    for session_id, saved, count, payload in cursor:
+        yield session_id, saved, count, SessionRecord.from_json(payload)
+
+
+def _one(store, session_id: int) -> tuple:
+    row = store.db.execute(_ROWS + " WHERE s.id = ?", [session_id]).fetchone()
+    if row is None:
+        raise NoSuchSession(store.path, f"session {session_id}")
+    return row
+
+
+def _answer_ids(store, ids: list[int] | None) -> list[str]:
+    """Every checklist item answered in the exported sessions, for the CSV header (found by SQLite's JSON)."""
+    sql = ("SELECT DISTINCT j.key FROM sessions s JOIN revisions r "
+           "ON r.id = coalesce(s.saved_revision, s.latest_revision), json_each(r.payload, '$.answers') j")
+    if ids is None:
+        found = store.db.execute(sql).fetchall()
+    else:
+        found = [row for chunk in range(0, len(ids), 500) for row in store.db.execute(
+            f"{sql} WHERE s.id IN ({', '.join('?' * len(ids[chunk:chunk + 500]))})", ids[chunk:chunk + 500])]
+    return sorted({key for (key,) in found})
+
+
+def _write_csv(out, rows, answer_ids: list[str]) -> int:
+    writer = csv.writer(out)
+    writer.writerow(["session_id", "patient_ref", "held_at", "clinician", "decision", "status", "follow_up",
+                     "phq9_total"] + [f"answer.{item}" for item in answer_ids]
+                    + ["notes", "saved_revision_id", "revision_count"])
+    written = 0
+    for session_id, saved, count, r in rows:
+        text = [r.patient_ref, r.held_at, r.clinician, r.decision, r.status, r.follow_up]
+        writer.writerow([session_id, *map(_cell, text), r.phq9_total,
+                         *(_cell(r.answers.get(item)) for item in answer_ids), _cell(r.notes), saved, count])
+        written += 1
+    return written
+
+
+def _write_json(out, rows) -> int:
+    out.write("[")
+    written = 0
+    for session_id, saved, count, record in rows:
+        item = {"session_id": session_id, "saved_revision_id": saved, "revision_count": count,
+                "record": record.to_dict()}
+        out.write(("," if written else "") + "\n" + json.dumps(item, ensure_ascii=False))
+        written += 1
+    out.write("\n]\n")
+    return written
+
+
+def _cell(text: str | None) -> str:
+    if text is None:
+        return ""
+    return "'" + text if text.startswith(_QUOTE_FIRST) else text
