@@ -39,6 +39,130 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sessions(args: argparse.Namespace) -> int:
+    from decisionaid import paths
+    from decisionaid.sessions.errors import StoreError
+    from decisionaid.sessions.record import RecordError
+    from decisionaid.sessions.store import SessionStore
+
+    try:
+        with SessionStore.open(paths.database_path(), backup_dir=paths.backup_dir()) as store:
+            return args.sessions_handler(store, args)
+    except (StoreError, RecordError) as exc:
+        print(f"decisionaid sessions: {exc}", file=sys.stderr)
+        return 2
+
+
+def _sessions_filters(args: argparse.Namespace):
+    from decisionaid.sessions.listing import Filters
+
+    decisions = None if args.decision is None else tuple(None if d == "none" else d for d in args.decision)
+    return Filters(date_from=args.date_from, date_to=args.date_to, decisions=decisions)
+
+
+def _sessions_list(store, args: argparse.Namespace) -> int:
+    filters = _sessions_filters(args)
+    if args.query is not None:
+        rows = store.search(args.query, limit=args.limit, filters=filters)
+    else:
+        rows = store.list_page(limit=args.limit, filters=filters)
+    if args.json:
+        from dataclasses import asdict
+
+        print(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False))
+        return 0
+    table = [("ID", "HELD AT", "PATIENT", "CLINICIAN", "DECISION", "STATUS", "FOLLOW-UP")]
+    table += [(str(r.session_id), r.held_at.replace("T", " "), r.patient_ref, r.clinician, r.decision or "-",
+               r.status + (" (draft)" if r.is_draft else ""), r.follow_up or "-") for r in rows]
+    widths = [max(len(_plain(row[i])) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        print("  ".join(_plain(cell).ljust(w) for cell, w in zip(row, widths)).rstrip())
+    print(f"{len(rows)} found" if args.query is not None else f"{len(rows)} of {store.count(filters)} sessions",
+          file=sys.stderr)
+    return 0
+
+
+def _sessions_show(store, args: argparse.Namespace) -> int:
+    view = store.get(args.id)
+    history = store.history(args.id, include_autosaves=True) if args.history else []
+    if args.json:
+        print(json.dumps({"session_id": view.session_id, "saved_revision_id": view.saved_revision_id,
+                          "revision_count": view.revision_count, "record": view.record.to_dict(),
+                          "draft": view.draft.to_dict() if view.draft else None,
+                          "history": [{"revision_id": h.revision_id, "kind": h.kind, "author": h.author,
+                                       "created_at": h.created_at, "reason": h.reason, "changes": list(h.changes)}
+                                      for h in history]}, indent=2, ensure_ascii=False))
+        return 0
+    for name, value in view.record.to_dict().items():
+        print(f"{name}: {_plain(json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value)}")
+    if view.draft is not None and view.saved_revision_id is not None:
+        print("(an unsaved draft is newer than this saved record)")
+    for h in history:
+        reason = f" because {h.reason!r}" if h.reason else ""
+        print(_plain(f"revision {h.revision_id} {h.kind} by {h.author} at {h.created_at}{reason}: "
+                     f"{', '.join(h.changes) or 'first'}"))
+    return 0
+
+
+def _sessions_export(store, args: argparse.Namespace) -> int:
+    from decisionaid.sessions.export import export_sessions
+
+    count = export_sessions(store, args.id, args.format, args.out)
+    print(f"Exported {count} sessions to {args.out}")
+    return 0
+
+
+def _sessions_backup(store, args: argparse.Namespace) -> int:
+    print(f"Backup written to {store.backup_to(args.out)}")
+    return 0
+
+
+def _plain(text: str) -> str:
+    """Text safe for a terminal: control and other invisible characters shown as escapes."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD") from None
+
+
+def _add_sessions_parser(sub) -> None:
+    se = sub.add_parser("sessions", help="list, search, show, export and back up consultation records",
+                        description="Consultation records in the data folder (see --data-dir).")
+    se.set_defaults(handler=_cmd_sessions)
+    ss = se.add_subparsers(dest="sessions_command", metavar="ACTION", required=True)
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--limit", type=int, default=50, help="at most N sessions, newest first (default 50)")
+    filters.add_argument("--from", dest="date_from", type=_day, metavar="DATE", help="held on or after DATE")
+    filters.add_argument("--to", dest="date_to", type=_day, metavar="DATE", help="held on or before DATE")
+    filters.add_argument("--decision", nargs="+", choices=("proceed", "defer", "decline", "refer", "none"),
+                         help="only these decisions (none: no decision yet)")
+    filters.add_argument("--json", action="store_true", help="machine-readable output")
+    ss.add_parser("list", parents=[filters], help="newest sessions").set_defaults(sessions_handler=_sessions_list,
+                                                                                query=None)
+    se_search = ss.add_parser("search", parents=[filters], help="sessions whose patient, clinician or notes match")
+    se_search.add_argument("query", help="words to find (the last may be the start of a word)")
+    se_search.set_defaults(sessions_handler=_sessions_list)
+    show = ss.add_parser("show", help="one session's record")
+    show.add_argument("id", type=int)
+    show.add_argument("--history", action="store_true", help="also list every revision and what it changed")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.set_defaults(sessions_handler=_sessions_show)
+    ex = ss.add_parser("export", help="write sessions to a CSV or JSON file (owner-only)")
+    ex.add_argument("--format", choices=("csv", "json"), required=True)
+    ex.add_argument("--out", required=True, metavar="FILE")
+    ex.add_argument("--id", type=int, action="append", metavar="N", help="only session N (repeat for more)")
+    ex.set_defaults(sessions_handler=_sessions_export)
+    bk = ss.add_parser("backup", help="copy all sessions to one file (owner-only)")
+    bk.add_argument("--out", required=True, metavar="FILE")
+    bk.set_defaults(sessions_handler=_sessions_backup)
+
+
 def _cmd_screenshot(args: argparse.Namespace) -> int:
     from decisionaid.app import run
 
@@ -51,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Decision aid for glabellar botulinum toxin A (Botox) in depression (off-label). "
                     "With no command, opens the window.")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="keep consultation records in DIR (default: DECISIONAID_DATA_DIR or the user data folder)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ev = sub.add_parser("evidence", help="print the trials, pooled estimates and certainty")
@@ -70,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     sh.add_argument("out", help="PNG file to write")
     sh.add_argument("--screen", choices=("Evidence", "Options", "Caveats"), default="Evidence")
     sh.set_defaults(handler=_cmd_screenshot)
+    _add_sessions_parser(sub)
     return parser
 
 
@@ -80,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"decisionaid {__version__}")
         return 0
+    if args.data_dir:
+        from decisionaid import paths
+
+        paths.set_data_dir(args.data_dir)
     if args.command is None:
         from decisionaid.app import run
 
