@@ -184,3 +184,17 @@ def test_files_are_owner_only(tmp_path):
         for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_a_draft_may_lack_the_identifier_but_a_save_may_not(store):
+    """Notes typed before the identifier are autosaved; saving them as a revision needs the identifier."""
+    draft = rec(patient_ref="", notes="typed before the identifier")
+    sid = store.create(draft, "Dr Okafor", kind="autosave")
+    store.autosave(sid, rec(patient_ref="  ", notes="still no identifier"), "Dr Okafor")
+    assert store.get(sid).draft.notes == "still no identifier"
+    with pytest.raises(RecordError, match="Patient reference is empty"):
+        store.save(sid, rec(patient_ref=""), "Dr Okafor")
+    with pytest.raises(RecordError, match="Patient reference is empty"):
+        store.create(rec(patient_ref=""), "Dr Okafor")
+    store.save(sid, rec(patient_ref="MRN-7", notes="now identified"), "Dr Okafor")
+    assert store.get(sid).record.patient_ref == "MRN-7"

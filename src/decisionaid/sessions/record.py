@@ -64,10 +64,13 @@ class SessionRecord:
     def from_json(cls, text: str) -> SessionRecord:
         return cls.from_dict(json.loads(text))
 
-    def validate(self, phq9_item_max: int = 3, phq9_total_max: int = 27) -> None:
-        """Raise RecordError for the first problem found. The PHQ-9 limits come from the checklist's scale."""
+    def validate(self, phq9_item_max: int = 3, phq9_total_max: int = 27, draft: bool = False) -> None:
+        """Raise RecordError for the first problem found. The PHQ-9 limits come from the checklist's scale.
+
+        A draft (an autosave) may still lack the patient reference, so that nothing typed before it is lost;
+        a save or an amendment needs it."""
         _text("patient_ref", "Patient reference", self.patient_ref)
-        if not self.patient_ref.strip():
+        if not draft and not self.patient_ref.strip():
             raise RecordError("patient_ref", "Patient reference is empty: enter the patient's identifier.")
         _text("clinician", "Clinician", self.clinician)
         _text("notes", "Notes", self.notes)

@@ -96,7 +96,7 @@ class SessionStore:
         """A new session; its first revision is a "save" (or an "autosave" for a draft). Returns the session id."""
         if kind not in ("save", "autosave"):
             raise ValueError(f"a session starts with a save or an autosave, not {kind!r}")
-        self._check(record, author)
+        self._check(record, author, draft=kind == "autosave")
         now = _now()
         with self._guard(record, transaction=True):
             session_id = self.db.execute(
@@ -221,14 +221,14 @@ class SessionStore:
             self._catch_up_index()
         make_private(self.path)
 
-    def _check(self, record: SessionRecord, author: str) -> None:
+    def _check(self, record: SessionRecord, author: str, draft: bool = False) -> None:
         if not isinstance(record, SessionRecord):
             raise TypeError(f"expected a SessionRecord, not {type(record).__name__}")
-        record.validate()
+        record.validate(draft=draft)
         check_text("author", "Author", author, required=True)
 
     def _write(self, session_id: int, kind: str, record: SessionRecord, author: str, reason: str | None = None) -> int:
-        self._check(record, author)
+        self._check(record, author, draft=kind == "autosave")
         with self._guard(record, transaction=True):
             return self._append(session_id, kind, record, author, reason, _now())
 

@@ -64,7 +64,7 @@ class SessionListModel(QAbstractTableModel):
             return None
         s = self._rows[index.row()]
         if role == Qt.DisplayRole:
-            return (s.held_at.replace("T", " "), s.patient_ref, s.clinician, s.status or "",
+            return (s.held_at.replace("T", " "), s.patient_ref or "(no identifier yet)", s.clinician, s.status or "",
                     (s.decision or "not decided").capitalize(), s.follow_up or "",
                     "unsaved draft" if s.is_draft else "")[index.column()]
         if role == Qt.UserRole:
