@@ -39,7 +39,9 @@ class _Answer(QWidget):
     def __init__(self, item, parent=None):
         super().__init__(parent)
         self.item = item
-        row = QHBoxLayout(self)
+        options = answer_options(item)
+        wide = len(options) > 3  # many choices wrap onto a grid of two columns instead of one long row
+        row = QGridLayout(self) if wide else QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.text = None
         self.group = QButtonGroup(self)
@@ -50,13 +52,17 @@ class _Answer(QWidget):
             self.text.textChanged.connect(self.changed)
             row.addWidget(self.text, 1)
             return
-        for value, text in answer_options(item):
+        for i, (value, text) in enumerate(options):
             button = QRadioButton(text)
             button.setObjectName(f"answer:{item.id}:{value}")
             self.group.addButton(button)
             self.buttons[value] = button
-            row.addWidget(button)
-        row.addStretch(1)
+            if wide:
+                row.addWidget(button, i // 2, i % 2)
+            else:
+                row.addWidget(button)
+        if not wide:
+            row.addStretch(1)
         self.group.buttonToggled.connect(lambda _b, on: on and self.changed.emit())
 
     def value(self) -> str | None:
@@ -100,15 +106,24 @@ class ChecklistForm(QWidget):
             grid = QGridLayout()
             grid.setColumnStretch(0, 3)
             grid.setColumnStretch(1, 2)
-            for r, item in enumerate(section.items):
+            row = 0
+            for item in section.items:
                 q = label(item.question, tooltip=item_tooltip(item), name=f"question:{item.id}")
                 self.question_labels[item.id] = q
                 answer = _Answer(item)
                 answer.setToolTip(plain_tooltip(item_tooltip(item)))
                 answer.changed.connect(self.changed)
                 self._answers[item.id] = answer
-                grid.addWidget(q, r, 0)
-                grid.addWidget(answer, r, 1)
+                if len(answer_options(item)) > 3 or item.answer_type == "text":
+                    # many choices or free text: the answer gets its own line, so the form never needs to scroll sideways
+                    grid.addWidget(q, row, 0, 1, 2)
+                    answer.setContentsMargins(18, 0, 0, 4)
+                    grid.addWidget(answer, row + 1, 0, 1, 2)
+                    row += 2
+                else:
+                    grid.addWidget(q, row, 0)
+                    grid.addWidget(answer, row, 1)
+                    row += 1
             outer.addLayout(grid)
 
     def answers(self) -> dict[str, str]:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, Q
                                QInputDialog, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
                                QVBoxLayout, QWidget)
 
+from decisionaid.checklist.assessment import INCOMPLETE_REASON
 from decisionaid.ui.checklist_form import ChecklistForm
 from decisionaid.ui.common import heading, label, tint
 from decisionaid.ui.phq9_input import Phq9Input
@@ -52,9 +53,13 @@ class StatusPanel(QFrame):
         status = assessment.status.value if hasattr(assessment.status, "value") else str(assessment.status)
         self.title.setText(status)
         tint(self.title, STATUS_COLOURS.get(status, "#e2e3e5"), margin=8)
-        self.reasons.setText("\n".join(f"\u2022 {r.text}" for r in assessment.reasons))
-        self.missing.setText("Still to answer:\n" + "\n".join(f"\u2022 {m}" for m in assessment.missing)
-                             if assessment.missing else "")
+        # the missing questions are listed once, below, rather than again inside the "incomplete" reason
+        shown = [r for r in assessment.reasons if r.item_id != INCOMPLETE_REASON] if assessment.missing else \
+            list(assessment.reasons)
+        self.reasons.setText("\n".join(f"\u2022 {r.text}" for r in shown))
+        self.reasons.setVisible(bool(shown))
+        self.missing.setText(f"Still to answer ({len(assessment.missing)}):\n"
+                             + "\n".join(f"\u2022 {m}" for m in assessment.missing) if assessment.missing else "")
         self.missing.setVisible(bool(assessment.missing))
         self.sure.setText(f"SURE test: {assessment.sure_score} of 4 \u201cyes\u201d"
                           if assessment.sure_score is not None else "SURE test: not done yet")
@@ -227,7 +232,8 @@ class ConsultationView(QWidget):
         from decisionaid.sessions.record import SessionRecord
 
         now = QDateTime.currentDateTime().toString("yyyy-MM-ddTHH:mm")
-        self.show_record(SessionRecord(patient_ref="", clinician=self.settings.clinician_name, held_at=now,
+        clinician = self.clinician.text().strip() or self.settings.clinician_name  # the same clinician, next patient
+        self.show_record(SessionRecord(patient_ref="", clinician=clinician, held_at=now,
                                        phq9_items=None, phq9_total=None, answers={}, notes="", decision=None,
                                        follow_up=None, status=""))
         self.session_id, self.dirty = None, False

@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
             self._replace(name, self._build_consultation())
         elif name == "Sessions":
             from decisionaid.ui.sessions_view import SessionsView
-            view = SessionsView(self.store)
+            view = SessionsView(self.store, questions=self._questions())
             view.open_requested.connect(self.open_session)
             view.amend_requested.connect(lambda sid: self.open_session(sid, amend=True))
             view.restore_requested.connect(self.restore_backup)
@@ -103,6 +103,16 @@ class MainWindow(QMainWindow):
         view = ConsultationView(self._checklist, self.store, self.settings())
         view.saved.connect(self._session_saved)
         return view
+
+    def _questions(self) -> dict[str, str]:
+        """Checklist item id -> question, so history and exports read as questions rather than ids."""
+        from decisionaid.checklist.items import ChecklistError, load_checklist
+
+        try:
+            self._checklist = self._checklist or load_checklist()
+        except ChecklistError:
+            return {}
+        return {item.id: item.question for item in self._checklist.items}
 
     def settings(self):
         if self._settings is None:

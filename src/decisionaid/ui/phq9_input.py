@@ -20,6 +20,7 @@ def _spin(maximum: int, name: str) -> QSpinBox:
     box.setValue(BLANK)
     box.setObjectName(name)
     box.setAccelerated(False)
+    box.setMaximumWidth(64)
     return box
 
 
@@ -40,6 +41,8 @@ class Phq9Input(QWidget):
             self.items.append(box)
             grid.addWidget(label(name, size=9), i // 3, 2 * (i % 3))
             grid.addWidget(box, i // 3, 2 * (i % 3) + 1)
+        for col in (0, 2, 4):
+            grid.setColumnStretch(col, 1)
         outer.addLayout(grid)
         row = QHBoxLayout()
         row.addWidget(label("Or total only:", size=9, wrap=False))

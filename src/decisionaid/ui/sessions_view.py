@@ -15,8 +15,16 @@ DECISION_FILTERS = (("Any decision", None), ("Proceed", "proceed"), ("Defer", "d
 SEARCH_DELAY_MS = 250
 
 
-def record_text(record) -> str:
-    """A revision as plain text, for the history viewer."""
+def local_time(utc_iso: str) -> str:
+    """A stored UTC time as the clinician's local time, to the second."""
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(utc_iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def record_text(record, questions: dict[str, str] | None = None) -> str:
+    """A revision as plain text, for the history viewer; answers are shown against their questions."""
+    questions = questions or {}
     lines = [f"Patient: {record.patient_ref}", f"Date and time: {record.held_at.replace('T', ' ')}",
              f"Clinician: {record.clinician}", f"Status: {record.status}",
              f"PHQ-9 items: {', '.join('-' if v is None else str(v) for v in record.phq9_items)}"
@@ -24,7 +32,7 @@ def record_text(record) -> str:
              f"PHQ-9 total: {'not recorded' if record.phq9_total is None else record.phq9_total}",
              f"Decision: {record.decision or 'not decided'}", f"Follow-up: {record.follow_up or 'none'}",
              "", "Answers:"]
-    lines += [f"  {k}: {v}" for k, v in sorted(record.answers.items())] or ["  none"]
+    lines += [f"  {questions.get(k, k)}: {v}" for k, v in record.answers.items()] or ["  none"]
     lines += ["", "Notes:", record.notes]
     return "\n".join(lines)
 
@@ -32,9 +40,9 @@ def record_text(record) -> str:
 class HistoryDialog(QDialog):
     """Every revision of one session, newest first, with what changed; any one can be read in full."""
 
-    def __init__(self, store, session_id: int, parent=None):
+    def __init__(self, store, session_id: int, parent=None, questions: dict[str, str] | None = None):
         super().__init__(parent)
-        self.store, self.session_id = store, session_id
+        self.store, self.session_id, self.questions = store, session_id, questions or {}
         self.setWindowTitle(f"History of session {session_id}")
         self.resize(900, 600)
         lay = QVBoxLayout(self)
@@ -58,27 +66,34 @@ class HistoryDialog(QDialog):
     def reload(self) -> None:
         self.revisions.clear()
         for rev in self.store.history(self.session_id, include_autosaves=self.show_autosaves.isChecked()):
-            text = f"{rev.created_at.replace('T', ' ')[:19]} \u00b7 {rev.kind} by {rev.author}"
+            text = f"{local_time(rev.created_at)} \u00b7 {rev.kind} by {rev.author}"
             if rev.reason:
                 text += f"\nReason: {rev.reason}"
-            text += "\nChanged: " + (", ".join(rev.changes) if rev.changes else "first version")
+            changes = [self._field_name(c) for c in rev.changes]
+            text += "\nChanged: " + ("; ".join(changes) if changes else "first version")
             item = QListWidgetItem(text)
             item.setData(Qt.UserRole, rev)
             self.revisions.addItem(item)
         if self.revisions.count():
             self.revisions.setCurrentRow(0)
 
+    def _field_name(self, change: str) -> str:
+        if change.startswith("answers."):
+            return self.questions.get(change[len("answers."):], change)
+        return change.replace("_", " ")
+
     def _show(self, item, _previous=None) -> None:
-        self.viewer.setPlainText(record_text(item.data(Qt.UserRole).record) if item else "")
+        self.viewer.setPlainText(record_text(item.data(Qt.UserRole).record, self.questions) if item else "")
 
 
 class SessionsView(QWidget):
     open_requested = Signal(int)
     amend_requested = Signal(int)
 
-    def __init__(self, store_opener, parent=None):
+    def __init__(self, store_opener, parent=None, questions: dict[str, str] | None = None):
         super().__init__(parent)
         self._open_store = store_opener
+        self.questions = questions or {}
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 10, 12, 10)
         lay.addWidget(heading("Saved sessions"))
@@ -197,7 +212,7 @@ class SessionsView(QWidget):
     def show_history(self) -> None:
         ids = self.selected_ids()
         if ids:
-            HistoryDialog(self._open_store(), ids[0], self).exec()
+            HistoryDialog(self._open_store(), ids[0], self, self.questions).exec()
 
     # --- long work, off the UI thread -----------------------------------------------------------------
 
