@@ -22,6 +22,15 @@ def local_time(utc_iso: str) -> str:
     return dt.datetime.fromisoformat(utc_iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _phq9_total_text(record) -> str:
+    from decisionaid.checklist.phq9 import Phq9, phq9_total
+
+    total = phq9_total(Phq9(items=record.phq9_items, total=record.phq9_total))
+    if total is None:
+        return "not recorded"
+    return f"{total}" if record.phq9_total is not None else f"{total} (sum of the items)"
+
+
 def record_text(record, questions: dict[str, str] | None = None) -> str:
     """A revision as plain text, for the history viewer; answers are shown against their questions."""
     questions = questions or {}
@@ -29,7 +38,7 @@ def record_text(record, questions: dict[str, str] | None = None) -> str:
              f"Clinician: {record.clinician}", f"Status: {record.status}",
              f"PHQ-9 items: {', '.join('-' if v is None else str(v) for v in record.phq9_items)}"
              if record.phq9_items else "PHQ-9 items: not recorded",
-             f"PHQ-9 total: {'not recorded' if record.phq9_total is None else record.phq9_total}",
+             f"PHQ-9 total: {_phq9_total_text(record)}",
              f"Decision: {record.decision or 'not decided'}", f"Follow-up: {record.follow_up or 'none'}",
              "", "Answers:"]
     lines += [f"  {questions.get(k, k)}: {v}" for k, v in record.answers.items()] or ["  none"]
