@@ -13,7 +13,8 @@ import pytest
 from decisionaid.checklist.items import ChecklistError, default_checklist_path, load_checklist
 
 ROOT = Path(__file__).resolve().parents[1]
-SHEET_PATH = ROOT.parent / "shared" / "reference" / "evidence-facts.md"
+SHARED_SHEET = ROOT.parent / "shared" / "reference" / "evidence-facts.md"
+SHEET_PATH = ROOT / "docs" / "reference" / "evidence-facts.md"  # a copy kept in the repo, so CI always checks
 RAW = json.loads(default_checklist_path().read_text(encoding="utf-8"))
 CHECKLIST = load_checklist()
 JUDGEMENT = "clinical judgement, not from our sources"
@@ -58,8 +59,6 @@ EXPECTED = {  # id: (section, answer_type, severity, sourced)
 
 @pytest.fixture(scope="module")
 def sheet() -> str:
-    if not SHEET_PATH.is_file():
-        pytest.skip(f"facts sheet not available at {SHEET_PATH}")
     return SHEET_PATH.read_text(encoding="utf-8")
 
 
@@ -380,3 +379,11 @@ def test_missing_schema_file_is_reported_as_a_checklist_error(tmp_path, monkeypa
     monkeypatch.setenv("DECISIONAID_RESOURCES", str(tmp_path / "res"))
     with pytest.raises(ChecklistError, match="schema could not be loaded"):
         load_checklist()
+
+
+def test_the_repo_copy_of_the_facts_sheet_is_current():
+    """The team's sheet is the master; the repo copy must match it wherever the master can be seen."""
+    if not SHARED_SHEET.is_file():
+        pytest.skip(f"the team's facts sheet is not beside this checkout ({SHARED_SHEET})")
+    assert SHEET_PATH.read_bytes() == SHARED_SHEET.read_bytes(), \
+        "docs/reference/evidence-facts.md is out of date: copy ../shared/reference/evidence-facts.md over it"
