@@ -98,7 +98,7 @@ def save(settings: Settings, path: str | os.PathLike | None = None) -> Path:
 
     A damaged settings file already there is first renamed to settings.json.damaged-<n>, never overwritten.
     """
-    import tempfile
+    from decisionaid.files import replacing
 
     path = _settings_path(path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -110,34 +110,8 @@ def save(settings: Settings, path: str | os.PathLike | None = None) -> Path:
     if settings.crisis_text.strip() and settings.crisis_text != default_crisis_text():
         data["crisis_text"] = settings.crisis_text
     payload = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # created 0600
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    _fsync_dir(path.parent)
+    with replacing(path) as tmp:  # owner-only, fsynced, renamed into place
+        tmp.write_bytes(payload)
     return path
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

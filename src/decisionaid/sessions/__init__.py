@@ -2,6 +2,5 @@
 
 record.py (SessionRecord, validation), store.py (SessionStore: revisions, drafts, reads), listing.py (pages,
 filters, search), schema.py (versions and migrations), backup.py, export.py, errors.py (what to tell the
-clinician), files.py (owner-only files, moved aside never deleted), connection.py (the one place a connection
-is made).
+clinician), connection.py (the one place a connection is made). Owner-only files: decisionaid/files.py.
 """

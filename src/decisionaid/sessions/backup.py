@@ -17,7 +17,7 @@ from pathlib import Path
 from decisionaid.sessions import schema
 from decisionaid.sessions.connection import connect
 from decisionaid.sessions.errors import StoreCorrupt, StoreError, StoreTooNew, is_corruption, translate
-from decisionaid.sessions.files import move_aside, owner_only, replacing
+from decisionaid.files import move_aside, owner_only, replacing
 
 _STAMP = "%Y%m%dT%H%M%SZ"
 _NAME = re.compile(r"(?P<stem>.+)-(?P<stamp>[0-9]{8}T[0-9]{6}Z)-r(?P<rev>[0-9]+)(?:-before-v[0-9]+)?\.sqlite3")

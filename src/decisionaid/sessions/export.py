@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from decisionaid.sessions.errors import NoSuchSession
-from decisionaid.sessions.files import replacing
+from decisionaid.files import replacing
 from decisionaid.sessions.record import SessionRecord
 
 FORMATS = ("csv", "json")

@@ -20,7 +20,7 @@ from decisionaid.sessions import backup, listing, schema
 from decisionaid.sessions.connection import BUSY_TIMEOUT_MS, connect, database
 from decisionaid.sessions.errors import (NoSuchSession, StoreCorrupt, StoreError, StoreReadOnly, StoreTooNew,
                                          is_corruption, translate, writable)
-from decisionaid.sessions.files import make_private, move_aside, owner_only
+from decisionaid.files import make_private, move_aside, owner_only
 from decisionaid.sessions.listing import Filters, SessionSummary
 from decisionaid.sessions.record import RecordError, SessionRecord, changed_fields, check_text
 

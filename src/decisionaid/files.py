@@ -1,4 +1,5 @@
-"""Files the store creates: owner-only, written under a temporary name then renamed, moved aside (never deleted)."""
+"""Files decisionaid writes (database, backups, exports, settings): owner-only, written under a temporary name
+then renamed, moved aside (never deleted)."""
 
 from __future__ import annotations
 
