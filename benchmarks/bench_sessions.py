@@ -66,7 +66,7 @@ def rare_words() -> list[str]:
 
 
 RARE = rare_words()
-TERMS = {"rare": RARE[7], "medium": "insomnia", "common": "discussed"}
+TERMS = {"rare": RARE[7], "medium": "insomnia", "common": "discussed", "first letter": "d"}
 
 
 class Generator:
@@ -83,7 +83,7 @@ class Generator:
         if item.answer_type == "discussed":
             return "discussed" if rng.random() < 0.85 else "not yet"
         if item.id.startswith(("safety_", "ci_")):
-            return rng.choices(allowed, weights=(4, 90, 6)[:len(allowed)] if len(allowed) == 3 else (3, 97))[0]
+            return rng.choices(allowed, weights=(4, 90, 6) if len(allowed) == 3 else (3, 97))[0]
         if item.id.startswith("sure_"):
             return "yes" if rng.random() < 0.85 else "no"
         return rng.choice(allowed)
@@ -118,9 +118,10 @@ class Generator:
                              status=status)
 
 
-def generate(path: Path, n: int) -> None:
-    """Fill through the real API: most sessions saved once; some never-saved drafts, later drafts and amendments."""
-    gen, partial = Generator(n), path.with_name(path.name + ".partial")
+def generate(path: Path, n: int) -> str:
+    """Fill through the real API: most sessions saved once; some never-saved drafts, later drafts and amendments.
+    Returns (and keeps beside the file) a line saying how long it took."""
+    gen, partial, in_store = Generator(n), path.with_name(path.name + ".partial"), 0.0
     for leftover in partial.parent.glob(partial.name + "*"):
         leftover.unlink()
     store = SessionStore.open(partial, backup_dir=path.parent / "backups")
@@ -129,44 +130,50 @@ def generate(path: Path, n: int) -> None:
         with store.db.atomic():
             for i in range(first, min(first + BATCH, n)):
                 rec, roll = gen.record(i), gen.rng.random()
+                begin = time.perf_counter()
                 sid = store.create(rec, rec.clinician, kind="autosave" if roll < 0.02 else "save")
                 if roll > 0.97:
                     store.autosave(sid, dataclasses.replace(rec, notes=rec.notes + " Unsaved addition."), rec.clinician)
                 elif roll > 0.95:
                     store.amend(sid, dataclasses.replace(rec, decision="defer"), rec.clinician, "Patient changed mind")
+                in_store += time.perf_counter() - begin
         print(f"\r  generated {min(first + BATCH, n):,} / {n:,} sessions", end="", flush=True)
     store.close()
-    store = SessionStore.open(partial, backup_dir=path.parent / "backups")  # indexes the never-saved drafts
-    store.close()
+    begin = time.perf_counter()
+    SessionStore.open(partial, backup_dir=path.parent / "backups").close()  # indexes the never-saved drafts
+    in_store += time.perf_counter() - begin
     partial.rename(path)
-    print(f"\nfilled {n:,} sessions in {time.perf_counter() - start:.0f} s")
-
-
-def _timed_ms(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return (time.perf_counter() - start) * 1000
+    done = (f"filled {n:,} sessions in {time.perf_counter() - start:.0f} s, {in_store:.0f} s of it in SessionStore "
+            f"({in_store / n * 1e6:.0f} µs a session, in transactions of {BATCH:,})")
+    path.with_name(path.name + ".filled").write_text(done)
+    print()
+    return done
 
 
 RESULTS: list[tuple[str, float, float, str]] = []
 
 
 def pair(name: str, store_fn, raw_fn, runs: int, same=None, limit_ms: float | None = None, info=False,
-         before=lambda: None) -> None:
-    """Time store_fn and raw_fn alternately (order swapped every run) after one warm-up call each; `same(result)`
-    gives the store's session ids, which must equal the first column of the raw rows. `before` runs before each."""
-    timed_ms = lambda fn: before() or _timed_ms(fn)  # noqa: E731
-    got, want = store_fn(), raw_fn()
+         before=None) -> None:
+    """Time store_fn and raw_fn alternately, the order swapped every run, and print the medians and their ratio.
+    `same(store_result)` gives session ids that must equal the raw rows' first column (this call also warms up).
+    Calls under a few ms are repeated within a run (same count for both). `before` runs before every timed call."""
+    reps = 1
     if same is not None:
-        assert same(got) == [row[0] for row in want], f"{name}: the store and the raw query disagree"
-    store_ms, raw_ms = [], []
+        start = time.perf_counter()
+        got = same(store_fn())
+        reps = max(1, min(50, int(0.005 / (time.perf_counter() - start))))
+        assert got == [row[0] for row in raw_fn()], f"{name}: the store and the raw query disagree"
+    times = {store_fn: [], raw_fn: []}
     for run in range(runs):
-        if run % 2:
-            raw_ms.append(timed_ms(raw_fn))
-        store_ms.append(timed_ms(store_fn))
-        if not run % 2:
-            raw_ms.append(timed_ms(raw_fn))
-    s, r = statistics.median(store_ms), statistics.median(raw_ms)
+        for fn in (store_fn, raw_fn) if run % 2 == 0 else (raw_fn, store_fn):
+            if before:
+                before()
+            start = time.perf_counter()
+            for _ in range(reps):
+                fn()
+            times[fn].append((time.perf_counter() - start) * 1000 / reps)
+    s, r = statistics.median(times[store_fn]), statistics.median(times[raw_fn])
     target = "none, for information" if info else "≤ 2x" + (f", ≤ {limit_ms:.0f} ms" if limit_ms else "")
     verdict = "info" if info else "met" if s <= 2 * r and s <= (limit_ms or s) else "MISSED"
     print(f"{name}: store {s:.2f} ms, raw {r:.2f} ms, ratio {s / r:.2f}x (target {target}) {verdict}", flush=True)
@@ -174,7 +181,7 @@ def pair(name: str, store_fn, raw_fn, runs: int, same=None, limit_ms: float | No
 
 
 def evict(path: Path) -> None:
-    """Drop the file's pages from the OS cache (Linux; the file must be closed, so nothing is dirty)."""
+    """Drop the file's pages from the OS cache, as after a reboot (Linux; nothing of it may be unwritten)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -185,6 +192,11 @@ def evict(path: Path) -> None:
 
 def ids(summaries) -> list[int]:
     return [s.session_id for s in summaries]
+
+
+COLUMNS = ("s.id, s.patient_ref, s.clinician, s.held_at, s.decision, s.status, s.follow_up, "
+           "s.draft_revision IS NOT NULL, s.updated_at")  # what a SessionSummary holds
+NEWEST = "ORDER BY s.held_at DESC, s.id DESC LIMIT"
 
 
 def main() -> None:
@@ -198,65 +210,79 @@ def main() -> None:
     args.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = args.dir / f"sessions-schema{schema.CURRENT}-gen{GENERATOR}-{n}.sqlite3"
     if path.exists():
-        print(f"using the cached store generated earlier (delete it to regenerate)")
+        filled = path.with_name(path.name + ".filled")
+        print(f"using the store generated by an earlier run (delete it to regenerate): "
+              f"{filled.read_text() if filled.exists() else 'fill time not recorded'}")
     else:
-        generate(path, n)
+        print(generate(path, n))
     print(f"store: {path}, {path.stat().st_size / 1e9:.2f} GB, {n:,} sessions")
 
-    def raw_open():
-        conn = connect(path)
-        conn.execute("SELECT 1").fetchone()
-        conn.close()
-
-    pair("open (quick_check) vs connect + SELECT 1", lambda: SessionStore.open(path, args.dir / "backups").close(),
-         raw_open, max(3, runs // 4), info=True)
-    if hasattr(os, "posix_fadvise"):  # as after a reboot: the file is read from disk
-        pair("open, file not in the OS cache", lambda: SessionStore.open(path, args.dir / "backups").close(),
-             raw_open, 3, info=True, before=lambda: evict(path))
+    bench_open(path, args.dir / "backups", runs)
     store, raw = SessionStore.open(path, args.dir / "backups"), connect(path)
-    q = raw.execute
-
-    cols = ("s.id, s.patient_ref, s.clinician, s.held_at, s.decision, s.status, s.follow_up, "
-            "s.draft_revision IS NOT NULL, s.updated_at")
-    order = "ORDER BY s.held_at DESC, s.id DESC LIMIT"
-    pair("first page", lambda: store.list_page(), lambda: q(f"SELECT {cols} FROM sessions s {order} 50").fetchall(),
-         runs, ids, limit_ms=50)
-    middle = q(f"SELECT held_at, id FROM sessions s {order} 1 OFFSET ?", [n // 2]).fetchone()
-    pair("page in the middle (keyset)", lambda: store.list_page(after=tuple(middle)),
-         lambda: q(f"SELECT {cols} FROM sessions s WHERE (s.held_at, s.id) < (?, ?) {order} 50", middle).fetchall(),
-         runs, ids)
-    pair("first page, 2023 only", lambda: store.list_page(filters=Filters("2023-01-01", "2023-12-31")),
-         lambda: q(f"SELECT {cols} FROM sessions s WHERE s.held_at >= '2023-01-01' AND s.held_at < '2024-01-01' "
-                   f"{order} 50").fetchall(), runs, ids)
-    pair("first page, decision refer", lambda: store.list_page(filters=Filters(decisions=("refer",))),
-         lambda: q(f"SELECT {cols} FROM sessions s WHERE s.decision = 'refer' {order} 50").fetchall(), runs, ids)
-    pair("first page, no decision yet", lambda: store.list_page(filters=Filters(decisions=(None,))),
-         lambda: q(f"SELECT {cols} FROM sessions s WHERE s.decision IS NULL {order} 50").fetchall(), runs, ids)
-
-    for kind, term in TERMS.items():
-        matches = q("SELECT count(*) FROM sessions_fts WHERE sessions_fts MATCH ?", [fts_query(term)]).fetchone()[0]
-        pair(f"search {kind} '{term}' ({matches:,} matches)", lambda: store.search(term),
-             lambda: q(f"SELECT {cols} FROM sessions_fts f JOIN sessions s ON s.id = f.rowid "
-                       f"WHERE sessions_fts MATCH ? {order} 50", [fts_query(term)]).fetchall(), runs, ids)
-
-    from PySide6.QtWidgets import QApplication
-    from decisionaid.ui.session_list_model import PAGE, SessionListModel
-
-    app, model = QApplication.instance() or QApplication([]), SessionListModel()  # noqa: F841
-    shown = lambda: [model.session_at(row) for row in range(model.rowCount())]  # noqa: E731
-    pair(f"UI first page ({PAGE} rows)", lambda: model.set_query(store, ""),
-         lambda: q(f"SELECT {cols} FROM sessions s {order} {PAGE}").fetchall(), runs, lambda _: ids(shown()),
-         limit_ms=50)
-
+    bench_listing(store, raw.execute, n, runs)
+    bench_ui(store, raw.execute, runs)
     bench_autosave(store, args.dir, runs * 5)
     store.close()
     raw.close()
     summary()
 
 
+def bench_open(path: Path, backups: Path, runs: int) -> None:
+    """SessionStore.open (quick_check reads the whole file) against a bare connect + SELECT 1."""
+    def raw_open():
+        conn = connect(path)
+        conn.execute("SELECT 1").fetchone()
+        conn.close()
+
+    store_open = lambda: SessionStore.open(path, backups).close()  # noqa: E731
+    if hasattr(os, "posix_fadvise"):
+        pair("open, file not in the OS cache", store_open, raw_open, 3, info=True, before=lambda: evict(path))
+    pair("open, file in the OS cache", store_open, raw_open, max(3, runs // 4), info=True)
+
+
+def bench_listing(store: SessionStore, q, n: int, runs: int) -> None:
+    def raw_page(where="1", params=(), limit=50):
+        return lambda: q(f"SELECT {COLUMNS} FROM sessions s WHERE {where} {NEWEST} {limit}", params).fetchall()
+
+    pair("first page", store.list_page, raw_page(), runs, ids, limit_ms=50)
+    middle = tuple(q(f"SELECT held_at, id FROM sessions s {NEWEST} 1 OFFSET ?", [n // 2]).fetchone())
+    pair("page in the middle (keyset)", lambda: store.list_page(after=middle),
+         raw_page("(s.held_at, s.id) < (?, ?)", middle), runs, ids)
+    pair("first page, 2023 only", lambda: store.list_page(filters=Filters("2023-01-01", "2023-12-31")),
+         raw_page("s.held_at >= '2023-01-01' AND s.held_at < '2024-01-01'"), runs, ids)
+    pair("first page, decision refer", lambda: store.list_page(filters=Filters(decisions=("refer",))),
+         raw_page("s.decision = 'refer'"), runs, ids)
+    pair("first page, no decision yet", lambda: store.list_page(filters=Filters(decisions=(None,))),
+         raw_page("s.decision IS NULL"), runs, ids)
+    # The store's MATCH text (every word quoted, the last one a prefix), the same join and order, LIMIT 50.
+    for kind, term in TERMS.items():
+        match = fts_query(term)
+        found = q("SELECT count(*) FROM sessions_fts WHERE sessions_fts MATCH ?", [match]).fetchone()[0]
+        pair(f"search {kind} '{term}' ({found:,} matches)", lambda: store.search(term),
+             lambda: q(f"SELECT {COLUMNS} FROM sessions_fts f JOIN sessions s ON s.id = f.rowid "
+                       f"WHERE sessions_fts MATCH ? {NEWEST} 50", [match]).fetchall(), runs, ids)
+
+
+def bench_ui(store: SessionStore, q, runs: int) -> None:
+    """The Sessions screen's model, which fetches its first page on the UI thread."""
+    from PySide6.QtWidgets import QApplication
+
+    from decisionaid.ui.session_list_model import PAGE, SessionListModel
+
+    app, model = QApplication.instance() or QApplication([]), SessionListModel()  # noqa: F841
+    shown = lambda _: [model.session_at(row).session_id for row in range(model.rowCount())]  # noqa: E731
+    pair(f"UI first page ({PAGE} rows)", lambda: model.set_query(store, ""),
+         lambda: q(f"SELECT {COLUMNS} FROM sessions s {NEWEST} {PAGE}").fetchall(), runs, shown, limit_ms=50)
+    term = TERMS["common"]
+    pair(f"UI search '{term}' ({PAGE} rows)", lambda: model.set_query(store, term),
+         lambda: q(f"SELECT {COLUMNS} FROM sessions_fts f JOIN sessions s ON s.id = f.rowid "
+                   f"WHERE sessions_fts MATCH ? {NEWEST} {PAGE}", [fts_query(term)]).fetchall(), runs, shown)
+
+
 def bench_autosave(store: SessionStore, folder: Path, runs: int) -> None:
-    """Autosave an edited note into the newest session of the big file vs INSERT+COMMIT of the same payload into a
-    WAL + synchronous=FULL table in a file beside it. The session is saved afterwards, so the draft is not left."""
+    """Autosave an edited note into the newest session of the big file vs INSERT+COMMIT of the same payload (made
+    beforehand) into a WAL + synchronous=FULL table in a file beside it. The session is saved afterwards, so no
+    draft is left behind."""
     newest = store.list_page(limit=1)[0].session_id
     rec = store.get(newest).record
     raw_path = folder / "raw-insert.sqlite3"
@@ -267,16 +293,15 @@ def bench_autosave(store: SessionStore, folder: Path, runs: int) -> None:
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=FULL")
     raw.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT)")
-    typed = iter(range(10**9))
-    edited = lambda: dataclasses.replace(rec, notes=f"{rec.notes} {next(typed)}")  # noqa: E731
+    edits = [dataclasses.replace(rec, notes=f"{rec.notes} {k}") for k in range(runs)]
+    payloads, records = iter([e.to_json() for e in edits]), iter(edits)
 
     def raw_insert():
-        payload = edited().to_json()  # the store builds its payload too
         raw.execute("BEGIN")
-        raw.execute("INSERT INTO t (payload) VALUES (?)", [payload])
+        raw.execute("INSERT INTO t (payload) VALUES (?)", [next(payloads)])
         raw.execute("COMMIT")
 
-    pair("autosave (edited notes)", lambda: store.autosave(newest, edited(), rec.clinician), raw_insert, runs)
+    pair("autosave (edited notes)", lambda: store.autosave(newest, next(records), rec.clinician), raw_insert, runs)
     store.save(newest, rec, rec.clinician)
     raw.close()
     for leftover in folder.glob(raw_path.name + "*"):
@@ -284,9 +309,10 @@ def bench_autosave(store: SessionStore, folder: Path, runs: int) -> None:
 
 
 def summary() -> None:
-    print(f"\n{'benchmark':<52} {'store ms':>10} {'raw ms':>9} {'ratio':>7}  target")
-    for name, s, r, ok in RESULTS:
-        print(f"{name:<52} {s:>10.2f} {r:>9.2f} {s / r:>6.2f}x  {ok}")
+    width = max(len(name) for name, *_ in RESULTS)
+    print(f"\n{'benchmark':<{width}} {'store ms':>10} {'raw ms':>9} {'ratio':>9}  target")
+    for name, s, r, verdict in RESULTS:
+        print(f"{name:<{width}} {s:>10.2f} {r:>9.2f} {s / r:>8.2f}x  {verdict}")
 
 
 if __name__ == "__main__":
