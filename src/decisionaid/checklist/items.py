@@ -8,13 +8,12 @@ the rules that judge answers are in assessment.py.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from decisionaid.checklist.phq9 import Band, Phq9Scale
-from decisionaid.evidence.schema_codegen import field_name, first_problem
+from decisionaid.evidence.schema_codegen import field_name, load_checked
 
 ANSWER_VALUES = {
     "yes_no": ("yes", "no"),
@@ -251,26 +250,6 @@ def _check_references(data: dict, path: Path) -> None:
 
 def load_checklist(path: Path | str | None = None) -> Checklist:
     """Read, validate and build the checklist. Raises ChecklistError, never a bare traceback."""
-    from decisionaid.resources import ResourceError
-
-    try:
-        path = Path(path) if path is not None else default_checklist_path()
-        raw = path.read_bytes()
-    except ResourceError as exc:
-        raise ChecklistError(Path("checklist.json"), "", str(exc)) from exc
-    except OSError as exc:
-        raise ChecklistError(path, "", f"cannot be read ({exc.strerror or exc})") from exc
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ChecklistError(path, "", f"is not UTF-8 text (byte {exc.start})") from exc
-    except json.JSONDecodeError as exc:
-        raise ChecklistError(path, "", f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
-    try:
-        problem = first_problem("checklist", data)
-    except (OSError, ResourceError) as exc:  # the schema file itself missing or unreadable
-        raise ChecklistError(path, "", f"its schema could not be loaded ({exc})") from exc
-    if problem:
-        raise ChecklistError(path, *problem)
+    path, data = load_checked("checklist", path, default_checklist_path, ChecklistError)
     _check_references(data, path)
     return _build(data, path)

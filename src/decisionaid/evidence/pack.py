@@ -6,13 +6,12 @@ A malformed pack raises PackError whose message names the file, the field and th
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from decisionaid.evidence.schema_codegen import field_name as _field
-from decisionaid.evidence.schema_codegen import first_problem
+from decisionaid.evidence.schema_codegen import load_checked
 
 PROVENANCE_LABELS = {
     "reported": "reported",
@@ -246,12 +245,6 @@ def default_pack_path() -> Path:
     return resource_path("evidence", "pack.json")
 
 
-def _validate_schema(data: Any, path: Path) -> None:
-    problem = first_problem("pack", data)
-    if problem:
-        raise PackError(path, *problem)
-
-
 def _fact(d: dict) -> Fact:
     return Fact(d["text"], d["provenance"], tuple(d["sources"]))
 
@@ -388,25 +381,7 @@ def _check_references(data: dict, path: Path) -> None:
 
 def load_pack(path: Path | str | None = None) -> Pack:
     """Read, validate and build the evidence pack. Raises PackError, never a bare traceback."""
-    from decisionaid.resources import ResourceError
-
-    try:
-        path = Path(path) if path is not None else default_pack_path()
-        raw = path.read_bytes()
-    except ResourceError as exc:
-        raise PackError(Path("pack.json"), "", str(exc)) from exc
-    except OSError as exc:
-        raise PackError(path, "", f"cannot be read ({exc.strerror or exc})") from exc
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise PackError(path, "", f"is not UTF-8 text (byte {exc.start})") from exc
-    except json.JSONDecodeError as exc:
-        raise PackError(path, "", f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
-    try:
-        _validate_schema(data, path)
-    except (OSError, ResourceError) as exc:  # the schema file itself missing or unreadable
-        raise PackError(path, "", f"its schema could not be loaded ({exc})") from exc
+    path, data = load_checked("pack", path, default_pack_path, PackError)
     _check_references(data, path)
     try:
         dt.date.fromisoformat(data["last_reviewed"])

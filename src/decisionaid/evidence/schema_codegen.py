@@ -111,3 +111,32 @@ if __name__ == "__main__":
     for schema_name in sys.argv[1:] or list(SCHEMAS):
         SCHEMAS[schema_name].target.write_text(generate(schema_name), encoding="utf-8")
         print(f"Wrote {SCHEMAS[schema_name].target}")
+
+
+def load_checked(name: str, path: Path | str | None, default_path, error) -> tuple[Path, Any]:
+    """Read a JSON resource and check it against schema `name`; every problem becomes ``error(path, field, problem)``.
+
+    Shared by the evidence pack and the checklist, so both report unreadable, non-UTF-8, malformed and
+    schema-breaking files in the same words. Returns the path read and the parsed data."""
+    from decisionaid.resources import ResourceError
+
+    try:
+        path = Path(path) if path is not None else default_path()
+        raw = path.read_bytes()
+    except ResourceError as exc:
+        raise error(Path(f"{name}.json"), "", str(exc)) from exc
+    except OSError as exc:
+        raise error(path, "", f"cannot be read ({exc.strerror or exc})") from exc
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise error(path, "", f"is not UTF-8 text (byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise error(path, "", f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
+    try:
+        problem = first_problem(name, data)
+    except (OSError, ResourceError) as exc:  # the schema file itself missing or unreadable
+        raise error(path, "", f"its schema could not be loaded ({exc})") from exc
+    if problem:
+        raise error(path, *problem)
+    return path, data
