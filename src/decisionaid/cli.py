@@ -67,9 +67,7 @@ def _sessions_list(store, args: argparse.Namespace) -> int:
     else:
         rows = store.list_page(limit=args.limit, filters=filters)
     if args.json:
-        from dataclasses import asdict
-
-        print(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False))
+        print(json.dumps([r._asdict() for r in rows], indent=2, ensure_ascii=False))
         return 0
     table = [("ID", "HELD AT", "PATIENT", "CLINICIAN", "DECISION", "STATUS", "FOLLOW-UP")]
     table += [(str(r.session_id), r.held_at.replace("T", " "), r.patient_ref, r.clinician, r.decision or "-",

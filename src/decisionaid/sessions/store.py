@@ -59,9 +59,11 @@ class SessionStore:
 
     @classmethod
     def open(cls, path: Path | str, backup_dir: Path | str | None = None,
-             busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> SessionStore:
+             busy_timeout_ms: int = BUSY_TIMEOUT_MS, check: bool = True) -> SessionStore:
         """Open (or create) the file: refuse a newer format, quick_check it, WAL with synchronous=FULL, and migrate
-        after a backup. Backups go to `backup_dir` (default: a "backups" folder beside the file)."""
+        after a backup. Backups go to `backup_dir` (default: a "backups" folder beside the file).
+        `check=False` leaves out quick_check, which reads the whole file (seconds for a million sessions): the UI
+        then runs `quick_check(path)` on a worker thread; readers opened by workers skip it."""
         path = Path(path)
         backups = Path(backup_dir) if backup_dir else path.parent / "backups"
         try:
@@ -75,7 +77,7 @@ class SessionStore:
             store = cls(database(connect(path, busy_timeout_ms)), path, backups)
             try:
                 with store._guard():
-                    store._prepare()
+                    store._prepare(check)
             except BaseException:
                 store.close()
                 raise
@@ -206,11 +208,11 @@ class SessionStore:
 
     # Internals.
 
-    def _prepare(self) -> None:
+    def _prepare(self, check: bool = True) -> None:
         found = schema.version(self.db)
         if found > schema.CURRENT:
             raise StoreTooNew(self.path, found, schema.CURRENT)
-        if self.db.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+        if check and not _quick_check(self.db.conn):
             raise self._damaged()
         self.db.enable_wal()
         self.db.execute("PRAGMA synchronous = FULL")
@@ -319,6 +321,20 @@ def _revision(row: tuple, previous: SessionRecord | None) -> Revision:
     record = SessionRecord.from_json(payload)
     changes = changed_fields(previous, record) if previous is not None else ()
     return Revision(revision_id, session_id, kind, author, created_at, reason, record, changes)
+
+
+def quick_check(path: Path | str) -> bool:
+    """True when PRAGMA quick_check finds nothing wrong; reads the whole file, so run it off the UI thread. On False
+    the UI closes its store and reopens it, which moves the damaged file aside (StoreCorrupt)."""
+    conn = connect(Path(path))
+    try:
+        return _quick_check(conn)
+    finally:
+        conn.close()
+
+
+def _quick_check(conn) -> bool:
+    return conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
 
 
 def _now() -> str:
