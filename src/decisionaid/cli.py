@@ -196,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
                     default="Evidence")
     sh.set_defaults(handler=_cmd_screenshot)
     _add_sessions_parser(sub)
+    from decisionaid.cli_pdf import add_parsers
+
+    add_parsers(sub)
     return parser
 
 

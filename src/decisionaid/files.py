@@ -84,3 +84,10 @@ def _fsync_folder(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def write_private(final: Path, data: bytes) -> None:
+    """Write `data` to `final` whole or not at all, owner-only (a half-written PDF never appears)."""
+    final = Path(final)
+    with replacing(final) as tmp:
+        tmp.write_bytes(data)

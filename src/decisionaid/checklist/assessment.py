@@ -163,3 +163,11 @@ def _checked_text(checklist: Checklist, answers, phq9: Phq9 | None, total: int |
     sure = f"; {checklist.sure.name} {sure_score} of {len(checklist.sure.items)}" if sure_score is not None else ""
     return (f"{Status.NO_CONCERNS.value}: no stop or caution in {answered} answers across {titles}; {phq}{sure}. "
             "This checks the questions above only; the decision stays a shared one.")
+
+
+def assess_record(checklist: Checklist, record) -> Assessment:
+    """Judge a saved session record (a sessions.record.SessionRecord, or anything with its fields)."""
+    phq9 = None
+    if record.phq9_items is not None or record.phq9_total is not None:
+        phq9 = Phq9(items=record.phq9_items, total=record.phq9_total)
+    return assess(checklist, record.answers, phq9)

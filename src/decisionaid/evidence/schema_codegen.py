@@ -6,7 +6,7 @@ Compiling a JSON Schema at start-up costs about 100 ms; the generated code valid
 Each generated module records its schema's SHA-256; if the schema changed and the module was not regenerated,
 `validator()` notices and compiles at run time instead (slower, never wrong). Tests keep each pair in step.
 
-One mechanism serves every schema-checked resource (the evidence pack, the checklist): `first_problem()`
+One mechanism serves every schema-checked resource (the evidence pack, the checklist, the handout wording): `first_problem()`
 turns fastjsonschema's first error into (field, problem) for the loader's own one-sentence error.
 """
 
@@ -37,6 +37,7 @@ SCHEMAS = {
     "pack": Schema("pack", ("evidence", "pack.schema.json"), "decisionaid.evidence._pack_validator"),
     "checklist": Schema("checklist", ("checklist", "checklist.schema.json"),
                         "decisionaid.checklist._checklist_validator"),
+    "handout": Schema("handout", ("handout", "handout.schema.json"), "decisionaid.handout._handout_validator"),
 }
 TARGET = SCHEMAS["pack"].target  # kept for callers from before there were several schemas
 

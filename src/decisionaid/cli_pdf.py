@@ -1,0 +1,76 @@
+"""`decisionaid handout` and `decisionaid record`: the patient handout and the clinician record as PDF files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _session(session_id: int):
+    """(view, history) of one stored session; raises the store's errors."""
+    from decisionaid import paths
+    from decisionaid.sessions.store import SessionStore
+
+    with SessionStore.open(paths.database_path(), backup_dir=paths.backup_dir()) as store:
+        return store.get(session_id), store.history(session_id)
+
+
+def _write(out: str, data: bytes, what: str) -> int:
+    from decisionaid.files import write_private
+
+    try:
+        write_private(Path(out), data)
+    except OSError as exc:
+        print(f"decisionaid {what}: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote {out}")
+    return 0
+
+
+def _run(args: argparse.Namespace, build) -> int:
+    from decisionaid.checklist.items import ChecklistError
+    from decisionaid.evidence.pack import PackError
+    from decisionaid.handout.fonts import FontError
+    from decisionaid.handout.wording import WordingError
+    from decisionaid.sessions.errors import StoreError
+    from decisionaid.settings import load as load_settings
+
+    try:
+        return _write(args.out, build(load_settings(), args), args.command)
+    except (StoreError, PackError, ChecklistError, WordingError, FontError) as exc:
+        print(f"decisionaid {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _handout(settings, args) -> bytes:
+    from decisionaid.handout.inputs import handout_input
+    from decisionaid.handout.patient import build_handout
+
+    record = None
+    if args.session is not None:
+        view, _history = _session(args.session)
+        record = view.record
+    return build_handout(handout_input(settings, args.session, record, large_print=args.large_print))
+
+
+def _record(settings, args) -> bytes:
+    from decisionaid.handout.inputs import record_input
+    from decisionaid.handout.record import build_record
+
+    view, history = _session(args.session)
+    draft = view.saved_revision_id is None
+    return build_record(record_input(settings, args.session, view.record, history, draft=draft,
+                                     revision_id=view.saved_revision_id))
+
+
+def add_parsers(sub) -> None:
+    ho = sub.add_parser("handout", help="write the patient handout as PDF (generic, or for one session)")
+    ho.add_argument("--out", required=True, metavar="FILE.pdf", help="PDF file to write (owner-only)")
+    ho.add_argument("--session", type=int, metavar="ID", help="personalise it with this session's answers")
+    ho.add_argument("--large-print", action="store_true", help="14 pt text and larger pictures")
+    ho.set_defaults(handler=lambda args: _run(args, _handout))
+    rc = sub.add_parser("record", help="write the clinician record of one session as PDF, for the chart")
+    rc.add_argument("--session", type=int, required=True, metavar="ID", help="the session to file")
+    rc.add_argument("--out", required=True, metavar="FILE.pdf", help="PDF file to write (owner-only)")
+    rc.set_defaults(handler=lambda args: _run(args, _record))

@@ -1,0 +1,74 @@
+"""The fonts every PDF uses: DejaVu Sans (regular, bold, oblique) and Droid Sans Fallback for what DejaVu lacks.
+
+The files ship in resources/fonts with their licences. Registering is done once per process and is thread-safe,
+because PDFs are built on worker threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+REGULAR, BOLD, OBLIQUE, FALLBACK = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DroidSansFallback"
+_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", OBLIQUE: "DejaVuSans-Oblique.ttf",
+          FALLBACK: "DroidSansFallbackFull.ttf"}
+_lock = threading.Lock()
+_done = False
+
+
+class FontError(Exception):
+    """A bundled font file is missing or unreadable. str() names the file and what to do."""
+
+
+def register() -> None:
+    """Register the four faces with reportlab, and DejaVu Sans as a family so <b> and <i> pick bold and oblique."""
+    global _done
+    if _done:
+        return
+    with _lock:
+        if _done:
+            return
+        from reportlab.pdfbase import pdfmetrics, ttfonts
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        from decisionaid.resources import resource_path
+
+        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+        for name, filename in _FILES.items():
+            path = resource_path("fonts", filename)
+            try:
+                pdfmetrics.registerFont(TTFont(name, str(path)))
+            except Exception as exc:  # reportlab raises TTFError or OSError, depending on the damage
+                raise FontError(f"The font file {path} could not be read ({exc}). Reinstall decisionaid.") from None
+        pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=OBLIQUE, boldItalic=BOLD)
+        _done = True
+
+
+@lru_cache(maxsize=4)
+def _charmap(name: str) -> frozenset[int]:
+    from reportlab.pdfbase import pdfmetrics
+
+    register()
+    return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
+
+
+def has_glyph(char: str, name: str = REGULAR) -> bool:
+    """Whether the face draws this character (rather than an empty box)."""
+    return ord(char) in _charmap(name)
+
+
+def _to_unicode_cmap(fontname: str, subset) -> str:
+    """reportlab's ToUnicode CMap, with characters beyond U+FFFF written as UTF-16 surrogate pairs.
+
+    reportlab 4-5 writes them as five hex digits (<1F600>), which PDF readers reject: an emoji in a name
+    printed but vanished when the text was copied, searched or read aloud."""
+    def utf16(code: int) -> str:
+        return chr(code).encode("utf-16-be", "surrogatepass").hex().upper()
+
+    head = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+            f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+            f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+            "<00> <%02X>" % (len(subset) - 1), "endcodespacerange", f"{len(subset)} beginbfchar"]
+    tail = ["endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(head + ["<%02X> <%s>" % (i, utf16(v)) for i, v in enumerate(subset)] + tail)

@@ -1,0 +1,47 @@
+"""Everything a handout or a record needs, gathered in one place for the CLI and the app.
+
+The evidence summary and the checklist are loaded from the bundled resources unless the caller passes them
+(the app already holds both); `made_at` defaults to now, so builds are repeatable when the caller fixes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from decisionaid.checklist.assessment import assess_record
+from decisionaid.handout.patient import HandoutInput, Visit
+from decisionaid.handout.record import HistoryEntry, RecordInput
+
+
+def _defaults(summary, checklist, made_at):
+    if summary is None:
+        from decisionaid.evidence.pack import load_pack
+        from decisionaid.evidence.summary import summarise
+
+        summary = summarise(load_pack())
+    if checklist is None:
+        from decisionaid.checklist.items import load_checklist
+
+        checklist = load_checklist()
+    return summary, checklist, made_at or dt.datetime.now().replace(microsecond=0)
+
+
+def handout_input(settings, session_id: int | None = None, record=None, large_print: bool = False,
+                  made_at: dt.datetime | None = None, summary=None, checklist=None) -> HandoutInput:
+    """A generic handout, or (given a session id and its record) a personal one."""
+    summary, checklist, made_at = _defaults(summary, checklist, made_at)
+    visit = None if record is None else Visit(session_id or 0, record, assess_record(checklist, record))
+    return HandoutInput(summary, checklist, settings.crisis_text, made_at, settings.emergency_number,
+                        (record.clinician if record is not None else "") or settings.clinician_name, visit,
+                        large_print)
+
+
+def record_input(settings, session_id: int, record, history=(), draft: bool = False,
+                 revision_id: int | None = None, made_at: dt.datetime | None = None, summary=None,
+                 checklist=None) -> RecordInput:
+    """The chart record of one session; `history` is the store's revisions (newest first) or ()."""
+    summary, checklist, made_at = _defaults(summary, checklist, made_at)
+    entries = tuple(HistoryEntry(h.revision_id, h.kind, h.author, h.created_at, h.reason, tuple(h.changes))
+                    for h in history)
+    return RecordInput(summary, checklist, session_id, record, entries, made_at,
+                       settings.clinician_name or record.clinician, draft, revision_id)

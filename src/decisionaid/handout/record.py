@@ -1,0 +1,244 @@
+"""The clinician's record for the chart: the whole session, the off-label discussion, the evidence and the
+revision history, with a forest plot drawn from our pooled estimates. Text is reproduced in full: a long note
+flows over as many pages as it needs and is never cut.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+from decisionaid.checklist.assessment import Assessment, assess_record
+from decisionaid.checklist.items import Checklist
+from decisionaid.checklist.phq9 import Phq9, phq9_band, phq9_total
+from decisionaid.evidence.formatting import fmt_ci, fmt_per_100, fmt_ratio
+from decisionaid.evidence.summary import METHOD_NAMES, EvidenceSummary
+from decisionaid.handout import charts
+from decisionaid.handout.common import box, cite_mark, day, grid, moment, source_list
+from decisionaid.handout.document import Meta, frame_width, render
+from decisionaid.handout.markup import escape
+from decisionaid.handout.styles import ALERT, styles
+from decisionaid.handout.wording import SourceNumbers, long_date
+
+SEVERITY_WORDS = {"stop": "STOP", "caution": "Caution", "info": "Note"}
+NOTE_CHUNK = 4000  # characters per paragraph of a long note: keeps layout fast and lets pages break anywhere
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One revision as the record lists it (sessions.store.Revision has these fields)."""
+    revision_id: int
+    kind: str
+    author: str
+    created_at: str        # UTC, ISO 8601
+    reason: str | None
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecordInput:
+    summary: EvidenceSummary
+    checklist: Checklist
+    session_id: int
+    record: object                      # sessions.record.SessionRecord: the version being filed
+    history: tuple[HistoryEntry, ...]   # newest first, autosaves included or not as the caller chose
+    made_at: dt.datetime
+    made_by: str = ""
+    draft: bool = False                 # True: this is an unsaved draft, not a saved revision
+    revision_id: int | None = None
+
+
+def _local(utc_iso: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(utc_iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except (TypeError, ValueError):
+        return str(utc_iso)
+
+
+def _long_text(text: str, style) -> list[Paragraph]:
+    """Free text as paragraphs of at most NOTE_CHUNK characters, split at line ends where possible."""
+    out, text = [], text or ""
+    for line_block in text.split("\n\n") if text else []:
+        while line_block:
+            cut = len(line_block) if len(line_block) <= NOTE_CHUNK else (line_block.rfind("\n", 0, NOTE_CHUNK) + 1
+                                                                          or NOTE_CHUNK)
+            piece, line_block = line_block[:cut], line_block[cut:]
+            out.append(Paragraph(escape(piece.rstrip("\n")) or "&nbsp;", style))
+    return out
+
+
+class _Builder:
+    def __init__(self, data: RecordInput):
+        self.d = data
+        self.st = styles(False, base=9.0)
+        self.sources = SourceNumbers()
+        self.width = frame_width()
+        self.assessment: Assessment = assess_record(data.checklist, data.record)
+
+    def h(self, text: str) -> Paragraph:
+        return Paragraph(escape(text), self.st.heading)
+
+    def p(self, text: str, style=None, sources=()) -> Paragraph:
+        return Paragraph(escape(text) + cite_mark(self.sources.cite(sources), self.st), style or self.st.body)
+
+    def cell(self, text: str, bold: bool = False) -> Paragraph:
+        return Paragraph(escape(text), self.st.cell_bold if bold else self.st.cell)
+
+    def table(self, rows, fractions, header=True):
+        return grid([[c if not isinstance(c, str) else self.cell(c, header and i == 0) for c in row]
+                     for i, row in enumerate(rows)], [self.width * f for f in fractions], self.st, header)
+
+    # --- parts
+    def heading(self) -> list:
+        d, r, st = self.d, self.d.record, self.st
+        state = (f"Unsaved draft (autosaved), newer than any saved version" if d.draft
+                 else f"Saved revision {d.revision_id}" if d.revision_id else "Saved")
+        rows = [["Session", str(d.session_id)], ["Patient reference", r.patient_ref],
+                ["Date and time", moment(r.held_at)], ["Clinician", r.clinician],
+                ["Record state", state], ["Printed", f"{d.made_at:%Y-%m-%d %H:%M} by {d.made_by or 'not set'}"]]
+        out = [Paragraph("Clinician record: discussion of off-label botulinum toxin A (Botox) for depression",
+                         st.title),
+               self.table(rows, [0.25, 0.75], header=False)]
+        off = d.summary.pack.practical["off_label"]
+        out += [Spacer(1, st.size * 0.5), self.p(off.text, st.strong, off.sources)]
+        return out
+
+    def status(self) -> list:
+        a, st = self.assessment, self.st
+        out = [self.h("Checklist status"), Paragraph(f"<b>{escape(a.status.value)}</b>", st.body)]
+        if self.d.record.status and self.d.record.status != a.status.value:
+            out.append(self.p(f"Status shown when saved: {self.d.record.status}. It differs because the checklist "
+                              f"rules have been updated since (checklist {self.d.checklist.version}).", st.small))
+        if a.crisis:
+            out.append(box([Paragraph("Crisis pathway indicated: suicidal thoughts or a PHQ-9 item 9 score above "
+                                      "0 were recorded.", st.alert),
+                            self.p(self.d.checklist.crisis.clinician_guidance)], self.width, st, border=ALERT))
+        rows = [["", "Reason"]] + [[SEVERITY_WORDS.get(x.severity, x.severity), x.text] for x in a.reasons]
+        out.append(self.table(rows, [0.12, 0.88]))
+        if a.missing:
+            out.append(self.p("Still unanswered: " + "; ".join(a.missing), st.small))
+        return out
+
+    def phq9(self) -> list:
+        r, scale, st = self.d.record, self.d.checklist.phq9, self.st
+        out = [self.h("PHQ-9")]
+        if r.phq9_items is None and r.phq9_total is None:
+            return out + [self.p("Not recorded.")]
+        total = phq9_total(Phq9(items=r.phq9_items, total=r.phq9_total))
+        if r.phq9_items:
+            head = [f"Item {n}" for n in range(1, len(r.phq9_items) + 1)]
+            vals = ["-" if v is None else str(v) for v in r.phq9_items]
+            out.append(self.table([head, vals], [1 / len(head)] * len(head)))
+        if total is not None:
+            try:
+                band = phq9_band(scale, total)
+            except ValueError:
+                band = "outside the scale"
+            out.append(self.p(f"Total {total} of {scale.total_max} ({band}). Source: {scale.source}.", st.body))
+        return out
+
+    def checklist(self) -> list:
+        r, st = self.d.record, self.st
+        flagged = {x.item_id: x.severity for x in self.assessment.reasons}
+        out = [self.h("Checklist: every question and answer")]
+        for section in self.d.checklist.sections:
+            rows = [[section.title, "Answer", "Flag"]]
+            for item in section.items:
+                answer = r.answers.get(item.id)
+                rows.append([item.question, answer if answer else "not answered",
+                             SEVERITY_WORDS.get(flagged.get(item.id, ""), "")])
+            out.append(self.table(rows, [0.62, 0.26, 0.12]))
+            out.append(Spacer(1, st.size * 0.4))
+        sure = self.assessment.sure_score
+        out.append(self.p(f"{self.d.checklist.sure.name}: "
+                          + (f"{sure} of {len(self.d.checklist.sure.items)} 'yes'." if sure is not None
+                             else "not complete.") + f" {self.d.checklist.sure.citation}", st.body))
+        return out
+
+    def discussion(self) -> list:
+        r, st = self.d.record, self.st
+        items = [i for s in self.d.checklist.sections if s.id == "understanding" for i in s.items]
+        covered = [i for i in items if r.answers.get(i.id) == "discussed"]
+        rows = [["Off-label discussion point", "Covered"]]
+        rows += [[i.question, "yes" if i in covered else "not yet"] for i in items]
+        return [self.h(f"Off-label discussion: {len(covered)} of {len(items)} points covered"),
+                self.table(rows, [0.85, 0.15])]
+
+    def decision(self) -> list:
+        r = self.d.record
+        return [self.h("Decision and follow-up"),
+                self.table([["Decision", r.decision or "not decided"],
+                            ["Follow-up", day(r.follow_up) or "none booked"]], [0.25, 0.75], header=False)]
+
+    def notes(self) -> list:
+        st = self.st
+        text = self.d.record.notes or ""
+        out = [self.h(f"Notes ({len(text)} characters)")]
+        return out + (_long_text(text, st.body) or [self.p("No notes.")])
+
+    def evidence(self) -> list:
+        s, st = self.d.summary, self.st
+        pack = s.pack
+        analysis = s.outcome("response")
+        res = analysis.result("rr", "dl")
+        counts = {t.short: t.outcome("response") for t in analysis.included}
+        rows = [charts.ForestRow(x.label, f"{counts[x.label].treatment.events.value}/"
+                                          f"{counts[x.label].treatment.total.value} vs "
+                                          f"{counts[x.label].control.events.value}/{counts[x.label].control.total.value}",
+                                 x.estimate, x.ci_low, x.ci_high, x.weight, x.corrected) for x in res.studies]
+        p = res.pooled
+        pooled = charts.ForestRow("Pooled", f"{res.k} trials", p.estimate, p.ci_low, p.ci_high, 100.0)
+        f = analysis.frequencies
+        trial_sources = [t.source for t in analysis.included]
+        out = [self.h(f"Evidence (pack {pack.version}, reviewed {long_date(pack.last_reviewed)})")]
+        if s.stale:
+            out.append(self.p(f"The evidence pack was due for review on {long_date(pack.review_due())}.", st.alert))
+        out.append(self.p(
+            f"{analysis.outcome.label} {analysis.outcome.time_frame}: pooled risk ratio {fmt_ratio(p.estimate)} "
+            f"({fmt_ci(p.ci_low, p.ci_high)}), {METHOD_NAMES['dl']}, {res.k} trials; I\u00b2 "
+            f"{res.heterogeneity.i2:.0f}%. Per 100 people: {fmt_per_100(f.treatment_per_100)} with Botox "
+            f"(95% CI {fmt_per_100(f.treatment_low)} to {fmt_per_100(f.treatment_high)}) vs "
+            f"{fmt_per_100(f.control_per_100)} with placebo. Computed by decisionaid from the trial counts.",
+            st.body, trial_sources))
+        out.append(KeepTogether([charts.forest_plot(rows, pooled, self.width, "rr", font_size=st.size * 0.85)]))
+        corrected = [x.label for x in res.studies if x.corrected]
+        if corrected:
+            out.append(self.p(f"\u2020 {res.correction} was added to every cell of {', '.join(corrected)}, which had a "
+                              "zero count (continuity correction); no other trial was changed.", st.small))
+        odds = analysis.result("or", "dl").pooled
+        out.append(self.p(f"Pooled odds ratio {fmt_ratio(odds.estimate)} ({fmt_ci(odds.ci_low, odds.ci_high)}). "
+                          + analysis.outcome.published_check.text, st.body, analysis.outcome.published_check.sources))
+        c = analysis.certainty
+        out.append(self.p(f"Certainty (our GRADE-style judgement): {c.level}. "
+                          + " ".join(d.reason for d in c.downgrades), st.body))
+        return out
+
+    def history(self) -> list:
+        rows = [["Revision", "Kind", "Author", "Local time", "Reason", "Changed"]]
+        for h in self.d.history:
+            rows.append([str(h.revision_id), h.kind, h.author, _local(h.created_at), h.reason or "",
+                         ", ".join(h.changes) or "first version"])
+        return [self.h("Revision history (newest first)"), self.table(rows, [0.09, 0.1, 0.15, 0.18, 0.2, 0.28])]
+
+    def story(self) -> list:
+        out = self.heading() + self.status() + self.phq9() + self.decision() + self.discussion()
+        out += self.checklist() + self.notes() + self.evidence() + self.history()
+        out += [self.h("Sources"), source_list(self.d.summary.pack, self.sources, self.st)]
+        return out
+
+
+def record_meta(data: RecordInput) -> Meta:
+    return Meta(title=f"Clinician record, session {data.session_id}",
+                subject="Discussion of off-label botulinum toxin A (Botox) for depression; evidence pack "
+                        f"{data.summary.pack.version}; checklist {data.checklist.version}",
+                author=data.made_by or data.record.clinician or "decisionaid",
+                keywords=("clinical record", "depression", "botulinum toxin", "off-label"))
+
+
+def build_record(data: RecordInput) -> bytes:
+    """The record as PDF bytes; the same input gives the same bytes."""
+    builder = _Builder(data)
+    footer = f"Session {data.session_id} \u00b7 patient {data.record.patient_ref} \u00b7 clinician record"
+    return render(builder.story(), record_meta(data), data.made_at, footer=footer, footer_size=7.5)
