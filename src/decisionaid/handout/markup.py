@@ -8,6 +8,7 @@ anywhere is read as markup: `<img src=...>` stays text and never opens a file.
 from __future__ import annotations
 
 import re
+import unicodedata
 from xml.sax.saxutils import escape as _xml_escape
 
 from decisionaid.handout import fonts
@@ -22,14 +23,28 @@ def _fallback_chars(text: str) -> set[str]:
             if not fonts.has_glyph(ch) and fonts.has_glyph(ch, fonts.FALLBACK)}
 
 
+def _visual(text: str) -> str:
+    """Right-to-left lines (Hebrew, Arabic) in the order they are drawn, Arabic letters joined.
+
+    reportlab draws characters left to right as stored, which would print שלום backwards. Each line is reordered
+    on its own (Unicode bidi algorithm, python-bidi), after Arabic shaping (arabic-reshaper). A long RTL line that
+    wraps still wraps from its logical start: fine for names and short answers, imperfect for long RTL notes."""
+    if not any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in set(text)):
+        return text
+    import arabic_reshaper
+    from bidi import get_display
+
+    return "\n".join(get_display(arabic_reshaper.reshape(line)) if line else line for line in text.split("\n"))
+
+
 def escape(text: str) -> str:
     """Paragraph markup that prints `text` exactly as typed.
 
     `<`, `>` and `&` become entities; a line break becomes <br/>; runs of spaces (a tab is four) keep their
     width; a control character prints as its visible picture (U+2400 block); a character DejaVu Sans lacks
-    (Chinese, Japanese, Korean...) is set in the fallback face."""
+    (Chinese, Japanese, Korean...) is set in the fallback face; right-to-left lines are put in drawing order."""
     text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    text = text.translate(_CONTROL_PICTURES)
+    text = _visual(text.translate(_CONTROL_PICTURES))
     wide = _fallback_chars(text)
     if wide:
         pattern = re.compile("([" + "".join(re.escape(c) for c in sorted(wide)) + "]+)")
