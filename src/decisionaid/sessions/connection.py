@@ -10,8 +10,13 @@ from pathlib import Path
 BUSY_TIMEOUT_MS = 2000
 
 
-def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
-    """A plain connection that waits up to `busy_timeout_ms` for another writer before reporting "busy"."""
+def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, read_only: bool = False) -> sqlite3.Connection:
+    """A plain connection that waits up to `busy_timeout_ms` for another writer before reporting "busy".
+    `read_only`: it can neither write nor create the file (checks and reads on worker threads); a file that is not
+    there is an error (SQLITE_CANTOPEN), never a new empty one."""
+    if read_only:
+        uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+        return sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000)
     return sqlite3.connect(os.fspath(path), timeout=busy_timeout_ms / 1000)
 
 

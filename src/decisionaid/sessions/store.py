@@ -4,12 +4,14 @@ The `sessions` row caches the latest revision's listing fields and points at the
 (save/amend) and the draft (an autosave newer than the save) revisions. `sessions_fts` holds the latest
 revision's patient reference, clinician and notes, so a draft that was never saved can still be found: saves
 update it at once; autosaves, which come every few seconds while typing, leave it to the next search or open.
-Use a store from the thread that opened it.
+Use a store from the thread that opened it. Worker threads read through `read_page` and check the file with
+`QuickCheck`, each on its own read-only connection.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,6 +58,7 @@ class SessionView:
 class SessionStore:
     def __init__(self, db, path: Path, backup_dir: Path):
         self.db, self.path, self.backup_dir = db, path, backup_dir
+        self.damage: StoreCorrupt | None = None  # set when damage was found and the file moved aside (store closed)
 
     @classmethod
     def open(cls, path: Path | str, backup_dir: Path | str | None = None,
@@ -63,7 +66,8 @@ class SessionStore:
         """Open (or create) the file: refuse a newer format, quick_check it, WAL with synchronous=FULL, and migrate
         after a backup. Backups go to `backup_dir` (default: a "backups" folder beside the file).
         `check=False` leaves out quick_check, which reads the whole file (seconds for a million sessions): the UI
-        then runs `quick_check(path)` on a worker thread; readers opened by workers skip it."""
+        then runs `QuickCheck(path)` on a worker thread; readers opened by workers skip it. A file that needs
+        migrating is checked anyway, before its backup is taken."""
         path = Path(path)
         backups = Path(backup_dir) if backup_dir else path.parent / "backups"
         try:
@@ -194,6 +198,12 @@ class SessionStore:
         with self._guard():
             return listing.count(self.db, filters)
 
+    def update_search_index(self) -> None:
+        """Index the text of sessions autosaved since the last search, so that a `read_page` on another connection
+        finds them (`search` does this itself). Cheap: only sessions whose index is behind are read."""
+        with self._guard(transaction=True):
+            self._catch_up_index()
+
     # Backups.
 
     def backup_to(self, path: Path | str) -> Path:
@@ -212,7 +222,7 @@ class SessionStore:
         found = schema.version(self.db)
         if found > schema.CURRENT:
             raise StoreTooNew(self.path, found, schema.CURRENT)
-        if check and not _quick_check(self.db.conn):
+        if (check or 0 < found < schema.CURRENT) and not _quick_check(self.db.conn):
             raise self._damaged()
         self.db.enable_wal()
         self.db.execute("PRAGMA synchronous = FULL")
@@ -306,14 +316,23 @@ class SessionStore:
             error.record = record
             raise error from exc
 
-    def _damaged(self) -> StoreError:
-        """Close, move the file and its -wal/-shm aside (never delete) and describe what to do."""
+    def set_aside_damaged(self) -> StoreCorrupt:
+        """After a failed `QuickCheck`: close the store, move the file and its -wal/-shm aside (never deleted) and
+        return the error to show, with the backups newest first. The store cannot be used afterwards."""
+        return self._damaged()
+
+    def _damaged(self) -> StoreCorrupt:
+        """Close, move the file and its -wal/-shm aside (never delete) and describe what to do. Only once: later
+        calls return the same error (by then another file may be at `path`)."""
+        if self.damage is not None:
+            return self.damage
         self.close()
         try:
             moved = move_aside(self.path, "damaged")
         except OSError:
             moved = None
-        return StoreCorrupt(self.path, moved, backup.list_backups(self.backup_dir))
+        self.damage = StoreCorrupt(self.path, moved, backup.list_backups(self.backup_dir))
+        return self.damage
 
 
 def _revision(row: tuple, previous: SessionRecord | None) -> Revision:
@@ -323,14 +342,66 @@ def _revision(row: tuple, previous: SessionRecord | None) -> Revision:
     return Revision(revision_id, session_id, kind, author, created_at, reason, record, changes)
 
 
+class QuickCheck:
+    """PRAGMA quick_check of a sessions file on its own read-only connection. `run()` reads the whole file (3 s for a
+    million sessions in the OS cache, half a minute from disk), so call it on a worker thread; `stop()`, from any
+    thread, ends it early. On False the UI calls its store's `set_aside_damaged()`."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._stopped = False
+
+    def run(self) -> bool | None:
+        """True when nothing is wrong, False when the file is damaged, None when stopped. Other failures (the file
+        is gone, locked or unreadable) raise a StoreError."""
+        try:
+            with self._lock:
+                if self._stopped:
+                    return None
+                self._conn = connect(self.path, read_only=True)
+            try:
+                return _quick_check(self._conn)
+            finally:
+                with self._lock:
+                    self._conn.close()
+                    self._conn = None
+        except sqlite3.Error as exc:
+            if self._stopped:
+                return None
+            if is_corruption(exc):
+                return False
+            raise translate(exc, self.path) from exc
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            if self._conn is not None:
+                self._conn.interrupt()  # the one call SQLite allows from another thread
+
+
 def quick_check(path: Path | str) -> bool:
-    """True when PRAGMA quick_check finds nothing wrong; reads the whole file, so run it off the UI thread. On False
-    the UI closes its store and reopens it, which moves the damaged file aside (StoreCorrupt)."""
-    conn = connect(Path(path))
+    """`QuickCheck(path).run()`, for callers that never stop it."""
+    return bool(QuickCheck(path).run())
+
+
+def read_page(path: Path | str, query: str = "", after: tuple[str, int] | None = None, limit: int = 50,
+              filters: Filters | None = None) -> list[SessionSummary]:
+    """`list_page` (blank query) or `search` through a new read-only connection, for a worker thread: a slow search
+    (a first letter matches most sessions) never holds up the UI or its writes. It never writes, so sessions
+    autosaved since the writer's last `update_search_index()` are found by their older text."""
+    path = Path(path)
     try:
-        return _quick_check(conn)
-    finally:
-        conn.close()
+        conn = connect(path, read_only=True)
+        try:
+            return listing.page(conn, after, limit, filters, listing.fts_query(query) or None)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        if is_corruption(exc):
+            raise StoreCorrupt(path, None) from exc
+        raise translate(exc, path) from exc
 
 
 def _quick_check(conn) -> bool:
