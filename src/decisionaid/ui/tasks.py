@@ -1,17 +1,20 @@
-"""Long work (export, backup, restore, PDFs) off the UI thread; the result comes back by signal.
+"""Long work (export, backup, restore, checks, searches, PDFs) off the UI thread; the result comes back by signal.
 
     run_in_background(fn, *args, on_done=show_result, on_error=show_error)
 
 `on_done` gets fn's return value and `on_error` the exception, both on the UI thread. They are connected
 before the work starts, so a fast function cannot finish unheard.
 
-The function must not touch widgets and must open its own database connection.
+The function must not touch widgets and must open its own database connection. Work runs in a pool of at least
+four threads: most of it waits on the disk or inside SQLite (which lets other Python threads run), and a check of a
+large file must not hold up a search or an export.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
+MIN_THREADS = 4
 _running: set["Task"] = set()  # keep each Task alive until its signal has been delivered
 
 
@@ -35,11 +38,14 @@ class _Runner(QRunnable):
     def run(self) -> None:
         fn, args, kwargs = self.task._call
         try:
-            result = fn(*args, **kwargs)
-        except BaseException as exc:  # noqa: BLE001 - every failure must reach the UI, never vanish in a thread
-            self.task.failed.emit(exc)
-        else:
-            self.task.done.emit(result)
+            try:
+                result = fn(*args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - every failure must reach the UI, never vanish in a thread
+                self.task.failed.emit(exc)
+            else:
+                self.task.done.emit(result)
+        except RuntimeError:
+            pass  # the program is quitting and the Task is already gone: nobody is left to tell
 
 
 def run_in_background(fn, *args, on_done=None, on_error=None, **kwargs) -> Task:
@@ -51,5 +57,8 @@ def run_in_background(fn, *args, on_done=None, on_error=None, **kwargs) -> Task:
     task.done.connect(task._finish)  # connected last: the task is released only after the caller has heard
     task.failed.connect(task._finish)
     _running.add(task)
-    QThreadPool.globalInstance().start(_Runner(task))
+    pool = QThreadPool.globalInstance()
+    if pool.maxThreadCount() < MIN_THREADS:
+        pool.setMaxThreadCount(max(MIN_THREADS, QThread.idealThreadCount()))
+    pool.start(_Runner(task))
     return task
