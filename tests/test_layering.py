@@ -1,5 +1,6 @@
 """The domain never imports Qt (STYLE.md): checked in a fresh interpreter for each package."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,3 +44,23 @@ def test_only_sessions_loads_sqlite(module):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(SRC), "PATH": ""})
     assert out.stdout.strip() == "False"
+
+
+HANDOUT = ["decisionaid.handout.patient", "decisionaid.handout.record", "decisionaid.handout.inputs",
+           "decisionaid.handout.wording"]
+
+
+@pytest.mark.parametrize("module", HANDOUT)
+def test_handout_loads_neither_qt_nor_sqlite(module):
+    code = f"import sys, {module}\nprint(sorted(m for m in ('PySide6', 'sqlite3', 'numpy') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(SRC), "PATH": ""})
+    assert out.stdout.strip() == "[]"
+
+
+def test_only_handout_imports_reportlab():
+    """STYLE.md: reportlab stays behind handout/, so start-up and the other packages never pay for it."""
+    offenders = [str(p.relative_to(SRC)) for p in (SRC / "decisionaid").rglob("*.py")
+                 if "handout" not in p.parts
+                 and re.search(r"^\s*(from|import) reportlab", p.read_text(encoding="utf-8"), re.M)]
+    assert offenders == []
