@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -90,6 +91,13 @@ class _Doc(BaseDocTemplate):
         self.canv._doc._timeStamp = _stamp(self._made_at)
 
 
+@lru_cache(maxsize=1)
+def _creator() -> str:
+    from decisionaid import __version__  # reads the installed metadata: slow, so once per process
+
+    return f"decisionaid {__version__}"
+
+
 def frame_width() -> float:
     return PAGE[0] - 2 * MARGIN
 
@@ -98,11 +106,9 @@ def render(story: list, meta: Meta, made_at: dt.datetime, footer: str = "", foot
     """The story as PDF bytes. `footer` (plain text, escaped here) is printed at the foot of every page."""
     fonts.register()
     buf = io.BytesIO()
-    from decisionaid import __version__
-
     doc = _Doc(buf, made_at, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                bottomMargin=MARGIN, title=meta.title, subject=meta.subject, author=meta.author,
-               keywords=list(meta.keywords), creator=f"decisionaid {__version__}", lang=meta.lang, invariant=1,
+               keywords=list(meta.keywords), creator=_creator(), lang=meta.lang, invariant=1,
                initialFontName=fonts.REGULAR)
     canvas_class = type("PageCanvas", (_NumberedCanvas,), {"footer": footer, "footer_size": footer_size})
     doc.build(story, canvasmaker=canvas_class)

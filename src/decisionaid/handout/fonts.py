@@ -34,6 +34,9 @@ def register() -> None:
         from decisionaid.resources import resource_path
 
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+        from reportlab import rl_config
+
+        rl_config.useA85 = 0  # streams stay binary (Flate): smaller files, and no time spent on ASCII85
 
         for name, filename in _FILES.items():
             path = resource_path("fonts", filename)

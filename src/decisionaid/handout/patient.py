@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from decisionaid.checklist.assessment import Assessment
 from decisionaid.checklist.items import Checklist
@@ -17,7 +17,7 @@ from decisionaid.handout.common import bullets, box, cite_mark, day, grid, in_10
 from decisionaid.handout.document import Meta, frame_width, render
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import ALERT, Styles, styles
-from decisionaid.handout.wording import SourceNumbers, Wording, fill, load_wording, numbers
+from decisionaid.handout.wording import SourceNumbers, Wording, default_wording, fill, numbers
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class _Builder:
                           self.text(caption, self.st.cell_bold)])
         t = Table([cells], colWidths=[self.width / 2] * 2)
         t.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        return KeepTogether([t, Spacer(1, self.st.size * 0.4)])
+        return t  # one row: never split across pages
 
     def harms(self, block: dict):
         st, harms = self.st, self.d.summary.pack.harms
@@ -92,7 +92,7 @@ class _Builder:
                          Paragraph(escape(in_100(h.treatment_events, h.treatment_total)), st.cell),
                          Paragraph(escape(in_100(h.control_events, h.control_total)), st.cell)])
         w = self.width
-        return KeepTogether([grid(rows, [w * 0.42, w * 0.29, w * 0.29], st)])
+        return grid(rows, [w * 0.42, w * 0.29, w * 0.29], st)  # its header row repeats if it splits
 
     def crisis(self, block: dict):
         st = self.st
@@ -157,7 +157,7 @@ class _Builder:
             flow = [Paragraph(escape(section.heading), st.heading)]
             for block in section.blocks:
                 flow += self.block(block)
-            out += [KeepTogether(flow[:2]), *flow[2:]]  # a heading never ends a page alone
+            out += flow  # headings are keepWithNext: one never ends a page alone
         f = w.footer
         out += [Paragraph(escape(f["sources_heading"]), st.heading),
                 Paragraph(escape(fill(f["pack"], self.values)), st.small),
@@ -177,7 +177,7 @@ def handout_meta(data: HandoutInput, wording: Wording) -> Meta:
 
 def build_handout(data: HandoutInput, wording: Wording | None = None) -> bytes:
     """The handout as PDF bytes; the same input gives the same bytes."""
-    wording = wording or load_wording()
+    wording = wording or default_wording()
     builder = _Builder(data, wording)
     story = builder.story()
     footer = f"{wording.title}. Evidence pack {data.summary.pack.version}."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,12 @@ def load_wording(path: Path | str | None = None) -> Wording:
     sections = tuple(Section(s["id"], s["heading"], tuple(s["blocks"])) for s in data["sections"])
     return Wording(data["version"], dt.date.fromisoformat(data["last_reviewed"]), data["title"], data["subtitle"],
                    sections, data["visit"], data["footer"], path)
+
+
+@lru_cache(maxsize=1)
+def default_wording() -> Wording:
+    """The bundled wording, read once per process (it is checked data and never changes while running)."""
+    return load_wording()
 
 
 def long_date(day: dt.date) -> str:
