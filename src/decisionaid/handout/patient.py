@@ -72,7 +72,7 @@ class _Builder:
         f = self.d.summary.outcome(block["outcome"]).frequencies
         from decisionaid.evidence.formatting import whole_people
 
-        side = min(self.width * 0.2, self.st.size * 10)
+        side = self.width * (0.3 if self.d.large_print else 0.2)
         cells = []
         for count, caption in ((whole_people(f.control_per_100), block["caption_placebo"]),
                                (whole_people(f.treatment_per_100), block["caption_botox"])):

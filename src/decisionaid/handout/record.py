@@ -216,11 +216,20 @@ class _Builder:
         return out
 
     def history(self) -> list:
-        rows = [["Revision", "Kind", "Author", "Local time", "Reason", "Changed"]]
+        rows = [["Rev.", "Kind", "Author", "Local time", "Reason", "Changed"]]
         for h in self.d.history:
             rows.append([str(h.revision_id), h.kind, h.author, _local(h.created_at), h.reason or "",
-                         ", ".join(h.changes) or "first version"])
-        return [self.h("Revision history (newest first)"), self.table(rows, [0.09, 0.1, 0.15, 0.18, 0.2, 0.28])]
+                         "; ".join(self._field(c) for c in h.changes) or "first version"])
+        return [self.h("Revision history (newest first)"), self.table(rows, [0.07, 0.09, 0.15, 0.14, 0.2, 0.35])]
+
+    def _field(self, change: str) -> str:
+        """'answers.ci_pregnancy' -> the question's text; 'follow_up' -> 'follow up'."""
+        if change.startswith("answers."):
+            try:
+                return self.d.checklist.item(change[len("answers."):]).question
+            except KeyError:
+                pass
+        return change.replace("_", " ")
 
     def story(self) -> list:
         out = self.heading() + self.status() + self.phq9() + self.decision() + self.discussion()
