@@ -69,8 +69,10 @@ class StatusPanel(QFrame):
 
 class ConsultationView(QWidget):
     saved = Signal(int)  # session id, after every successful write
+    print_target_changed = Signal()  # a session began or ended: the record can (or cannot) be printed
 
-    def __init__(self, checklist, store_opener, settings, parent=None):
+    def __init__(self, checklist, store_opener, settings, parent=None, print_actions=None):
+        """`print_actions`: a print_actions.ActionSet acting on `print_subject()`, shown as a row of buttons."""
         super().__init__(parent)
         self.checklist, self._open_store, self.settings = checklist, store_opener, settings
         self.session_id: int | None = None
@@ -93,6 +95,12 @@ class ConsultationView(QWidget):
         for b in (self.new_button, self.amend_button, self.save_button):
             top.addWidget(b)
         outer.addLayout(top)
+        self.print_bar = None
+        if print_actions is not None:
+            from decisionaid.ui.print_actions import PrintBar
+
+            self.print_bar = PrintBar(print_actions)
+            outer.addWidget(self.print_bar)
         self.save_state = label("", name="saveState", size=9)
         outer.addWidget(self.save_state)
         self.error_banner = label("", name="saveError", bold=True)
@@ -276,6 +284,7 @@ class ConsultationView(QWidget):
         self.amend_button.setVisible(read_only)
         self.save_button.setEnabled(not read_only)
         self.save_button.setText("Save amendment\u2026" if mode == "amend" else "Save")
+        self.print_target_changed.emit()
 
     # --- saving -------------------------------------------------------------------------------------
 
@@ -283,6 +292,7 @@ class ConsultationView(QWidget):
         if self.mode == "readonly":
             return
         self.dirty = True
+        self.print_target_changed.emit()
         self._refresh_status()
         self._timer.start(AUTOSAVE_MS)
 
@@ -371,3 +381,30 @@ class ConsultationView(QWidget):
     def flush(self) -> bool:
         """Before quitting or switching sessions: write what is unsaved. False if it could not be written."""
         return self.autosave()
+
+    # --- printing -----------------------------------------------------------------------------------
+
+    def has_session(self) -> bool:
+        """Something to print a record of: a session that was written, or typing about to be autosaved."""
+        return self.session_id is not None or self.dirty
+
+    def print_subject(self):
+        """The consultation on screen, for a handout or record (print_actions.Subject): written first (an
+        autosave), so that it has a session id; the record as typed, marked as a draft unless it is the saved
+        revision. Nothing typed yet: the general handout. Store errors reach the caller."""
+        from decisionaid.ui.print_actions import Subject
+
+        if not self.has_session():
+            return Subject()
+        if self.mode != "readonly":
+            self.flush()
+        record = self.record()
+        store = self._open_store() if self.session_id is not None else None
+        if store is None:  # the sessions file is not available: a handout from the screen, but no record
+            return Subject(None, record, draft=True)
+        view = store.get(self.session_id)
+        history = tuple(store.history(self.session_id))
+        if self.mode == "readonly":
+            return Subject(self.session_id, view.record, history, False, view.saved_revision_id)
+        draft = self.dirty or view.draft is not None or view.saved_revision_id is None
+        return Subject(self.session_id, record, history, draft, None if draft else view.saved_revision_id)

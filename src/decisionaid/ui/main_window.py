@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         for name in SCREENS:
             self.stack.addWidget(self._placeholder("Loading the evidence\u2026"))
         self.nav.setCurrentRow(0)
+        self._add_printing()
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction("&Settings\u2026", self.show_settings)
         help_menu = self.menuBar().addMenu("&Help")
@@ -83,7 +84,7 @@ class MainWindow(QMainWindow):
             self._replace(name, self._build_consultation())
         elif name == "Sessions":
             from decisionaid.ui.sessions_view import SessionsView
-            view = SessionsView(self.store, questions=self._questions())
+            view = SessionsView(self.store, questions=self._questions(), printing=self.printing)
             view.open_requested.connect(self.open_session)
             view.amend_requested.connect(lambda sid: self.open_session(sid, amend=True))
             view.restore_requested.connect(self.restore_backup)
@@ -100,9 +101,37 @@ class MainWindow(QMainWindow):
             self._checklist = load_checklist()
         except ChecklistError as exc:
             return self._error_screen("The checklist could not be loaded", str(exc), "checklistError")
-        view = ConsultationView(self._checklist, self.store, self.settings())
+        view = ConsultationView(self._checklist, self.store, self.settings(), print_actions=self.print_current)
         view.saved.connect(self._session_saved)
+        view.print_target_changed.connect(self.print_current.refresh)
         return view
+
+    # --- printing: the File menu and the status bar (print_actions) ---------------------------------
+
+    def _add_printing(self) -> None:
+        """File > handout and record of the consultation on screen (the general handout when none is open)."""
+        from decisionaid.ui.print_actions import PrintActions, PrintProgress
+
+        self.printing = PrintActions(self, context=lambda: (self.settings(), self.summary, self._checklist))
+        self.print_current = self.printing.action_set(
+            self._print_subject, self._has_print_session,
+            needs_session="The record is of one session: start the consultation (it is saved as you type) or "
+                          "open a saved one from Sessions.",
+            handout_tip="The patient handout for the consultation on screen (the general handout when none is "
+                        "open)",
+            record_tip="The clinician record of the consultation on screen, for the chart")
+        self.print_current.add_to_menu(self.menuBar().addMenu("&File"))
+        PrintProgress(self.printing, self.statusBar())
+
+    def _print_subject(self):
+        from decisionaid.ui.print_actions import Subject
+
+        view = self._built_screen("Consultation")
+        return view.print_subject() if hasattr(view, "print_subject") else Subject()
+
+    def _has_print_session(self) -> bool:
+        view = self._built_screen("Consultation")
+        return hasattr(view, "has_session") and view.has_session()
 
     def _questions(self) -> dict[str, str]:
         """Checklist item id -> question, so history and exports read as questions rather than ids."""

@@ -99,7 +99,7 @@ class SessionsView(QWidget):
     open_requested = Signal(int)
     amend_requested = Signal(int)
 
-    def __init__(self, store_opener, parent=None, questions: dict[str, str] | None = None):
+    def __init__(self, store_opener, parent=None, questions: dict[str, str] | None = None, printing=None):
         super().__init__(parent)
         self._open_store = store_opener
         self.questions = questions or {}
@@ -155,6 +155,16 @@ class SessionsView(QWidget):
         self.restore_button = QPushButton("Restore from backup\u2026")
         for b in (self.open_button, self.amend_button, self.history_button):
             buttons.addWidget(b)
+        self.print_set = self.print_buttons = None
+        if printing is not None:  # Handout and Record menus for the selected session (ui/print_actions.py)
+            from decisionaid.ui.print_actions import session_buttons
+
+            self.print_set = printing.action_set(
+                self.print_subject, lambda: len(self.selected_ids()) == 1, needs_session="Select one session first.",
+                handout_tip="The patient handout for the selected session",
+                record_tip="The clinician record of the selected session, for the chart", handout_needs_session=True)
+            self.print_buttons = session_buttons(self.print_set)
+            buttons.addWidget(self.print_buttons)
         buttons.addStretch(1)
         for b in (self.export_button, self.export_all_button, self.backup_button, self.restore_button):
             buttons.addWidget(b)
@@ -217,6 +227,15 @@ class SessionsView(QWidget):
         for b in (self.open_button, self.amend_button, self.history_button):
             b.setEnabled(n == 1)
         self.export_button.setEnabled(n > 0)
+        if self.print_set is not None:
+            self.print_buttons.setEnabled(n == 1)
+            self.print_set.refresh()
+
+    def print_subject(self):
+        """The selected session for a handout or record: its latest saved version (print_actions.Subject)."""
+        from decisionaid.ui.print_actions import stored_subject
+
+        return stored_subject(self._open_store(), self.selected_ids()[0])
 
     def show_history(self) -> None:
         ids = self.selected_ids()
