@@ -8,6 +8,10 @@ The store file is generated once through the real SessionStore API and cached in
 counterpart alternately (median of --runs), checks that both return the same sessions in the same order, and prints
 the ratio. Targets: every ratio <= 2x; the list's first page and the UI's first page <= 50 ms. Use --dir to measure
 on the disk the clinicians use (fsync cost differs a lot). --quick: 20,000 sessions, a smoke run.
+
+"UI thread blocked" measures the longest the UI thread goes without handling an event (the largest gap between the
+ticks of a 1 ms timer) at the first open of the file and during a one-letter search, the way the window did it
+before (quick_check and search on the UI thread) and does it now (both on worker threads). Target: <= 50 ms.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from decisionaid.sessions import schema  # noqa: E402
 from decisionaid.sessions.connection import connect  # noqa: E402
 from decisionaid.sessions.listing import Filters, fts_query  # noqa: E402
 from decisionaid.sessions.record import SessionRecord  # noqa: E402
-from decisionaid.sessions.store import SessionStore  # noqa: E402
+from decisionaid.sessions.store import QuickCheck, SessionStore  # noqa: E402
 
 GENERATOR = 1  # bump whenever the generated records change, so a stale cached file is not reused
 BATCH = 10_000
@@ -154,10 +158,11 @@ RESULTS: list[tuple[str, float, float, str]] = []
 
 
 def pair(name: str, store_fn, raw_fn, runs: int, same=None, limit_ms: float | None = None, info=False,
-         before=None) -> None:
+         before=None, ratio_target=True) -> None:
     """Time store_fn and raw_fn alternately, the order swapped every run, and print the medians and their ratio.
     `same(store_result)` gives session ids that must equal the raw rows' first column (this call also warms up).
-    Calls under a few ms are repeated within a run (same count for both). `before` runs before every timed call."""
+    Calls under a few ms are repeated within a run (same count for both). `before` runs before every timed call.
+    `ratio_target=False`: only `limit_ms` is a target (the store's side does more than the raw one can)."""
     reps = 1
     if same is not None:
         start = time.perf_counter()
@@ -174,8 +179,9 @@ def pair(name: str, store_fn, raw_fn, runs: int, same=None, limit_ms: float | No
                 fn()
             times[fn].append((time.perf_counter() - start) * 1000 / reps)
     s, r = statistics.median(times[store_fn]), statistics.median(times[raw_fn])
-    target = "none, for information" if info else "≤ 2x" + (f", ≤ {limit_ms:.0f} ms" if limit_ms else "")
-    verdict = "info" if info else "met" if s <= 2 * r and s <= (limit_ms or s) else "MISSED"
+    target = "none, for information" if info else ", ".join(
+        (["≤ 2x"] if ratio_target else []) + ([f"≤ {limit_ms:.0f} ms"] if limit_ms else []))
+    verdict = "info" if info else "met" if (s <= 2 * r or not ratio_target) and s <= (limit_ms or s) else "MISSED"
     print(f"{name}: store {s:.2f} ms, raw {r:.2f} ms, ratio {s / r:.2f}x (target {target}) {verdict}", flush=True)
     RESULTS.append((name, s, r, verdict))
 
@@ -218,9 +224,10 @@ def main() -> None:
     print(f"store: {path}, {path.stat().st_size / 1e9:.2f} GB, {n:,} sessions")
 
     bench_open(path, args.dir / "backups", runs)
+    bench_ui_thread(path, args.dir / "backups", runs)
     store, raw = SessionStore.open(path, args.dir / "backups"), connect(path)
     bench_listing(store, raw.execute, n, runs)
-    bench_ui(store, raw.execute, runs)
+    bench_ui(path, raw.execute, runs)
     bench_autosave(store, args.dir, runs * 5)
     store.close()
     raw.close()
@@ -263,20 +270,119 @@ def bench_listing(store: SessionStore, q, n: int, runs: int) -> None:
                        f"WHERE sessions_fts MATCH ? {NEWEST} 50", [match]).fetchall(), runs, ids)
 
 
-def bench_ui(store: SessionStore, q, runs: int) -> None:
-    """The Sessions screen's model, which fetches its first page on the UI thread."""
+def bench_ui(path: Path, q, runs: int) -> None:
+    """The Sessions screen's model, from asking for the first page to its rows: a new read-only connection on a
+    worker thread and the trip back to the UI thread, which the raw query does not pay (so only ≤ 50 ms is a
+    target). The one-letter search is timed under "UI thread blocked"."""
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from decisionaid.ui.session_list_model import PAGE, SessionListModel
 
-    app, model = QApplication.instance() or QApplication([]), SessionListModel()  # noqa: F841
-    shown = lambda _: [model.session_at(row).session_id for row in range(model.rowCount())]  # noqa: E731
-    pair(f"UI first page ({PAGE} rows)", lambda: model.set_query(store, ""),
-         lambda: q(f"SELECT {COLUMNS} FROM sessions s {NEWEST} {PAGE}").fetchall(), runs, shown, limit_ms=50)
+    app = QApplication.instance() or QApplication([])  # noqa: F841
+
+    def shown(query: str):
+        def run() -> list[int]:
+            model, loop = SessionListModel(), QEventLoop()
+            model.loaded.connect(loop.quit)
+            model.failed.connect(loop.quit)
+            model.set_query(path, query)
+            loop.exec()
+            return [model.session_at(row).session_id for row in range(model.rowCount())]
+        return run
+
+    pair(f"UI first page ({PAGE} rows)", shown(""),
+         lambda: q(f"SELECT {COLUMNS} FROM sessions s {NEWEST} {PAGE}").fetchall(), runs, list, limit_ms=50,
+         ratio_target=False)
     term = TERMS["common"]
-    pair(f"UI search '{term}' ({PAGE} rows)", lambda: model.set_query(store, term),
+    pair(f"UI search '{term}' ({PAGE} rows)", shown(term),
          lambda: q(f"SELECT {COLUMNS} FROM sessions_fts f JOIN sessions s ON s.id = f.rowid "
-                   f"WHERE sessions_fts MATCH ? {NEWEST} {PAGE}", [fts_query(term)]).fetchall(), runs, shown)
+                   f"WHERE sessions_fts MATCH ? {NEWEST} {PAGE}", [fts_query(term)]).fetchall(), runs, list)
+
+
+BLOCKED: list[tuple[str, float, float, float]] = []
+BLOCKED_LIMIT_MS = 50
+
+
+def blocked_ms(start) -> tuple[float, float]:
+    """Call `start(finished)` on the UI thread, then run the event loop until `finished()` is called. Returns the
+    longest gap between ticks of a 1 ms timer (how long the UI thread could not handle a click or a key, start()
+    included) and the time until finished, both in ms."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop, timer, state = QEventLoop(), QTimer(interval=1), {"done": False, "gap": 0.0}
+
+    def tick() -> None:
+        now = time.perf_counter()
+        state["gap"], state["last"] = max(state["gap"], now - state["last"]), now
+
+    def finished(*_) -> None:
+        state["done"] = True
+        loop.quit()
+
+    timer.timeout.connect(tick)
+    begin = state["last"] = time.perf_counter()
+    timer.start()
+    start(finished)
+    if not state["done"]:
+        loop.exec()
+    tick()
+    timer.stop()
+    return state["gap"] * 1000, (time.perf_counter() - begin) * 1000
+
+
+def blocked(name: str, before, after, runs: int, evict_first: Path | None = None) -> None:
+    """Median over `runs` of the UI thread's longest block, the old way (`before`) and the new (`after`)."""
+    results = {before: [], after: []}
+    for run in range(runs):
+        for how in (before, after) if run % 2 == 0 else (after, before):
+            if evict_first:
+                evict(evict_first)
+            results[how].append(blocked_ms(how))
+    (b, b_total), (a, a_total) = ([statistics.median(x) for x in zip(*results[how])] for how in (before, after))
+    verdict = "met" if a <= BLOCKED_LIMIT_MS else "MISSED"
+    print(f"UI thread blocked, {name}: before {b:.1f} ms, after {a:.1f} ms (done after {a_total:.0f} ms, on a "
+          f"worker thread; target <= {BLOCKED_LIMIT_MS} ms) {verdict}", flush=True)
+    BLOCKED.append((name, b, a, a_total))
+
+
+def bench_ui_thread(path: Path, backups: Path, runs: int) -> None:
+    """The window's first open of the file and a one-letter search, as before (on the UI thread) and now."""
+    from PySide6.QtWidgets import QApplication
+
+    from decisionaid.ui.session_list_model import PAGE, SessionListModel
+    from decisionaid.ui.tasks import run_in_background
+
+    app = QApplication.instance() or QApplication([])  # noqa: F841
+
+    def open_then(finished, check: bool):
+        SessionStore.open(path, backups, check=check).close()
+        finished()
+
+    def open_now(finished):  # MainWindow.store(): open without the check, which then runs on a worker thread
+        store = SessionStore.open(path, backups, check=False)
+        run_in_background(QuickCheck(path).run, on_done=lambda ok: (store.close(), finished()))
+
+    if hasattr(os, "posix_fadvise"):
+        blocked("first open, file not in the OS cache", lambda f: open_then(f, True), open_now, 1, evict_first=path)
+    blocked("first open, file in the OS cache", lambda f: open_then(f, True), open_now, max(3, runs // 4))
+
+    store, letter = SessionStore.open(path, backups, check=False), TERMS["first letter"]
+
+    def search_then(finished):  # the old SessionListModel: the first page searched on the UI thread
+        store.search(letter, limit=PAGE)
+        finished()
+
+    def search_now(finished):  # SessionsView.refresh(): index drafts (the writer's job), then read on a worker
+        model = SessionListModel()
+        model.loaded.connect(finished)
+        model.failed.connect(finished)
+        store.update_search_index()
+        model.set_query(path, letter)
+        search_now.model = model  # alive until its page has arrived
+
+    blocked(f"search for one letter '{letter}'", search_then, search_now, max(3, runs // 4))
+    store.close()
 
 
 def bench_autosave(store: SessionStore, folder: Path, runs: int) -> None:
@@ -313,6 +419,10 @@ def summary() -> None:
     print(f"\n{'benchmark':<{width}} {'store ms':>10} {'raw ms':>9} {'ratio':>9}  target")
     for name, s, r, verdict in RESULTS:
         print(f"{name:<{width}} {s:>10.2f} {r:>9.2f} {s / r:>8.2f}x  {verdict}")
+    width = max(len(name) for name, *_ in BLOCKED)
+    print(f"\n{'UI thread blocked':<{width}} {'before ms':>10} {'after ms':>9}  target <= {BLOCKED_LIMIT_MS} ms")
+    for name, before, after, _total in BLOCKED:
+        print(f"{name:<{width}} {before:>10.1f} {after:>9.1f}  {'met' if after <= BLOCKED_LIMIT_MS else 'MISSED'}")
 
 
 if __name__ == "__main__":

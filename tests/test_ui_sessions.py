@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 
 import pytest
+from PySide6.QtCore import QTimer
 
 from decisionaid import paths
 from decisionaid.sessions.record import SessionRecord
@@ -41,19 +43,28 @@ def sessions_screen(qtbot):
     with qtbot.waitSignal(w.ready, timeout=5000):
         w.load_evidence()
     w.show_screen("Sessions")
-    return w, w.screen("Sessions")
+    view = w.screen("Sessions")
+    settle(qtbot, view)
+    return w, view
 
 
-def all_rows(view):
+def settle(qtbot, view):
+    """Wait until the page asked for last has arrived (pages are read on a worker thread)."""
+    qtbot.waitUntil(lambda: not view.model.is_loading(), timeout=5000)
+
+
+def all_rows(qtbot, view):
+    settle(qtbot, view)
     while view.model.canFetchMore():
         view.model.fetchMore()
+        settle(qtbot, view)
     return [view.model.session_at(r) for r in range(view.model.rowCount())]
 
 
 def test_list_is_lazy_newest_first_and_complete(qtbot, seeded):
     _w, view = sessions_screen(qtbot)
     assert view.model.rowCount() == PAGE  # only the first page is loaded
-    rows = all_rows(view)
+    rows = all_rows(qtbot, view)
     assert len(rows) == len(seeded)
     keys = [(r.held_at, r.session_id) for r in rows]
     assert keys == sorted(keys, reverse=True)
@@ -64,9 +75,9 @@ def test_search_and_filters(qtbot, seeded):
     _w, view = sessions_screen(qtbot)
     view.search.setText("ptosis")
     qtbot.waitUntil(lambda: view.model.rowCount() == len(seeded[::50]), timeout=3000)
-    assert all("P-" in r.patient_ref for r in all_rows(view))
+    assert all("P-" in r.patient_ref for r in all_rows(qtbot, view))
     view.decision.setCurrentIndex(view.decision.findData("decline"))
-    rows = all_rows(view)
+    rows = all_rows(qtbot, view)
     assert rows and all(r.decision == "decline" for r in rows)
     view.search.setText("")
     declines = sum(1 for i in range(len(seeded)) if i % 4 == 2)
@@ -75,7 +86,7 @@ def test_search_and_filters(qtbot, seeded):
     from PySide6.QtCore import QDate
     view.date_from.setDate(QDate(2026, 3, 1))
     view.date_to.setDate(QDate(2026, 3, 31))
-    rows = all_rows(view)
+    rows = all_rows(qtbot, view)
     assert rows and all(r.held_at.startswith("2026-03") and r.decision == "decline" for r in rows)
 
 
@@ -107,3 +118,101 @@ def test_back_up_now_writes_a_readable_copy(qtbot, seeded, tmp_path):
         assert copy.count() == len(seeded)
     finally:
         copy.close()
+
+
+def shown_ids(view) -> list[int]:
+    return [view.model.session_at(r).session_id for r in range(view.model.rowCount())]
+
+
+def search_ids(query: str) -> list[int]:
+    """What the store itself finds, every page (the expected rows)."""
+    with SessionStore.open(paths.database_path(), check=False) as store:
+        found, page = [], store.search(query)
+        while page:
+            found += [s.session_id for s in page]
+            page = store.search(query, after=page[-1].key)
+        return found
+
+
+class Reads:
+    """Every read_page call, with the thread it ran on and what it returned; `hold(query)` makes that query wait
+    on its worker thread until released, like a search over a million sessions."""
+
+    def __init__(self, real):
+        self.real, self.calls, self.results, self.gates = real, [], [], {}
+
+    def hold(self, query: str) -> threading.Event:
+        self.gates[query] = threading.Event()
+        return self.gates[query]
+
+    def started(self, query: str) -> bool:
+        return any(q == query for q, _ in self.calls)
+
+    def __call__(self, path, query="", *args, **kwargs):
+        self.calls.append((query, threading.current_thread() is threading.main_thread()))
+        if query in self.gates:
+            assert self.gates[query].wait(10)
+        result = self.real(path, query, *args, **kwargs)
+        self.results.append((query, [s.session_id for s in result]))
+        return result
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    from decisionaid.sessions import store as store_module
+
+    spy = Reads(store_module.read_page)
+    monkeypatch.setattr(store_module, "read_page", spy)
+    return spy
+
+
+def test_search_is_read_off_the_ui_thread_and_arrives_by_signal(qtbot, seeded, reads):
+    _w, view = sessions_screen(qtbot)
+    before = shown_ids(view)
+    slow = reads.hold("ptosis")
+    view.search.setText("ptosis")  # read after the debounce
+    qtbot.waitUntil(lambda: reads.started("ptosis"), timeout=3000)
+    assert view.model.is_loading() and view.count_label.text() == "Searching\u2026"
+    assert shown_ids(view) == before  # the previous rows stay until the new ones arrive
+    ticks = []
+    timer = QTimer(view, interval=5, timeout=lambda: ticks.append(1))
+    timer.start()
+    qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=3000)  # the window keeps working while the search runs
+    timer.stop()
+    with qtbot.waitSignal(view.model.loaded, timeout=5000):
+        slow.set()
+    assert shown_ids(view) == search_ids("ptosis") and len(shown_ids(view)) == len(seeded[::50])
+    assert view.count_label.text().startswith(f"{len(seeded[::50])} sessions shown")
+    assert reads.calls and not any(on_ui_thread for _q, on_ui_thread in reads.calls)
+
+
+def test_a_late_result_of_an_older_query_is_dropped(qtbot, seeded, reads):
+    _w, view = sessions_screen(qtbot)
+    snapshots = []
+    view.model.modelReset.connect(lambda: snapshots.append(shown_ids(view)))
+    view.model.rowsInserted.connect(lambda *_: snapshots.append(shown_ids(view)))
+    slow = reads.hold("ptosis")
+    view.search.setText("ptosis")
+    view.refresh()  # at once, not after the debounce
+    qtbot.waitUntil(lambda: reads.started("ptosis"), timeout=3000)
+    view.search.setText("note number 7")
+    view.refresh()  # a newer query while the older one is still being read
+    slow.set()
+    qtbot.waitUntil(lambda: reads.started("note number 7") and not view.model.is_loading(), timeout=5000)
+    newest = search_ids("note number 7")
+    assert ("ptosis", search_ids("ptosis")) in reads.results  # the older query did finish ...
+    assert snapshots == [newest] and shown_ids(view) == newest  # ... and its rows were never shown
+    assert len(newest) == 11  # 7 and 70-79
+
+
+def test_a_new_query_while_a_page_is_loading_drops_that_page(qtbot, seeded, reads):
+    _w, view = sessions_screen(qtbot)
+    slow = reads.hold("")
+    view.model.fetchMore()  # the second page of the list ...
+    qtbot.waitUntil(lambda: len(reads.calls) == 2, timeout=3000)
+    view.decision.setCurrentIndex(view.decision.findData("refer"))  # ... and a filter changed meanwhile
+    slow.set()
+    rows = all_rows(qtbot, view)
+    refers = sum(1 for i in range(len(seeded)) if i % 4 == 3)
+    assert len(rows) == refers and all(r.decision == "refer" for r in rows)
+

@@ -1,38 +1,101 @@
-"""A lazy table model over the session store: pages are fetched as the view scrolls, never all rows.
+"""A lazy table model over the sessions file: pages are fetched as the view scrolls, never all rows.
 
-Keyset pagination (the last row's key) keeps every page as fast as the first, even with a million sessions.
+Keyset pagination (the last row's key) keeps every page as fast as the first, even with a million sessions. Pages
+are read on a worker thread (`read_page`, its own read-only connection), because a search for a first letter takes
+a second at that size; `loaded` (or `failed`) says when one has arrived. The rows of the previous query stay on show
+until the first page of the new one replaces them. One read runs at a time: a query asked for while another is
+being read waits for it, and the older result is dropped (each read carries the number of the query it was for).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
 COLUMNS = ("Date and time", "Patient", "Clinician", "Status", "Decision", "Follow-up", "")
 PAGE = 100
 
 
+def read(query_number: int, path, query: str, after, filters) -> tuple:
+    """On the worker thread: (query_number, rows, None) or (query_number, [], the error)."""
+    from decisionaid.sessions.store import read_page
+
+    try:
+        return query_number, read_page(path, query, after=after, limit=PAGE, filters=filters), None
+    except Exception as exc:  # noqa: BLE001 - shown by the view; the model must hear that the read ended
+        return query_number, [], exc
+
+
 class SessionListModel(QAbstractTableModel):
-    def __init__(self, store=None, parent=None):
+    loaded = Signal()  # a page of the current query arrived
+    failed = Signal(object)  # the current query could not be read (usually a StoreError)
+
+    def __init__(self, parent=None):
         super().__init__(parent)
-        self._store = store
         self._rows: list = []
+        self._path = None
         self._query = ""
         self._filters = None
+        self._number = 0  # of the current query
         self._exhausted = True
+        self._fresh = False  # the current query's first page has not arrived: the rows shown are older
+        self._wanted = False  # the current query waits for a page
+        self._reading = False  # a worker is reading a page (perhaps of an older query)
 
-    def set_query(self, store, query: str = "", filters=None) -> None:
-        """Show sessions matching `query` (all when blank) and `filters`, newest first."""
+    def set_query(self, path, query: str = "", filters=None) -> None:
+        """Show the sessions in the file at `path` matching `query` (all when blank) and `filters`, newest first.
+        Returns at once; the rows follow with `loaded`. `path` None empties the list."""
+        self._number += 1
+        self._path, self._query, self._filters = path, query.strip(), filters
+        if path is None:
+            self.beginResetModel()
+            self._rows, self._exhausted, self._fresh, self._wanted = [], True, False, False
+            self.endResetModel()
+            return
+        self._exhausted, self._fresh = False, True
+        self._request()
+
+    def is_loading(self) -> bool:
+        return self._wanted
+
+    def _request(self) -> None:
+        self._wanted = True
+        if not self._reading:
+            self._start()
+
+    def _start(self) -> None:
+        from decisionaid.ui.tasks import run_in_background
+
+        self._reading = True
+        after = None if self._fresh or not self._rows else self._rows[-1].key
+        run_in_background(read, self._number, self._path, self._query, after, self._filters, on_done=self._arrived)
+
+    def _arrived(self, result: tuple) -> None:
+        self._reading = False
+        number, page, error = result
+        if number != self._number:  # an older query's page: never shown
+            if self._wanted:
+                self._start()
+            return
+        self._wanted = False
+        if error is not None:
+            self._exhausted = True
+            if self._fresh:
+                self._replace_rows([])
+            self.failed.emit(error)
+            return
+        self._exhausted = len(page) < PAGE
+        if self._fresh:
+            self._replace_rows(page)
+        elif page:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+        self.loaded.emit()
+
+    def _replace_rows(self, rows: list) -> None:
         self.beginResetModel()
-        self._store, self._query, self._filters = store, query.strip(), filters
-        self._rows, self._exhausted = [], store is None
+        self._rows, self._fresh = rows, False
         self.endResetModel()
-        if store is not None:
-            self.fetchMore(QModelIndex())
-
-    def _page(self, after):
-        if self._query:
-            return self._store.search(self._query, after=after, limit=PAGE, filters=self._filters)
-        return self._store.list_page(after=after, limit=PAGE, filters=self._filters)
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -41,18 +104,13 @@ class SessionListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and not self._exhausted
+        return not parent.isValid() and not self._exhausted and not self._fresh
 
     def fetchMore(self, parent=QModelIndex()) -> None:
-        if parent.isValid() or self._exhausted:
+        """Ask for the next page (it arrives with `loaded`); ignored while one is on its way."""
+        if parent.isValid() or self._exhausted or self._fresh or self._wanted:
             return
-        page = self._page(self._rows[-1].key if self._rows else None)
-        if len(page) < PAGE:
-            self._exhausted = True
-        if page:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
-            self._rows.extend(page)
-            self.endInsertRows()
+        self._request()
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:

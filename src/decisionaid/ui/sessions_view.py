@@ -1,4 +1,8 @@
-"""Saved sessions, reviewed offline: search, filter, reopen, amend, history, export, back up and restore."""
+"""Saved sessions, reviewed offline: search, filter, reopen, amend, history, export, back up and restore.
+
+Listing and search run on worker threads (see session_list_model), and so do export and backup: typing in the
+search box never waits for the file.
+"""
 
 from __future__ import annotations
 
@@ -189,6 +193,9 @@ class SessionsView(QWidget):
         self.backup_button.clicked.connect(self.back_up)
         self.restore_button.clicked.connect(self.restore)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.loaded.connect(self._show_count)
+        self.model.failed.connect(self._show_failure)
+        self.model.modelReset.connect(self._update_buttons)
         self._update_buttons()
 
     # --- listing --------------------------------------------------------------------------------------
@@ -202,15 +209,34 @@ class SessionsView(QWidget):
                        decisions=(decision,) if decision else ())
 
     def refresh(self) -> None:
+        """Ask for the first page of the current search and filters; it is read on a worker thread and shown when it
+        arrives (`model.loaded`), replacing the rows of any older query."""
+        from decisionaid.sessions.errors import StoreError
+
+        self._search_timer.stop()
         store = self._open_store()
         if store is None:
             self.model.set_query(None)
+            self.count_label.setText("The sessions file is not available.")
             return
-        self.model.set_query(store, self.search.text(), self.filters())
+        query = self.search.text()
+        if query.strip():
+            try:
+                store.update_search_index()  # the few sessions autosaved since the last search; the writer's job
+            except StoreError as exc:
+                self.message.setText(f"Recent drafts may not be found: {exc.title}. {exc.advice}")
+        self.count_label.setText("Searching…" if query.strip() else "Loading…")
+        self.model.set_query(store.path, query, self.filters())
+
+    def _show_count(self) -> None:
         shown = self.model.rowCount()
         more = " (scroll for more)" if self.model.canFetchMore() else ""
         self.count_label.setText(f"{shown} session{'s' if shown != 1 else ''} shown{more}, newest first."
                                  if shown else "No saved sessions match.")
+        self._update_buttons()
+
+    def _show_failure(self, exc) -> None:
+        self.count_label.setText(f"The sessions could not be listed: {exc}")
         self._update_buttons()
 
     def selected_ids(self) -> list[int]:
@@ -256,6 +282,13 @@ class SessionsView(QWidget):
             self._busy(f"{what} failed: {getattr(exc, 'title', '')} {getattr(exc, 'advice', exc)}".strip(), False)
         return show
 
+    def _db_path(self):
+        store = self._open_store()
+        if store is None:
+            self.message.setText("The sessions file is not available (see the message shown when it was opened).")
+            return None
+        return store.path
+
     def export(self, selected_only: bool) -> None:
         ids = self.selected_ids() if selected_only else None
         path, chosen = QFileDialog.getSaveFileName(self, "Export sessions", "sessions.csv",
@@ -269,13 +302,15 @@ class SessionsView(QWidget):
         from decisionaid.sessions.export import export_sessions
         from decisionaid.ui.tasks import run_in_background
 
-        db_path = self._open_store().path
+        db_path = self._db_path()
+        if db_path is None:
+            return None
         self._busy("Exporting\u2026", True)
 
         def work():
             from decisionaid.sessions.store import SessionStore
 
-            reader = SessionStore.open(db_path)
+            reader = SessionStore.open(db_path, check=False)  # the UI's background check covers the file
             try:
                 return export_sessions(reader, ids, fmt, path)
             finally:
@@ -293,13 +328,15 @@ class SessionsView(QWidget):
     def back_up_to(self, path: str):
         from decisionaid.ui.tasks import run_in_background
 
-        db_path = self._open_store().path
+        db_path = self._db_path()
+        if db_path is None:
+            return None
         self._busy("Backing up\u2026", True)
 
         def work():
             from decisionaid.sessions.store import SessionStore
 
-            reader = SessionStore.open(db_path)
+            reader = SessionStore.open(db_path, check=False)  # the UI's background check covers the file
             try:
                 reader.backup_to(path)
             finally:
