@@ -420,3 +420,15 @@ def test_document_names_never_hold_the_identifier(data_dir):
         assert "123456" not in doc.title
     with pytest.raises(ValueError):
         Document(RECORD, Subject(), Settings())
+
+
+def test_record_of_a_consultation_the_store_would_not_take_is_explained(qtbot, data_dir, monkeypatch):
+    w, view = consultation(qtbot)
+    view.patient.setText("NO-STORE")
+    monkeypatch.setattr(view, "_open_store", lambda: None)  # the sessions file could not be opened
+    with qtbot.waitSignal(w.printing.failed, timeout=5000):
+        view.print_bar.save_record.click()
+    assert "could not be written there yet" in w.printing.error_box.text()
+    assert view.patient.text() == "NO-STORE"
+    monkeypatch.setattr(view, "_open_store", w.store)  # the file is back: closing saves instead of asking
+    assert view.flush()

@@ -45,9 +45,11 @@ class Subject:
     revision_id: int | None = None  # the saved revision being filed, when not a draft
 
 
-def stored_subject(store, session_id: int) -> Subject:
+def stored_subject(store, session_id: int) -> Subject | None:
     """A saved session as the Sessions screen lists it: its latest saved version (or the draft if never saved),
-    like `decisionaid record --session`."""
+    like `decisionaid record --session`. None when the sessions file is not available."""
+    if store is None:
+        return None
     view = store.get(session_id)
     draft = view.saved_revision_id is None
     return Subject(session_id, view.record, tuple(store.history(session_id)), draft,
@@ -533,10 +535,16 @@ class ActionSet(QObject):
         try:
             subject = self._subject()
         except StoreError as exc:
-            self.actions.show_error("The session could not be read", f"{exc.title}.\n\n{exc.advice}")
+            self.actions.show_error("The session could not be read", f"{exc.title}. {exc.advice}")
             return
-        if kind == RECORD and subject.session_id is None:
-            self.actions.show_error("No record to print", self._needs_session_text)
+        if subject is None:
+            self.actions.show_error("The session could not be read", "The sessions file is not available (see the "
+                                    "message shown when it was opened).")
+            return
+        if kind == RECORD and subject.session_id is None:  # typed, but the sessions file would not take it
+            self.actions.show_error("The record was not made", "A record is made from a session in the sessions "
+                                    "file, and this consultation could not be written there yet (the message on "
+                                    "the Consultation screen says why). The handout can still be printed.")
             return
         op(self.actions.document(kind, subject))
 
