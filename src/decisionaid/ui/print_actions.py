@@ -25,7 +25,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QRectF, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QProgressBar,
-                               QPushButton, QToolButton, QWidget)
+                               QPushButton, QWidget)
 
 from decisionaid.ui.common import label
 
@@ -367,7 +367,8 @@ class PrintActions(QObject):
 
         if self.busy:
             self._done(f"Preview of {doc.noun} ready")
-        note = "Unsaved changes: the record is marked as a draft." if doc.kind == RECORD and doc.subject.draft else ""
+        draft = doc.kind == RECORD and doc.subject.draft
+        note = "Unsaved changes: the record is marked as a draft." if draft else ""
         dialog = PdfPreviewDialog(doc.title, pages, note, self._window)
         dialog.print_requested.connect(lambda: self.print_document(doc, pages=pages))
         dialog.save_requested.connect(lambda: self.save_pdf(doc, pages=pages))
@@ -610,10 +611,7 @@ def session_buttons(actions: ActionSet) -> QWidget:
     row.setContentsMargins(0, 0, 0, 0)
     for text, name, group in (("Handout", "sessionHandout", actions.handout_actions),
                               ("Record", "sessionRecord", actions.record_actions)):
-        b = QToolButton(objectName=name)
-        b.setText(text)
-        b.setPopupMode(QToolButton.InstantPopup)
-        b.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        b = QPushButton(text, objectName=name)  # with a menu: it opens on click and shows an arrow
         menu = QMenu(b)
         for a in group:
             menu.addAction(a)
