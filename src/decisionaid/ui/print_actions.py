@@ -461,11 +461,12 @@ class RasterJob(QObject):
         self._next()
 
     def _finish(self) -> None:
+        from PySide6.QtPrintSupport import QPrinter
+
         self.painter.end()
         self.painter = None
         self._last = None
-        from PySide6.QtPrintSupport import QPrinter
-
+        self.deleteLater()
         where = self.printer.outputFileName() if self.printer.outputFormat() == QPrinter.PdfFormat \
             else self.printer.printerName()
         n = len(self.sequence)
@@ -477,6 +478,7 @@ class RasterJob(QObject):
             self.painter.end()
             self.painter = None
         self._last = None
+        self.deleteLater()
         self.actions._fail(self.doc, exc, "printed")
 
 
