@@ -226,3 +226,93 @@ def test_full_name_is_discouraged(qtbot, data_dir):
     assert view.name_warning.isVisible()
     view.patient.setText("JS-42")
     assert not view.name_warning.isVisible()
+
+
+def damage(path, table: str, offset: int = 8) -> None:
+    """Overwrite part of `table`'s root page from `offset` (0: its type too), as a failing disk would (the WAL
+    folded in first)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
+    finally:
+        conn.close()
+    with open(path, "r+b") as f:
+        f.seek((root - 1) * page_size + offset)
+        f.write(b"\xff\x00\xee" * 300)
+
+
+@pytest.mark.parametrize("with_backup", [True, False], ids=["backup restored", "no backup"])
+def test_damage_found_by_the_background_check_keeps_the_typed_text(qtbot, data_dir, monkeypatch, with_backup):
+    import threading
+
+    from PySide6.QtWidgets import QMessageBox
+    from decisionaid.sessions.record import SessionRecord
+    from decisionaid.sessions.store import QuickCheck
+
+    path = paths.database_path()
+    with SessionStore.open(path) as store:
+        first = store.create(SessionRecord(patient_ref="FIRST-1", clinician="Dr Test", held_at="2026-03-14T09:30",
+                                           notes="saved before the damage", status="Incomplete"), "Dr Test")
+        if with_backup:
+            store.automatic_backup()
+    damage(path, "sessions_fts_data")  # autosaves never touch the search index's table: they go on working
+    release = threading.Event()
+    real_run = QuickCheck.run
+    monkeypatch.setattr(QuickCheck, "run", lambda self: (release.wait(10), real_run(self))[1])  # a slow check
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or QMessageBox.Yes)
+
+    w, view = consultation(qtbot)  # the file opens at once; its check waits on a worker thread
+    w.open_session(first)
+    view.start_amend()
+    view.notes.setPlainText("amended while the check ran")
+    assert view.autosave()  # autosaves carry on into the file while it is being checked
+    view.notes.setPlainText("amended while the check ran, and more")  # typed after the last autosave
+    with qtbot.waitSignal(w.store_replaced, timeout=10000):
+        release.set()
+    assert "damaged" in shown[0]
+    assert ("Restore the latest backup" in shown[0]) == with_backup
+    assert view.notes.toPlainText() == "amended while the check ran, and more"
+    assert view.error_banner.isVisible() and "Your text is still here" in view.error_banner.text()
+    assert view.session_id is None and view.mode == "new" and view.dirty  # never written into the old session id
+    moved = [p for p in data_dir.glob("sessions.sqlite3.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
+    assert len(moved) == 1
+    qtbot.waitUntil(lambda: not view.dirty, timeout=AUTOSAVE_MS * 4)  # then saved as a new session
+    assert not view.error_banner.isVisible()
+    with SessionStore.open(path) as store:  # with quick_check: the file in place is sound
+        assert store.get(view.session_id).record.notes == "amended while the check ran, and more"
+        if with_backup:
+            assert view.session_id != first and store.count() == 2
+            kept = store.get(first)
+            assert kept.draft is None and kept.record.notes == "saved before the damage"
+        else:
+            assert store.count() == 1
+
+
+def test_damage_found_by_an_autosave_goes_through_the_same_flow(qtbot, data_dir, monkeypatch):
+    import threading
+
+    from PySide6.QtWidgets import QMessageBox
+    from decisionaid.sessions.store import QuickCheck
+
+    path = paths.database_path()
+    SessionStore.open(path).close()  # no sessions yet, so no backup
+    damage(path, "revisions", offset=0)
+    release = threading.Event()
+    real_run = QuickCheck.run
+    monkeypatch.setattr(QuickCheck, "run", lambda self: (release.wait(10), real_run(self))[1])  # still running
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: QMessageBox.Yes)
+    try:
+        w, view = consultation(qtbot)
+        view.patient.setText("WRITE-1")
+        view.notes.setPlainText("typed into a damaged file")
+        assert not view.autosave()  # the write finds the damage: the file is moved aside, the text stays
+        assert "damaged" in view.error_banner.text() and view.dirty
+        with qtbot.waitSignal(w.store_replaced, timeout=10000):
+            assert view.autosave()  # the retry: no backup, so a new empty file, and the text a new session in it
+        assert not view.dirty and w.store().get(view.session_id).draft.notes == "typed into a damaged file"
+        assert len([p for p in data_dir.glob("sessions.sqlite3.damaged-*") if p.suffix != ".sqlite3"]) >= 1
+    finally:
+        release.set()

@@ -216,3 +216,48 @@ def test_a_new_query_while_a_page_is_loading_drops_that_page(qtbot, seeded, read
     refers = sum(1 for i in range(len(seeded)) if i % 4 == 3)
     assert len(rows) == refers and all(r.decision == "refer" for r in rows)
 
+
+def test_workers_open_the_file_without_the_quick_check(qtbot, seeded, tmp_path, monkeypatch):
+    from decisionaid.sessions import store as store_module
+
+    opened, checked = [], []
+    real_open, real_check = SessionStore.open.__func__, store_module._quick_check
+
+    def recording_open(cls, path, *args, check=True, **kwargs):
+        opened.append((threading.current_thread() is threading.main_thread(), check))
+        return real_open(cls, path, *args, check=check, **kwargs)
+
+    def recording_check(conn):
+        checked.append(threading.current_thread() is threading.main_thread())
+        return real_check(conn)
+
+    monkeypatch.setattr(SessionStore, "open", classmethod(recording_open))
+    monkeypatch.setattr(store_module, "_quick_check", recording_check)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.ready, timeout=5000):
+        w.load_evidence()
+    with qtbot.waitSignal(w.store_checked, timeout=5000) as healthy:
+        w.show_screen("Sessions")
+    assert healthy.args == [True] and checked == [False]  # checked once, on a worker thread
+    view = w.screen("Sessions")
+    view.export_to(str(tmp_path / "all.json"), "json", None)
+    qtbot.waitUntil(lambda: view.message.text().startswith("Exported"), timeout=20000)
+    view.back_up_to(str(tmp_path / "copy.sqlite3"))
+    qtbot.waitUntil(lambda: view.message.text().startswith("Backed up"), timeout=20000)
+    assert opened == [(True, False), (False, False), (False, False)]  # the window's, the export's, the backup's
+    assert checked == [False]
+
+
+def test_restore_from_a_backup_runs_in_the_background(qtbot, seeded, tmp_path):
+    w, view = sessions_screen(qtbot)
+    backup = tmp_path / "copy.sqlite3"
+    view.back_up_to(str(backup))
+    qtbot.waitUntil(lambda: view.message.text().startswith("Backed up"), timeout=20000)
+    w.store().create(record(9999, notes="after the backup"), "Dr Test")
+    with qtbot.waitSignal(w.store_replaced, timeout=20000):
+        w.restore_backup(str(backup))
+        assert w.store() is None  # nothing is written while the file is being replaced
+    settle(qtbot, view)
+    assert len(all_rows(qtbot, view)) == len(seeded)
+    assert list(paths.data_dir().glob("sessions.sqlite3.replaced-*"))  # the file before the restore, kept

@@ -408,3 +408,16 @@ class ConsultationView(QWidget):
             return Subject(self.session_id, view.record, history, False, view.saved_revision_id)
         draft = self.dirty or view.draft is not None or view.saved_revision_id is None
         return Subject(self.session_id, record, history, draft, None if draft else view.saved_revision_id)
+
+    def file_replaced(self, message: str) -> None:
+        """The sessions file was moved aside (damaged, or a backup restored), so `session_id` may name another
+        session in the file now in place. What is on screen stays and is written as a new session at the next
+        autosave; a session that was only being read gives way to a new one. `message` goes in the error banner."""
+        had_session, self.session_id = self.session_id is not None, None
+        if self.mode == "readonly":
+            self.new_session()
+        elif had_session or self.dirty:
+            self._set_mode("new")
+            self.dirty = True
+            self._timer.start(AUTOSAVE_MS)
+        self._show_error(message)

@@ -17,6 +17,8 @@ SCREENS = ("Evidence", "Options", "Caveats", "Consultation", "Sessions")
 
 class MainWindow(QMainWindow):
     ready = Signal()  # the Evidence screen has been populated and painted
+    store_checked = Signal(bool)  # the background quick_check of the sessions file finished (True: nothing wrong)
+    store_replaced = Signal()  # a restore, or the flow after damage, has finished: the file in place may be another
 
     def __init__(self, pack_path=None, today=None):
         super().__init__()
@@ -26,6 +28,9 @@ class MainWindow(QMainWindow):
         self._checklist = None
         self._settings = None
         self._store_warned = False
+        self._replacing = False  # the sessions file is being replaced (damage flow, restore): writes must wait
+        self._unavailable = False  # damaged and could not be moved aside: do not reopen it until a restore
+        self._check = None  # (QuickCheck, the store it checks) while the background check runs
         self.setWindowTitle("decisionaid \u2014 Botox for depression (off-label)")
         self.resize(1280, 860)
         central = QWidget()
@@ -151,21 +156,64 @@ class MainWindow(QMainWindow):
         return self._settings
 
     def store(self):
-        """The session store, opened on first use; None (after telling the clinician why) if it cannot be."""
-        if self._store is not None:
-            return self._store
+        """The session store, opened on first use; None (after telling the clinician why) if it cannot be, and while
+        its file is being replaced. It opens without quick_check, which reads the whole file (3 s on the UI thread
+        for a million sessions, half a minute from disk): `QuickCheck` runs on a worker thread instead
+        (`store_checked`). Damage, found by it or by any read or write, goes through `_after_damage`."""
+        if self._replacing or self._unavailable:
+            return None
+        if self._store is not None and self._store.damage is not None:
+            self._after_damage(self._store.damage)
+        elif self._store is None:
+            self._open_store_file(check=True)
+        return self._store
+
+    def _open_store_file(self, check: bool) -> None:
+        """Open the file without blocking; `check`: run quick_check on a worker thread (not needed for a new file or
+        a backup that `restore` has just checked)."""
         from decisionaid import paths
         from decisionaid.sessions.errors import StoreCorrupt, StoreError
         from decisionaid.sessions.store import SessionStore
 
         try:
-            self._store = SessionStore.open(paths.database_path())
+            self._store = SessionStore.open(paths.database_path(), check=False)
         except StoreCorrupt as exc:
-            self._offer_backup_after_damage(exc)
+            self._after_damage(exc)
         except (StoreError, OSError) as exc:
             self._store_problem(getattr(exc, "title", "The sessions file could not be opened."),
                                 getattr(exc, "advice", str(exc)), once=True)
-        return self._store
+        else:
+            if check:
+                self._check_in_background()
+
+    def _check_in_background(self) -> None:
+        from decisionaid.sessions.store import QuickCheck
+        from decisionaid.ui.tasks import run_in_background
+
+        self._stop_check()
+        check = QuickCheck(self._store.path)
+        self._check = (check, self._store)
+        run_in_background(_run_check, check, on_done=self._store_check_done, on_error=self._store_check_failed)
+
+    def _stop_check(self) -> None:
+        if self._check is not None:
+            self._check[0].stop()
+            self._check = None
+
+    def _store_check_done(self, result) -> None:
+        check, healthy = result
+        if self._check is None or self._check[0] is not check:
+            return  # stopped, or its file was replaced since
+        store, self._check = self._check[1], None
+        if healthy is None or store is not self._store:
+            return
+        if not healthy:
+            self._after_damage(store.set_aside_damaged())
+        self.store_checked.emit(healthy)
+
+    def _store_check_failed(self, exc) -> None:
+        """The check could not run (the file is busy or unreadable): say so; reads and writes report their own."""
+        self.statusBar().showMessage(f"The sessions file could not be checked: {exc}")
 
     def _store_problem(self, title: str, advice: str, once: bool = False) -> None:
         self.statusBar().showMessage(title)
@@ -177,54 +225,82 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.PlainText)
         box.exec()
 
-    def _offer_backup_after_damage(self, exc) -> None:
-        from decisionaid import paths
-
-        text = f"{exc.title}\n\n{exc.advice}"
+    def _after_damage(self, exc) -> None:
+        """The sessions file is damaged and was moved aside (found on open, by the background check or by a read or
+        write). What the consultation shows stays on screen (a new session once a file is in place); the newest
+        backup is offered and restored on a worker thread, else a new empty file is used. Until then `store()` is
+        None, so an autosave waits (and retries) instead of creating a file the restore would move aside."""
+        self._store, self._replacing = None, True
+        self._stop_check()
+        self._tell_consultation(f"{exc.title}. Your text is still here and will be saved as a new session once "
+                                "the sessions file is usable again.")
+        backup = None
         if not exc.backups:
             self._store_problem(exc.title, exc.advice + " No backup was found; a new, empty file will be used.")
-            return self._reopen_after(None)
-        box = QMessageBox(QMessageBox.Warning, "decisionaid: sessions file damaged",
-                          text + f"\n\nRestore the latest backup ({exc.backups[0].name})?",
-                          QMessageBox.Yes | QMessageBox.No, self)
-        box.setTextFormat(Qt.PlainText)
-        self._reopen_after(exc.backups[0] if box.exec() == QMessageBox.Yes else None)
-
-    def _reopen_after(self, backup) -> None:
-        from decisionaid import paths
-        from decisionaid.sessions.backup import restore
-        from decisionaid.sessions.errors import StoreError
-        from decisionaid.sessions.store import SessionStore
-
-        try:
-            if backup is not None:
-                restore(backup, paths.database_path())
-            self._store = SessionStore.open(paths.database_path())
-        except StoreError as exc:
-            self._store_problem(exc.title, exc.advice)
+        else:
+            box = QMessageBox(QMessageBox.Warning, "decisionaid: sessions file damaged",
+                              f"{exc.title}\n\n{exc.advice}\n\nRestore the latest backup ({exc.backups[0].name})?",
+                              QMessageBox.Yes | QMessageBox.No, self)
+            box.setTextFormat(Qt.PlainText)
+            if box.exec() == QMessageBox.Yes:
+                backup = exc.backups[0]
+        if backup is not None:
+            self._restore_in_background(backup, f"Restored sessions from {backup.name}")
+            return
+        self._replacing = False
+        if exc.moved_to is None and exc.path.exists():
+            self._unavailable = True  # it could not be moved: reopening it would find the same damage again
+        else:
+            self._open_store_file(check=False)  # a new, empty file
+        self._file_replaced()
 
     def restore_backup(self, backup_path: str) -> None:
-        """Swap in a backup chosen on the Sessions screen; the current file is moved aside, never deleted."""
-        from decisionaid import paths
-        from decisionaid.sessions.backup import restore
-        from decisionaid.sessions.errors import StoreError
-        from decisionaid.sessions.store import SessionStore
-
+        """Swap in a backup chosen on the Sessions screen, on a worker thread (it is checked and copied: seconds for
+        a big file); the current file is moved aside, never deleted."""
         consultation = self._built_screen("Consultation")
         if consultation is not None and hasattr(consultation, "flush"):
             consultation.flush()
+        self._stop_check()
         if self._store is not None:
             self._store.close()
             self._store = None
-        try:
-            restore(backup_path, paths.database_path())
-            self.statusBar().showMessage(f"Restored sessions from {backup_path}")
-        except StoreError as exc:
-            self._store_problem(exc.title, exc.advice)
-        self._store = None
+        self._replacing = True
+        self._tell_consultation("Sessions are being restored from a backup. Your text is still here and will be "
+                                "saved as a new session in the restored file.")
+        self._restore_in_background(backup_path, f"Restored sessions from {backup_path}")
+
+    def _restore_in_background(self, backup_path, done_message: str) -> None:
+        from decisionaid import paths
+        from decisionaid.sessions.backup import restore
+        from decisionaid.ui.tasks import run_in_background
+
+        self._replacing = True
+        self.statusBar().showMessage("Restoring sessions from a backup\u2026")
+        self._restore_message = done_message
+        run_in_background(restore, backup_path, paths.database_path(), on_done=self._restored,
+                          on_error=self._restore_failed)
+
+    def _restored(self, _moved_to) -> None:
+        self._replacing = self._unavailable = False
+        self.statusBar().showMessage(self._restore_message)
+        self._open_store_file(check=False)  # restore() has just checked the backup
+        self._file_replaced()
+
+    def _restore_failed(self, exc) -> None:
+        self._replacing = False
+        self._store_problem(getattr(exc, "title", "The backup could not be restored"), getattr(exc, "advice", str(exc)))
+        self._file_replaced()  # the file in place (if any) opens on next use
+
+    def _tell_consultation(self, message: str) -> None:
+        consultation = self._built_screen("Consultation")
+        if consultation is not None and hasattr(consultation, "file_replaced"):
+            consultation.file_replaced(message)
+
+    def _file_replaced(self) -> None:
         sessions = self._built_screen("Sessions")
         if sessions is not None:
             sessions.refresh()
+        self.store_replaced.emit()
 
     def _built_screen(self, name: str):
         return self.stack.widget(SCREENS.index(name)) if name in self._built else None
@@ -272,6 +348,7 @@ class MainWindow(QMainWindow):
             if box.exec() != QMessageBox.Yes:
                 event.ignore()
                 return
+        self._stop_check()  # a check half-way through a big file would keep the program from quitting
         if self._store is not None:
             from decisionaid import paths
             from decisionaid.sessions.errors import StoreError
@@ -356,3 +433,8 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Information, "About decisionaid", "\n\n".join(lines), QMessageBox.Ok, self)
         box.setTextFormat(Qt.PlainText)
         box.exec()
+
+
+def _run_check(check):
+    """On a worker thread: (the check, True / False / None if stopped)."""
+    return check, check.run()
