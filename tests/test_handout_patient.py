@@ -163,3 +163,10 @@ def test_wording_numbers_are_all_in_the_facts_sheet():
     texts = re.findall(r'"(?:text|lead|caption_\w+|next)": "([^"]*)"', raw)
     found = [n for t in texts for n in re.findall(r"\d+(?:\.\d+)?", re.sub(r"\{\w+\}", "", t))]
     assert found and set(found) <= sheet_numbers
+
+
+def test_a_consultation_not_yet_stored_gets_a_personal_handout_without_a_session_number():
+    data = build_handout(handout_input(settings(), None, record(), made_at=MADE, summary=summary(),
+                                       checklist=checklist()))
+    assert "session" not in reader(data).metadata.subject
+    assert squash(PATIENT) in squash(text(data))

@@ -30,7 +30,7 @@ def handout_input(settings, session_id: int | None = None, record=None, large_pr
                   made_at: dt.datetime | None = None, summary=None, checklist=None) -> HandoutInput:
     """A generic handout, or (given a session id and its record) a personal one."""
     summary, checklist, made_at = _defaults(summary, checklist, made_at)
-    visit = None if record is None else Visit(session_id or 0, record, assess_record(checklist, record))
+    visit = None if record is None else Visit(session_id, record, assess_record(checklist, record))
     return HandoutInput(summary, checklist, settings.crisis_text, made_at, settings.emergency_number,
                         (record.clinician if record is not None else "") or settings.clinician_name, visit,
                         large_print)

@@ -23,7 +23,7 @@ from decisionaid.handout.wording import SourceNumbers, Wording, default_wording,
 @dataclass(frozen=True)
 class Visit:
     """One consultation, for a personal handout: the record as saved and its assessment."""
-    session_id: int
+    session_id: int | None  # None: a consultation not yet stored
     record: object          # sessions.record.SessionRecord
     assessment: Assessment
 
@@ -167,7 +167,7 @@ class _Builder:
 
 
 def handout_meta(data: HandoutInput, wording: Wording) -> Meta:
-    who = f", session {data.visit.session_id}" if data.visit else ""
+    who = f", session {data.visit.session_id}" if data.visit and data.visit.session_id is not None else ""
     return Meta(title=wording.title + (" (large print)" if data.large_print else ""),
                 subject=f"Patient information{who}: off-label botulinum toxin A (Botox) for depression, "
                         f"evidence pack {data.summary.pack.version}",
