@@ -3,7 +3,7 @@
 
     python3 dev.py app [ARGS...]    start decisionaid (creates .venv on first use)
     python3 dev.py test [ARGS...]   run the whole test suite (likewise)
-    python3 dev.py bench            run the benchmarks in benchmarks/
+    python3 dev.py bench [ARGS...]  run the benchmarks in benchmarks/; each gets ARGS (--quick: smoke runs)
 
 The virtual environment lives in .venv next to this file. It is (re)installed
 whenever pyproject.toml changes, so a fresh clone and an old checkout behave alike.

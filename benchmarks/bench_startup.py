@@ -1,9 +1,10 @@
 """Cold start of decisionaid to the painted Evidence screen, against a bare PySide6 window, same run.
 
-    python3 dev.py bench          (or: .venv/bin/python benchmarks/bench_startup.py [--runs N])
+    python3 dev.py bench [--quick]   (or: .venv/bin/python benchmarks/bench_startup.py [--runs N] [--quick])
 
 Both are whole new processes (interpreter start, imports, window, first paint, quit). Prints medians and the ratio;
-the target is <= 1.3x. Uses the offscreen platform unless a DISPLAY is set.
+the target is <= 1.3x. Uses the offscreen platform unless a DISPLAY is set. --quick: 3 runs, a smoke run. Options meant
+for the other benchmarks (dev.py passes its arguments to each) are ignored.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ def timed(cmd: list[str], env: dict) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="3 runs: a smoke run")
+    args, _others = parser.parse_known_args()
+    if args.quick:
+        args.runs = 3
     env = dict(os.environ, DECISIONAID_QUIT_WHEN_READY="1")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed program has its bytecode cached; measure that
     if not env.get("DISPLAY"):
