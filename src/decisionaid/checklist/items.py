@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from decisionaid.checklist.phq9 import Band, Phq9Scale
-from decisionaid.evidence.schema_codegen import field_name, load_checked
+from decisionaid.evidence.schema_codegen import CheckedFileError, field_name, load_checked
 
 ANSWER_VALUES = {
     "yes_no": ("yes", "no"),
@@ -25,13 +25,10 @@ SEVERITIES = ("stop", "caution", "info")
 JUDGEMENT_WORDS = "clinical judgement"
 
 
-class ChecklistError(Exception):
+class ChecklistError(CheckedFileError):
     """The checklist cannot be used. str() is one sentence: file, field, problem."""
 
-    def __init__(self, path: Path | str, field: str, problem: str):
-        self.path, self.field, self.problem = Path(path), field, problem
-        where = f", field {field}" if field else ""
-        super().__init__(f"Checklist {self.path.name}{where}: {problem}")
+    what = "Checklist"
 
 
 @dataclass(frozen=True)

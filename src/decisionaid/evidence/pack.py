@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from decisionaid.evidence.schema_codegen import field_name as _field
-from decisionaid.evidence.schema_codegen import load_checked
+from decisionaid.evidence.schema_codegen import CheckedFileError, load_checked
 
 PROVENANCE_LABELS = {
     "reported": "reported",
@@ -21,13 +21,10 @@ PROVENANCE_LABELS = {
 }
 
 
-class PackError(Exception):
+class PackError(CheckedFileError):
     """The evidence pack cannot be used. str() is one sentence: file, field, problem."""
 
-    def __init__(self, path: Path | str, field: str, problem: str):
-        self.path, self.field, self.problem = Path(path), field, problem
-        where = f", field {field}" if field else ""
-        super().__init__(f"Evidence pack {self.path.name}{where}: {problem}")
+    what = "Evidence pack"
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,19 @@ SCHEMAS = {
                         "decisionaid.checklist._checklist_validator"),
     "handout": Schema("handout", ("handout", "handout.schema.json"), "decisionaid.handout._handout_validator"),
 }
+class CheckedFileError(Exception):
+    """A schema-checked resource cannot be used. str() is one sentence: what, file, field, problem.
+
+    The evidence pack, the checklist and the handout wording each subclass it with their own `what`."""
+
+    what = "File"
+
+    def __init__(self, path: Path | str, field: str, problem: str):
+        self.path, self.field, self.problem = Path(path), field, problem
+        where = f", field {field}" if field else ""
+        super().__init__(f"{self.what} {self.path.name}{where}: {problem}")
+
+
 TARGET = SCHEMAS["pack"].target  # kept for callers from before there were several schemas
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from decisionaid.checklist.assessment import Status
 from decisionaid.evidence.formatting import whole_people
-from decisionaid.evidence.schema_codegen import load_checked
+from decisionaid.evidence.schema_codegen import CheckedFileError, load_checked
 from decisionaid.evidence.summary import EvidenceSummary
 
 PLACEHOLDERS = frozenset({
@@ -25,13 +25,10 @@ PLACEHOLDERS = frozenset({
     "pack_version", "pack_reviewed", "handout_version", "made_on"})
 
 
-class WordingError(Exception):
+class WordingError(CheckedFileError):
     """The handout wording cannot be used. str() is one sentence: file, field, problem."""
 
-    def __init__(self, path: Path | str, field: str, problem: str):
-        self.path, self.field, self.problem = Path(path), field, problem
-        where = f", field {field}" if field else ""
-        super().__init__(f"Handout wording {self.path.name}{where}: {problem}")
+    what = "Handout wording"
 
 
 @dataclass(frozen=True)
