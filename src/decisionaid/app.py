@@ -23,6 +23,21 @@ def _excepthook(exc_type, exc, tb) -> None:
         pass
 
 
+def _set_icon(app) -> None:
+    """The window and task-bar icon; a missing icon file costs the picture, never the start."""
+    from PySide6.QtGui import QIcon
+
+    from decisionaid.resources import ResourceError, resource_path
+
+    icon = QIcon()
+    try:
+        for size in (16, 32, 48, 64, 128, 256):
+            icon.addFile(str(resource_path("icons", f"decisionaid-{size}.png")))
+    except ResourceError as exc:
+        print(f"decisionaid: {exc}", file=sys.stderr)
+    app.setWindowIcon(icon)
+
+
 def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
     """Open the window. With `screenshot`, save a picture of `screen` once it is painted, then quit."""
     from PySide6.QtCore import QTimer
@@ -31,6 +46,8 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("decisionaid")
     app.setApplicationDisplayName("decisionaid")
+    app.setDesktopFileName("decisionaid")  # matches packaging/linux/decisionaid.desktop
+    _set_icon(app)
     from decisionaid.ui.main_window import MainWindow
 
     window = MainWindow()

@@ -422,17 +422,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._announce_ready)
 
     def show_about(self) -> None:
-        from decisionaid import __version__
+        from decisionaid.ui.about_dialog import AboutDialog
 
-        lines = [f"decisionaid {__version__}",
-                 "A decision aid for discussing glabellar botulinum toxin A (Botox) for depression, an off-label use.",
-                 "It supports, and does not replace, clinical judgement."]
-        if self.summary:
-            p = self.summary.pack
-            lines.append(f"Evidence pack {p.version}, last reviewed {p.last_reviewed.isoformat()}.")
-        box = QMessageBox(QMessageBox.Information, "About decisionaid", "\n\n".join(lines), QMessageBox.Ok, self)
-        box.setTextFormat(Qt.PlainText)
-        box.exec()
+        AboutDialog(self.summary, self).exec()
 
 
 def _run_check(check):
