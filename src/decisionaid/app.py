@@ -46,7 +46,7 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("decisionaid")
     app.setApplicationDisplayName("decisionaid")
-    app.setDesktopFileName("decisionaid")  # matches packaging/linux/decisionaid.desktop
+    app.setDesktopFileName("org.decisionaid.DecisionAid")  # packaging/linux/org.decisionaid.DecisionAid.desktop
     _set_icon(app)
     from decisionaid.ui.main_window import MainWindow
 
