@@ -39,11 +39,22 @@ def _start(data_dir: Path) -> subprocess.Popen:
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             pytest.fail(f"the first window ended early: {proc.communicate()}")
-        if lock.exists() and lock.read_text().strip() == str(proc.pid):
+        if lock.exists() and lock.read_text().strip() == str(proc.pid) and _watching(proc.pid):
             return proc
         time.sleep(0.05)
     proc.kill()
     pytest.fail("the first window never took the lock")
+
+
+def _watching(pid: int) -> bool:
+    """On Linux: the process has its inotify watch (QFileSystemWatcher), so its window is about to answer."""
+    fds = Path(f"/proc/{pid}/fd")
+    if not fds.is_dir():
+        return True  # elsewhere the second launch's 5 s of waiting covers the rest of start-up
+    try:
+        return any(os.readlink(fd) == "anon_inode:inotify" for fd in fds.iterdir())
+    except OSError:
+        return False
 
 
 def _launch(data_dir: Path, timeout: float = 30, **extra: str) -> subprocess.CompletedProcess:

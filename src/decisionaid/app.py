@@ -51,8 +51,11 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
         from decisionaid import paths
         from decisionaid.instance_lock import InstanceLock
 
-        lock = InstanceLock(paths.data_dir())
-        if not lock.acquire():
+        try:
+            lock = InstanceLock(paths.data_dir())
+        except OSError:
+            lock = None  # no folder to guard: the window opens and the sessions screen says what is wrong
+        if lock is not None and not lock.acquire():
             if lock.ask_to_raise():
                 print(ALREADY_OPEN, flush=True)
                 return 0

@@ -88,10 +88,13 @@ class InstanceLock:
     def ask_to_raise(self, timeout: float = 5.0) -> bool:
         """From a later launch: ask the lock holder to come forward; True once it has answered within `timeout`.
         On no answer the request is withdrawn, so a window that recovers later does not jump up unasked."""
-        with owner_only():
-            self.requests.mkdir(parents=True, exist_ok=True, mode=0o700)
-            request = self.requests / f"{os.getpid()}-{time.time_ns()}.request"
-            request.write_text("raise\n")
+        request = self.requests / f"{os.getpid()}-{time.time_ns()}.request"
+        try:
+            with owner_only():
+                self.requests.mkdir(parents=True, exist_ok=True, mode=0o700)
+                request.write_text("raise\n")
+        except OSError:
+            return False  # cannot even ask: the caller still leaves the sessions file alone
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not request.exists():
