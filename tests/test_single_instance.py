@@ -174,3 +174,13 @@ def test_watcher_brings_a_minimised_main_window_forward(qtbot, tmp_path):
     assert answered == [True]
     assert window.isVisible() and not window.isMinimized()
     lock.release()
+
+
+def test_lock_helper_and_a_second_launch_need_no_qt(tmp_path):
+    """The lock is Qt-free, so a launch that only asks the open window to come forward stays quick."""
+    code = ("import sys\nfrom decisionaid.instance_lock import InstanceLock\n"
+            f"InstanceLock({str(tmp_path)!r}).acquire()\n"
+            "print('PySide6' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(SRC), "PATH": ""})
+    assert out.stdout.strip() == "False"
