@@ -6,6 +6,10 @@ import os
 import sys
 
 QUIT_WHEN_READY = "DECISIONAID_QUIT_WHEN_READY"  # used by the start-up benchmark and smoke tests
+ALREADY_OPEN = "decisionaid is already open; bringing its window forward."
+NOT_ANSWERING = ("decisionaid is already open with this data folder ({folder}), but its window did not answer.\n"
+                 "It may be busy or stuck. Switch to it, or close it (or end it in the task manager) and start "
+                 "decisionaid again. This launch has not opened the sessions file.")
 
 
 def _excepthook(exc_type, exc, tb) -> None:
@@ -38,8 +42,40 @@ def _set_icon(app) -> None:
     app.setWindowIcon(icon)
 
 
+def _tell_not_answering(message: str) -> None:
+    """On the terminal, and in a dialog when started from a desktop icon (where no terminal shows it)."""
+    print(message, file=sys.stderr, flush=True)
+    if sys.stderr.isatty() or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    _app = QApplication.instance() or QApplication(sys.argv[:1])
+    box = QMessageBox(QMessageBox.Warning, "decisionaid is already open", message)
+    box.setTextFormat(Qt.PlainText)
+    box.exec()
+
+
 def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
-    """Open the window. With `screenshot`, save a picture of `screen` once it is painted, then quit."""
+    """Open the window. With `screenshot`, save a picture of `screen` once it is painted, then quit.
+
+    One window per data folder: if another is running, ask it to come forward and return without opening the
+    sessions file (0 once it answered, 1 if it did not). A screenshot (documentation) is not guarded."""
+    lock = None
+    if not screenshot:
+        from decisionaid import paths
+        from decisionaid.instance_lock import InstanceLock
+
+        try:
+            lock = InstanceLock(paths.data_dir())
+        except OSError:
+            lock = None  # no folder to guard: the window opens and the sessions screen says what is wrong
+        if lock is not None and not lock.acquire():
+            if lock.ask_to_raise():
+                print(ALREADY_OPEN, flush=True)
+                return 0
+            _tell_not_answering(NOT_ANSWERING.format(folder=lock.folder))
+            return 1
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -51,6 +87,10 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
     from decisionaid.ui.main_window import MainWindow
 
     window = MainWindow()
+    if lock is not None and lock.held:
+        from decisionaid.ui.single_instance import RaiseWatcher
+
+        window.raise_watcher = RaiseWatcher(lock, window)
     window.show()
     if screenshot:
         def save() -> None:
