@@ -31,7 +31,7 @@ class MainWindow(QMainWindow):
         self._replacing = False  # the sessions file is being replaced (damage flow, restore): writes must wait
         self._unavailable = False  # damaged and could not be moved aside: do not reopen it until a restore
         self._check = None  # (QuickCheck, the store it checks) while the background check runs
-        self.setWindowTitle("decisionaid \u2014 Botox for depression (off-label)")
+        self.setWindowTitle("Botox for depression (off-label)")  # Qt adds " \u2014 decisionaid", the display name
         self.resize(1280, 860)
         central = QWidget()
         row = QHBoxLayout(central)
