@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         try:
             self._checklist = load_checklist()
         except ChecklistError as exc:
+            _log_error("Checklist could not be loaded", exc)
             return self._error_screen("The checklist could not be loaded", str(exc), "checklistError")
         view = ConsultationView(self._checklist, self.store, self.settings(), print_actions=self.print_current)
         view.saved.connect(self._session_saved)
@@ -388,6 +389,7 @@ class MainWindow(QMainWindow):
         try:
             self.summary = summarise(load_pack(self._pack_path), self._today)
         except PackError as exc:
+            _log_error("Evidence pack could not be loaded", exc)
             self._show_pack_error(str(exc))
             return
         self._build(SCREENS[self.nav.currentRow()])
@@ -433,6 +435,14 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Information, "About decisionaid", "\n\n".join(lines), QMessageBox.Ok, self)
         box.setTextFormat(Qt.PlainText)
         box.exec()
+
+
+def _log_error(what: str, exc: BaseException) -> None:
+    import logging
+
+    from decisionaid import log
+
+    log.error(what, exc, logging.WARNING, logger=__name__)
 
 
 def _run_check(check):

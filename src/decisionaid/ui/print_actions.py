@@ -203,11 +203,18 @@ class PrintActions(QObject):
     @_while_alive
     def _fail(self, doc: Document, exc: BaseException, outcome: str, path: str | None = None) -> None:
         """`outcome`: "saved", "printed" or "shown", for the title ("The handout was not saved")."""
+        import logging
+
+        from decisionaid import log
+
         text = explain(exc, path)
-        if text.startswith(UNEXPECTED):  # a bug: the details go to the log for a report, never on screen
+        unexpected = text.startswith(UNEXPECTED)
+        if unexpected:  # a bug: the details go to stderr for a report, never on screen
             import traceback
 
             traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        log.error(f"{doc.kind.capitalize()} not {outcome}", exc, logging.ERROR if unexpected else logging.WARNING,
+                  logger=__name__)
         self.show_error(f"{doc.noun.capitalize()} was not {outcome}", text)
 
     def show_error(self, title: str, text: str) -> None:
