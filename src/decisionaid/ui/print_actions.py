@@ -114,9 +114,10 @@ def explain(exc: BaseException, path: str | None = None) -> str:
     """What happened and what to do, for a clinician: never a traceback."""
     from decisionaid.checklist.items import ChecklistError
     from decisionaid.evidence.pack import PackError
+    from decisionaid.resources import ResourceError
     from decisionaid.sessions.errors import StoreError
 
-    bundled = (PackError, ChecklistError)
+    bundled = (PackError, ChecklistError, ResourceError)
     try:
         from decisionaid.handout.fonts import FontError
         from decisionaid.handout.wording import WordingError
