@@ -96,19 +96,6 @@ def _ok(run: subprocess.CompletedProcess) -> str:
     return run.stdout
 
 
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="/proc/self/fd is Linux-only")
-def test_no_socket_is_ever_open_in_a_child_running_the_session(tmp_path):
-    out = _ok(_child(tmp_path))
-    assert "SOCKETS: none" in out
-    assert "QTNETWORK: never imported" in out
-
-
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="/proc/self/fd is Linux-only")
-def test_the_fd_scan_sees_a_socket_opened_during_the_session(tmp_path):
-    out = _ok(_child(tmp_path, "--open-socket"))
-    assert re.search(r"SOCKETS: saved: fd \d+ -> socket:", out), out
-
-
 def _strace() -> str | None:
     path = shutil.which("strace")
     if path is None:
@@ -117,30 +104,56 @@ def _strace() -> str | None:
     return path if probe.returncode == 0 else None  # in a container strace may be installed but not allowed
 
 
-def _socket_calls(trace: Path) -> list[str]:
-    calls = []
-    for path in trace.parent.glob(trace.name + "*"):  # -ff: one file per thread
-        calls += [line.strip() for line in path.read_text(errors="replace").splitlines()
-                  if re.search(r"\b(socket|connect)\(", line)]
-    return calls
-
-
-strace_only = pytest.mark.skipif(_strace() is None, reason="strace is not installed or not permitted here "
+STRACE = _strace()
+linux_only = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="/proc/self/fd is Linux-only")
+strace_only = pytest.mark.skipif(STRACE is None, reason="strace is not installed or not permitted here "
                                  "(apt-get install strace); the audit hook and /proc checks still ran")
 
 
-@strace_only
-def test_strace_sees_no_socket_system_call_in_any_thread(tmp_path):
-    trace = tmp_path / "trace"
-    _ok(_child(tmp_path / "run", prefix=(_strace(), "-f", "-e", "trace=socket,connect", "-o", str(trace))))
-    assert trace.exists()
-    assert _socket_calls(trace) == []
+def _socket_calls(trace: Path) -> list[str]:
+    return [line.strip() for line in trace.read_text(errors="replace").splitlines()
+            if re.search(r"\b(socket|connect)\(", line)]
+
+
+def _session_in_a_child(out: Path, *extra: str) -> tuple[str, list[str] | None]:
+    """The child's output (its per-step /proc scan) and, under strace when available, its socket system calls
+    from every thread. One child run serves both checks."""
+    trace = out / "trace"
+    prefix = (STRACE, "-f", "-e", "trace=socket,connect", "-o", str(trace)) if STRACE else ()
+    out.mkdir(parents=True, exist_ok=True)
+    stdout = _ok(_child(out / "run", *extra, prefix=prefix))
+    return stdout, (_socket_calls(trace) if STRACE else None)
+
+
+@pytest.fixture(scope="module")
+def clean_child(tmp_path_factory):
+    return _session_in_a_child(tmp_path_factory.mktemp("clean"))
+
+
+@pytest.fixture(scope="module")
+def socket_child(tmp_path_factory):
+    return _session_in_a_child(tmp_path_factory.mktemp("socket"), "--open-socket")
+
+
+@linux_only
+def test_no_socket_is_ever_open_in_a_child_running_the_session(clean_child):
+    out, _calls = clean_child
+    assert "SOCKETS: none" in out
+    assert "QTNETWORK: never imported" in out
+
+
+@linux_only
+def test_the_fd_scan_sees_a_socket_opened_during_the_session(socket_child):
+    out, _calls = socket_child
+    assert re.search(r"SOCKETS: saved: fd \d+ -> socket:", out), out
 
 
 @strace_only
-def test_strace_sees_a_socket_opened_during_the_session(tmp_path):
-    trace = tmp_path / "trace"
-    _ok(_child(tmp_path / "run", "--open-socket",
-               prefix=(_strace(), "-f", "-e", "trace=socket,connect", "-o", str(trace))))
-    calls = _socket_calls(trace)
+def test_strace_sees_no_socket_system_call_in_any_thread(clean_child):
+    assert clean_child[1] == []
+
+
+@strace_only
+def test_strace_sees_a_socket_opened_during_the_session(socket_child):
+    calls = socket_child[1]
     assert any("AF_INET" in call for call in calls), calls
