@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -13,10 +14,16 @@ NOT_ANSWERING = ("decisionaid is already open with this data folder ({folder}), 
 
 
 def _excepthook(exc_type, exc, tb) -> None:
-    """An unexpected error gets a plain dialog, not a silent exit."""
+    """An unexpected error gets a plain dialog, not a silent exit; the log gets its class and where it happened
+    (never its message, which may quote patient text)."""
     import traceback
 
+    from decisionaid import log
+
     traceback.print_exception(exc_type, exc, tb)
+    if exc is not None and exc.__traceback__ is None:
+        exc = exc.with_traceback(tb)
+    log.error("Unexpected error", exc)
     try:
         from PySide6.QtWidgets import QMessageBox
 
@@ -79,6 +86,10 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from decisionaid import __version__, log
+
+    if log.start():
+        logging.getLogger("decisionaid").info("decisionaid %s started", __version__)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("decisionaid")
     app.setApplicationDisplayName("decisionaid")
@@ -104,4 +115,7 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
         window.ready.connect(app.quit)
     sys.excepthook = _excepthook
     QTimer.singleShot(0, window.load_evidence)
-    return app.exec()
+    code = app.exec()
+    logging.getLogger("decisionaid").info("decisionaid quit (exit code %d)", code)
+    log.stop()
+    return code
