@@ -268,12 +268,12 @@ def test_drill_missing_font_when_making_a_pdf(qtbot, data_dir, dialogs, report, 
                                               tmp_path):
     from decisionaid.handout import fonts
 
-    (damaged_resources / "fonts" / "DejaVuSans.ttf").unlink()
+    (damaged_resources / "fonts" / "DejaVuSans.ttf.xz").unlink()
     monkeypatch.setattr(fonts, "_done", False)  # fonts are registered once per process: look for them again
     w = open_window(qtbot)
     view = type_consultation(w)
     assert not save_handout(qtbot, w, tmp_path / "handout.pdf")
-    assert "DejaVuSans.ttf" in dialogs[-1] and "Reinstall" in dialogs[-1]
+    assert "DejaVuSans.ttf.xz" in dialogs[-1] and "Reinstall" in dialogs[-1]
     assert "unexpected" not in dialogs[-1].lower()
     assert view.notes.toPlainText() == TYPED
     assert w.printing.large_print.isEnabled() and not w.printing.busy
