@@ -26,6 +26,7 @@ from decisionaid.sessions.store import SessionStore
 from decisionaid.ui import consultation_view
 from decisionaid.ui.main_window import MainWindow
 from decisionaid.ui.print_actions import HANDOUT
+from window import open_window  # noqa: E402  tests/window.py
 
 FIRST = SessionRecord(patient_ref="DRILL-0", clinician="Dr Drill", held_at="2026-03-14T09:30",
                       notes="saved before the fault", status="Incomplete")
@@ -68,16 +69,6 @@ def damaged_resources(tmp_path, monkeypatch):
     settings.default_crisis_text.cache_clear()
     yield copy
     settings.default_crisis_text.cache_clear()
-
-
-def open_window(qtbot) -> MainWindow:
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    with qtbot.waitSignal(w.ready, timeout=5000):
-        w.load_evidence()
-    return w
 
 
 def type_consultation(w: MainWindow, patient: str = "DRILL-1"):

@@ -17,7 +17,7 @@ from decisionaid.checklist.assessment import Status, assess
 from decisionaid.checklist.items import load_checklist
 from decisionaid.sessions.store import SessionStore
 from decisionaid.ui.consultation_view import AUTOSAVE_MS
-from decisionaid.ui.main_window import MainWindow
+from window import open_window  # noqa: E402  tests/window.py
 
 HOSTILE = "<b>Smith</b> & Co &amp; \u05e9\u05dc\u05d5\u05dd \U0001F600 e\u0301 \x07"
 
@@ -32,16 +32,6 @@ def data_dir(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def checklist():
     return load_checklist()
-
-
-def open_window(qtbot) -> MainWindow:
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    with qtbot.waitSignal(w.ready, timeout=5000):
-        w.load_evidence()
-    return w
 
 
 def consultation(qtbot):

@@ -24,6 +24,7 @@ from decisionaid.ui.main_window import MainWindow
 from decisionaid.ui.print_actions import HANDOUT, RECORD, Document, Subject
 
 from pdf_text import reader, squash, text
+from window import open_window  # noqa: E402  tests/window.py
 
 PATIENT = "<Smith> & Co \u4e2d\u6587"
 WORDING = load_wording()
@@ -67,16 +68,6 @@ def print_dialog(monkeypatch):
 
     monkeypatch.setattr(QPrintDialog, "exec", fake_exec)
     return seen
-
-
-def open_window(qtbot) -> MainWindow:
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    with qtbot.waitSignal(w.ready, timeout=5000):
-        w.load_evidence()
-    return w
 
 
 def consultation(qtbot):

@@ -27,6 +27,7 @@ from decisionaid.ui.evidence_view import STUDY_COLUMNS, EvidenceView
 from decisionaid.ui.forest_plot import ForestRow, ci_text
 from decisionaid.ui.main_window import MainWindow
 from decisionaid.ui.options_view import COLUMNS, OptionsView
+from window import open_window  # noqa: E402  tests/window.py
 
 HOSTILE = "<b>Bold</b> & <i>x</i> \u202eRTL \U0001F600"
 SHOTS_DIR = Path("/tmp/ui-shots")
@@ -48,16 +49,6 @@ def fresh_day(pack):
 @pytest.fixture(scope="module")
 def summary(pack, fresh_day):
     return summarise(pack, fresh_day)
-
-
-def open_window(qtbot, **kw) -> MainWindow:
-    w = MainWindow(**kw)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    with qtbot.waitSignal(w.ready, timeout=5000):
-        w.load_evidence()
-    return w
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ then renamed, moved aside (never deleted)."""
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -38,6 +37,8 @@ def make_private(path: Path) -> None:
 def replacing(final: Path) -> Iterator[Path]:
     """Yield a new empty owner-only file beside `final`; it becomes `final` on success, and goes on failure."""
     with owner_only():
+        import tempfile  # imported here: the start-up path (instance_lock) uses owner_only, tempfile costs ~10 ms
+
         fd, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(name)

@@ -11,22 +11,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+from decisionaid.files import owner_only
 
 LOCK_NAME = "decisionaid.lock"
 REQUESTS_NAME = "raise-requests"
-
-
-@contextmanager
-def owner_only() -> Iterator[None]:
-    """files.owner_only without importing files.py, whose tempfile import costs ~10 ms before the first paint."""
-    old = os.umask(0o077)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 class InstanceLock:
