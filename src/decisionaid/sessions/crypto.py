@@ -1,0 +1,248 @@
+"""Encryption at rest (opt-in): the passphrase, its key check, and turning encryption on, off or to a new passphrase.
+
+The key is PBKDF2-HMAC-SHA512 of the passphrase with a random 16-byte salt and 256,000 iterations (SQLCipher 4's own
+key derivation, so every file also opens with the passphrase in the sqlcipher shell). The database and all its
+backups share that salt and key. The passphrase is never stored: `<database>.keycheck` beside the database holds
+the salt, the iteration count and an HMAC of a fixed text under the key. That check is what tells "wrong passphrase"
+(the check fails) from "damaged file" (the check passes, the file still cannot be read): SQLCipher reports "file is
+not a database" for both.
+
+Turning encryption on copies the plain database into a new encrypted file (sqlcipher_export), checks the copy holds
+every session and revision, swaps it in with a rename, then overwrites the plain original with zeros and deletes it
+(a plain copy left behind would defeat the point; on SSDs and copy-on-write file systems old blocks may survive an
+overwrite, so full-disk encryption is still advised). Backups are converted the same way. Turning it off is the
+same in reverse; a new passphrase is PRAGMA rekey of the database and each backup (the salt stays).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from pathlib import Path
+
+from decisionaid.files import owner_only, replacing
+from decisionaid.sessions import backup as backups_module
+from decisionaid.sessions.connection import Key, connect, current_key, forget_key, path_is_plain, set_key
+from decisionaid.sessions.errors import (StoreCorrupt, StoreError, WrongPassphrase, database_errors,
+                                         is_corruption, translate)
+
+KDF_ITERATIONS = 256_000  # SQLCipher 4's default; tests lower it only for files they make themselves
+_CHECK_TEXT = b"decisionaid key check v1"
+_FORMAT = 1
+MIN_PASSPHRASE = 8
+
+
+def keycheck_path(db_path: Path) -> Path:
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + ".keycheck")
+
+
+def derive(passphrase: str, salt: bytes, iterations: int) -> Key:
+    raw = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, iterations, 32)
+    return Key(raw, salt)
+
+
+def _check_value(key: Key) -> str:
+    return hmac.new(key.raw, _CHECK_TEXT, hashlib.sha256).hexdigest()
+
+
+def is_enabled(db_path: Path) -> bool:
+    """Whether encryption is on for `db_path`: its key check is there and the file is not plain SQLite (a missing
+    file will be created encrypted)."""
+    db_path = Path(db_path)
+    return keycheck_path(db_path).is_file() and not path_is_plain(db_path)
+
+
+def needs_passphrase(db_path: Path) -> bool:
+    return is_enabled(db_path) and current_key() is None
+
+
+def lock() -> None:
+    """Forget the key: encrypted files are refused (PassphraseNeeded) until `unlock`."""
+    forget_key(locked=True)
+
+
+def unlock(db_path: Path, passphrase: str) -> Key:
+    """Check `passphrase` against the key check (slow on purpose: about a third of a second) and keep the key in
+    memory for every connection. Raises WrongPassphrase, or StoreError if the key check itself is unreadable."""
+    db_path = Path(db_path)
+    salt, iterations, expected = _read_keycheck(db_path)
+    key = derive(passphrase, salt, iterations)
+    if not hmac.compare_digest(_check_value(key), expected):
+        raise WrongPassphrase(db_path)
+    set_key(key)
+    return key
+
+
+def check_passphrase(db_path: Path, passphrase: str) -> bool:
+    """Whether `passphrase` is the current one (the key in memory is left as it is)."""
+    salt, iterations, expected = _read_keycheck(Path(db_path))
+    return hmac.compare_digest(_check_value(derive(passphrase, salt, iterations)), expected)
+
+
+def _read_keycheck(db_path: Path) -> tuple[bytes, int, str]:
+    path = keycheck_path(db_path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return bytes.fromhex(data["salt"]), int(data["iterations"]), str(data["check"])
+    except FileNotFoundError as exc:
+        raise StoreError("The key check is missing",
+                         f"{path.name} should be beside the encrypted sessions file; restore it from your computer's "
+                         "backup (without it a wrong passphrase cannot be told from a damaged file).", path) from exc
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StoreError("The key check cannot be read",
+                         f"{path.name} is damaged; restore it from your computer's backup.", path) from exc
+
+
+def _write_keycheck(db_path: Path, key: Key, iterations: int) -> None:
+    data = {"format": _FORMAT, "kdf": "PBKDF2-HMAC-SHA512", "iterations": iterations, "salt": key.salt.hex(),
+            "check": _check_value(key)}
+    with replacing(keycheck_path(db_path)) as tmp:
+        tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+# --- converting files -----------------------------------------------------------------------------------------
+
+def export_file(source: Path, source_key: Key | None, target: Path, target_key: Key | None) -> None:
+    """Copy the sessions file `source` into the new file `target` with another key (None: plain), with
+    sqlcipher_export, then check the copy holds the same sessions and revisions. Raises StoreError."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    try:
+        conn = sqlcipher.connect(os.fspath(source))
+        try:
+            if source_key is not None:
+                conn.execute(f"PRAGMA key = {source_key.pragma()}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            target_pragma = target_key.pragma() if target_key is not None else "''"
+            conn.execute(f"ATTACH DATABASE ? AS target KEY {target_pragma}", [os.fspath(target)])
+            conn.execute("SELECT sqlcipher_export('target')")
+            conn.execute(f"PRAGMA target.user_version = {int(version)}")
+            conn.commit()
+            conn.execute("DETACH DATABASE target")
+            expected = _fingerprint(conn)
+        finally:
+            conn.close()
+        copy = connect(target, key=target_key)
+        try:
+            copy.execute("PRAGMA journal_mode = DELETE")
+            ok = (copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+                  and _fingerprint(copy) == expected)
+        finally:
+            copy.close()
+    except database_errors() as exc:
+        if is_corruption(exc):
+            raise StoreCorrupt(Path(source), None, title="The sessions file could not be converted") from exc
+        raise translate(exc, Path(source)) from exc
+    if not ok:
+        raise StoreError("The converted copy did not match",
+                         "Nothing was changed; try again, and ask your IT support if it happens again.", Path(source))
+
+
+def _fingerprint(conn) -> tuple:
+    """What must survive a conversion: the format version, every session row and every revision."""
+    digest = hashlib.sha256()
+    for row in conn.execute("SELECT id, session_id, kind, author, created_at, reason, payload FROM revisions "
+                            "ORDER BY id"):
+        digest.update(repr(row).encode("utf-8"))
+    sessions = conn.execute("SELECT count(*), total(latest_revision) FROM sessions").fetchone()
+    return conn.execute("PRAGMA user_version").fetchone()[0], tuple(sessions), digest.hexdigest()
+
+
+def _convert_in_place(path: Path, source_key: Key | None, target_key: Key | None) -> None:
+    """Replace `path` by a converted, checked copy; the old file is wiped (plain) or deleted (encrypted)."""
+    _checkpoint(path, source_key)
+    with owner_only():
+        tmp = path.with_name(f".{path.name}.converting")
+        tmp.unlink(missing_ok=True)
+        try:
+            export_file(path, source_key, tmp, target_key)
+            old = path.with_name(f".{path.name}.old")
+            os.replace(path, old)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    if source_key is None:
+        wipe(old)
+    else:
+        old.unlink(missing_ok=True)
+
+
+def _checkpoint(path: Path, key: Key | None) -> None:
+    """Fold the -wal into the file and leave no -wal/-shm (they belong to the old file, not the converted one)."""
+    conn = connect(path, key=key)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        conn.close()
+
+
+def wipe(path: Path) -> None:
+    """Overwrite a file with zeros, flush it to disk and delete it (best effort: see the module's note)."""
+    try:
+        size = path.stat().st_size
+        with open(path, "r+b") as f:
+            block = b"\0" * 65536
+            for _ in range(0, size, len(block)):
+                f.write(block)
+            f.flush()
+            os.fsync(f.fileno())
+    except FileNotFoundError:
+        return
+    path.unlink(missing_ok=True)
+
+
+def _backup_files(backup_dir: Path | None) -> list[Path]:
+    return [b.path for b in backups_module.list_backups(backup_dir)] if backup_dir else []
+
+
+def enable(db_path: Path, backup_dir: Path | None, passphrase: str, iterations: int | None = None) -> Key:
+    """Encrypt the (closed) plain database and its backups with a new passphrase; the key stays unlocked."""
+    db_path = Path(db_path)
+    iterations = iterations or KDF_ITERATIONS
+    key = derive(passphrase, os.urandom(16), iterations)
+    if db_path.exists() and path_is_plain(db_path):
+        _convert_in_place(db_path, None, key)
+    _write_keycheck(db_path, key, iterations)
+    set_key(key)
+    for path in _backup_files(backup_dir):
+        if path_is_plain(path):
+            _convert_in_place(path, None, key)
+    return key
+
+
+def disable(db_path: Path, backup_dir: Path | None, passphrase: str) -> None:
+    """Decrypt the (closed) database and its backups back to plain files; the key check goes."""
+    db_path = Path(db_path)
+    key = unlock(db_path, passphrase)
+    for path in _backup_files(backup_dir):
+        if not path_is_plain(path):
+            _convert_in_place(path, key, None)
+    if db_path.exists() and not path_is_plain(db_path):
+        _convert_in_place(db_path, key, None)
+    keycheck_path(db_path).unlink(missing_ok=True)
+    forget_key(locked=False)
+
+
+def change_passphrase(db_path: Path, backup_dir: Path | None, old: str, new: str) -> Key:
+    """PRAGMA rekey the (closed) database and each encrypted backup to a key from `new` (same salt)."""
+    db_path = Path(db_path)
+    old_key = unlock(db_path, old)
+    _salt, iterations, _check = _read_keycheck(db_path)
+    new_key = derive(new, old_key.salt, iterations)
+    for path in [db_path, *_backup_files(backup_dir)]:
+        if path.exists() and not path_is_plain(path):
+            conn = connect(path, key=old_key)
+            try:
+                conn.execute(f"PRAGMA rekey = {new_key.pragma()}")
+            except database_errors() as exc:
+                raise translate(exc, path) from exc
+            finally:
+                conn.close()
+    _write_keycheck(db_path, new_key, iterations)
+    set_key(new_key)
+    return new_key
