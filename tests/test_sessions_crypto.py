@@ -182,3 +182,24 @@ def test_restoring_an_old_plain_backup_into_an_encrypted_setup_encrypts_it(tmp_p
     backup.restore(tmp_path / "old-plain.sqlite3", db)
     assert not connection.path_is_plain(db)
     assert len(read_page(db)) == 2
+
+
+def test_the_command_line_asks_for_the_passphrase_and_names_a_wrong_one(tmp_path, monkeypatch, capsys):
+    import getpass
+
+    from decisionaid import paths
+    from decisionaid.cli import main
+
+    db = tmp_path / "data" / paths.DATABASE_NAME
+    fill(db)
+    crypto.enable(db, tmp_path / "data" / "backups", PASS)
+    connection.forget_key(locked=False)  # a new process
+    answers = iter(["wrong passphrase here", PASS])
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(answers))
+    try:
+        assert main(["--data-dir", str(tmp_path / "data"), "sessions", "list"]) == 2
+        assert "Wrong passphrase" in capsys.readouterr().err
+        assert main(["--data-dir", str(tmp_path / "data"), "sessions", "search", "ibex"]) == 0
+        assert "MRN-2" in capsys.readouterr().out
+    finally:
+        paths.set_data_dir(None)
