@@ -203,3 +203,40 @@ def test_the_command_line_asks_for_the_passphrase_and_names_a_wrong_one(tmp_path
         assert "MRN-2" in capsys.readouterr().out
     finally:
         paths.set_data_dir(None)
+
+
+def test_an_interrupted_passphrase_change_is_settled_by_whichever_passphrase_opens_the_file(tmp_path):
+    db = tmp_path / "sessions.sqlite3"
+    fill(db)
+    key = crypto.enable(db, None, PASS)
+    new_key = crypto.derive("the new one!", key.salt, crypto.KDF_ITERATIONS)
+    crypto._write_keycheck(db, new_key, crypto.KDF_ITERATIONS, crypto._pending_path(db))
+    conn = connection.connect(db, key=key)
+    conn.execute(f"PRAGMA rekey = {new_key.pragma()}")  # the file was rekeyed, then the power went
+    conn.close()
+    crypto.lock()
+    with pytest.raises(WrongPassphrase, match="still on the new passphrase"):
+        crypto.unlock(db, PASS)  # the old passphrase matches the old key check, but no longer opens the file
+    crypto.unlock(db, "the new one!")
+    assert not crypto._pending_path(db).exists()
+    assert len(everything(db)) == 2
+    crypto.lock()
+    with pytest.raises(WrongPassphrase):
+        crypto.unlock(db, PASS)
+
+
+def test_without_its_key_check_the_passphrase_is_tried_on_the_file_and_the_newest_backup(tmp_path):
+    db, folder = tmp_path / "sessions.sqlite3", tmp_path / "backups"
+    fill(db)
+    crypto.enable(db, folder, PASS)
+    crypto.keycheck_path(db).unlink()
+    crypto.lock()
+    with pytest.raises(WrongPassphrase, match="key check .* is missing"):
+        crypto.unlock(db, "not the passphrase")
+    data = bytearray(db.read_bytes())
+    data[16:4096] = os.urandom(4096 - 16)
+    db.write_bytes(bytes(data))
+    crypto.unlock(db, PASS)  # the file does not open, the backup does: the passphrase is right
+    assert crypto.keycheck_path(db).exists()
+    with pytest.raises(StoreCorrupt, match="damaged"):
+        SessionStore.open(db)

@@ -66,14 +66,72 @@ def lock() -> None:
 
 def unlock(db_path: Path, passphrase: str) -> Key:
     """Check `passphrase` against the key check (slow on purpose: about a third of a second) and keep the key in
-    memory for every connection. Raises WrongPassphrase, or StoreError if the key check itself is unreadable."""
+    memory for every connection. Raises WrongPassphrase, or StoreError if the key check itself is unreadable.
+
+    A passphrase change interrupted part-way leaves `<keycheck>.pending` (the new passphrase's check): either
+    passphrase is then accepted if it opens the database, and the change is settled. Without any key check (lost)
+    the passphrase is tried on the database and on the newest backup, and the key check is written again."""
     db_path = Path(db_path)
+    if not keycheck_path(db_path).exists() and not path_is_plain(db_path):
+        return _unlock_without_keycheck(db_path, passphrase)
     salt, iterations, expected = _read_keycheck(db_path)
     key = derive(passphrase, salt, iterations)
-    if not hmac.compare_digest(_check_value(key), expected):
+    current = hmac.compare_digest(_check_value(key), expected)
+    pending = _pending_path(db_path)
+    if pending.exists():
+        try:
+            is_new = hmac.compare_digest(_check_value(key), _read_keycheck(db_path, pending)[2])
+        except StoreError:
+            is_new = False
+        if (current or is_new) and _opens(db_path, key):
+            if is_new:
+                os.replace(pending, keycheck_path(db_path))
+            else:
+                pending.unlink()
+            current = True
+        elif current or is_new:
+            raise WrongPassphrase(db_path, "A change of passphrase was interrupted and the sessions file is still "
+                                           f"on the {'new' if current else 'previous'} passphrase: enter that one.")
+    if not current:
         raise WrongPassphrase(db_path)
     set_key(key)
     return key
+
+
+def _pending_path(db_path: Path) -> Path:
+    return keycheck_path(db_path).with_suffix(".keycheck-pending")
+
+
+def _opens(path: Path, key: Key) -> bool:
+    """Whether `key` reads `path` (its first page: instant). False also for a file damaged at its start."""
+    try:
+        conn = connect(path, key=key)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except database_errors():
+        return False
+    return True
+
+
+def _unlock_without_keycheck(db_path: Path, passphrase: str) -> Key:
+    """The key check is gone: try the passphrase on the database, then on the newest backup (both carry the salt).
+    If only the backup opens, the passphrase is right and the database is damaged (the caller's open reports it)."""
+    candidates = [db_path] + _backup_files(db_path.parent / "backups")[:1]
+    for path in candidates:
+        if not path.is_file() or path_is_plain(path):
+            continue
+        with open(path, "rb") as f:
+            salt = f.read(16)
+        key = derive(passphrase, salt, KDF_ITERATIONS)
+        if _opens(path, key):
+            _write_keycheck(db_path, key, KDF_ITERATIONS)
+            set_key(key)
+            return key
+    raise WrongPassphrase(db_path, "The key check beside the sessions file is missing, so a wrong passphrase "
+                                   "cannot be told from a damaged file: check the passphrase, then restore a "
+                                   "backup if it is right.")
 
 
 def check_passphrase(db_path: Path, passphrase: str) -> bool:
@@ -82,8 +140,8 @@ def check_passphrase(db_path: Path, passphrase: str) -> bool:
     return hmac.compare_digest(_check_value(derive(passphrase, salt, iterations)), expected)
 
 
-def _read_keycheck(db_path: Path) -> tuple[bytes, int, str]:
-    path = keycheck_path(db_path)
+def _read_keycheck(db_path: Path, path: Path | None = None) -> tuple[bytes, int, str]:
+    path = path or keycheck_path(db_path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return bytes.fromhex(data["salt"]), int(data["iterations"]), str(data["check"])
@@ -96,10 +154,10 @@ def _read_keycheck(db_path: Path) -> tuple[bytes, int, str]:
                          f"{path.name} is damaged; restore it from your computer's backup.", path) from exc
 
 
-def _write_keycheck(db_path: Path, key: Key, iterations: int) -> None:
+def _write_keycheck(db_path: Path, key: Key, iterations: int, path: Path | None = None) -> None:
     data = {"format": _FORMAT, "kdf": "PBKDF2-HMAC-SHA512", "iterations": iterations, "salt": key.salt.hex(),
             "check": _check_value(key)}
-    with replacing(keycheck_path(db_path)) as tmp:
+    with replacing(path or keycheck_path(db_path)) as tmp:
         tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
@@ -234,8 +292,9 @@ def change_passphrase(db_path: Path, backup_dir: Path | None, old: str, new: str
     old_key = unlock(db_path, old)
     _salt, iterations, _check = _read_keycheck(db_path)
     new_key = derive(new, old_key.salt, iterations)
+    _write_keycheck(db_path, new_key, iterations, _pending_path(db_path))  # settles a change cut short: see unlock
     for path in [db_path, *_backup_files(backup_dir)]:
-        if path.exists() and not path_is_plain(path):
+        if path.exists() and not path_is_plain(path) and not _opens(path, new_key):
             conn = connect(path, key=old_key)
             try:
                 conn.execute(f"PRAGMA rekey = {new_key.pragma()}")
@@ -243,6 +302,6 @@ def change_passphrase(db_path: Path, backup_dir: Path | None, old: str, new: str
                 raise translate(exc, path) from exc
             finally:
                 conn.close()
-    _write_keycheck(db_path, new_key, iterations)
+    os.replace(_pending_path(db_path), keycheck_path(db_path))
     set_key(new_key)
     return new_key

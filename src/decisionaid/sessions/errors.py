@@ -71,10 +71,10 @@ class PassphraseNeeded(StoreError):
 
 
 class WrongPassphrase(StoreError):
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, advice: str = ""):
         super().__init__("Wrong passphrase",
-                         "That passphrase does not unlock the sessions file; check Caps Lock and the keyboard "
-                         "layout and try again. The file was not changed.", path)
+                         advice or "That passphrase does not unlock the sessions file; check Caps Lock and the "
+                         "keyboard layout and try again. The file was not changed.", path)
 
 
 class NoSuchSession(StoreError):
