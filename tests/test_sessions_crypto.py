@@ -240,3 +240,18 @@ def test_without_its_key_check_the_passphrase_is_tried_on_the_file_and_the_newes
     assert crypto.keycheck_path(db).exists()
     with pytest.raises(StoreCorrupt, match="damaged"):
         SessionStore.open(db)
+
+
+def test_copies_set_aside_earlier_are_encrypted_too_and_damaged_ones_are_named(tmp_path):
+    db = tmp_path / "sessions.sqlite3"
+    fill(db)
+    shutil.copy(db, tmp_path / "sessions.sqlite3.replaced-20260101T000000Z")
+    damaged = tmp_path / "sessions.sqlite3.damaged-20260102T000000Z"
+    damaged.write_bytes(connection.SQLITE_HEADER + b"quokka" + os.urandom(5000))
+    folder = tmp_path / "backups"
+    bad_backup = folder / "sessions-20260103T000000Z-r9.sqlite3"
+    bad_backup.write_bytes(connection.SQLITE_HEADER + os.urandom(5000))
+    crypto.enable(db, folder, PASS)
+    assert not connection.path_is_plain(tmp_path / "sessions.sqlite3.replaced-20260101T000000Z")
+    assert not connection.path_is_plain(backup.list_backups(folder)[0].path)
+    assert crypto.plain_leftovers(db, folder) == [damaged, bad_backup]  # told to the clinician; kept for recovery

@@ -231,12 +231,17 @@ def _convert_in_place(path: Path, source_key: Key | None, target_key: Key | None
 
 def _checkpoint(path: Path, key: Key | None) -> None:
     """Fold the -wal into the file and leave no -wal/-shm (they belong to the old file, not the converted one)."""
-    conn = connect(path, key=key)
     try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        conn.close()
+        conn = connect(path, key=key)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            conn.close()
+    except database_errors() as exc:
+        if is_corruption(exc):
+            raise StoreCorrupt(path, None, title="The sessions file could not be converted") from exc
+        raise translate(exc, path) from exc
 
 
 def wipe(path: Path) -> None:
@@ -258,8 +263,31 @@ def _backup_files(backup_dir: Path | None) -> list[Path]:
     return [b.path for b in backups_module.list_backups(backup_dir)] if backup_dir else []
 
 
+def set_aside_files(db_path: Path) -> list[Path]:
+    """Earlier copies of the database moved aside (damaged, or replaced by a restore) that are still plain."""
+    db_path = Path(db_path)
+    found = []
+    for path in sorted(db_path.parent.glob(f"{db_path.name}.*")):
+        if not path.name.endswith((".keycheck", ".keycheck-pending", "-wal", "-shm")) and path_is_plain(path):
+            found.append(path)
+    return found
+
+
+def encrypt_set_aside(db_path: Path, key: Key) -> list[Path]:
+    """Encrypt the healthy copies moved aside earlier; returns those left plain (damaged ones cannot be converted,
+    and are kept for recovery: the clinician is told to delete them once they are not needed)."""
+    left = []
+    for path in set_aside_files(db_path):
+        try:
+            _convert_in_place(path, None, key)
+        except StoreError:
+            left.append(path)
+    return left
+
+
 def enable(db_path: Path, backup_dir: Path | None, passphrase: str, iterations: int | None = None) -> Key:
-    """Encrypt the (closed) plain database and its backups with a new passphrase; the key stays unlocked."""
+    """Encrypt the (closed) plain database and its backups with a new passphrase; the key stays unlocked.
+    Copies moved aside earlier are encrypted too where they can be (see `encrypt_set_aside`)."""
     db_path = Path(db_path)
     iterations = iterations or KDF_ITERATIONS
     key = derive(passphrase, os.urandom(16), iterations)
@@ -269,8 +297,17 @@ def enable(db_path: Path, backup_dir: Path | None, passphrase: str, iterations: 
     set_key(key)
     for path in _backup_files(backup_dir):
         if path_is_plain(path):
-            _convert_in_place(path, None, key)
+            try:
+                _convert_in_place(path, None, key)
+            except StoreError:
+                pass  # a damaged backup stays as it is; `plain_leftovers` names it
+    encrypt_set_aside(db_path, key)
     return key
+
+
+def plain_leftovers(db_path: Path, backup_dir: Path | None) -> list[Path]:
+    """After `enable`: files that are still plain because they are damaged (the clinician is told to delete them)."""
+    return set_aside_files(db_path) + [p for p in _backup_files(backup_dir) if path_is_plain(p)]
 
 
 def disable(db_path: Path, backup_dir: Path | None, passphrase: str) -> None:

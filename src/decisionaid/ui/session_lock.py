@@ -165,6 +165,15 @@ class SessionLock(QObject):
         run_in_background(work, on_done=lambda _r: self._changed(done), on_error=self._change_failed)
 
     def _changed(self, message: str) -> None:
+        from decisionaid import paths
+        from decisionaid.sessions import crypto
+
+        left = crypto.plain_leftovers(_db_path(), paths.backup_dir()) if self.encrypted() else []
+        if left:
+            names = ", ".join(str(p) for p in left)
+            self.window.store_problem("Some older copies are not encrypted",
+                                      f"{names}: damaged, so they could not be read to encrypt them. Delete them "
+                                      "once you are sure you do not need them.")
         self.window.reopen_store(message)
         self.apply_settings(self.window.settings())
         if self._settings_dialog is not None:
