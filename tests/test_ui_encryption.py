@@ -64,10 +64,18 @@ def open_window(qtbot) -> MainWindow:
 def unlocked_window(qtbot) -> MainWindow:
     w = open_window(qtbot)
     qtbot.waitUntil(lambda: w.session_lock.unlock_dialog is not None and w.session_lock.unlock_dialog.isVisible())
-    panel = w.session_lock.unlock_dialog.panel
-    panel.field.setText(PASS)
-    panel.unlock_button.click()
+    dialog = w.session_lock.unlock_dialog
+    enter(qtbot, dialog.panel, PASS)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
     return w
+
+
+def enter(qtbot, panel, passphrase: str) -> None:
+    """Type the passphrase, press Unlock and wait for the check (it runs on a worker thread)."""
+    panel.field.setText(passphrase)
+    panel.unlock_button.click()
+    assert panel.busy and not panel.field.isEnabled()
+    qtbot.waitUntil(lambda: not panel.busy)
 
 
 def no_plaintext(folder: Path) -> bool:
@@ -79,13 +87,11 @@ def test_start_up_asks_for_the_passphrase_and_names_a_wrong_one(qtbot, encrypted
     qtbot.waitUntil(lambda: w.session_lock.unlock_dialog is not None and w.session_lock.unlock_dialog.isVisible())
     dialog = w.session_lock.unlock_dialog
     panel = dialog.panel
-    panel.field.setText("correct horse battery staple")
-    panel.unlock_button.click()
+    enter(qtbot, panel, "correct horse battery staple")
     assert panel.error.isVisible() and panel.error.text().startswith("Wrong passphrase")
     assert panel.field.text() == ""  # not kept in the widget
     shot(dialog, "unlock-dialog-wrong-passphrase")
-    panel.field.setText(PASS)
-    panel.unlock_button.click()
+    enter(qtbot, panel, PASS)
     assert not dialog.isVisible()
     w.show_screen("Sessions")
     view = w.screen("Sessions")
@@ -109,8 +115,7 @@ def test_continuing_without_the_passphrase_leaves_evidence_usable_and_sessions_l
     w.show_screen("Sessions")
     placeholder.findChild(type(w.session_lock.lock_screen.panel.unlock_button), "unlockSessionsButton").click()
     dialog = w.session_lock.unlock_dialog
-    dialog.panel.field.setText(PASS)
-    dialog.panel.unlock_button.click()
+    enter(qtbot, dialog.panel, PASS)
     view = w.stack.currentWidget()
     assert view.objectName() != "sessionsLockedPlaceholder"
     qtbot.waitUntil(lambda: view.model.rowCount() == 1)
@@ -122,18 +127,19 @@ def test_the_idle_lock_hides_everything_and_keeps_what_was_typed(qtbot, encrypte
     view = w.screen("Consultation")
     view.patient.setText("MRN-quokka-9")
     view.notes.setPlainText("Unsaved: quokka discussed \u05e9\u05dc\u05d5\u05dd \U0001F600")
+    box = QMessageBox(QMessageBox.Information, "History", "MRN-quokka-9: details", QMessageBox.Ok, w)
+    box.open()  # e.g. a history or preview window left open
     w.session_lock.lock()
+    assert not box.isVisible()
     assert w.session_lock.locked and connection.current_key() is None
     assert w.centralWidget().currentWidget() is w.session_lock.lock_screen
     assert not view.isVisible() and not w.nav.isVisible() and not w.menuBar().isEnabled()
     shot(w, "lock-screen")
     assert no_plaintext(encrypted)  # the text was autosaved before locking, encrypted
     panel = w.session_lock.lock_screen.panel
-    panel.field.setText("nope nope nope")
-    panel.unlock_button.click()
+    enter(qtbot, panel, "nope nope nope")
     assert w.session_lock.locked and panel.error.text().startswith("Wrong passphrase")
-    panel.field.setText(PASS)
-    panel.unlock_button.click()
+    enter(qtbot, panel, PASS)
     assert not w.session_lock.locked and view.isVisible()
     assert view.notes.toPlainText() == "Unsaved: quokka discussed \u05e9\u05dc\u05d5\u05dd \U0001F600"
     assert view.patient.text() == "MRN-quokka-9"
@@ -193,7 +199,11 @@ def test_turning_encryption_on_and_off_from_the_settings(qtbot, data_dir, monkey
     settings_dialog.enable_button.click()
     qtbot.waitUntil(lambda: w.session_lock.encrypted() and not w._replacing, timeout=10000)
     assert settings_dialog.change_button.isVisibleTo(settings_dialog)
+    assert settings_dialog.idle_minutes.isEnabled()
+    settings_dialog.idle_minutes.setValue(3)
     shot(settings_dialog, "settings-encryption-on")
+    w.session_lock.apply_settings(settings_dialog.result_settings())
+    assert w.session_lock.idle.timer.isActive() and w.session_lock.idle.timer.interval() == 3 * 60_000
     assert no_plaintext(data_dir)
     view.notes.setPlainText(NOTE + " after")  # the form keeps working on the encrypted file
     assert view.flush()
@@ -206,6 +216,8 @@ def test_turning_encryption_on_and_off_from_the_settings(qtbot, data_dir, monkey
     monkeypatch.setattr(passphrase.NewPassphraseDialog, "exec", confirm)
     settings_dialog.disable_button.click()
     qtbot.waitUntil(lambda: not w.session_lock.encrypted() and not w._replacing, timeout=10000)
+    assert not w.session_lock.idle.timer.isActive()  # nothing to lock without a passphrase
+    assert not settings_dialog.idle_minutes.isEnabled()
     with SessionStore.open(paths.database_path()) as store:
         assert [s.session_id for s in store.search("quokka")] == [view.session_id]
         assert store.get(view.session_id).draft.notes == NOTE + " after"

@@ -1,8 +1,9 @@
 """Asking for the passphrase: at start-up (UnlockDialog), on the lock screen after an idle time (LockScreen), and when
 setting or changing it (NewPassphraseDialog). IdleWatch notices keyboard and mouse input anywhere in the program.
 
-Checking a passphrase is slow on purpose (a third of a second of key derivation); `check(passphrase)` is supplied by
-the caller and returns an error message to show, or "" when the passphrase unlocked the sessions. Nothing here keeps
+Checking a passphrase is slow on purpose (a third of a second of key derivation), so `check(passphrase)`, supplied by
+the caller, runs on a worker thread (it must not touch widgets) and returns an error message to show, or "" when the
+passphrase unlocked the sessions. Nothing here keeps
 the passphrase: each field is cleared once it has been checked.
 """
 
@@ -32,6 +33,7 @@ class PassphrasePanel(QWidget):
     def __init__(self, check, title: str, explanation: str, parent=None):
         super().__init__(parent)
         self._check = check
+        self.busy = False
         self.setFixedWidth(480)  # wrapped text needs a width to find its height
         lay = QVBoxLayout(self)
         lay.setSizeConstraint(QLayout.SetMinimumSize)
@@ -50,19 +52,34 @@ class PassphrasePanel(QWidget):
         self.unlock_button.clicked.connect(self.try_unlock)
         lay.addWidget(self.unlock_button, alignment=Qt.AlignLeft)
 
-    def try_unlock(self) -> bool:
+    def try_unlock(self) -> None:
+        """Check the passphrase on a worker thread (the key derivation takes a third of a second); `unlocked` or
+        the reason it failed follows."""
         passphrase = self.field.text()
+        if self.busy:
+            return
         if not passphrase:
             self._fail("Enter your passphrase.")
-            return False
-        problem = self._check(passphrase)
+            return
+        from decisionaid.ui.tasks import run_in_background
+
         self.field.clear()
+        self._set_busy(True)
+        run_in_background(self._check, passphrase, on_done=self._checked, on_error=lambda exc: self._checked(str(exc)))
+
+    def _checked(self, problem: str) -> None:
+        self._set_busy(False)
         if problem:
             self._fail(problem)
-            return False
+            return
         self.error.hide()
         self.unlocked.emit()
-        return True
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.field.setEnabled(not busy)
+        self.unlock_button.setEnabled(not busy)
+        self.unlock_button.setText("Checking…" if busy else "Unlock")
 
     def _fail(self, message: str) -> None:
         self.error.setText(message)
