@@ -36,7 +36,6 @@ class PassphrasePanel(QWidget):
         self.busy = False
         self.setFixedWidth(480)  # wrapped text needs a width to find its height
         lay = QVBoxLayout(self)
-        lay.setSizeConstraint(QLayout.SetMinimumSize)
         lay.addWidget(heading(title))
         lay.addWidget(label(explanation))
         self.field = _password_field("passphraseField")
