@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from decisionaid.sessions import backup, connection, crypto
-from decisionaid.sessions.errors import PassphraseNeeded, StoreCorrupt, WrongPassphrase
+from decisionaid.sessions.errors import PassphraseNeeded, StoreCorrupt, StoreError, WrongPassphrase
 from decisionaid.sessions.record import SessionRecord
 from decisionaid.sessions.store import QuickCheck, SessionStore, read_page
 
@@ -255,3 +255,18 @@ def test_copies_set_aside_earlier_are_encrypted_too_and_damaged_ones_are_named(t
     assert not connection.path_is_plain(tmp_path / "sessions.sqlite3.replaced-20260101T000000Z")
     assert not connection.path_is_plain(backup.list_backups(folder)[0].path)
     assert crypto.plain_leftovers(db, folder) == [damaged, bad_backup]  # told to the clinician; kept for recovery
+
+
+def test_an_encrypted_backup_from_elsewhere_is_named_as_such_not_restored(tmp_path):
+    other, db = tmp_path / "other" / "sessions.sqlite3", tmp_path / "mine" / "sessions.sqlite3"
+    fill(other)
+    crypto.enable(other, other.parent / "backups", "someone else's phrase")
+    foreign = backup.list_backups(other.parent / "backups")[0].path
+    connection.forget_key(locked=False)  # encryption off here
+    fill(db)
+    with pytest.raises(StoreError, match="That backup is encrypted"):
+        backup.restore(foreign, db)
+    crypto.enable(db, db.parent / "backups", PASS)
+    with pytest.raises(StoreError, match="encrypted with another passphrase"):
+        backup.restore(foreign, db)
+    assert len(read_page(db)) == 2  # nothing changed

@@ -132,6 +132,7 @@ def check_file(path: Path) -> None:
     can open."""
     if not path.is_file():
         raise StoreError("Backup not found", f"There is no file {path}.", path)
+    _check_key(path)
     conn = connect(path)
     try:
         found = schema.version(conn)
@@ -148,6 +149,23 @@ def check_file(path: Path) -> None:
         conn.close()
     if not healthy:
         raise StoreCorrupt(path, None, list_backups(path.parent), title="That backup is damaged")
+
+
+def _check_key(path: Path) -> None:
+    """An encrypted backup needs the key it was made with: say so rather than calling it damaged."""
+    if path_is_plain(path) or path.stat().st_size == 0:
+        return
+    key = current_key()
+    with open(path, "rb") as f:
+        salt = f.read(16)
+    if key is None:
+        raise StoreError("That backup is encrypted (or damaged)",
+                         f"{path.name} is not a plain sessions file; if it was made while encryption was on, turn "
+                         "encryption on with the same passphrase and restore it again.", path)
+    if salt != key.salt:
+        raise StoreError("That backup was encrypted with another passphrase",
+                         f"{path.name} does not belong to this set-up's passphrase (or it is damaged); nothing was "
+                         "changed.", path)
 
 
 def _newest_revision(conn: sqlite3.Connection) -> tuple[int, str]:

@@ -290,6 +290,10 @@ def enable(db_path: Path, backup_dir: Path | None, passphrase: str, iterations: 
     Copies moved aside earlier are encrypted too where they can be (see `encrypt_set_aside`)."""
     db_path = Path(db_path)
     iterations = iterations or KDF_ITERATIONS
+    if db_path.exists() and db_path.stat().st_size and not path_is_plain(db_path):
+        raise StoreError("The sessions file cannot be encrypted",
+                         f"{db_path.name} is not a plain sessions file (already encrypted, or damaged); nothing was "
+                         "changed.", db_path)
     key = derive(passphrase, os.urandom(16), iterations)
     if db_path.exists() and path_is_plain(db_path):
         _convert_in_place(db_path, None, key)
