@@ -85,6 +85,10 @@ def test_the_right_passphrase_opens_it_a_wrong_one_is_named_and_changes_nothing(
     crypto.lock()
     with pytest.raises(PassphraseNeeded):
         SessionStore.open(db)
+    with pytest.raises(PassphraseNeeded):  # workers too: locked, never "damaged"
+        read_page(db, "ibex")
+    with pytest.raises(PassphraseNeeded):
+        QuickCheck(db).run()
     raw = db.read_bytes()
     with pytest.raises(WrongPassphrase, match="Wrong passphrase"):
         crypto.unlock(db, "correct horse battery staple")
@@ -270,3 +274,36 @@ def test_an_encrypted_backup_from_elsewhere_is_named_as_such_not_restored(tmp_pa
     with pytest.raises(StoreError, match="encrypted with another passphrase"):
         backup.restore(foreign, db)
     assert len(read_page(db)) == 2  # nothing changed
+
+
+def test_sqlcipher_errors_map_to_the_same_messages_as_sqlite_ones(tmp_path):
+    """SQLCipher raises its own exception classes: busy, full, read-only and too-new must still be told apart."""
+    from decisionaid.sessions.errors import StoreFull, StoreLocked, StoreReadOnly, StoreTooNew
+
+    path = tmp_path / "sessions.sqlite3"
+    crypto.enable(path, None, PASS)
+    store = SessionStore.open(path, busy_timeout_ms=100)
+    assert type(store.db.conn).__module__.startswith("sqlcipher3")
+    sid = store.create(rec(), "Dr Okafor")
+    other = connection.connect(path)
+    other.isolation_level = None
+    other.execute("BEGIN EXCLUSIVE")
+    with pytest.raises(StoreLocked) as caught:
+        store.save(sid, rec(notes="keep me"), "Dr Okafor")
+    assert caught.value.record == rec(notes="keep me")
+    other.execute("ROLLBACK")
+    other.close()
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages + 2}")
+    with pytest.raises(StoreFull):
+        store.autosave(sid, rec(notes="x" * 200_000), "Dr Okafor")
+    store.db.execute("PRAGMA max_page_count = 1073741823")
+    store.db.execute("PRAGMA query_only = ON")
+    with pytest.raises(StoreReadOnly):
+        store.save(sid, rec(notes="later"), "Dr Okafor")
+    store.db.execute("PRAGMA query_only = OFF")
+    store.db.execute("PRAGMA user_version = 7")
+    store.close()
+    with pytest.raises(StoreTooNew):
+        SessionStore.open(path)
+    assert not list(tmp_path.glob("*damaged*"))
