@@ -14,6 +14,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 BARE = """
@@ -41,7 +42,9 @@ def main() -> int:
     args, _others = parser.parse_known_args()
     if args.quick:
         args.runs = 3
-    env = dict(os.environ, DECISIONAID_QUIT_WHEN_READY="1")
+    # A folder of its own: with the clinician's window open on the default folder, a launch would only bring
+    # that window forward (one window per data folder) and the timing would mean nothing.
+    env = dict(os.environ, DECISIONAID_QUIT_WHEN_READY="1", DECISIONAID_DATA_DIR=tempfile.mkdtemp(prefix="bench-"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed program has its bytecode cached; measure that
     if not env.get("DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
 QUIT_WHEN_READY = "DECISIONAID_QUIT_WHEN_READY"  # used by the start-up benchmark and smoke tests
+ALREADY_OPEN = "decisionaid is already open; bringing its window forward."
+NOT_ANSWERING = ("decisionaid is already open with this data folder ({folder}), but its window did not answer.\n"
+                 "It may be busy or stuck. Switch to it, or close it (or end it in the task manager) and start "
+                 "decisionaid again. This launch has not opened the sessions file.")
 
 
 def _excepthook(exc_type, exc, tb) -> None:
-    """An unexpected error gets a plain dialog, not a silent exit."""
+    """An unexpected error gets a plain dialog, not a silent exit; the log gets its class and where it happened
+    (never its message, which may quote patient text)."""
     import traceback
 
+    from decisionaid import log
+
     traceback.print_exception(exc_type, exc, tb)
+    if exc is not None and exc.__traceback__ is None:
+        exc = exc.with_traceback(tb)
+    log.error("Unexpected error", exc)
     try:
         from PySide6.QtWidgets import QMessageBox
 
@@ -23,17 +34,74 @@ def _excepthook(exc_type, exc, tb) -> None:
         pass
 
 
+def _set_icon(app) -> None:
+    """The window and task-bar icon; a missing icon file costs the picture, never the start."""
+    from PySide6.QtGui import QIcon
+
+    from decisionaid.resources import ResourceError, resource_path
+
+    icon = QIcon()
+    try:
+        for size in (16, 32, 48, 64, 128, 256):
+            icon.addFile(str(resource_path("icons", f"decisionaid-{size}.png")))
+    except ResourceError as exc:
+        print(f"decisionaid: {exc}", file=sys.stderr)
+    app.setWindowIcon(icon)
+
+
+def _tell_not_answering(message: str) -> None:
+    """On the terminal, and in a dialog when started from a desktop icon (where no terminal shows it)."""
+    print(message, file=sys.stderr, flush=True)
+    if sys.stderr.isatty() or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    _app = QApplication.instance() or QApplication(sys.argv[:1])
+    box = QMessageBox(QMessageBox.Warning, "decisionaid is already open", message)
+    box.setTextFormat(Qt.PlainText)
+    box.exec()
+
+
 def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
-    """Open the window. With `screenshot`, save a picture of `screen` once it is painted, then quit."""
+    """Open the window. With `screenshot`, save a picture of `screen` once it is painted, then quit.
+
+    One window per data folder: if another is running, ask it to come forward and return without opening the
+    sessions file (0 once it answered, 1 if it did not). A screenshot (documentation) is not guarded."""
+    lock = None
+    if not screenshot:
+        from decisionaid import paths
+        from decisionaid.instance_lock import InstanceLock
+
+        try:
+            lock = InstanceLock(paths.data_dir())
+        except OSError:
+            lock = None  # no folder to guard: the window opens and the sessions screen says what is wrong
+        if lock is not None and not lock.acquire():
+            if lock.ask_to_raise():
+                print(ALREADY_OPEN, flush=True)
+                return 0
+            _tell_not_answering(NOT_ANSWERING.format(folder=lock.folder))
+            return 1
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from decisionaid import __version__, log
+
+    if log.start():
+        logging.getLogger("decisionaid").info("decisionaid %s started", __version__)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("decisionaid")
     app.setApplicationDisplayName("decisionaid")
+    app.setDesktopFileName("org.decisionaid.DecisionAid")  # packaging/linux/org.decisionaid.DecisionAid.desktop
+    _set_icon(app)
     from decisionaid.ui.main_window import MainWindow
 
     window = MainWindow()
+    if lock is not None and lock.held:
+        from decisionaid.ui.single_instance import RaiseWatcher
+
+        window.raise_watcher = RaiseWatcher(lock, window)
     window.show()
     if screenshot:
         def save() -> None:
@@ -47,4 +115,7 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
         window.ready.connect(app.quit)
     sys.excepthook = _excepthook
     QTimer.singleShot(0, window.load_evidence)
-    return app.exec()
+    code = app.exec()
+    logging.getLogger("decisionaid").info("decisionaid quit (exit code %d)", code)
+    log.stop()
+    return code

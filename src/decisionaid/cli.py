@@ -186,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Decision aid for glabellar botulinum toxin A (Botox) in depression (off-label). "
                     "With no command, opens the window.")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation headlessly (content, pooling, storage, handout, window); "
+                             "uses a temporary folder, never your data; exit 0 if all is well")
     parser.add_argument("--data-dir", metavar="DIR",
                         help="keep consultation records in DIR (default: DECISIONAID_DATA_DIR or the user data folder)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -222,6 +225,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"decisionaid {__version__}")
         return 0
+    if args.self_test:
+        from decisionaid.selftest import run as self_test
+
+        return self_test()
     if args.data_dir:
         from decisionaid import paths
 

@@ -2,6 +2,9 @@
 
 Order: ``set_data_dir()`` (the CLI's ``--data-dir``), then the ``DECISIONAID_DATA_DIR`` environment variable,
 then the platform's user data directory (platformdirs). Folders are created owner-only (0700).
+
+The log folder: ``DECISIONAID_LOG_DIR``; else ``logs`` inside a data folder chosen by ``set_data_dir()`` or
+``DECISIONAID_DATA_DIR`` (portable use and tests keep everything together); else the platform's user log folder.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import os
 from pathlib import Path
 
 ENV_VAR = "DECISIONAID_DATA_DIR"
+LOG_ENV_VAR = "DECISIONAID_LOG_DIR"
 DATABASE_NAME = "sessions.sqlite3"
 _override: Path | None = None
 
@@ -21,7 +25,10 @@ def set_data_dir(path: str | os.PathLike | None) -> None:
 
 
 def _private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from decisionaid.files import owner_only
+
+    with owner_only():  # folders made on the way (e.g. ~/.local/state/decisionaid) too, whatever the umask
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         if path.stat().st_mode & 0o077:
             path.chmod(0o700)
@@ -52,3 +59,13 @@ def backup_dir() -> Path:
 
 def settings_path() -> Path:
     return data_dir() / "settings.json"
+
+
+def log_dir() -> Path:
+    if os.environ.get(LOG_ENV_VAR):
+        return _private_dir(Path(os.environ[LOG_ENV_VAR]).expanduser())
+    if _override is not None or os.environ.get(ENV_VAR):
+        return _private_dir(data_dir() / "logs")
+    from platformdirs import user_log_dir
+
+    return _private_dir(Path(user_log_dir("decisionaid", appauthor=False)))

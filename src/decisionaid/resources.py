@@ -15,6 +15,7 @@ from pathlib import Path
 
 ENV_VAR = "DECISIONAID_RESOURCES"
 _MARKER = Path("evidence") / "pack.json"
+_FOLDERS = ("evidence", "checklist", "fonts", "handout")
 
 
 class ResourceError(Exception):
@@ -36,10 +37,14 @@ def _candidates() -> list[Path]:
 
 
 def resources_dir() -> Path:
-    """The first candidate folder that holds the evidence pack."""
+    """The first candidate folder that holds the evidence pack; failing that, the first that holds any of the
+    resource folders (so a missing pack is named as such and the checklist and fonts are still found)."""
     tried = _candidates()
     for folder in tried:
         if (folder / _MARKER).is_file():
+            return folder
+    for folder in tried:
+        if any((folder / part).is_dir() for part in _FOLDERS):
             return folder
     where = ", ".join(str(p) for p in tried)
     raise ResourceError(f"The program's resource folder was not found (looked in: {where}). Reinstall decisionaid.")

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from xml.sax.saxutils import escape as _xml_escape
+from html import escape as _html_escape
 
 from decisionaid.handout import fonts
 
 _CONTROL_PICTURES = {c: chr(0x2400 + c) for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F: "\u2421"}
 _SPACE_AFTER_SPACE = re.compile(r"(?<= ) ")
+
+
+def _xml_escape(text: str) -> str:
+    """&, < and > as entities (xml.sax.saxutils.escape does the same, but importing it loads urllib and ssl)."""
+    return _html_escape(text, quote=False)
 
 
 def _fallback_chars(text: str) -> set[str]:

@@ -7,6 +7,7 @@ the newest of each month before that. The newest backup is never removed.
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import sqlite3
@@ -60,6 +61,7 @@ def take(conn: sqlite3.Connection, db_path: Path, folder: Path, suffix: str = ""
     with owner_only():
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = backup_to(conn, folder / f"{db_path.stem}-{now.strftime(_STAMP)}-r{revision}{suffix}.sqlite3")
+    logging.getLogger(__name__).info("Backup written: %s", path)
     return Backup(path, now, revision)
 
 

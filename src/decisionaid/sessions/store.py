@@ -10,6 +10,7 @@ Use a store from the thread that opened it. Worker threads read through `read_pa
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from decisionaid.sessions.record import RecordError, SessionRecord, changed_fiel
 KINDS = ("autosave", "save", "amend", "revert")
 _SAVED = ("save", "amend")
 _LISTED = ("patient_ref", "clinician", "held_at", "decision", "status", "follow_up")
+_log = logging.getLogger(__name__)  # events and error classes only, never record text (see decisionaid.log)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class SessionStore:
         except OSError as exc:
             raise translate(exc, path) from exc
         if not writable(path):
+            _log.warning("StoreReadOnly: %s cannot be written", path)
             raise StoreReadOnly(path)
         if current_key() is None and crypto.is_enabled(path):
             crypto.lock()  # never read an encrypted file as plain: it would look damaged and be moved aside
@@ -88,6 +91,7 @@ class SessionStore:
             except BaseException:
                 store.close()
                 raise
+        _log.info("Sessions file opened: %s", path)
         return store
 
     def close(self) -> None:
@@ -112,7 +116,9 @@ class SessionStore:
                 "INSERT INTO sessions (patient_ref, clinician, held_at, status, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [record.patient_ref, record.clinician, record.held_at, record.status, now, now]).lastrowid
-            self._append(session_id, kind, record, author, None, now)
+            revision_id = self._append(session_id, kind, record, author, None, now)
+        _log.log(logging.DEBUG if kind == "autosave" else logging.INFO,
+                 "Saved revision %d of session %d (%s, new session)", revision_id, session_id, kind)
         return session_id
 
     def autosave(self, session_id: int, record: SessionRecord, author: str) -> int:
@@ -224,6 +230,8 @@ class SessionStore:
     def _prepare(self, check: bool = True) -> None:
         found = schema.version(self.db)
         if found > schema.CURRENT:
+            _log.warning("StoreTooNew: %s has format %d; this version reads up to %d", self.path, found,
+                         schema.CURRENT)
             raise StoreTooNew(self.path, found, schema.CURRENT)
         if (check or 0 < found < schema.CURRENT) and not _quick_check(self.db.conn):
             raise self._damaged()
@@ -245,7 +253,10 @@ class SessionStore:
     def _write(self, session_id: int, kind: str, record: SessionRecord, author: str, reason: str | None = None) -> int:
         self._check(record, author, draft=kind == "autosave")
         with self._guard(record, transaction=True):
-            return self._append(session_id, kind, record, author, reason, _now())
+            revision_id = self._append(session_id, kind, record, author, reason, _now())
+        _log.log(logging.DEBUG if kind == "autosave" else logging.INFO, "Saved revision %d of session %d (%s)",
+                 revision_id, session_id, kind)
+        return revision_id
 
     def _append(self, session_id: int, kind: str, record: SessionRecord, author: str, reason: str | None,
                 now: str) -> int:
@@ -317,6 +328,9 @@ class SessionStore:
             else:
                 error = translate(exc, target if isinstance(exc, OSError) and target else self.path)
             error.record = record
+            from decisionaid.log import describe
+
+            _log.warning("%s: %s", type(error).__name__, describe(exc))
             raise error from exc
 
     def set_aside_damaged(self) -> StoreCorrupt:
@@ -335,6 +349,7 @@ class SessionStore:
         except OSError:
             moved = None
         self.damage = StoreCorrupt(self.path, moved, backup.list_backups(self.backup_dir))
+        _log.error("Sessions file %s is damaged; moved aside to %s", self.path, moved)
         return self.damage
 
 

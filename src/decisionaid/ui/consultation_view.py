@@ -316,7 +316,7 @@ class ConsultationView(QWidget):
             self._show_error(f"Not saved yet: {exc}")
             return False
         except StoreError as exc:
-            self._show_error(f"Not saved: {exc.title} {exc.advice} Your text is still here; "
+            self._show_error(f"Not saved: {exc.title}. {exc.advice} Your text is still here; "
                              "decisionaid keeps trying to save it.")
             self._timer.start(RETRY_MS)
             return False

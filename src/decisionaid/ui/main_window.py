@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QMainWindow, QMessageBo
 from decisionaid.ui.common import heading, label
 
 SCREENS = ("Evidence", "Options", "Caveats", "Consultation", "Sessions")
+_NEED_NO_EVIDENCE = ("Consultation", "Sessions")  # usable, and a consultation recorded, even if the pack is damaged
 
 
 class MainWindow(QMainWindow):
@@ -31,7 +32,8 @@ class MainWindow(QMainWindow):
         self._replacing = False  # the sessions file is being replaced (damage flow, restore): writes must wait
         self._unavailable = False  # damaged and could not be moved aside: do not reopen it until a restore
         self._check = None  # (QuickCheck, the store it checks) while the background check runs
-        self.setWindowTitle("decisionaid \u2014 Botox for depression (off-label)")
+        self._pack_failed = False  # the evidence could not be loaded: consultations can still be recorded
+        self.setWindowTitle("Botox for depression (off-label)")  # Qt adds " \u2014 decisionaid", the display name
         self.resize(1280, 860)
         central = QWidget()
         row = QHBoxLayout(central)
@@ -77,8 +79,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(index)
 
     def _build(self, name: str) -> None:
-        """Screens other than Evidence are built on first visit, so start-up pays only for what is shown."""
-        if self.summary is None or name in self._built:
+        """Screens other than Evidence are built on first visit, so start-up pays only for what is shown.
+        Without the evidence (a damaged pack) the Consultation and Sessions screens still work."""
+        if name in self._built or (self.summary is None and not (self._pack_failed and name in _NEED_NO_EVIDENCE)):
             return
         if name in ("Consultation", "Sessions") and self.session_lock.needs_passphrase():
             self._replace(name, self.session_lock.placeholder())  # built for real once unlocked
@@ -113,6 +116,7 @@ class MainWindow(QMainWindow):
         try:
             self._checklist = load_checklist()
         except ChecklistError as exc:
+            _log_error("Checklist could not be loaded", exc)
             return self._error_screen("The checklist could not be loaded", str(exc), "checklistError")
         view = ConsultationView(self._checklist, self.store, self.settings(), print_actions=self.print_current)
         view.saved.connect(self._session_saved)
@@ -435,6 +439,7 @@ class MainWindow(QMainWindow):
         try:
             self.summary = summarise(load_pack(self._pack_path), self._today)
         except PackError as exc:
+            _log_error("Evidence pack could not be loaded", exc)
             self._show_pack_error(str(exc))
             return
         self._build(SCREENS[self.nav.currentRow()])
@@ -464,26 +469,29 @@ class MainWindow(QMainWindow):
         err = label(message, name="packError")
         v.addWidget(err)
         v.addWidget(label("Nothing has been changed. Reinstall decisionaid or restore the evidence pack file, "
-                          "then start the program again."))
+                          "then start the program again. Consultations can still be recorded, and saved sessions "
+                          "opened, on the Consultation and Sessions screens."))
         v.addStretch(1)
         self._replace("Evidence", w)
+        self._pack_failed = True
         for name in SCREENS[1:]:
-            self._replace(name, self._placeholder("The evidence could not be loaded: see the Evidence screen."))
+            if name not in _NEED_NO_EVIDENCE:
+                self._replace(name, self._placeholder("The evidence could not be loaded: see the Evidence screen."))
         self.statusBar().showMessage("Evidence pack could not be loaded")
         QTimer.singleShot(0, self._announce_ready)
 
     def show_about(self) -> None:
-        from decisionaid import __version__
+        from decisionaid.ui.about_dialog import AboutDialog
 
-        lines = [f"decisionaid {__version__}",
-                 "A decision aid for discussing glabellar botulinum toxin A (Botox) for depression, an off-label use.",
-                 "It supports, and does not replace, clinical judgement."]
-        if self.summary:
-            p = self.summary.pack
-            lines.append(f"Evidence pack {p.version}, last reviewed {p.last_reviewed.isoformat()}.")
-        box = QMessageBox(QMessageBox.Information, "About decisionaid", "\n\n".join(lines), QMessageBox.Ok, self)
-        box.setTextFormat(Qt.PlainText)
-        box.exec()
+        AboutDialog(self.summary, self).exec()
+
+
+def _log_error(what: str, exc: BaseException) -> None:
+    import logging
+
+    from decisionaid import log
+
+    log.error(what, exc, logging.WARNING, logger=__name__)
 
 
 def _run_check(check):

@@ -114,9 +114,10 @@ def explain(exc: BaseException, path: str | None = None) -> str:
     """What happened and what to do, for a clinician: never a traceback."""
     from decisionaid.checklist.items import ChecklistError
     from decisionaid.evidence.pack import PackError
+    from decisionaid.resources import ResourceError
     from decisionaid.sessions.errors import StoreError
 
-    bundled = (PackError, ChecklistError)
+    bundled = (PackError, ChecklistError, ResourceError)
     try:
         from decisionaid.handout.fonts import FontError
         from decisionaid.handout.wording import WordingError
@@ -203,11 +204,18 @@ class PrintActions(QObject):
     @_while_alive
     def _fail(self, doc: Document, exc: BaseException, outcome: str, path: str | None = None) -> None:
         """`outcome`: "saved", "printed" or "shown", for the title ("The handout was not saved")."""
+        import logging
+
+        from decisionaid import log
+
         text = explain(exc, path)
-        if text.startswith(UNEXPECTED):  # a bug: the details go to the log for a report, never on screen
+        unexpected = text.startswith(UNEXPECTED)
+        if unexpected:  # a bug: the details go to stderr for a report, never on screen
             import traceback
 
             traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        log.error(f"{doc.kind.capitalize()} not {outcome}", exc, logging.ERROR if unexpected else logging.WARNING,
+                  logger=__name__)
         self.show_error(f"{doc.noun.capitalize()} was not {outcome}", text)
 
     def show_error(self, title: str, text: str) -> None:

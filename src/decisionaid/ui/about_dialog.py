@@ -1,0 +1,74 @@
+"""Help > About: version, content versions and review dates, the clinical-judgement statement, licences."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
+
+
+def _content_lines(summary) -> list[str]:
+    lines = []
+    if summary is not None:
+        p = summary.pack
+        overdue = " (review overdue)" if summary.stale else ""
+        lines.append(f"Evidence pack {p.version}, last reviewed {p.last_reviewed.isoformat()}{overdue}")
+    else:
+        lines.append("Evidence pack: not loaded (see the Evidence screen)")
+    for what, load in (("Checklist", _checklist), ("Handout wording", _wording)):
+        try:
+            version, reviewed = load()
+            lines.append(f"{what} {version}, last reviewed {reviewed}")
+        except Exception as exc:  # a damaged file is reported where it is used; here we only say so
+            lines.append(f"{what}: could not be read ({exc})")
+    return lines
+
+
+def _checklist():
+    from decisionaid.checklist.items import load_checklist
+
+    c = load_checklist()
+    return c.version, c.last_reviewed.isoformat()
+
+
+def _wording():
+    from decisionaid.handout.wording import default_wording
+
+    w = default_wording()
+    return w.version, w.last_reviewed.isoformat()
+
+
+def about_html(summary) -> str:
+    from decisionaid.about import PRIVACY, STATEMENT, third_party, version
+
+    parts = [f"<h2>decisionaid {escape(version())}</h2>",
+             "<p>A decision aid for discussing glabellar botulinum toxin A (Botox) injections for depression.</p>",
+             f"<p><b>{escape(STATEMENT)}</b></p>",
+             "<p>" + "<br>".join(escape(line) for line in _content_lines(summary)) + "</p>",
+             f"<p>{escape(PRIVACY)}</p>",
+             "<h3>What it ships, and the licences</h3>",
+             "<table cellspacing='0' cellpadding='3'>"]
+    components, _ = third_party()
+    for c in components:
+        parts.append(f"<tr><td><b>{escape(c.name)}</b><br><small>{escape(c.role)} \u00b7 {escape(c.url)}</small>"
+                     f"</td><td>{escape(c.licence)}</td></tr>")
+    parts.append("</table><p><small>The full licence texts are installed with the program: Qt's LGPL-3.0 in "
+                 "resources/about/licences, the fonts' in resources/fonts, each Python package's in its .dist-info "
+                 "folder.</small></p>")
+    return "".join(parts)
+
+
+class AboutDialog(QDialog):
+    def __init__(self, summary, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("About decisionaid")
+        self.resize(640, 620)
+        layout = QVBoxLayout(self)
+        self.text = QTextBrowser()
+        self.text.setObjectName("aboutText")
+        self.text.setOpenLinks(False)  # nothing here may start a network connection
+        self.text.setHtml(about_html(summary))
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
