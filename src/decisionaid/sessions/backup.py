@@ -126,7 +126,8 @@ def copy_in(source: Path, tmp: Path) -> None:
     from decisionaid.sessions.crypto import export_file
 
     tmp.unlink()
-    export_file(source, None, tmp, key)
+    with owner_only():
+        export_file(source, None, tmp, key)
 
 
 def check_file(path: Path) -> None:
