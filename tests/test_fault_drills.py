@@ -259,7 +259,7 @@ def test_drill_missing_font_when_making_a_pdf(qtbot, data_dir, dialogs, report, 
                                               tmp_path):
     from decisionaid.handout import fonts
 
-    (damaged_resources / "fonts" / "DejaVuSans.ttf.xz").unlink()
+    (damaged_resources / "fonts" / "DejaVuSans.ttf.xz").unlink()  # fonts ship xz-compressed (handout/fonts.py)
     monkeypatch.setattr(fonts, "_done", False)  # fonts are registered once per process: look for them again
     w = open_window(qtbot)
     view = type_consultation(w)

@@ -39,6 +39,18 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
     return 0
 
 
+def unlock_if_encrypted() -> None:
+    """An encrypted sessions file: ask for the passphrase on the terminal (never echoed, never an argument or an
+    environment variable, which other programs can read). Raises WrongPassphrase."""
+    from decisionaid import paths
+    from decisionaid.sessions import crypto
+
+    if crypto.needs_passphrase(paths.database_path()):
+        import getpass
+
+        crypto.unlock(paths.database_path(), getpass.getpass("Passphrase for the saved sessions: "))
+
+
 def _cmd_sessions(args: argparse.Namespace) -> int:
     from decisionaid import paths
     from decisionaid.sessions.errors import StoreError
@@ -46,6 +58,7 @@ def _cmd_sessions(args: argparse.Namespace) -> int:
     from decisionaid.sessions.store import SessionStore
 
     try:
+        unlock_if_encrypted()
         with SessionStore.open(paths.database_path(), backup_dir=paths.backup_dir()) as store:
             return args.sessions_handler(store, args)
     except (StoreError, RecordError) as exc:

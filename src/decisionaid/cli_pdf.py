@@ -10,8 +10,10 @@ from pathlib import Path
 def _session(session_id: int):
     """(view, history) of one stored session; raises the store's errors."""
     from decisionaid import paths
+    from decisionaid.cli import unlock_if_encrypted
     from decisionaid.sessions.store import SessionStore
 
+    unlock_if_encrypted()
     with SessionStore.open(paths.database_path(), backup_dir=paths.backup_dir()) as store:
         return store.get(session_id), store.history(session_id)
 

@@ -1,4 +1,5 @@
-"""The clinician's settings: their name, the crisis text and the local emergency number, in a small JSON file.
+"""The clinician's settings: their name, the crisis text, the local emergency number and after how many idle minutes
+an encrypted set-up locks, in a small JSON file.
 
 The file is ``paths.settings_path()`` (``data_dir()/settings.json``), owner-only (0600), written atomically
 (temporary file in the same folder, then rename). A missing file gives the defaults; so does a damaged one,
@@ -18,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 
 FORMAT = 1
+IDLE_LOCK_DEFAULT = 10  # minutes; applies only while the sessions file is encrypted (a passphrase to ask for)
+IDLE_LOCK_MAX = 240
 _log = logging.getLogger(__name__)
 
 
@@ -34,6 +37,7 @@ class Settings:
     clinician_name: str = ""
     crisis_text: str = field(default_factory=default_crisis_text)
     emergency_number: str = ""
+    idle_lock_minutes: int = IDLE_LOCK_DEFAULT  # 0: never lock
 
 
 def _settings_path(path: str | os.PathLike | None) -> Path:
@@ -56,7 +60,13 @@ def _parse(raw: bytes) -> tuple[Settings, bool]:
     for f in fields(Settings):
         if f.name not in data or data[f.name] is None:
             continue
-        if isinstance(data[f.name], str):
+        if f.name == "idle_lock_minutes":
+            minutes = data[f.name]
+            if isinstance(minutes, int) and not isinstance(minutes, bool) and 0 <= minutes <= IDLE_LOCK_MAX:
+                values[f.name] = minutes
+            else:
+                damaged = True
+        elif isinstance(data[f.name], str):
             values[f.name] = data[f.name]
         else:
             damaged = True
@@ -106,7 +116,8 @@ def save(settings: Settings, path: str | os.PathLike | None = None) -> Path:
         aside = _move_aside(path)
         _log.warning("Damaged settings file moved aside to %s.", aside)
     data: dict[str, object] = {"format": FORMAT, "clinician_name": settings.clinician_name,
-                               "emergency_number": settings.emergency_number}
+                               "emergency_number": settings.emergency_number,
+                               "idle_lock_minutes": settings.idle_lock_minutes}
     if settings.crisis_text.strip() and settings.crisis_text != default_crisis_text():
         data["crisis_text"] = settings.crisis_text
     payload = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

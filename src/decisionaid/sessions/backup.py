@@ -16,8 +16,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from decisionaid.sessions import schema
-from decisionaid.sessions.connection import connect
-from decisionaid.sessions.errors import StoreCorrupt, StoreError, StoreTooNew, is_corruption, translate
+from decisionaid.sessions.connection import connect, current_key, key_of, path_is_plain
+from decisionaid.sessions.errors import (StoreCorrupt, StoreError, StoreTooNew, database_errors, is_corruption,
+                                         translate)
 from decisionaid.files import move_aside, owner_only, replacing
 
 _STAMP = "%Y%m%dT%H%M%SZ"
@@ -44,7 +45,7 @@ def backup_to(conn: sqlite3.Connection, path: Path) -> Path:
     """Copy the open database to `path` (one self-contained owner-only file, replaced atomically)."""
     path = Path(path)
     with replacing(path) as tmp:
-        dest = connect(tmp)
+        dest = connect(tmp, key=key_of(conn))  # an encrypted database gives an encrypted backup, same key
         try:
             conn.backup(dest)
             dest.execute("PRAGMA journal_mode=DELETE")  # no -wal/-shm beside a backup
@@ -108,11 +109,25 @@ def restore(backup_path: Path | Backup, db_path: Path) -> Path | None:
     check_file(backup_path)
     try:
         with replacing(db_path) as tmp:
-            shutil.copyfile(backup_path, tmp)
+            copy_in(backup_path, tmp)
             moved = move_aside(db_path, "replaced")
     except OSError as exc:
         raise translate(exc, db_path) from exc
     return moved
+
+
+def copy_in(source: Path, tmp: Path) -> None:
+    """Copy a checked sessions file to `tmp`; a plain one is encrypted on the way while a key is set, so a restore
+    never brings a plain file back into an encrypted set-up."""
+    key = current_key()
+    if key is None or not path_is_plain(source):
+        shutil.copyfile(source, tmp)
+        return
+    from decisionaid.sessions.crypto import export_file
+
+    tmp.unlink()
+    with owner_only():
+        export_file(source, None, tmp, key)
 
 
 def check_file(path: Path) -> None:
@@ -120,6 +135,7 @@ def check_file(path: Path) -> None:
     can open."""
     if not path.is_file():
         raise StoreError("Backup not found", f"There is no file {path}.", path)
+    _check_key(path)
     conn = connect(path)
     try:
         found = schema.version(conn)
@@ -128,7 +144,7 @@ def check_file(path: Path) -> None:
         if found < 1 or not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'revisions'").fetchone():
             raise StoreError("Not a decisionaid backup", f"{path.name} holds no consultation records.", path)
         healthy = conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
-    except sqlite3.Error as exc:
+    except database_errors() as exc:
         if not is_corruption(exc):
             raise translate(exc, path) from exc
         healthy = False
@@ -136,6 +152,23 @@ def check_file(path: Path) -> None:
         conn.close()
     if not healthy:
         raise StoreCorrupt(path, None, list_backups(path.parent), title="That backup is damaged")
+
+
+def _check_key(path: Path) -> None:
+    """An encrypted backup needs the key it was made with: say so rather than calling it damaged."""
+    if path_is_plain(path) or path.stat().st_size == 0:
+        return
+    key = current_key()
+    with open(path, "rb") as f:
+        salt = f.read(16)
+    if key is None:
+        raise StoreError("That backup is encrypted (or damaged)",
+                         f"{path.name} is not a plain sessions file; if it was made while encryption was on, turn "
+                         "encryption on with the same passphrase and restore it again.", path)
+    if salt != key.salt:
+        raise StoreError("That backup was encrypted with another passphrase",
+                         f"{path.name} does not belong to this set-up's passphrase (or it is damaged); nothing was "
+                         "changed.", path)
 
 
 def _newest_revision(conn: sqlite3.Connection) -> tuple[int, str]:

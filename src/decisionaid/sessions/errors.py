@@ -62,16 +62,44 @@ class StoreTooNew(StoreError):
         self.found, self.known = found, known
 
 
+class PassphraseNeeded(StoreError):
+    """The sessions file is encrypted and the app is locked (not unlocked yet, or locked after an idle time)."""
+
+    def __init__(self, path: Path):
+        super().__init__("The sessions are locked",
+                         "Enter your passphrase to use saved sessions (the evidence screens work without it).", path)
+
+
+class WrongPassphrase(StoreError):
+    def __init__(self, path: Path, advice: str = ""):
+        super().__init__("Wrong passphrase",
+                         advice or "That passphrase does not unlock the sessions file; check Caps Lock and the "
+                         "keyboard layout and try again. The file was not changed.", path)
+
+
 class NoSuchSession(StoreError):
     def __init__(self, path: Path, what: str):
         super().__init__("Not found", f"There is no {what} in {path.name}.", path)
 
 
+def database_errors() -> tuple[type[Exception], ...]:
+    """The exception classes a database call can raise: sqlite3's, and SQLCipher's (its own, not sqlite3's)."""
+    global _DATABASE_ERRORS
+    if _DATABASE_ERRORS is None:
+        from sqlcipher3 import dbapi2 as sqlcipher
+
+        _DATABASE_ERRORS = (sqlite3.Error, sqlcipher.Error)
+    return _DATABASE_ERRORS
+
+
+_DATABASE_ERRORS = None
+
+
 def is_corruption(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.Error) and _code(exc) in (_CORRUPT, _NOTADB)
+    return isinstance(exc, database_errors()) and _code(exc) in (_CORRUPT, _NOTADB)
 
 
-def translate(exc: sqlite3.Error | OSError, path: Path) -> StoreError:
+def translate(exc: Exception, path: Path) -> StoreError:
     """The StoreError for a failure on `path` (corruption is handled by the caller, which moves the file)."""
     if isinstance(exc, OSError):
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
@@ -99,6 +127,6 @@ def writable(path: Path) -> bool:
     return os.access(path.parent, os.W_OK)
 
 
-def _code(exc: sqlite3.Error) -> int | None:
+def _code(exc: Exception) -> int | None:
     code = getattr(exc, "sqlite_errorcode", None)
     return None if code is None else code & 0xFF

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from decisionaid.sessions import backup, listing, schema
-from decisionaid.sessions.connection import BUSY_TIMEOUT_MS, connect, database
-from decisionaid.sessions.errors import (NoSuchSession, StoreCorrupt, StoreError, StoreReadOnly, StoreTooNew,
-                                         is_corruption, translate, writable)
+from decisionaid.sessions import backup, crypto, listing, schema
+from decisionaid.sessions.connection import BUSY_TIMEOUT_MS, connect, current_key, database
+from decisionaid.sessions.errors import (NoSuchSession, PassphraseNeeded, StoreCorrupt, StoreError, StoreReadOnly,
+                                         StoreTooNew, database_errors, is_corruption, translate, writable)
 from decisionaid.files import make_private, move_aside, owner_only
 from decisionaid.sessions.listing import Filters, SessionSummary
 from decisionaid.sessions.record import RecordError, SessionRecord, changed_fields, check_text
@@ -80,6 +80,9 @@ class SessionStore:
         if not writable(path):
             _log.warning("StoreReadOnly: %s cannot be written", path)
             raise StoreReadOnly(path)
+        if current_key() is None and crypto.is_enabled(path):
+            crypto.lock()  # never read an encrypted file as plain: it would look damaged and be moved aside
+            raise PassphraseNeeded(path)
         with owner_only():
             store = cls(database(connect(path, busy_timeout_ms)), path, backups)
             try:
@@ -319,7 +322,7 @@ class SessionStore:
                     yield
             else:
                 yield
-        except (sqlite3.Error, OSError) as exc:
+        except (*database_errors(), OSError) as exc:
             if is_corruption(exc):
                 error = self._damaged()
             else:
@@ -382,7 +385,7 @@ class QuickCheck:
                 with self._lock:
                     self._conn.close()
                     self._conn = None
-        except sqlite3.Error as exc:
+        except database_errors() as exc:
             if self._stopped:
                 return None
             if is_corruption(exc):
@@ -413,7 +416,7 @@ def read_page(path: Path | str, query: str = "", after: tuple[str, int] | None =
             return listing.page(conn, after, limit, filters, listing.fts_query(query) or None)
         finally:
             conn.close()
-    except sqlite3.Error as exc:
+    except database_errors() as exc:
         if is_corruption(exc):
             raise StoreCorrupt(path, None) from exc
         raise translate(exc, path) from exc

@@ -46,7 +46,12 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        outer = QStackedWidget()  # the screens, or the lock screen that hides them (session_lock.py)
+        outer.addWidget(central)
+        self.setCentralWidget(outer)
+        from decisionaid.ui.session_lock import SessionLock
+
+        self.session_lock = SessionLock(self, outer)
         self.nav.currentRowChanged.connect(self._go_to)
         self._built: set[str] = set()
         for name in SCREENS:
@@ -77,6 +82,9 @@ class MainWindow(QMainWindow):
         """Screens other than Evidence are built on first visit, so start-up pays only for what is shown.
         Without the evidence (a damaged pack) the Consultation and Sessions screens still work."""
         if name in self._built or (self.summary is None and not (self._pack_failed and name in _NEED_NO_EVIDENCE)):
+            return
+        if name in ("Consultation", "Sessions") and self.session_lock.needs_passphrase():
+            self._replace(name, self.session_lock.placeholder())  # built for real once unlocked
             return
         self._built.add(name)
         if name == "Evidence":
@@ -164,7 +172,7 @@ class MainWindow(QMainWindow):
         its file is being replaced. It opens without quick_check, which reads the whole file (3 s on the UI thread
         for a million sessions, half a minute from disk): `QuickCheck` runs on a worker thread instead
         (`store_checked`). Damage, found by it or by any read or write, goes through `_after_damage`."""
-        if self._replacing or self._unavailable:
+        if self._replacing or self._unavailable or self.session_lock.locked:
             return None
         if self._store is not None and self._store.damage is not None:
             self._after_damage(self._store.damage)
@@ -176,11 +184,13 @@ class MainWindow(QMainWindow):
         """Open the file without blocking; `check`: run quick_check on a worker thread (not needed for a new file or
         a backup that `restore` has just checked)."""
         from decisionaid import paths
-        from decisionaid.sessions.errors import StoreCorrupt, StoreError
+        from decisionaid.sessions.errors import PassphraseNeeded, StoreCorrupt, StoreError
         from decisionaid.sessions.store import SessionStore
 
         try:
             self._store = SessionStore.open(paths.database_path(), check=False)
+        except PassphraseNeeded as exc:
+            self.statusBar().showMessage(exc.title)  # the lock screen or the unlock dialog asks for it
         except StoreCorrupt as exc:
             self._after_damage(exc)
         except (StoreError, OSError) as exc:
@@ -218,6 +228,36 @@ class MainWindow(QMainWindow):
     def _store_check_failed(self, exc) -> None:
         """The check could not run (the file is busy or unreadable): say so; reads and writes report their own."""
         self.statusBar().showMessage(f"The sessions file could not be checked: {exc}")
+
+    def store_problem(self, title: str, advice: str) -> None:
+        self._store_problem(title, advice)
+
+    # --- encryption: hooks for session_lock.py ---------------------------------------------------------
+
+    def flush_consultation(self) -> bool:
+        consultation = self._built_screen("Consultation")
+        return consultation.flush() if consultation is not None and hasattr(consultation, "flush") else True
+
+    def close_store(self, replacing: bool = False) -> None:
+        """Write what is unsaved and close the file (locking, or converting it: `replacing` keeps writes waiting)."""
+        self.flush_consultation()
+        self._stop_check()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        self._replacing = self._replacing or replacing
+
+    def reopen_store(self, message: str) -> None:
+        self._replacing = False
+        if message:
+            self.statusBar().showMessage(message)
+        self._file_replaced()
+
+    def after_unlock(self) -> None:
+        """The passphrase was given: build the screens that waited for it and show the sessions again."""
+        self.statusBar().showMessage("Sessions unlocked")
+        self._build(SCREENS[self.nav.currentRow()])
+        self._file_replaced()
 
     def _store_problem(self, title: str, advice: str, once: bool = False) -> None:
         self.statusBar().showMessage(title)
@@ -327,7 +367,9 @@ class MainWindow(QMainWindow):
         from decisionaid import settings
         from decisionaid.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings(), self)
+        dialog = SettingsDialog(self.settings(), self, encrypted=self.session_lock.encrypted())
+        dialog.encryption_requested.connect(lambda action: self.session_lock.change(action, dialog))
+        self.settings_dialog = dialog
         if dialog.exec():
             try:
                 settings.save(dialog.result_settings())
@@ -335,6 +377,7 @@ class MainWindow(QMainWindow):
                 self._store_problem("The settings could not be saved.", str(exc))
                 return
             self._settings = dialog.result_settings()
+            self.session_lock.apply_settings(self._settings)
             consultation = self._built_screen("Consultation")
             if hasattr(consultation, "settings"):
                 consultation.settings = self._settings
@@ -363,6 +406,10 @@ class MainWindow(QMainWindow):
                 pass  # the session data itself is safe; a backup is retried at the next close
             self._store.close()
             self._store = None
+        from decisionaid.sessions.connection import forget_key
+
+        forget_key(locked=False)  # quitting: the key leaves memory with the window
+        self.session_lock.idle.stop()
         event.accept()
 
     def _error_screen(self, title: str, message: str, name: str) -> QWidget:
@@ -401,6 +448,10 @@ class MainWindow(QMainWindow):
     def _announce_ready(self) -> None:
         self.repaint()
         self.ready.emit()
+        if self.session_lock.needs_passphrase():
+            self.session_lock.ask_at_start()
+        elif self.session_lock.encrypted():
+            self.session_lock.apply_settings(self.settings())
         if self.summary is None:
             return  # the status bar keeps saying why the evidence could not be loaded
         from decisionaid import __version__

@@ -1,20 +1,26 @@
-"""Settings a clinician sets once: their name, the crisis text shown to patients and the local emergency number."""
+"""Settings a clinician sets once: their name, the crisis text shown to patients, the local emergency number, and
+encryption of the saved sessions (turn on, change the passphrase, turn off; lock after idle minutes)."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QPlainTextEdit, QVBoxLayout
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
+                               QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout)
 
+from decisionaid.settings import IDLE_LOCK_MAX
 from decisionaid.ui.common import label
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings, parent=None):
+    encryption_requested = Signal(str)  # "enable", "change" or "disable": the main window converts the files
+
+    def __init__(self, settings, parent=None, encrypted: bool = False):
         super().__init__(parent)
         self._settings = settings
         self.setWindowTitle("decisionaid settings")
-        self.resize(640, 420)
+        self.resize(640, 560)
         lay = QVBoxLayout(self)
         form = QFormLayout()
         self.clinician = QLineEdit(settings.clinician_name, objectName="settingsClinician")
@@ -27,12 +33,54 @@ class SettingsDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(label("The crisis text is shown whenever the checklist finds a safety stop, and printed on "
                             "handouts. Check the numbers for your area before use.", size=9))
+        lay.addWidget(self._encryption_box(settings))
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+        self.set_encrypted(encrypted)
+
+    def _encryption_box(self, settings) -> QGroupBox:
+        box = QGroupBox("Encryption of saved sessions", objectName="encryptionBox")
+        v = QVBoxLayout(box)
+        self.encryption_state = label("", name="encryptionState")
+        v.addWidget(self.encryption_state)
+        row = QHBoxLayout()
+        self.enable_button = QPushButton("Turn on encryption\u2026", objectName="enableEncryption")
+        self.change_button = QPushButton("Change passphrase\u2026", objectName="changePassphrase")
+        self.disable_button = QPushButton("Turn off encryption\u2026", objectName="disableEncryption")
+        for button, action in ((self.enable_button, "enable"), (self.change_button, "change"),
+                               (self.disable_button, "disable")):
+            button.clicked.connect(lambda _=False, a=action: self.encryption_requested.emit(a))
+            row.addWidget(button)
+        row.addStretch(1)
+        v.addLayout(row)
+        idle = QHBoxLayout()
+        self.idle_minutes = QSpinBox(objectName="idleLockMinutes")
+        self.idle_minutes.setRange(0, IDLE_LOCK_MAX)
+        self.idle_minutes.setSuffix(" min")
+        self.idle_minutes.setSpecialValueText("never")
+        self.idle_minutes.setValue(settings.idle_lock_minutes)
+        idle.addWidget(label("Lock after this long without use", wrap=False, selectable=False))
+        idle.addWidget(self.idle_minutes)
+        idle.addStretch(1)
+        v.addLayout(idle)
+        v.addWidget(label("The passphrase is never stored: if it is forgotten, encrypted sessions and backups "
+                          "cannot be read by anyone. Locking hides the window and asks for the passphrase again; "
+                          "what you were typing is kept.", size=9))
+        return box
+
+    def set_encrypted(self, encrypted: bool) -> None:
+        self.encryption_state.setText(
+            "On: the sessions file and its backups are encrypted with your passphrase." if encrypted else
+            "Off: sessions are saved unencrypted (rely on your computer's disk encryption and login).")
+        self.enable_button.setVisible(not encrypted)
+        self.change_button.setVisible(encrypted)
+        self.disable_button.setVisible(encrypted)
+        self.idle_minutes.setEnabled(encrypted)
 
     def result_settings(self):
         crisis = self.crisis.toPlainText().strip() or self._settings.crisis_text
         return dataclasses.replace(self._settings, clinician_name=self.clinician.text().strip(),
-                                   emergency_number=self.emergency.text().strip(), crisis_text=crisis)
+                                   emergency_number=self.emergency.text().strip(), crisis_text=crisis,
+                                   idle_lock_minutes=self.idle_minutes.value())
