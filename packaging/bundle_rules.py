@@ -6,6 +6,12 @@ Kept deliberately: every Qt platform plugin (X11, Wayland, offscreen), image for
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 # Python packages that must never ship. sqlite-utils imports numpy and pandas when they happen to be installed
 # (decisionaid.sessions.connection hides them); statsmodels, scipy and the test tools are the test suite's.
 EXCLUDES = [
@@ -88,7 +94,58 @@ def _wanted_metadata(entry, own: str) -> bool:
     return "/licenses/" in "/" + rest or rest.rsplit("/", 1)[-1].upper().startswith(LICENCE_NAMES)
 
 
-def trim(analysis, own: str = "decisionaid") -> None:
-    """Remove the dropped files from a PyInstaller Analysis, in place."""
-    analysis.binaries = [e for e in _without_plugins(list(analysis.binaries)) if _keep(e)]
+# A wheel's private copy of a library is named libX-<8 hex digits>.so... (auditwheel). When the bundle already
+# carries libX for others, the copy goes and the wheel's modules are pointed at the shared one with patchelf: one
+# OpenSSL instead of two (sqlcipher3 brings 7.3 MB of libcrypto), one libXau, libzstd, liblzma (Pillow's).
+# sqlcipher3 needs only OPENSSL_3.0.0 symbols; Pillow's libtiff needs XZ_5.0 and long-standing zstd functions.
+# The bundle's --self-test loads both (a handout, an encrypted store), so a mismatch fails the smoke test.
+_VENDORED = re.compile(r"^(?P<stem>lib[^/]+?)-[0-9a-f]{8}(?P<suffix>\.so(?:\.\d+)*)$")
+
+
+def _shared_copy(name: str, top_level: set[str]) -> str | None:
+    match = _VENDORED.match(name)
+    if not match:
+        return None
+    plain = match["stem"] + match["suffix"]  # libXau.so.6.0.0
+    candidates = [t for t in top_level if plain == t or plain.startswith(t + ".")]
+    return max(candidates, key=len) if candidates else None
+
+
+def _dedupe_vendored(binaries: list, workdir: Path) -> list:
+    patchelf = shutil.which("patchelf") or shutil.which("patchelf", path=str(Path(sys.executable).parent))
+    if not sys.platform.startswith("linux") or patchelf is None:
+        return binaries
+    top_level = {str(e[0]) for e in binaries if "/" not in str(e[0]).replace("\\", "/")}
+    replace = {}
+    for dest, _src, _kind in binaries:
+        name = str(dest).replace("\\", "/").rsplit("/", 1)[-1]
+        shared = _shared_copy(name, top_level)
+        if shared and "/" in str(dest).replace("\\", "/"):
+            replace[name] = shared
+    if not replace:
+        return binaries
+    workdir.mkdir(parents=True, exist_ok=True)
+    result = []
+    for dest, src, kind in binaries:
+        name = str(dest).replace("\\", "/").rsplit("/", 1)[-1]
+        if name in replace:
+            continue  # the bundle's shared copy serves instead
+        needed = subprocess.run([patchelf, "--print-needed", src], capture_output=True, text=True).stdout.split()
+        swaps = [(old, replace[old]) for old in needed if old in replace]
+        if swaps:
+            patched = workdir / str(dest).replace("/", "__")
+            shutil.copy2(src, patched)
+            for old, new in swaps:
+                subprocess.run([patchelf, "--replace-needed", old, new, str(patched)], check=True)
+            src = str(patched)
+        result.append((dest, src, kind))
+    return result
+
+
+def trim(analysis, own: str = "decisionaid", workdir: Path | None = None) -> None:
+    """Remove the dropped files from a PyInstaller Analysis, in place (patched copies go to workdir)."""
+    binaries = _without_plugins(list(analysis.binaries))
+    if workdir is not None:
+        binaries = _dedupe_vendored(binaries, workdir)
+    analysis.binaries = [e for e in binaries if _keep(e)]
     analysis.datas = [e for e in analysis.datas if _keep(e) and _wanted_metadata(e, own)]

@@ -64,3 +64,12 @@ def test_only_handout_imports_reportlab():
                  if "handout" not in p.parts
                  and re.search(r"^\s*(from|import) reportlab", p.read_text(encoding="utf-8"), re.M)]
     assert offenders == []
+
+
+def test_only_sessions_imports_sqlite_or_sqlcipher():
+    """STYLE.md: only sessions/ talks to SQLite, so every connection (plain or encrypted) goes through connection.py."""
+    offenders = [str(p.relative_to(SRC)) for p in (SRC / "decisionaid").rglob("*.py")
+                 if "sessions" not in p.parts
+                 and re.search(r"^\s*(from|import) (sqlite3|sqlcipher3|sqlite_utils)\b", p.read_text(encoding="utf-8"),
+                               re.M)]
+    assert offenders == []

@@ -85,7 +85,25 @@ def _store(folder: Path) -> str:
         raise AssertionError("the session read back differs from the one written")
     if session_id not in found:
         raise AssertionError("search did not find the session just written")
-    return f"wrote and read back session {session_id} in {path.name}; search found it"
+    encrypted = _encrypted_store(path, folder / "backups", record, session_id)
+    return f"wrote and read back session {session_id} in {path.name}; search found it; {encrypted}"
+
+
+def _encrypted_store(path: Path, backups: Path, record, session_id: int) -> str:
+    """Encryption at rest (SQLCipher) on the same temporary file: converted, unreadable as plain, read back."""
+    from decisionaid.sessions import crypto
+    from decisionaid.sessions.store import SessionStore
+
+    try:
+        crypto.enable(path, backups, "self-test passphrase")
+        if b"SELFTEST-1" in path.read_bytes():
+            raise AssertionError("the encrypted sessions file still holds plain text")
+        with SessionStore.open(path, backup_dir=backups) as store:
+            if store.get(session_id).record != record:
+                raise AssertionError("the session read back from the encrypted file differs")
+    finally:
+        crypto.lock()
+    return "encrypted it with SQLCipher and read it back"
 
 
 def _handout() -> str:
