@@ -96,7 +96,7 @@ class UnlockDialog(QDialog):
 
     def __init__(self, check, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("decisionaid: unlock saved sessions")
+        self.setWindowTitle("Unlock saved sessions")  # Qt adds " \u2014 decisionaid"
         lay = QVBoxLayout(self)
         lay.setSizeConstraint(QLayout.SetFixedSize)  # grows when the reason a passphrase failed is shown
         self.panel = PassphrasePanel(

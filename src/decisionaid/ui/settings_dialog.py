@@ -19,7 +19,7 @@ class SettingsDialog(QDialog):
     def __init__(self, settings, parent=None, encrypted: bool = False):
         super().__init__(parent)
         self._settings = settings
-        self.setWindowTitle("decisionaid settings")
+        self.setWindowTitle("Settings")  # Qt adds " \u2014 decisionaid"
         self.resize(640, 560)
         lay = QVBoxLayout(self)
         form = QFormLayout()
