@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 
@@ -86,10 +85,6 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from decisionaid import __version__, log
-
-    if log.start():
-        logging.getLogger("decisionaid").info("decisionaid %s started", __version__)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("decisionaid")
     app.setApplicationDisplayName("decisionaid")
@@ -111,11 +106,25 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
             print(f"Saved {screenshot}" if ok else f"Could not save {screenshot}", file=sys.stdout if ok else sys.stderr)
             app.exit(0 if ok else 1)
         window.ready.connect(save)
-    elif os.environ.get(QUIT_WHEN_READY):
+    window.ready.connect(_start_log)  # after the first paint: logging costs about 12 ms to import
+    if not screenshot and os.environ.get(QUIT_WHEN_READY):
         window.ready.connect(app.quit)
     sys.excepthook = _excepthook
     QTimer.singleShot(0, window.load_evidence)
     code = app.exec()
+    import logging
+
+    from decisionaid import log
+
     logging.getLogger("decisionaid").info("decisionaid quit (exit code %d)", code)
     log.stop()
     return code
+
+
+def _start_log() -> None:
+    import logging
+
+    from decisionaid import __version__, log
+
+    if log.path() is None and log.start():
+        logging.getLogger("decisionaid").info("decisionaid %s started", __version__)
