@@ -12,6 +12,9 @@ CI runs a short version. The full drill (10,000 inputs; spread over processes wi
     DECISIONAID_DRILL_EXAMPLES=5000 DECISIONAID_DRILL_SEED=1 python3 dev.py test tests/test_drill_hostile_input.py -s &
     DECISIONAID_DRILL_EXAMPLES=5000 DECISIONAID_DRILL_SEED=2 python3 dev.py test tests/test_drill_hostile_input.py -s
 
+Printing both PDFs and reading them back takes most of each input's time (about 0.2 s on an idle machine, several
+times that on a busy one); DECISIONAID_DRILL_PDF_EVERY=N prints them for one input in N only (default: every one).
+
 Each test prints how many inputs it tried, how many failed and how long it took.
 """
 
@@ -28,6 +31,7 @@ import time
 
 import pytest
 from hypothesis import HealthCheck, given, seed, settings, strategies as st
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDateTimeEdit
 
 from decisionaid.handout.inputs import handout_input, record_input
@@ -43,6 +47,7 @@ from pdf_text import reader, squash
 
 EXAMPLES = int(os.environ.get("DECISIONAID_DRILL_EXAMPLES", "0"))
 SEED = int(os.environ.get("DECISIONAID_DRILL_SEED", "0"))
+PDF_EVERY = int(os.environ.get("DECISIONAID_DRILL_PDF_EVERY", "1"))  # print the handout and record for 1 input in N
 FULL = EXAMPLES > 0
 HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large,
           HealthCheck.large_base_example]
@@ -59,7 +64,7 @@ def drill(ci_examples: int):
 
 class Tally:
     def __init__(self, name: str):
-        self.name, self.tried, self.failed, self.started = name, 0, 0, time.monotonic()
+        self.name, self.tried, self.failed, self.printed, self.started = name, 0, 0, 0, time.monotonic()
 
     def __call__(self, check):
         self.tried += 1
@@ -72,7 +77,8 @@ class Tally:
     def report(self, capsys) -> None:
         """Printed even when the drill fails (pytest -s shows it; CI output shows it too)."""
         with capsys.disabled():
-            print(f"\nhostile input drill, {self.name}: {self.tried} inputs tried, {self.failed} failures, "
+            printed = f" ({self.printed} also printed as handout and record)" if self.printed else ""
+            print(f"\nhostile input drill, {self.name}: {self.tried} inputs tried{printed}, {self.failed} failures, "
                   f"{time.monotonic() - self.started:.0f} s")
 
 
@@ -197,15 +203,20 @@ def test_whatever_is_typed_comes_back_unharmed_everywhere(form, tmp_path, capsys
         assert uncell(row["notes"]) == stored.notes and uncell(row["patient_ref"]) == stored.patient_ref
         assert uncell(row.get("answer.values_other", "")) == stored.answers.get("values_other", "")
         # Printed: the handout (patient reference at the top) and the record (notes); no markup in them obeyed.
+        if tally.tried % PDF_EVERY == 0:
+            printed(sid, stored, marker)
+            tally.printed += 1
+        # Reopened: the form shows what was stored.
+        view.open_session(sid)
+        assert view.notes.toPlainText() == stored.notes and view.record().patient_ref == stored.patient_ref
+
+    def printed(sid, stored, marker):
         handout = build_handout(handout_input(settings_, sid, stored, made_at=handout_data.MADE, summary=summary,
                                               checklist=checklist))
         assert pdf_has(handout, marker)
         record = build_record(record_input(settings_, sid, stored, store.history(sid), made_at=handout_data.MADE,
                                            summary=summary, checklist=checklist))
         assert pdf_has(record, marker)
-        # Reopened: the form shows what was stored.
-        view.open_session(sid)
-        assert view.notes.toPlainText() == stored.notes and view.record().patient_ref == stored.patient_ref
 
     try:
         typed()
@@ -305,6 +316,26 @@ def test_the_form_cannot_hold_an_impossible_date_or_score(form, qtbot):
     assert view.record().held_at  # always a real date and time, whatever was typed
     SessionRecord(**{**view.record().to_dict(), "phq9_items": view.record().phq9_items}).validate(draft=True)
     assert before.isValid()
+
+
+def test_a_save_without_a_patient_reference_is_refused_at_the_field_and_loses_nothing(form, qtbot, tmp_path):
+    view, store = form
+    view.resize(1200, 760)
+    view.show()
+    qtbot.waitExposed(view)
+    view.notes.setPlainText("Typed before the identifier 😀 <b>x</b>")
+    view.patient.setText("   ")
+    qtbot.mouseClick(view.save_button, Qt.LeftButton)
+    assert view.patient_error.isVisible() and "Patient reference is empty" in view.patient_error.text()
+    assert view.focusWidget() is view.patient  # the cursor is put in the field (once the window is active)
+    assert view.notes.toPlainText() == "Typed before the identifier 😀 <b>x</b>"
+    assert store.count() == 0 or store.get(view.session_id).saved_revision_id is None  # nothing saved as a revision
+    view.grab().save(str(tmp_path / "refused.png"))
+    view.patient.setText("MRN-42")
+    assert not view.patient_error.isVisible()
+    qtbot.mouseClick(view.save_button, Qt.LeftButton)
+    assert store.get(view.session_id).record.notes == "Typed before the identifier 😀 <b>x</b>"
+    assert not view.patient_error.isVisible()
 
 
 def test_a_one_megabyte_note_survives_form_store_export_and_record(form, tmp_path):
