@@ -2,8 +2,8 @@
 
 A child process autosaves (and now and then saves) in a loop and prints each returned revision id with a hash of
 its payload, flushing after each commit. It is killed with SIGKILL at random moments (most while it writes, some
-while it starts or opens the file), then the file is opened, integrity-checked and every printed revision compared. DECISIONAID_CRASH_KILLS sets how many kills
-(default 25; CI runs those).
+while it starts or opens the file), then the file is opened, integrity-checked and every printed revision compared.
+DECISIONAID_CRASH_KILLS sets how many kills (default 25; CI runs those).
 
 The full drill (500 kills, about ten minutes), with its figures printed at the end:
 
@@ -101,7 +101,8 @@ def test_kill_during_autosave_loses_nothing_that_was_reported_saved(tmp_path, ca
                     failures.append(revision_id)
                 checked += 1
     with capsys.disabled():
-        print(f"\ncrash drill: {kills} kills ({while_writing} after the file was open), {len(reported)} revisions reported saved, {checked} revision checks "
+        print(f"\ncrash drill: {kills} kills ({while_writing} after the file was open), {len(reported)} revisions "
+              f"reported saved, {checked} revision checks "
               f"after the kills, {len(failures)} failures, {time.monotonic() - started:.0f} s")
     assert not failures
     assert len(reported) > kills and while_writing > kills // 2  # most kills landed while autosaving
