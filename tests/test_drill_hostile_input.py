@@ -41,6 +41,7 @@ from decisionaid.handout.record import build_record
 from decisionaid.sessions.export import export_sessions
 from decisionaid.sessions.record import RecordError, SessionRecord
 from decisionaid.sessions.store import SessionStore
+from decisionaid.ui.common import qt_text
 from decisionaid.ui.consultation_view import ConsultationView
 
 import handout_data
@@ -111,8 +112,14 @@ short_hostile = st.lists(_piece, max_size=5).map("".join)
 _marker = itertools.count(1)
 
 
+def paste(widget, text: str) -> None:
+    """Put `text` in a field as a paste would. A paste hands Qt its own string; from Python, text goes through
+    PySide's conversion, which needs qt_text (a leading byte-order mark) and drops lone surrogates."""
+    (widget.setPlainText if hasattr(widget, "setPlainText") else widget.setText)(qt_text(text))
+
+
 def typeable(text: str) -> str:
-    """What Qt holds after setText: Python's lone surrogates cannot become a QString and are dropped."""
+    """What Qt holds after `paste`: Python's lone surrogates cannot become a QString and are dropped."""
     return re.sub("[\ud800-\udfff]", "", text)
 
 
@@ -180,10 +187,10 @@ def test_whatever_is_typed_comes_back_unharmed_everywhere(form, tmp_path, capsys
 
     def check(patient, clinician, notes, value, items, decision, marker):
         view.new_session()
-        view.patient.setText(patient + marker)
-        view.clinician.setText(clinician)
-        view.notes.setPlainText(notes)
-        view.form.answer_widget("values_other").text.setText(value)
+        paste(view.patient, patient + marker)
+        paste(view.clinician, clinician)
+        paste(view.notes, notes)
+        paste(view.form.answer_widget("values_other").text, value)
         for box, score in zip(view.phq9.items, items):
             box.setValue(-1 if score is None else score)
         view.decision.setCurrentIndex(decision)
@@ -213,7 +220,7 @@ def test_whatever_is_typed_comes_back_unharmed_everywhere(form, tmp_path, capsys
             tally.printed += 1
         # Reopened: the form shows what was stored.
         view.open_session(sid)
-        assert view.notes.toPlainText() == stored.notes and view.record().patient_ref == stored.patient_ref
+        assert view.record() == stored
 
     def printed(sid, stored, marker):
         handout = build_handout(handout_input(settings_, sid, stored, made_at=handout_data.MADE, summary=summary,
@@ -341,6 +348,20 @@ def test_a_save_without_a_patient_reference_is_refused_at_the_field_and_loses_no
     qtbot.mouseClick(view.save_button, Qt.LeftButton)
     assert store.get(view.session_id).record.notes == "Typed before the identifier 😀 <b>x</b>"
     assert not view.patient_error.isVisible()
+
+
+@pytest.mark.parametrize("start", ["\ufeff", "\ufffe", "\ufffe\ufeff", "\ufeff\U0001F600"])
+def test_text_starting_with_a_byte_order_mark_reopens_unchanged(form, start):
+    """Found by the drill: PySide6 dropped a leading U+FEFF and byte-swapped text after a leading U+FFFE, so such
+    a note reopened as garbage (and an amendment would have saved the garbage)."""
+    view, store = form
+    record = dataclasses.replace(handout_data.record(), patient_ref=start + "MRN-7", notes=start + "notes",
+                                 clinician=start + "Dr Nowak", answers={"values_other": start + "family"})
+    sid = store.create(record, "Dr Nowak")
+    view.open_session(sid)
+    assert view.patient.text() == start + "MRN-7" and view.notes.toPlainText() == start + "notes"
+    assert view.clinician.text() == start + "Dr Nowak"
+    assert view.form.answer_widget("values_other").value() == start + "family"
 
 
 def test_a_one_megabyte_note_survives_form_store_export_and_record(form, tmp_path):

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, Q
 
 from decisionaid.checklist.assessment import INCOMPLETE_REASON
 from decisionaid.ui.checklist_form import ChecklistForm
-from decisionaid.ui.common import heading, label, tint
+from decisionaid.ui.common import heading, label, qt_text, tint
 from decisionaid.ui.phq9_input import Phq9Input
 
 AUTOSAVE_MS = 1500
@@ -213,12 +213,12 @@ class ConsultationView(QWidget):
                    self.follow_up)
         for w in widgets:
             w.blockSignals(True)
-        self.patient.setText(record.patient_ref)
+        self.patient.setText(qt_text(record.patient_ref))
         self.name_warning.setVisible(bool(_FULL_NAME.match(record.patient_ref)))
         self.patient_error.hide()
         self.held_at.setDateTime(QDateTime.fromString(record.held_at, "yyyy-MM-ddTHH:mm"))
-        self.clinician.setText(record.clinician)
-        self.notes.setPlainText(record.notes)
+        self.clinician.setText(qt_text(record.clinician))
+        self.notes.setPlainText(qt_text(record.notes))
         self.decision.setCurrentIndex(max(0, self.decision.findData(record.decision or "")))
         self.has_follow_up.setChecked(record.follow_up is not None)
         self.follow_up.setEnabled(record.follow_up is not None)
