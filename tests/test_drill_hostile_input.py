@@ -364,6 +364,22 @@ def test_text_starting_with_a_byte_order_mark_reopens_unchanged(form, start):
     assert view.form.answer_widget("values_other").value() == start + "family"
 
 
+def test_text_starting_with_a_byte_order_mark_is_listed_unchanged(tmp_path, qtbot):
+    from PySide6.QtCore import QSortFilterProxyModel
+
+    from decisionaid.ui.session_list_model import SessionListModel
+
+    with SessionStore.open(tmp_path / "sessions.sqlite3") as store:
+        store.create(dataclasses.replace(handout_data.record(), patient_ref="\ufffeMRN-7", clinician="\ufeffDr N"),
+                     "Dr N")
+    model = SessionListModel()
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_query(tmp_path / "sessions.sqlite3")
+    proxy = QSortFilterProxyModel()  # asks through Qt, as the table view does, so the text crosses into Qt and back
+    proxy.setSourceModel(model)
+    assert [proxy.index(0, column).data() for column in (1, 2)] == ["\ufffeMRN-7", "\ufeffDr N"]
+
+
 def test_a_one_megabyte_note_survives_form_store_export_and_record(form, tmp_path):
     view, store = form
     notes = ("Line with <para>markup</para> & \u05e9\u05dc\u05d5\u05dd \U0001F600 e\u0301\x00 " * 20 + "\n") * 600
