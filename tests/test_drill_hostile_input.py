@@ -364,6 +364,16 @@ def test_text_starting_with_a_byte_order_mark_reopens_unchanged(form, start):
     assert view.form.answer_widget("values_other").value() == start + "family"
 
 
+def test_no_break_spaces_in_notes_are_kept(form):
+    """Found by the drill: the notes were read with toPlainText(), which turns U+00A0 into a plain space
+    (French typing puts one before ':'; macOS types one with Option+Space)."""
+    view, store = form
+    view.patient.setText("MRN-8")
+    view.notes.setPlainText("Dose\u00a0: 20\u00a0units\nsecond line\u2028third")
+    assert view.save(), view.last_error
+    assert store.get(view.session_id).record.notes == "Dose\u00a0: 20\u00a0units\nsecond line\nthird"
+
+
 def test_text_starting_with_a_byte_order_mark_is_listed_unchanged(tmp_path, qtbot):
     from PySide6.QtCore import QSortFilterProxyModel
 

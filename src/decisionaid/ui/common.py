@@ -19,6 +19,15 @@ def qt_text(text: str) -> str:
     return "\ufeff" + text if text.startswith(("\ufeff", "\ufffe")) else text
 
 
+_LINE_BREAKS = {0x2028: "\n", 0x2029: "\n"}
+
+
+def typed_text(edit) -> str:
+    """The text of a QPlainTextEdit as typed. toPlainText() turns no-break spaces into spaces; the raw text keeps
+    them and marks line ends with U+2029 (paragraph) or U+2028 (Shift+Enter), which become LF."""
+    return edit.document().toRawText().translate(_LINE_BREAKS)
+
+
 def plain_tooltip(text: str) -> str:
     """Tooltip text shown literally: Qt guesses rich text for tooltips, so escape it and say it is HTML."""
     if not text:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, Q
 
 from decisionaid.checklist.assessment import INCOMPLETE_REASON
 from decisionaid.ui.checklist_form import ChecklistForm
-from decisionaid.ui.common import heading, label, qt_text, tint
+from decisionaid.ui.common import heading, label, qt_text, tint, typed_text
 from decisionaid.ui.phq9_input import Phq9Input
 
 AUTOSAVE_MS = 1500
@@ -197,7 +197,7 @@ class ConsultationView(QWidget):
             phq9_items=self.phq9.item_scores(),
             phq9_total=self.phq9.total_score(),
             answers=self.form.answers(),
-            notes=self.notes.toPlainText(),
+            notes=typed_text(self.notes),
             decision=self.decision.currentData() or None,
             follow_up=self.follow_up.date().toString("yyyy-MM-dd") if self.has_follow_up.isChecked() else None,
             status=self.assessment().status.value,
