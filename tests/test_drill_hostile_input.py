@@ -318,16 +318,13 @@ def test_the_form_cannot_hold_an_impossible_date_or_score(form, qtbot):
         qtbot.keyClicks(box.lineEdit(), typed)
         box.interpretText()
         assert -1 <= box.value() <= 3
-    before = view.held_at.dateTime()
     view.held_at.setFocus()
     view.held_at.setSelectedSection(QDateTimeEdit.DaySection)
     qtbot.keyClicks(view.held_at, "31")
     view.held_at.setSelectedSection(QDateTimeEdit.MonthSection)
     qtbot.keyClicks(view.held_at, "02")
-    assert view.held_at.dateTime().isValid()
-    assert view.record().held_at  # always a real date and time, whatever was typed
-    SessionRecord(**{**view.record().to_dict(), "phq9_items": view.record().phq9_items}).validate(draft=True)
-    assert before.isValid()
+    assert view.held_at.dateTime().isValid()  # 31 February was never held: the widget refused a keystroke
+    view.record().validate(draft=True)  # so the record on screen is always one the store accepts
 
 
 def test_a_save_without_a_patient_reference_is_refused_at_the_field_and_loses_nothing(form, qtbot, tmp_path):
