@@ -403,7 +403,7 @@ def test_a_one_megabyte_note_survives_form_store_export_and_record(form, tmp_pat
     export_sessions(store, [view.session_id], "csv", tmp_path / "big.csv")
     assert read_csv(tmp_path / "big.csv")["notes"] == notes
     if not FULL:
-        return  # the 1 MB record is 300 pages and takes seconds to build: printed in the full drill only
+        return  # the record of a 1 MB note runs to hundreds of pages and takes long to build: full drill only
     pdf = build_record(record_input(handout_data.settings(), view.session_id, stored, made_at=handout_data.MADE,
                                     summary=handout_data.summary(), checklist=handout_data.checklist()))
     assert pdf_has(pdf, "zqxlastword", from_end=True)
