@@ -119,8 +119,12 @@ def paste(widget, text: str) -> None:
 
 
 def typeable(text: str) -> str:
-    """What Qt holds after `paste`: Python's lone surrogates cannot become a QString and are dropped."""
-    return re.sub("[\ud800-\udfff]", "", text)
+    """What Qt holds after `paste`. A Python string can hold surrogates, which are not characters; PySide passes it
+    to Qt as UTF-16, so a high surrogate followed by a low one becomes the character they encode, and the others are
+    dropped."""
+    paired = re.sub("[\ud800-\udbff][\udc00-\udfff]",
+                    lambda m: m[0].encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
+    return re.sub("[\ud800-\udfff]", "", paired)
 
 
 def as_plain_text_edit(text: str) -> str:
