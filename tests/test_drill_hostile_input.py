@@ -149,14 +149,17 @@ def form(qtbot, tmp_path, checklist):
 
 def pdf_has(data: bytes, word: str, from_end: bool = False) -> bool:
     """Whether `word` is in the PDF's text, reading pages only until it is found. The drawings (icon arrays, the
-    forest plot) are left out: pypdf takes a second a page to walk the hundred icons, and they hold no typed text."""
+    forest plot) are left out: pypdf takes a second a page to walk the hundred icons, and they hold no typed text.
+    The word may be drawn reversed: after a right-to-left override (U+202E) in a line with Hebrew or Arabic, the
+    bidi algorithm rightly lays it out right to left, as Qt shows it on screen."""
     pages = reader(data).pages
     logger, level = logging.getLogger("pypdf"), logging.getLogger("pypdf").level
     logger.setLevel(logging.CRITICAL)  # it warns about each drawing it no longer finds
     try:
         for page in (reversed(pages) if from_end else pages):
             page["/Resources"].get_object().pop("/XObject", None)
-            if word in squash(page.extract_text()):
+            text = squash(page.extract_text())
+            if word in text or word[::-1] in text:
                 return True
     finally:
         logger.setLevel(level)
