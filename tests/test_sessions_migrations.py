@@ -1,9 +1,12 @@
-"""Schema versions: a real version 1 file (tests/fixtures) migrates with every record intact, after a backup."""
+"""Schema versions: a real file of every version (tests/fixtures, each made by its committed make_sessions_vN.py)
+opens at the current version with every record intact, after a backup when it had to be migrated."""
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -20,6 +23,7 @@ from decisionaid.sessions.store import SessionStore
 
 FIXTURES = Path(__file__).with_name("fixtures")
 V1 = FIXTURES / "sessions-v1.sqlite3"
+VERSIONS = range(1, schema.CURRENT + 1)
 
 
 def rows(path: Path, sql: str) -> list:
@@ -37,13 +41,99 @@ def v1_copy(tmp_path) -> Path:
     return path
 
 
-def test_the_fixture_is_version_1_and_matches_its_script(tmp_path):
-    assert rows(V1, "PRAGMA user_version") == [(1,)]
+def fixture(version: int) -> Path:
+    return FIXTURES / f"sessions-v{version}.sqlite3"
+
+
+def generator(version: int):
+    spec = importlib.util.spec_from_file_location(f"make_sessions_v{version}",
+                                                  FIXTURES / f"make_sessions_v{version}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_there_is_a_fixture_file_and_its_script_for_every_schema_version():
+    """Adding a schema step means adding the file of the version before it is released (schema.py says so)."""
+    found = {int(m[1]) for p in FIXTURES.iterdir() if (m := re.fullmatch(r"sessions-v(\d+)\.sqlite3", p.name))}
+    assert found == set(VERSIONS)
+    assert all((FIXTURES / f"make_sessions_v{v}.py").exists() for v in VERSIONS)
+
+
+def test_the_frozen_statements_are_the_released_steps():
+    """The fixture scripts hold copies of each step as released; a released step must never change."""
+    assert generator(1).V1_DDL == schema.STEPS[0]
+    assert generator(2).V2_DDL == schema.STEPS[1]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_each_fixture_is_its_version_and_matches_its_script(version, tmp_path):
+    assert rows(fixture(version), "PRAGMA user_version") == [(version,)]
     fresh = tmp_path / "regenerated.sqlite3"
-    subprocess.run([sys.executable, str(FIXTURES / "make_sessions_v1.py"), str(fresh)], check=True)
-    for sql in ("SELECT sql FROM sqlite_master ORDER BY name", "SELECT * FROM sessions ORDER BY id",
-                "SELECT * FROM revisions ORDER BY id"):
-        assert rows(fresh, sql) == rows(V1, sql)
+    subprocess.run([sys.executable, str(FIXTURES / f"make_sessions_v{version}.py"), str(fresh)], check=True)
+    assert rows(fresh, "PRAGMA user_version") == [(version,)]
+    tables = [name for (name,) in rows(fixture(version), "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                         "AND name NOT LIKE 'sessions_fts_%' ORDER BY name")]
+    for sql in ["SELECT type, name, sql FROM sqlite_master ORDER BY name"] + [
+            f"SELECT rowid, * FROM {table} ORDER BY rowid" for table in tables]:
+        assert rows(fresh, sql) == rows(fixture(version), sql)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_each_version_opens_at_the_current_one_with_every_record_intact(version, tmp_path):
+    path = tmp_path / "sessions.sqlite3"
+    shutil.copy(fixture(version), path)
+    original = hashlib.sha256(fixture(version).read_bytes()).hexdigest()
+    revision_sql = "SELECT id, session_id, kind, author, created_at, reason, payload FROM revisions ORDER BY id"
+    revisions = rows(path, revision_sql)
+    sessions = rows(path, "SELECT id, saved_revision, draft_revision, latest_revision, created_at FROM sessions")
+    assert len(revisions) >= 5 and len(sessions) >= 3
+    with SessionStore.open(path) as store:
+        assert schema.version(store.db) == schema.CURRENT
+        assert store.db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert store.db.execute(revision_sql).fetchall() == revisions  # every byte of every revision
+        for rid, sid, kind, author, created_at, reason, payload in revisions:
+            revision = store.revision(rid)
+            assert (revision.session_id, revision.kind, revision.author, revision.created_at, revision.reason) == (
+                sid, kind, author, created_at, reason)
+            assert revision.record.to_json() == payload  # every field read back, odd characters and all
+        listed = {s.session_id: s for s in store.list_page(limit=1000)}
+        assert set(listed) == {sid for sid, *_ in sessions}
+        for sid, saved, draft, latest, created_at in sessions:
+            view = store.get(sid)
+            own = [r for r in revisions if r[1] == sid]
+            assert (view.saved_revision_id, view.latest_revision_id, view.revision_count, view.created_at) == (
+                saved, latest, len(own), created_at)
+            assert view.record == store.revision(saved or draft).record
+            assert (view.draft is not None) == (draft is not None)
+            assert [h.revision_id for h in store.history(sid, include_autosaves=True)] == [r[0] for r in own][::-1]
+            latest_record = store.revision(latest).record
+            assert listed[sid].patient_ref == latest_record.patient_ref
+            # Found by a word of its latest text, whether that was saved or only autosaved.
+            word = re.search(r"[A-Za-z]{5,}", latest_record.notes)[0]
+            assert sid in [s.session_id for s in store.search(word)]
+        backups = list_backups(store.backup_dir)
+    if version < schema.CURRENT:
+        assert len(backups) == 1 and backups[0].path.name.endswith(f"-before-v{schema.CURRENT}.sqlite3")
+        assert rows(backups[0].path, "PRAGMA user_version") == [(version,)]
+        assert rows(backups[0].path, revision_sql) == revisions
+    else:
+        assert backups == []  # nothing to migrate, nothing backed up
+    assert hashlib.sha256(fixture(version).read_bytes()).hexdigest() == original
+
+
+def test_version_2_odd_text_is_found_and_kept(tmp_path):
+    path = tmp_path / "sessions.sqlite3"
+    shutil.copy(fixture(2), path)
+    with SessionStore.open(path) as store:
+        assert {s.session_id for s in store.search("שלום")} == {1, 2, 3}  # 2 in its reference, 1 and 3 in notes
+        assert [s.session_id for s in store.search("fjallraven")] == [2]  # the draft, indexed after opening
+        assert {s.session_id for s in store.search("cafe")} == {1, 3}
+        amended = store.history(1)[0]
+        assert amended.kind == "amend" and amended.reason.endswith("\x00\x07")
+        assert "\r\nPhoned back" in store.get(1).record.notes
+        assert store.get(4).record.patient_ref == '=HYPERLINK("x")' and store.get(4).draft is None
+        assert store.get(3).draft.phq9_items == (3, 3, 2, None, 1, 1, 0, 0, 1)
 
 
 def test_version_1_migrates_with_every_record_intact(v1_copy, tmp_path):

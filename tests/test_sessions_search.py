@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from decisionaid.sessions.listing import Filters
 from decisionaid.sessions.record import SessionRecord
-from decisionaid.sessions.store import SessionStore
+from decisionaid.sessions.store import SessionStore, read_page
 
 DECISIONS = ["proceed", "defer", "decline", "refer", None]
 
@@ -136,3 +136,10 @@ def test_search_pages_and_filters(many):
 
 def test_a_blank_query_lists_everything(many):
     assert many.search("  ", limit=10) == many.list_page(limit=10)
+
+
+def test_a_query_with_half_a_character_is_searched_without_it(store_with_one):
+    """Found by the hostile input drill: a lone surrogate (a broken paste) made search raise UnicodeEncodeError."""
+    assert store_with_one.search("\ud800") == store_with_one.search("")
+    assert [s.patient_ref for s in store_with_one.search("frozen \udfff")] == ["MRN-100234"]
+    assert read_page(store_with_one.path, "\ud800") == read_page(store_with_one.path, "")

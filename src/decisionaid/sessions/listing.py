@@ -5,6 +5,7 @@ A page is found through the index on (held_at, id), so the first page costs the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -83,11 +84,15 @@ def count(db, filters: Filters | None) -> int:
     return db.execute(f"SELECT count(*) FROM sessions s WHERE {' AND '.join(clauses)}", params).fetchone()[0]
 
 
+_SPACES = re.compile("[\x00\ud800-\udfff]")
+
+
 def fts_query(text: str) -> str:
     """User text as an FTS5 query that cannot fail: every word quoted (so ", *, -, AND, <b> are plain text),
     all words required, the last one matched as a prefix so results appear while typing. NUL, which would end
-    the query early, counts as a space."""
-    terms = ['"' + word.replace('"', '""') + '"' for word in text.replace("\x00", " ").split()]
+    the query early, counts as a space; so does a lone surrogate (half a character, from a broken paste), which
+    SQLite cannot be sent and no stored text holds."""
+    terms = ['"' + word.replace('"', '""') + '"' for word in _SPACES.sub(" ", text).split()]
     if terms:
         terms[-1] += "*"
     return " ".join(terms)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLineEdit, QRadioButton, QVBoxLayout,
                                QWidget)
 
-from decisionaid.ui.common import heading, label, plain_tooltip
+from decisionaid.ui.common import heading, label, plain_tooltip, qt_text
 
 ANSWER_LABELS = {
     "yes_no": (("yes", "Yes"), ("no", "No")),
@@ -75,7 +75,7 @@ class _Answer(QWidget):
 
     def set_value(self, value: str | None) -> None:
         if self.text is not None:
-            self.text.setText(value or "")
+            self.text.setText(qt_text(value or ""))
             return
         self.group.setExclusive(False)  # an exclusive group cannot be emptied
         for v, button in self.buttons.items():

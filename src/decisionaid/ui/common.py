@@ -11,6 +11,23 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QTableWidget, Q
 from decisionaid.evidence.pack import PROVENANCE_LABELS, Fact, Figure, Pack
 
 
+def qt_text(text: str) -> str:
+    """`text` as it must be handed to a Qt widget to arrive unchanged. PySide6 reads a leading U+FEFF or U+FFFE as
+    a byte-order mark: it drops the first and byte-swaps the whole string after the second (a note starting with
+    it would reopen as Chinese-looking garbage, and an amendment would save that). One extra U+FEFF in front is
+    the one it consumes."""
+    return "\ufeff" + text if text.startswith(("\ufeff", "\ufffe")) else text
+
+
+_LINE_BREAKS = {0x2028: "\n", 0x2029: "\n"}
+
+
+def typed_text(edit) -> str:
+    """The text of a QPlainTextEdit as typed. toPlainText() turns no-break spaces into spaces; the raw text keeps
+    them and marks line ends with U+2029 (paragraph) or U+2028 (Shift+Enter), which become LF."""
+    return edit.document().toRawText().translate(_LINE_BREAKS)
+
+
 def plain_tooltip(text: str) -> str:
     """Tooltip text shown literally: Qt guesses rich text for tooltips, so escape it and say it is HTML."""
     if not text:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, Q
 
 from decisionaid.checklist.assessment import INCOMPLETE_REASON
 from decisionaid.ui.checklist_form import ChecklistForm
-from decisionaid.ui.common import heading, label, tint
+from decisionaid.ui.common import heading, label, qt_text, tint, typed_text
 from decisionaid.ui.phq9_input import Phq9Input
 
 AUTOSAVE_MS = 1500
@@ -122,12 +122,16 @@ class ConsultationView(QWidget):
         self.name_warning = label("This looks like a full name. Please use a pseudonym or record number.",
                                   size=9, name="nameWarning")
         self.name_warning.hide()
+        self.patient_error = label("", size=9, bold=True, wrap=False, name="patientError")  # a refused save, at the field
+        tint(self.patient_error, "#f8d7da", "#58151c", margin=4)
+        self.patient_error.hide()
         self.held_at = QDateTimeEdit(objectName="heldAt")
         self.held_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.held_at.setCalendarPopup(True)
         self.clinician = QLineEdit(objectName="clinician")
         head.addRow("Patient identifier", self.patient)
         head.addRow("", self.name_warning)
+        head.addRow("", self.patient_error)
         head.addRow("Date and time", self.held_at)
         head.addRow("Clinician", self.clinician)
         form_lay.addLayout(head)
@@ -175,6 +179,7 @@ class ConsultationView(QWidget):
             signal.connect(self._edited)
         self.has_follow_up.toggled.connect(self.follow_up.setEnabled)
         self.patient.textChanged.connect(lambda t: self.name_warning.setVisible(bool(_FULL_NAME.match(t))))
+        self.patient.textChanged.connect(self.patient_error.hide)
         self.new_button.clicked.connect(self.new_session)
         self.save_button.clicked.connect(self.save)
         self.amend_button.clicked.connect(self.start_amend)
@@ -192,7 +197,7 @@ class ConsultationView(QWidget):
             phq9_items=self.phq9.item_scores(),
             phq9_total=self.phq9.total_score(),
             answers=self.form.answers(),
-            notes=self.notes.toPlainText(),
+            notes=typed_text(self.notes),
             decision=self.decision.currentData() or None,
             follow_up=self.follow_up.date().toString("yyyy-MM-dd") if self.has_follow_up.isChecked() else None,
             status=self.assessment().status.value,
@@ -208,11 +213,12 @@ class ConsultationView(QWidget):
                    self.follow_up)
         for w in widgets:
             w.blockSignals(True)
-        self.patient.setText(record.patient_ref)
+        self.patient.setText(qt_text(record.patient_ref))
         self.name_warning.setVisible(bool(_FULL_NAME.match(record.patient_ref)))
+        self.patient_error.hide()
         self.held_at.setDateTime(QDateTime.fromString(record.held_at, "yyyy-MM-ddTHH:mm"))
-        self.clinician.setText(record.clinician)
-        self.notes.setPlainText(record.notes)
+        self.clinician.setText(qt_text(record.clinician))
+        self.notes.setPlainText(qt_text(record.notes))
         self.decision.setCurrentIndex(max(0, self.decision.findData(record.decision or "")))
         self.has_follow_up.setChecked(record.follow_up is not None)
         self.follow_up.setEnabled(record.follow_up is not None)
@@ -314,6 +320,7 @@ class ConsultationView(QWidget):
             action(store)
         except RecordError as exc:
             self._show_error(f"Not saved yet: {exc}")
+            self._point_at(exc.field, exc.message)
             return False
         except StoreError as exc:
             self._show_error(f"Not saved: {exc.title}. {exc.advice} Your text is still here; "
@@ -323,6 +330,17 @@ class ConsultationView(QWidget):
         self.error_banner.hide()
         self.last_error = ""
         return True
+
+    def _point_at(self, field: str, message: str) -> None:
+        """Put the cursor in the field a refused write names; the patient reference (the one field the form can
+        leave invalid: blank on Save) also shows the message beside it."""
+        widgets = {"patient_ref": self.patient, "clinician": self.clinician, "notes": self.notes,
+                   "held_at": self.held_at, "follow_up": self.follow_up, "decision": self.decision}
+        if field == "patient_ref":
+            self.patient_error.setText(message)
+            self.patient_error.show()
+        if field in widgets:
+            widgets[field].setFocus()
 
     def _show_error(self, message: str) -> None:
         self.last_error = message

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
+from decisionaid.ui.common import qt_text
+
 COLUMNS = ("Date and time", "Patient", "Clinician", "Status", "Decision", "Follow-up", "")
 PAGE = 100
 
@@ -122,7 +124,8 @@ class SessionListModel(QAbstractTableModel):
             return None
         s = self._rows[index.row()]
         if role == Qt.DisplayRole:
-            return (s.held_at.replace("T", " "), s.patient_ref or "(no identifier yet)", s.clinician, s.status or "",
+            return (s.held_at.replace("T", " "), qt_text(s.patient_ref) or "(no identifier yet)", qt_text(s.clinician),
+                    s.status or "",
                     (s.decision or "not decided").capitalize(), s.follow_up or "",
                     "unsaved draft" if s.is_draft else "")[index.column()]
         if role == Qt.UserRole:
