@@ -146,3 +146,17 @@ def test_a_good_file_is_replaced_without_a_copy_aside(data_dir):
 def test_settings_is_frozen():
     with pytest.raises(Exception):
         Settings().clinician_name = "x"  # type: ignore[misc]
+
+
+def test_settings_dialog_keeps_no_break_spaces_in_the_crisis_text(qtbot):
+    """A number such as "116\u00a0123" must not be split across lines on the handout: the dialog keeps the NBSP."""
+    from decisionaid import settings as settings_module
+    from decisionaid.ui.settings_dialog import SettingsDialog
+
+    text = "Samaritans 116\u00a0123, day and night"
+    dialog = SettingsDialog(settings_module.Settings(crisis_text=text))
+    qtbot.addWidget(dialog)
+    assert dialog.result_settings().crisis_text == text
+    odd = SettingsDialog(settings_module.Settings(crisis_text="\ufeffCall 999\u00a0now"))  # Qt reads U+FEFF as a BOM
+    qtbot.addWidget(odd)
+    assert odd.result_settings().crisis_text == "\ufeffCall 999\u00a0now"

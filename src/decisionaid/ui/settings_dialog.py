@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QGroupBox
                                QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout)
 
 from decisionaid.settings import IDLE_LOCK_MAX
-from decisionaid.ui.common import label
+from decisionaid.ui.common import label, qt_text, typed_text
 
 
 class SettingsDialog(QDialog):
@@ -26,7 +26,7 @@ class SettingsDialog(QDialog):
         self.clinician = QLineEdit(settings.clinician_name, objectName="settingsClinician")
         self.emergency = QLineEdit(settings.emergency_number, objectName="settingsEmergency")
         self.emergency.setPlaceholderText("e.g. the local emergency number and crisis team")
-        self.crisis = QPlainTextEdit(settings.crisis_text, objectName="settingsCrisis")
+        self.crisis = QPlainTextEdit(qt_text(settings.crisis_text), objectName="settingsCrisis")
         form.addRow("Your name (the default clinician)", self.clinician)
         form.addRow("Local emergency number", self.emergency)
         form.addRow("Crisis pathway text", self.crisis)
@@ -80,7 +80,7 @@ class SettingsDialog(QDialog):
         self.idle_minutes.setEnabled(encrypted)
 
     def result_settings(self):
-        crisis = self.crisis.toPlainText().strip() or self._settings.crisis_text
+        crisis = typed_text(self.crisis).strip() or self._settings.crisis_text
         return dataclasses.replace(self._settings, clinician_name=self.clinician.text().strip(),
                                    emergency_number=self.emergency.text().strip(), crisis_text=crisis,
                                    idle_lock_minutes=self.idle_minutes.value())
