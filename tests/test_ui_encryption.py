@@ -16,6 +16,7 @@ from decisionaid.sessions import connection, crypto
 from decisionaid.sessions.record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 from decisionaid.ui.main_window import MainWindow
+from window import open_window  # noqa: E402  tests/window.py
 
 PASS = "correct horse battery"
 NOTE = "Zanzibar-quokka sertraline 50mg"
@@ -49,16 +50,6 @@ def encrypted(data_dir):
     crypto.enable(paths.database_path(), paths.backup_dir(), PASS)
     connection.forget_key(locked=False)  # as after a restart
     return data_dir
-
-
-def open_window(qtbot) -> MainWindow:
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    with qtbot.waitSignal(w.ready, timeout=5000):
-        w.load_evidence()
-    return w
 
 
 def unlocked_window(qtbot) -> MainWindow:
