@@ -36,11 +36,9 @@ REAL_RESOURCES = resources.resources_dir()
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "data"))
-    paths.set_data_dir(None)
+def data_dir(data_dir, monkeypatch):
     monkeypatch.setattr(consultation_view, "RETRY_MS", 200)  # the autosave retries every 5 s; the drills wait less
-    return tmp_path / "data"
+    return data_dir
 
 
 @pytest.fixture

@@ -21,11 +21,9 @@ SECRET = " ".join(scripted_session.PATIENT_TEXT)
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "data"))
+def data_dir(data_dir, monkeypatch):
     monkeypatch.delenv(paths.LOG_ENV_VAR, raising=False)
-    paths.set_data_dir(None)
-    return tmp_path / "data"
+    return data_dir
 
 
 @pytest.fixture

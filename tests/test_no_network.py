@@ -40,13 +40,6 @@ sys.addaudithook(_hook)
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "data"))
-    paths.set_data_dir(None)
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def socket_events():
     seen: list[str] = []
     _watching.append(seen)

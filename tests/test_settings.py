@@ -16,10 +16,8 @@ HOSTILE = "<b>Dr Ng</b> & \u05e9\u05dc\u05d5\u05dd \U0001F600 e\u0301 \u202eRTL\
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "data"))
-    paths.set_data_dir(None)
-    return paths.data_dir()
+def data_dir(data_dir):
+    return paths.data_dir()  # created, owner-only
 
 
 def test_defaults_take_the_crisis_text_from_the_checklist():

@@ -22,13 +22,6 @@ from window import open_window  # noqa: E402  tests/window.py
 HOSTILE = "<b>Smith</b> & Co &amp; \u05e9\u05dc\u05d5\u05dd \U0001F600 e\u0301 \x07"
 
 
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "data"))
-    paths.set_data_dir(None)
-    return tmp_path / "data"
-
-
 @pytest.fixture(scope="module")
 def checklist():
     return load_checklist()

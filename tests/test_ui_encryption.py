@@ -31,11 +31,9 @@ def shot(widget, name: str) -> None:
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "data"))
-    paths.set_data_dir(None)
+def data_dir(data_dir, monkeypatch):
     monkeypatch.setattr(crypto, "KDF_ITERATIONS", 2000)
-    yield tmp_path / "data"
+    yield data_dir
     connection.forget_key(locked=False)
 
 

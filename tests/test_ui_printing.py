@@ -33,13 +33,6 @@ BUILD_MS = 20000  # a build takes about half a second; generous for a loaded CI 
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "data"))
-    paths.set_data_dir(None)
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def save_dialog(monkeypatch):
     """Answer the save dialog with `answer["path"]`; what it was asked is kept in `answer`."""
     answer: dict = {}
