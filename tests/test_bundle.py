@@ -14,7 +14,8 @@ sys.path.insert(0, str(ROOT / "packaging"))
 import build  # noqa: E402  packaging/build.py
 
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the CI bundle is built on Linux")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the CI bundle is built on Linux")]
 
 
 @pytest.fixture(scope="module")

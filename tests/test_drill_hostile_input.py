@@ -31,6 +31,8 @@ import re
 import time
 
 import pytest
+
+pytestmark = pytest.mark.slow  # the CI-sized drill; the long one runs on demand (docs/drills.md)
 from hypothesis import HealthCheck, given, seed, settings, strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDateTimeEdit

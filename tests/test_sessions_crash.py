@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # the CI-sized drill; the long one runs on demand (docs/drills.md)
+
 from decisionaid.sessions.store import SessionStore
 
 SRC = Path(__file__).resolve().parents[1] / "src"
