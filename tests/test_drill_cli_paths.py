@@ -142,6 +142,24 @@ def test_every_out_refuses_the_programs_own_files(capsys, world, tmp_path, name)
           f"{', hard link' if 'hard link' in aims else ''}), file unchanged, store lists its session")
 
 
+def test_another_data_dir_does_not_unprotect_the_everyday_store(capsys, world, tmp_path, monkeypatch):
+    """Run with --data-dir elsewhere, the store of DECISIONAID_DATA_DIR and of the platform's folder stay guarded."""
+    everyday = tmp_path / "xdg" / "decisionaid"
+    shutil.copytree(world, everyday)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # platformdirs' user data folder on Linux
+    monkeypatch.setenv(paths.ENV_VAR, str(world))
+    elsewhere = tmp_path / "elsewhere"
+    for store in (world, everyday):
+        if sys.platform != "linux" and store == everyday:
+            continue
+        db = store / paths.DATABASE_NAME
+        before = digest(db)
+        code, _out, err = run(capsys, "--data-dir", str(elsewhere), "sessions", "export", "--format", "json",
+                              "--out", str(db))
+        assert code == 2 and "is a file of the saved sessions" in one_line(err)
+        assert digest(db) == before
+
+
 def test_an_ordinary_out_still_works(capsys, world, tmp_path):
     code, out, err = run(capsys, "--data-dir", str(world), "sessions", "export", "--format", "json",
                          "--out", str(tmp_path / "export.json"))

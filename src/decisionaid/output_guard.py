@@ -38,22 +38,40 @@ def _inside(real: str, folder: str | os.PathLike) -> bool:
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
-def _places(database: Path | None, backups: Path | None) -> list[tuple[str, Path, bool]]:
+def _databases(database: Path | None) -> list[Path]:
+    """The sessions files to protect: the open store's (if given), the chosen data folder's, and those of the
+    environment's and the platform's default folders (a --data-dir run must not overwrite the everyday store)."""
+    from decisionaid import paths
+
+    found = [Path(database)] if database is not None else []
+    found.append(paths.chosen_data_dir() / paths.DATABASE_NAME)
+    if os.environ.get(paths.ENV_VAR):
+        found.append(Path(os.environ[paths.ENV_VAR]).expanduser() / paths.DATABASE_NAME)
+    try:
+        from platformdirs import user_data_dir
+
+        found.append(Path(user_data_dir("decisionaid", appauthor=False)) / paths.DATABASE_NAME)
+    except Exception:  # noqa: BLE001 - no platform folder: nothing of ours there
+        pass
+    unique: dict[str, Path] = {}
+    for db in found:
+        unique.setdefault(_real(db), db)
+    return list(unique.values())
+
+
+def _places(databases: list[Path], backups: Path | None) -> list[tuple[str, Path, bool]]:
     """(what it is, path, whether it is a folder whose every file is protected). Nothing is created on the way."""
     from decisionaid import paths
 
-    if database is None:
-        database = paths.chosen_data_dir() / paths.DATABASE_NAME
-    database = Path(database)
-    data = database.parent
-    if backups is None:
-        backups = data / "backups"
-    found = [("decisionaid's data folder", data, False),
-             ("a backup of the saved sessions", Path(backups), True),
-             ("decisionaid's settings file", data / "settings.json", False),
-             ("decisionaid's lock file", data / "decisionaid.lock", False),
-             ("a decisionaid working file", data / "raise-requests", True),
-             ("decisionaid's log", data / "logs", True)]
+    found = [("a backup of the saved sessions", Path(backups), True)] if backups is not None else []
+    for database in databases:
+        data = database.parent
+        found += [("decisionaid's data folder", data, False),
+                  ("a backup of the saved sessions", data / "backups", True),
+                  ("decisionaid's settings file", data / "settings.json", False),
+                  ("decisionaid's lock file", data / "decisionaid.lock", False),
+                  ("a decisionaid working file", data / "raise-requests", True),
+                  ("decisionaid's log", data / "logs", True)]
     try:
         found.append(("decisionaid's log", paths.chosen_log_dir(), True))
     except Exception:  # noqa: BLE001 - no platform log folder: nothing to protect there
@@ -84,16 +102,23 @@ def _files(path: Path, folder: bool) -> Iterator[Path]:
             yield Path(root) / n
 
 
+def _siblings(database: Path) -> list[tuple[str, Path, bool]]:
+    try:
+        names = os.listdir(database.parent)
+    except OSError:
+        return []
+    return [("a file of the saved sessions", database.parent / n, False) for n in names
+            if n.startswith(database.name) or n.startswith("." + database.name)]
+
+
 def refusal(target: str | os.PathLike, database: Path | None = None,
             backups: Path | None = None) -> ProtectedOutput | None:
     """The reason `target` may not be written (a ProtectedOutput to raise or show), or None if it may."""
-    from decisionaid import paths
-
-    database = Path(database) if database is not None else paths.chosen_data_dir() / paths.DATABASE_NAME
+    databases = _databases(database)
     real = _real(target)
-    if _named_after(real, database):
+    if any(_named_after(real, db) for db in databases):
         return ProtectedOutput(target, "a file of the saved sessions")
-    places = _places(database, backups)
+    places = _places(databases, backups)
     for what, place, folder in places:
         if (folder and _inside(real, place)) or (not folder and real == _real(place)):
             return ProtectedOutput(target, what)
@@ -104,13 +129,7 @@ def refusal(target: str | os.PathLike, database: Path | None = None,
     if st.st_nlink <= 1:
         return None  # its only name is the one resolved above
     same = (st.st_dev, st.st_ino)
-    try:
-        siblings = [(("a file of the saved sessions", database.parent / n), False)
-                    for n in os.listdir(database.parent)
-                    if n.startswith(database.name) or n.startswith("." + database.name)]
-    except OSError:
-        siblings = []
-    for (what, place), folder in [*siblings, *(((w, p), f) for w, p, f in places)]:
+    for what, place, folder in [*(s for db in databases for s in _siblings(db)), *places]:
         for file in _files(place, folder):
             try:
                 other = os.stat(file)
