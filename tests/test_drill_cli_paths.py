@@ -233,6 +233,17 @@ def test_hostile_data_dirs_get_one_line(capsys, tmp_path, argv):
     paths.set_data_dir(None)
 
 
+def test_the_window_with_a_hostile_data_dir_says_so_in_one_line(tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder")
+    holder = tmp_path / "holder"
+    (holder / paths.DATABASE_NAME).mkdir(parents=True)
+    for folder, said in ((afile, "is a file, not a folder"), (afile / "x", "part of its path is a file"),
+                         (holder, "not the sessions file")):
+        done = _cli(["--data-dir", str(folder)], tmp_path, timeout=60, env_extra={"DECISIONAID_QUIT_WHEN_READY": "1"})
+        assert done.returncode == 2 and said in one_line(done.stderr), done.stderr
+
+
 def test_immutable_data_folder_without_backups(capsys, tmp_path):
     data = tmp_path / "data"
     with SessionStore.open(data / paths.DATABASE_NAME) as store:
@@ -275,14 +286,14 @@ def test_out_of_range_numbers_get_one_line(capsys, world, tmp_path, argv, said):
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("*.json"))
 
 
-def _cli(args: list[str], tmp_path: Path, stdin=subprocess.DEVNULL, timeout: float = 60, **kw):
+def _cli(args: list[str], tmp_path: Path, stdin=subprocess.DEVNULL, timeout: float = 60, env_extra=None, **kw):
     """A real process, without a terminal, at most 1 GB of memory (so a runaway read cannot hurt the machine)."""
     def limit():
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
-    env = {**os.environ, "PYTHONPATH": str(SRC), "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "PYTHONPATH": str(SRC), "QT_QPA_PLATFORM": "offscreen", **(env_extra or {})}
     env.pop(paths.ENV_VAR, None)
     return subprocess.run([sys.executable, "-m", "decisionaid", *args], capture_output=True, text=True, env=env,
                           stdin=stdin, timeout=timeout, start_new_session=True, cwd=tmp_path,

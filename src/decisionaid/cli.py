@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 
 
@@ -101,6 +102,20 @@ def store_paths():
     folder that cannot be written is left for the store to report (reading still works)."""
     from decisionaid import paths
 
+    database = check_data_dir(strict=True)
+    try:
+        backups = paths.backup_dir()
+    except OSError:
+        backups = database.parent / "backups"  # a read-only folder: made when a backup is first written
+    return database, backups
+
+
+def check_data_dir(strict: bool) -> Path:
+    """The chosen data folder's sessions file path, the folder made if need be. Raises DataDirError when the folder
+    is a file, lies inside a file or holds a folder under the sessions file's name; when it cannot be made for
+    another reason (permissions, a read-only disk) too if `strict`, else the window says what is wrong."""
+    from decisionaid import paths
+
     chosen = paths.chosen_data_dir()
     try:
         data = paths.data_dir()
@@ -111,17 +126,15 @@ def store_paths():
         raise DataDirError(f"the data folder {chosen} cannot be made: part of its path is a file, not a folder; "
                            "choose a folder with --data-dir") from None
     except OSError as exc:
-        raise DataDirError(f"the data folder {chosen} cannot be made ({exc.strerror or exc}); "
-                           "choose a folder with --data-dir") from None
+        if strict:
+            raise DataDirError(f"the data folder {chosen} cannot be made ({exc.strerror or exc}); "
+                               "choose a folder with --data-dir") from None
+        data = chosen
     database = data / paths.DATABASE_NAME
     if database.is_dir() or (database.exists() and not database.is_file()):
         raise DataDirError(f"{database} is a folder or a special file, not the sessions file; move it away or "
                            "choose another folder with --data-dir. Nothing was changed.")
-    try:
-        backups = paths.backup_dir()
-    except OSError:
-        backups = data / "backups"  # a read-only folder: made when a backup is first written, which then says why
-    return database, backups
+    return database
 
 
 def guard_output(out) -> None:
@@ -333,7 +346,16 @@ def main(argv: list[str] | None = None) -> int:
 
         paths.set_data_dir(args.data_dir)
     if args.command is None:
+        import os
+
+        from decisionaid import paths
         from decisionaid.app import run
 
+        if args.data_dir or os.environ.get(paths.ENV_VAR):  # a folder chosen by hand: one line if it cannot be
+            try:                                             # one (a read-only folder opens, and says so)
+                check_data_dir(strict=False)
+            except DataDirError as exc:
+                print(f"decisionaid: {exc}", file=sys.stderr)
+                return 2
         return run()
     return args.handler(args)
