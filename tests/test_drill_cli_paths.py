@@ -311,13 +311,13 @@ def test_a_refusal_writes_no_log_records_to_stderr(world, tmp_path):
 
 
 def test_passphrase_prompt_with_nothing_to_read(tmp_path):
-    from decisionaid.sessions import crypto
+    from decisionaid.sessions import connection, crypto
 
     data = tmp_path / "data"
     with SessionStore.open(data / paths.DATABASE_NAME) as store:
         store.create(RECORD, "Dr Drill")
     crypto.enable(data / paths.DATABASE_NAME, data / "backups", "a long passphrase", iterations=2000)
-    crypto.lock()
+    connection.forget_key(locked=False)  # as in a new process; later tests in this one open plain files
     before = digest(data / paths.DATABASE_NAME)
     cmd = ["--data-dir", str(data), "sessions", "list"]
     for done in (_cli(cmd, tmp_path),  # no terminal, standard input /dev/null
