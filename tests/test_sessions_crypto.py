@@ -191,7 +191,7 @@ def test_restoring_an_old_plain_backup_into_an_encrypted_setup_encrypts_it(tmp_p
 def test_the_command_line_asks_for_the_passphrase_and_names_a_wrong_one(tmp_path, monkeypatch, capsys):
     import getpass
 
-    from decisionaid import paths
+    from decisionaid import cli, paths
     from decisionaid.cli import main
 
     db = tmp_path / "data" / paths.DATABASE_NAME
@@ -200,6 +200,7 @@ def test_the_command_line_asks_for_the_passphrase_and_names_a_wrong_one(tmp_path
     connection.forget_key(locked=False)  # a new process
     answers = iter(["wrong passphrase here", PASS])
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr(cli, "_ask_passphrase", lambda prompt="": getpass.getpass(prompt))  # a terminal or not
     try:
         assert main(["--data-dir", str(tmp_path / "data"), "sessions", "list"]) == 2
         assert "Wrong passphrase" in capsys.readouterr().err

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 
 
@@ -41,14 +42,108 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
 
 def unlock_if_encrypted() -> None:
     """An encrypted sessions file: ask for the passphrase on the terminal (never echoed, never an argument or an
-    environment variable, which other programs can read). Raises WrongPassphrase."""
+    environment variable, which other programs can read). Raises WrongPassphrase, or StoreError when none was
+    typed (no terminal, Ctrl-D, Ctrl-C)."""
     from decisionaid import paths
     from decisionaid.sessions import crypto
+    from decisionaid.sessions.errors import StoreError
 
     if crypto.needs_passphrase(paths.database_path()):
-        import getpass
+        try:
+            passphrase = _ask_passphrase("Passphrase for the saved sessions: ")
+        except (EOFError, KeyboardInterrupt):
+            print(file=sys.stderr)  # end the prompt's line
+            raise StoreError("No passphrase was typed", "The saved sessions are encrypted: run the command in a "
+                             "terminal and type the passphrase when asked. Nothing was changed.") from None
+        crypto.unlock(paths.database_path(), passphrase)
 
-        crypto.unlock(paths.database_path(), getpass.getpass("Passphrase for the saved sessions: "))
+
+def _ask_passphrase(prompt: str) -> str:
+    """getpass on a terminal; without one (a pipe, /dev/null), one line of standard input, without getpass's
+    "may be echoed" warning (nothing is echoed from a pipe). Raises EOFError when there is nothing to read."""
+    import getpass
+    import os
+
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR | getattr(os, "O_NOCTTY", 0)))
+        terminal = True
+    except OSError:
+        terminal = sys.stdin is not None and sys.stdin.isatty()  # Windows: getpass reads the console itself
+    if terminal:
+        return getpass.getpass(prompt)
+    print(prompt, end="", file=sys.stderr, flush=True)
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise EOFError
+    print(file=sys.stderr)  # what follows starts on its own line
+    return line.rstrip("\r\n")
+
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+MAX_LIMIT = 1_000_000_000
+
+
+class DataDirError(Exception):
+    """The data folder (or a number typed for it) cannot be used; the message is one line."""
+
+
+def check_numbers(ids=(), limit=None) -> None:
+    """Session IDs and --limit within what the store can take, before anything is opened. Raises DataDirError."""
+    for n in ids:
+        if n is not None and not 1 <= n <= MAX_ID:
+            raise DataDirError(f"there is no session {n}: session IDs are whole numbers from 1 to {MAX_ID}")
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise DataDirError(f"--limit must be a whole number from 1 to {MAX_LIMIT}, not {limit}")
+
+
+def store_paths():
+    """(sessions file, backups folder) of the chosen data folder, created owner-only where possible. A data folder
+    that is a file, lies inside a file, or holds a folder under the sessions file's name raises DataDirError; a
+    folder that cannot be written is left for the store to report (reading still works)."""
+    from decisionaid import paths
+
+    database = check_data_dir(strict=True)
+    try:
+        backups = paths.backup_dir()
+    except OSError:
+        backups = database.parent / "backups"  # a read-only folder: made when a backup is first written
+    return database, backups
+
+
+def check_data_dir(strict: bool) -> Path:
+    """The chosen data folder's sessions file path, the folder made if need be. Raises DataDirError when the folder
+    is a file, lies inside a file or holds a folder under the sessions file's name; when it cannot be made for
+    another reason (permissions, a read-only disk) too if `strict`, else the window says what is wrong."""
+    from decisionaid import paths
+
+    chosen = paths.chosen_data_dir()
+    try:
+        data = paths.data_dir()
+    except FileExistsError:
+        raise DataDirError(f"the data folder {chosen} is a file, not a folder; choose a folder with --data-dir") \
+            from None
+    except NotADirectoryError:
+        raise DataDirError(f"the data folder {chosen} cannot be made: part of its path is a file, not a folder; "
+                           "choose a folder with --data-dir") from None
+    except OSError as exc:
+        if strict:
+            raise DataDirError(f"the data folder {chosen} cannot be made ({exc.strerror or exc}); "
+                               "choose a folder with --data-dir") from None
+        data = chosen
+    database = data / paths.DATABASE_NAME
+    if database.is_dir() or (database.exists() and not database.is_file()):
+        raise DataDirError(f"{database} is a folder or a special file, not the sessions file; move it away or "
+                           "choose another folder with --data-dir. Nothing was changed.")
+    return database
+
+
+def guard_output(out) -> None:
+    """Refuse an --out that is one of the program's own files (output_guard). Raises DataDirError."""
+    from decisionaid.output_guard import refusal
+
+    refused = refusal(out)
+    if refused is not None:
+        raise DataDirError(refused.advice)
 
 
 def _cmd_sessions(args: argparse.Namespace) -> int:
@@ -58,10 +153,15 @@ def _cmd_sessions(args: argparse.Namespace) -> int:
     from decisionaid.sessions.store import SessionStore
 
     try:
+        ids = getattr(args, "id", None)  # one for show, a list (or None) for export
+        check_numbers([ids] if isinstance(ids, int) else ids or (), getattr(args, "limit", None))
+        if getattr(args, "out", None) is not None:
+            guard_output(args.out)
+        database, backups = store_paths()
         unlock_if_encrypted()
-        with SessionStore.open(paths.database_path(), backup_dir=paths.backup_dir()) as store:
+        with SessionStore.open(database, backup_dir=backups) as store:
             return args.sessions_handler(store, args)
-    except (StoreError, RecordError) as exc:
+    except (StoreError, RecordError, DataDirError) as exc:
         print(f"decisionaid sessions: {exc}", file=sys.stderr)
         return 2
 
@@ -177,6 +277,11 @@ def _add_sessions_parser(sub) -> None:
 def _cmd_screenshot(args: argparse.Namespace) -> int:
     from decisionaid.app import run
 
+    try:
+        guard_output(args.out)
+    except DataDirError as exc:
+        print(f"decisionaid screenshot: {exc}", file=sys.stderr)
+        return 2
     return run(screenshot=args.out, screen=args.screen)
 
 
@@ -219,6 +324,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import logging
+
+    # Records go to the log file once the window starts it; until then to no handler at all, so Python's
+    # last-resort handler never mixes them into the one line of error a command writes on stderr.
+    logger = logging.getLogger("decisionaid")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
     args = build_parser().parse_args(argv)
     if args.version:
         from decisionaid import __version__
@@ -234,7 +346,16 @@ def main(argv: list[str] | None = None) -> int:
 
         paths.set_data_dir(args.data_dir)
     if args.command is None:
+        import os
+
+        from decisionaid import paths
         from decisionaid.app import run
 
+        if args.data_dir or os.environ.get(paths.ENV_VAR):  # a folder chosen by hand: one line if it cannot be
+            try:                                             # one (a read-only folder opens, and says so)
+                check_data_dir(strict=False)
+            except DataDirError as exc:
+                print(f"decisionaid: {exc}", file=sys.stderr)
+                return 2
         return run()
     return args.handler(args)

@@ -9,20 +9,24 @@ from pathlib import Path
 
 def _session(session_id: int):
     """(view, history) of one stored session; raises the store's errors."""
-    from decisionaid import paths
-    from decisionaid.cli import unlock_if_encrypted
+    from decisionaid.cli import store_paths, unlock_if_encrypted
     from decisionaid.sessions.store import SessionStore
 
+    database, backups = store_paths()
     unlock_if_encrypted()
-    with SessionStore.open(paths.database_path(), backup_dir=paths.backup_dir()) as store:
+    with SessionStore.open(database, backup_dir=backups) as store:
         return store.get(session_id), store.history(session_id)
 
 
 def _write(out: str, data: bytes, what: str) -> int:
     from decisionaid.files import write_private
+    from decisionaid.output_guard import ProtectedOutput
 
     try:
         write_private(Path(out), data)
+    except ProtectedOutput as exc:  # checked before building too; this catches a link made meanwhile
+        print(f"decisionaid {what}: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"decisionaid {what}: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -32,6 +36,7 @@ def _write(out: str, data: bytes, what: str) -> int:
 
 def _run(args: argparse.Namespace, build) -> int:
     from decisionaid.checklist.items import ChecklistError
+    from decisionaid.cli import DataDirError, check_numbers, guard_output, store_paths
     from decisionaid.evidence.pack import PackError
     from decisionaid.handout.fonts import FontError
     from decisionaid.handout.wording import WordingError
@@ -39,8 +44,11 @@ def _run(args: argparse.Namespace, build) -> int:
     from decisionaid.settings import load as load_settings
 
     try:
+        check_numbers([args.session])
+        guard_output(args.out)
+        store_paths()  # the data folder (settings, sessions) usable, or one line saying why
         return _write(args.out, build(load_settings(), args), args.command)
-    except (StoreError, PackError, ChecklistError, WordingError, FontError) as exc:
+    except (StoreError, PackError, ChecklistError, WordingError, FontError, DataDirError) as exc:
         print(f"decisionaid {args.command}: {exc}", file=sys.stderr)
         return 2
 

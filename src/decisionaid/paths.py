@@ -37,16 +37,19 @@ def _private_dir(path: Path) -> Path:
     return path
 
 
-def data_dir() -> Path:
+def chosen_data_dir() -> Path:
+    """The data folder in use, without creating it (the output guard asks what to protect)."""
     if _override is not None:
-        chosen = _override
-    elif os.environ.get(ENV_VAR):
-        chosen = Path(os.environ[ENV_VAR]).expanduser()
-    else:
-        from platformdirs import user_data_dir
+        return _override
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    from platformdirs import user_data_dir
 
-        chosen = Path(user_data_dir("decisionaid", appauthor=False))
-    return _private_dir(chosen)
+    return Path(user_data_dir("decisionaid", appauthor=False))
+
+
+def data_dir() -> Path:
+    return _private_dir(chosen_data_dir())
 
 
 def database_path() -> Path:
@@ -61,11 +64,16 @@ def settings_path() -> Path:
     return data_dir() / "settings.json"
 
 
-def log_dir() -> Path:
+def chosen_log_dir() -> Path:
+    """The log folder in use, without creating it."""
     if os.environ.get(LOG_ENV_VAR):
-        return _private_dir(Path(os.environ[LOG_ENV_VAR]).expanduser())
+        return Path(os.environ[LOG_ENV_VAR]).expanduser()
     if _override is not None or os.environ.get(ENV_VAR):
-        return _private_dir(data_dir() / "logs")
+        return chosen_data_dir() / "logs"
     from platformdirs import user_log_dir
 
-    return _private_dir(Path(user_log_dir("decisionaid", appauthor=False)))
+    return Path(user_log_dir("decisionaid", appauthor=False))
+
+
+def log_dir() -> Path:
+    return _private_dir(chosen_log_dir())

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 Z95 = 1.959963984540054
+# The largest count accepted in an arm: far above any trial arm, and small enough that every variance below is a
+# positive float (around 10**20 patients, 1/a - 1/n rounds to 0 and the weights divide by zero).
+MAX_COUNT = 10_000_000
 MEASURES = {"rr": "risk ratio", "or": "odds ratio"}
 METHODS = {"dl": "DerSimonian-Laird random effects", "fixed": "inverse-variance fixed effect"}
 
@@ -92,6 +95,9 @@ def _check(study: Study) -> None:
                 raise PoolingError(f"{study.label}: counts must be whole numbers, got {value!r} in the {arm} arm")
         if events < 0 or total < 0:
             raise PoolingError(f"{study.label}: counts cannot be negative ({events} of {total} in the {arm} arm)")
+        if total > MAX_COUNT:
+            raise PoolingError(f"{study.label}: {total} patients in the {arm} arm is more than the {MAX_COUNT:,} "
+                               "accepted; check the counts")
         if total == 0:
             raise PoolingError(f"{study.label}: the {arm} arm has no patients")
         if events > total:
@@ -163,6 +169,9 @@ def pool(studies: Sequence[Study], measure: str = "rr", method: str = "dl",
     effects = [study_effect(s, measure, correction) for s in usable]
     ys = [y for y, _, _ in effects]
     vs = [se * se for _, se, _ in effects]
+    for s, v in zip(usable, vs):
+        if not (math.isfinite(v) and v > 0):  # cannot happen within MAX_COUNT; never a ZeroDivisionError
+            raise PoolingError(f"{s.label}: its counts give no usable variance; check the counts")
     w = [1 / v for v in vs]
     sw = sum(w)
     mean_fe = sum(wi * y for wi, y in zip(w, ys)) / sw

@@ -12,12 +12,14 @@ import csv
 import io
 import os
 import re
+import stat
 
-from decisionaid.evidence.pooling import Study
+from decisionaid.evidence.pooling import MAX_COUNT, Study
 
 COLUMNS = ("study", "events_treatment", "total_treatment", "events_control", "total_control")
 _HEADER = ",".join(COLUMNS)
 _WHOLE = re.compile(r"[+-]?[0-9]+")
+MAX_BYTES = 4 * 1024 * 1024  # a table of trials is a few kilobytes; anything near this is the wrong file
 _SIGNATURES = ((b"%PDF", "a PDF"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
                (b"PK\x03\x04", "an Excel workbook or other zip file"),
                (b"\xd0\xcf\x11\xe0", "an old Excel or Word file"))
@@ -33,10 +35,30 @@ def _show(text: str, limit: int = 30) -> str:
     return flat if len(flat) <= limit else flat[:limit] + "..."
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a CSV file"
+    if stat.S_ISFIFO(mode):
+        return "is a pipe, not a CSV file; save the table as a file and give its name"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a CSV file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a CSV file"
+    return "is not a regular file; give the name of a CSV file"
+
+
 def _read_text(name: str, path: str | os.PathLike) -> str:
+    """The file's text: a regular file (a pipe would wait for ever, a device read for ever), at most MAX_BYTES."""
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        mode = os.stat(path).st_mode  # before opening: opening a pipe for reading waits for a writer
+        if not stat.S_ISREG(mode):
+            raise TrialsFileError(f"{name}: {_kind(mode)}")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as f:
+            mode = os.fstat(f.fileno()).st_mode  # the same file it was a moment ago (not swapped for a pipe)
+            if not stat.S_ISREG(mode):
+                raise TrialsFileError(f"{name}: {_kind(mode)}")
+            data = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise TrialsFileError(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -45,6 +67,9 @@ def _read_text(name: str, path: str | os.PathLike) -> str:
         raise TrialsFileError(f"{name}: not allowed to read this file") from None
     except OSError as exc:
         raise TrialsFileError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:
+        raise TrialsFileError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB; a table of trials is a few "
+                              "kilobytes, so this is probably not the right file")
     for magic, kind in _SIGNATURES:
         if data.startswith(magic):
             raise TrialsFileError(f"{name}: this is {kind}, not a CSV file; save the table as CSV (comma separated)")
@@ -85,10 +110,13 @@ def _count(where: str, column: str, raw: str) -> int:
         raise TrialsFileError(f"{where}: {column} is empty")
     if not _WHOLE.fullmatch(value):
         raise TrialsFileError(f"{where}: {column} must be a whole number, found '{_show(value)}'")
-    number = int(value)
-    if number < 0:
-        raise TrialsFileError(f"{where}: {column} cannot be negative ({number})")
-    return number
+    if value.startswith("-") and value.strip("-0"):
+        raise TrialsFileError(f"{where}: {column} cannot be negative ({_show(value)})")
+    digits = value.lstrip("+-").lstrip("0")
+    if len(digits) > len(str(MAX_COUNT)) or int(digits or "0") > MAX_COUNT:  # length first: int() of 5,000
+        raise TrialsFileError(f"{where}: {column} is {_show(value)}, more than the {MAX_COUNT:,} accepted; "
+                              "check the counts")                  # digits is itself an error
+    return int(digits or "0")
 
 
 def _study(where: str, cells: list[str], index: dict[str, int]) -> Study:

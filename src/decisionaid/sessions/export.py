@@ -17,6 +17,7 @@ from pathlib import Path
 
 from decisionaid.sessions.errors import NoSuchSession
 from decisionaid.files import replacing
+from decisionaid.output_guard import check_output
 from decisionaid.sessions.record import SessionRecord
 
 FORMATS = ("csv", "json")
@@ -30,6 +31,7 @@ def export_sessions(store, session_ids: Iterable[int] | None, fmt: str, out_path
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     out_path = Path(out_path)
+    check_output(out_path, store.path, store.backup_dir)  # never the sessions file, a backup, the lock, ...
     ids = None if session_ids is None else list(session_ids)
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with (store._guard(transaction=True, target=out_path), replacing(out_path) as tmp,

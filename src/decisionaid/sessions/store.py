@@ -216,6 +216,9 @@ class SessionStore:
     # Backups.
 
     def backup_to(self, path: Path | str) -> Path:
+        from decisionaid.output_guard import check_output
+
+        check_output(path, self.path, self.backup_dir)  # never the sessions file, another backup, the lock, ...
         with self._guard(target=Path(path)):
             return backup.backup_to(self.db.conn, Path(path))
 

@@ -127,6 +127,10 @@ def explain(exc: BaseException, path: str | None = None) -> str:
         pass
     if isinstance(exc, StoreError):
         return f"{exc.title}. {exc.advice}"
+    from decisionaid.output_guard import ProtectedOutput
+
+    if isinstance(exc, ProtectedOutput):
+        return exc.advice
     if isinstance(exc, bundled):
         return (f"{exc}\n\nNothing was saved or printed. Reinstalling decisionaid restores its bundled files; "
                 "if this keeps happening, please report this message.")
@@ -258,6 +262,12 @@ class PrintActions(QObject):
         if not Path(path).suffix and not Path(path).exists():
             path += ".pdf"
         self.folder = str(Path(path).parent)
+        from decisionaid.output_guard import refusal
+
+        refused = refusal(path)
+        if refused is not None:
+            self.show_error(f"{doc.noun.capitalize()} was not saved", refused.advice)
+            return None
         return path
 
     def save_pdf(self, doc: Document, path: str | None = None, pages=None) -> None:

@@ -289,6 +289,22 @@ class SessionsView(QWidget):
             return None
         return store.path
 
+    def _refused(self, path: str, db_path) -> bool:
+        """True (and a warning shown) if `path` is one of the program's own files (output_guard)."""
+        from decisionaid.output_guard import refusal
+
+        refused = refusal(path, db_path, getattr(self._open_store(), "backup_dir", None))
+        if refused is None:
+            return False
+        self.message.setText(f"{refused.title}: nothing was written.")
+        box = QMessageBox(QMessageBox.Warning, "decisionaid", f"{refused.title}.\n\n{refused.advice}",
+                          QMessageBox.Ok, self)
+        box.setTextFormat(Qt.PlainText)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        self.refusal_box = box
+        box.open()
+        return True
+
     def export(self, selected_only: bool) -> None:
         ids = self.selected_ids() if selected_only else None
         path, chosen = QFileDialog.getSaveFileName(self, "Export sessions", "sessions.csv",
@@ -303,7 +319,7 @@ class SessionsView(QWidget):
         from decisionaid.ui.tasks import run_in_background
 
         db_path = self._db_path()
-        if db_path is None:
+        if db_path is None or self._refused(path, db_path):
             return None
         self._busy("Exporting\u2026", True)
 
@@ -329,7 +345,7 @@ class SessionsView(QWidget):
         from decisionaid.ui.tasks import run_in_background
 
         db_path = self._db_path()
-        if db_path is None:
+        if db_path is None or self._refused(path, db_path):
             return None
         self._busy("Backing up\u2026", True)
 
