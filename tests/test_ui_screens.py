@@ -381,6 +381,23 @@ def test_caveats_show_every_title(window, pack):
         assert pack.caveat(needed).title in titles
 
 
+def test_caveat_sources_are_numbers_into_one_full_reference_list(window, pack):
+    """Each card names its sources by number; the list at the end gives each one as a full citation, once."""
+    view = window.screen("Caveats")
+    refs = [lab.text() for lab in view.reference_labels]
+    assert len(refs) == len(set(refs)) > 10
+    cards = [lab for lab in view.findChildren(QLabel, "sourceNumbers")]
+    assert len(cards) == 1 + len(pack.caveats) + len(pack.media_claims)
+    unblinding = pack.caveat("unblinding")
+    box = next(lab for lab in view.caveat_titles if lab.text() == unblinding.title).parentWidget()
+    line = box.findChild(QLabel, "sourceNumbers").text()
+    nums = [int(n) for n in re.findall(r"\d+", line.split("(")[0])]
+    assert len(nums) == len(unblinding.sources)
+    for n, sid in zip(nums, unblinding.sources):
+        assert refs[n - 1].startswith(f"{n}. {pack.sources[sid].reference().rstrip('.')}")
+    assert any("PMID 40226647" in r for r in refs)  # OnaDEP, cited by the unblinding caveat
+
+
 def test_off_label_is_said_once_on_the_caveats_screen(window, pack):
     """One off-label card with the pack's wording; no second 'Off-label use' caveat with other text."""
     view = window.screen("Caveats")
