@@ -149,6 +149,5 @@ def decision_aid_sections(pack) -> list[tuple[str, str]]:
             ("Who paid for it", a.funding),
             ("Conflicts of interest", a.conflicts),
             ("How the evidence was found and checked", a.evidence_method),
-            ("Updates", f"Evidence last reviewed {pack.last_reviewed:%-d %B %Y}; next review due by "
-                        f"{pack.review_due():%-d %B %Y}. {pack.update_policy}"),
+            ("Updates", f"Evidence last reviewed {pack.last_reviewed:%-d %B %Y}. {pack.update_policy}"),
             ("Testing with patients", a.user_testing)]

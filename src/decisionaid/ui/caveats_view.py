@@ -23,7 +23,7 @@ class _Numbers:
             if sid not in self.order:
                 self.order.append(sid)
         nums = ", ".join(str(self.order.index(s) + 1) for s in ids)
-        text = f"Sources: {nums} (listed under References below)" if ids else "No published source."
+        text = f"Sources: {nums}" if ids else "No published source."
         lab = label(text, size=8.5, italic=True, tooltip="\n".join(citations(self.pack, ids)))
         lab.setObjectName("sourceNumbers")
         return lab
