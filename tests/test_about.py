@@ -62,7 +62,7 @@ def test_help_menu_opens_the_about_dialog(qtbot, tmp_path, monkeypatch):
 
     QTimer.singleShot(200, close_it)
     action = next(a for m in window.menuBar().actions() if m.text() == "&Help" for a in m.menu().actions()
-                  if "About" in a.text())
+                  if a.text() == "&About decisionaid")
     action.trigger()
     assert isinstance(seen[0], AboutDialog)
     assert "not loaded" in seen[0].text.toPlainText()  # evidence not loaded yet: said, not hidden

@@ -92,7 +92,8 @@ def test_evidence_command_json(capsys):
     assert response["certainty"]["level"] == "very low"
     assert {t["study"] for t in data["trials"]} >= {"Wollmer 2012", "Brin 2020 (Allergan)"}
     finzi = next(t for t in data["trials"] if t["id"] == "finzi2014")
-    assert finzi["response"]["treatment"]["provenance"] == "derived"
+    assert finzi["response"]["treatment"]["provenance"] == "calculated by decisionaid"
+    assert finzi["response"]["treatment"]["source"].startswith("Calculated by decisionaid from ")
 
 
 def test_evidence_command_text_states_off_label_and_review_date(capsys):

@@ -75,7 +75,7 @@ def test_no_cure_language_and_no_relative_figure_alone(generic):
 def test_pack_version_review_date_and_numbered_sources_with_pmids(generic):
     body = text(generic).replace("\n", " ")
     pack = summary().pack
-    assert f"Evidence pack {pack.version}, checked on 21 November 2026" in body
+    assert f"Evidence pack {pack.version}, checked on 1 December 2026" in body
     assert "[1] " in body and "PMID 24345483" in body  # Finzi & Rosenthal 2014
     cited = {int(n) for marks in re.findall(r"\[(\d+(?:, \d+)*)\]", body) for n in marks.split(", ")}
     listed = {int(n) for n in re.findall(r"\[(\d+)\] ", body)}

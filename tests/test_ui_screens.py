@@ -277,7 +277,7 @@ def test_derived_counts_are_marked_with_their_method(evidence, pack):
             if derived:
                 seen_derived += 1
                 assert "(derived)" in item.text(), (trial.short, name)
-                assert "Derived" in item.toolTip()
+                assert "Calculated by decisionaid" in item.toolTip()
                 for fig in derived:
                     assert fig.method in item.toolTip()
             else:
@@ -297,7 +297,7 @@ def test_clicking_a_cell_shows_its_source_and_the_trial_detail(qtbot, evidence, 
     assert table.currentRow() == finzi
     detail = evidence.source_detail.text()
     assert detail != before
-    assert pack.trials[finzi].short in detail and "Derived" in detail and method in detail
+    assert pack.trials[finzi].short in detail and "Calculated by decisionaid" in detail and method in detail
 
     study_col = STUDY_COLUMNS.index("Study")
     for row in reversed(range(len(pack.trials))):  # row 0 is shown at start, so end there
@@ -355,8 +355,12 @@ def test_option_grid(window, summary, pack):
     assert botox == pack.practical["off_label"].text and "off-label" in botox.lower()
 
     cost_row = grid_row(table, "Cost")
-    assert "cost is not in our" in cost_row[1].lower()
-    for cell in cost_row:  # no invented price in any column
+    assert pack.practical["cost"].text in cost_row[1]
+    prices = re.findall(r"\$[0-9][0-9,]*", cost_row[1])
+    assert "$408" in prices  # the sourced US average fee (ASPS 2019, as quoted)
+    for price in prices:  # no price that the pack's sourced cost text does not give
+        assert price in pack.practical["cost"].text, price
+    for cell in (cost_row[0], cost_row[2]):
         assert not re.search(r"[£$€¥]|\b(?:GBP|USD|EUR|pounds?|dollars?|euros?)\b", cell, re.I), cell
 
     _, botox, _ = grid_row(table, "How sure are we?")
@@ -371,9 +375,36 @@ def test_caveats_show_every_title(window, pack):
     titles = [lab.text() for lab in view.caveat_titles]
     assert titles == [c.title for c in pack.caveats]
     ids = {c.id for c in pack.caveats}
-    for needed in ("unblinding", "mostly_women", "short_follow_up", "few_groups", "industry_trial_missed", "off_label"):
+    for needed in ("unblinding", "mostly_women", "short_follow_up", "few_groups", "industry_trial_missed",
+                   "outcome_switching", "late_registration", "vs_antidepressant"):
         assert needed in ids, f"the pack lost the {needed!r} caveat"
         assert pack.caveat(needed).title in titles
+
+
+def test_caveat_sources_are_numbers_into_one_full_reference_list(window, pack):
+    """Each card names its sources by number; the list at the end gives each one as a full citation, once."""
+    view = window.screen("Caveats")
+    refs = [lab.text() for lab in view.reference_labels]
+    assert len(refs) == len(set(refs)) > 10
+    cards = [lab for lab in view.findChildren(QLabel, "sourceNumbers")]
+    assert len(cards) == 1 + len(pack.caveats) + len(pack.media_claims)
+    unblinding = pack.caveat("unblinding")
+    box = next(lab for lab in view.caveat_titles if lab.text() == unblinding.title).parentWidget()
+    line = box.findChild(QLabel, "sourceNumbers").text()
+    nums = [int(n) for n in re.findall(r"\d+", line.split("(")[0])]
+    assert len(nums) == len(unblinding.sources)
+    for n, sid in zip(nums, unblinding.sources):
+        assert refs[n - 1].startswith(f"{n}. {pack.sources[sid].reference().rstrip('.')}")
+    assert any("PMID 40226647" in r for r in refs)  # OnaDEP, cited by the unblinding caveat
+
+
+def test_off_label_is_said_once_on_the_caveats_screen(window, pack):
+    """One off-label card with the pack's wording; no second 'Off-label use' caveat with other text."""
+    view = window.screen("Caveats")
+    texts = [lab.text() for lab in view.findChildren(QLabel)]
+    assert texts.count("Off-label use") == 1
+    assert pack.practical["off_label"].text in texts
+    assert "off_label" not in {c.id for c in pack.caveats}
 
 
 def test_media_headlines_sit_beside_their_reality(window, pack):

@@ -13,11 +13,14 @@ from typing import Any
 from decisionaid.evidence.schema_codegen import field_name as _field
 from decisionaid.evidence.schema_codegen import CheckedFileError, load_checked
 
-PROVENANCE_LABELS = {
+CALCULATION_SOURCE = "team_derivation"  # pseudo-source marking decisionaid's own calculations; never listed as a reference
+
+PROVENANCE_LABELS = {  # short labels a clinician reads; the full sentence is provenance.provenance_phrase()
     "reported": "reported",
-    "secondary": "secondary source",
-    "derived": "derived",
-    "unverified": "not verified",
+    "secondary": "reported in a secondary source",
+    "derived": "calculated by decisionaid",
+    "unverified": "not known",
+    "judgement": "clinical judgement",
 }
 
 
@@ -35,13 +38,25 @@ class Source:
     doi: str | None = None
     registry: str | None = None
     url: str | None = None
+    secondary: bool = False   # a review, registry copy, news or company page rather than the original paper
 
-    def reference(self) -> str:
-        """Citation with PMID/DOI/registry, as shown beside a figure."""
+    def reference(self, address_limit: int | None = None) -> str:
+        """The citation a clinician can look up: authors, title, journal or publisher, year, then PMID / DOI /
+        registry number, and the web address when there is none of those. On paper (`address_limit`), an address
+        longer than the limit is given as its site ('web page on mhra.gov.uk'): nobody types 170 characters."""
         ids = [f"PMID {self.pmid}" if self.pmid else "", f"DOI {self.doi}" if self.doi else "",
                self.registry or ""]
-        tail = "; ".join(i for i in ids if i and i not in self.citation)
-        return f"{self.citation} {tail}".strip() if tail else self.citation
+        if not (self.pmid or self.doi or self.registry) and self.url:
+            if address_limit is not None and len(self.url) > address_limit:
+                host = self.url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+                ids.append(f"Web page on {host}")
+            else:
+                ids.append(self.url)
+        tail = ". ".join(i for i in ids if i and i not in self.citation)
+        if not tail:
+            return self.citation
+        end = "" if tail.endswith(self.url or "\0") else "."  # no full stop glued to a web address
+        return f"{self.citation.rstrip()}{'' if self.citation.rstrip().endswith('.') else '.'} {tail}{end}"
 
 
 @dataclass(frozen=True)
@@ -94,6 +109,8 @@ class Trial:
     setting: Fact
     randomized: Figure
     analysed: Figure | None
+    enrolled: Figure | None
+    treated: Figure | None
     arms: tuple[Arm, ...]
     women: Figure
     men: Figure
@@ -199,6 +216,17 @@ class Review:
 
 
 @dataclass(frozen=True)
+class AboutTool:
+    """Who made decisionaid, who paid, how the evidence was found and checked, user testing (IPDAS)."""
+    made_by: str
+    funding: str
+    conflicts: str
+    evidence_method: str
+    user_testing: str
+    patient_summary: str
+
+
+@dataclass(frozen=True)
 class Pack:
     path: Path
     version: str
@@ -216,15 +244,24 @@ class Pack:
     caveats: tuple[Caveat, ...]
     media_claims: tuple[MediaClaim, ...]
     reviews: tuple[Review, ...]
+    next_review: dt.date
+    condition: Fact          # depression in plain words
+    decision: str            # the decision this aid supports
+    about: AboutTool
 
     def caveat(self, caveat_id: str) -> Caveat:
         return next(c for c in self.caveats if c.id == caveat_id)
 
     def cite(self, source_ids: tuple[str, ...] | list[str]) -> str:
         """References for a figure, joined; 'No source' when a figure has none."""
-        return "\n".join(self.sources[s].reference() for s in source_ids) or "No source (not verified)."
+        return "\n".join(self.sources[s].reference() for s in dict.fromkeys(source_ids)
+                         if s != CALCULATION_SOURCE) or "No published source."
 
     def review_due(self) -> dt.date:
+        """The next review date the pack states (never later than its update policy allows)."""
+        return min(self.next_review, self._policy_due())
+
+    def _policy_due(self) -> dt.date:
         months = self.last_reviewed.month - 1 + self.review_every_months
         year, month = self.last_reviewed.year + months // 12, months % 12 + 1
         day = min(self.last_reviewed.day, 28)
@@ -268,6 +305,7 @@ def _trial(d: dict) -> Trial:
     return Trial(
         id=d["id"], short=d["short"], source=d["source"], kind=d["kind"], registry=d["registry"],
         randomized=_figure(d["randomized"]), analysed=_figure(d.get("analysed")),
+        enrolled=_figure(d.get("enrolled")), treated=_figure(d.get("treated")),
         arms=tuple(Arm(a["label"], _figure(a["n"])) for a in d["arms"]),
         women=_figure(d["women"]), men=_figure(d["men"]),
         response=_binary(d["response"]), remission=_binary(d["remission"]), not_pooled=d.get("not_pooled"),
@@ -304,7 +342,9 @@ def _build(data: dict, path: Path) -> Pack:
         caveats=tuple(Caveat(c["id"], c["title"], c["plain"], c["detail"], tuple(c["sources"])) for c in data["caveats"]),
         media_claims=tuple(MediaClaim(m["headline"], m["outlet"], m["date"], m["reality"], tuple(m["sources"]))
                            for m in data["media_claims"]),
-        reviews=tuple(Review(r["id"], r["short"], r["finding"], tuple(r["sources"])) for r in data["reviews"]))
+        reviews=tuple(Review(r["id"], r["short"], r["finding"], tuple(r["sources"])) for r in data["reviews"]),
+        next_review=dt.date.fromisoformat(data["next_review"]), condition=_fact(data["condition"]),
+        decision=data["decision"], about=AboutTool(**data["about_tool"]))
 
 
 def _walk_sources(node: Any, where: list[Any]):
@@ -380,8 +420,11 @@ def load_pack(path: Path | str | None = None) -> Pack:
     """Read, validate and build the evidence pack. Raises PackError, never a bare traceback."""
     path, data = load_checked("pack", path, default_pack_path, PackError)
     _check_references(data, path)
-    try:
-        dt.date.fromisoformat(data["last_reviewed"])
-    except ValueError:
-        raise PackError(path, "last_reviewed", f"'{data['last_reviewed']}' is not a real date") from None
+    for key in ("last_reviewed", "next_review"):
+        try:
+            dt.date.fromisoformat(data[key])
+        except ValueError:
+            raise PackError(path, key, f"'{data[key]}' is not a real date") from None
+    if data["next_review"] <= data["last_reviewed"]:
+        raise PackError(path, "next_review", f"'{data['next_review']}' is not after last_reviewed")
     return _build(data, path)

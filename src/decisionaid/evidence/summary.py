@@ -10,6 +10,7 @@ from decisionaid.evidence.formatting import fmt_ratio
 from decisionaid.evidence.frequencies import NaturalFrequencies, natural_frequencies
 from decisionaid.evidence.pack import Outcome, Pack, Trial
 from decisionaid.evidence import pooling
+from decisionaid.evidence.provenance import cite_line, provenance_label, provenance_phrase
 from decisionaid.evidence.pooling import PoolResult, Study, pool, result_to_dict
 
 MEASURES = tuple(pooling.MEASURES)  # the keys pooling accepts; names for display below
@@ -65,11 +66,11 @@ def analyse(pack: Pack, outcome: Outcome) -> OutcomeAnalysis:
             reason = trial.not_pooled or "Not one of the placebo-controlled trials chosen for this outcome."
             excluded.append(Excluded(trial, reason))
         elif data is None:
-            excluded.append(Excluded(trial, f"No {outcome.label.lower()} counts published in the sources seen."))
+            excluded.append(Excluded(trial, f"No {outcome.label.lower()} counts published in the sources checked."))
         elif data.missing():
             arms = " and ".join(data.missing())
             excluded.append(Excluded(trial, f"{arms.capitalize()}-arm {outcome.label.lower()} count not reported "
-                                            "in any source seen."))
+                                            "in any published source found."))
         else:
             included.append(trial)
     studies = [_study(t, outcome.id) for t in included]
@@ -94,6 +95,7 @@ def summary_to_dict(s: EvidenceSummary) -> dict:
     trials = []
     for t in pack.trials:
         entry = {"id": t.id, "study": t.short, "kind": t.kind, "citation": pack.sources[t.source].reference(),
+                 "result_source": provenance_phrase(pack, t.primary_result),
                  "pmid": pack.sources[t.source].pmid, "doi": pack.sources[t.source].doi, "registry": t.registry,
                  "design": t.design.text, "randomized": t.randomized.value, "scale": t.scale.text,
                  "time_point": t.time_point.text, "primary_result": t.primary_result.text,
@@ -102,10 +104,10 @@ def summary_to_dict(s: EvidenceSummary) -> dict:
             o = t.outcome(oid)
             entry[oid] = None if o is None else {
                 "definition": o.definition,
-                "treatment": {"events": o.treatment.events.value, "total": o.treatment.total.value,
-                              "provenance": o.treatment.events.provenance, "method": o.treatment.events.method},
-                "control": {"events": o.control.events.value, "total": o.control.total.value,
-                            "provenance": o.control.events.provenance, "method": o.control.events.method}}
+                **{arm: {"events": c.events.value, "total": c.total.value,
+                         "provenance": provenance_label(c.events.provenance),
+                         "source": provenance_phrase(pack, c.events)}
+                   for arm, c in (("treatment", o.treatment), ("control", o.control))}}
         trials.append(entry)
     outcomes = []
     for a in s.outcomes:
@@ -119,17 +121,21 @@ def summary_to_dict(s: EvidenceSummary) -> dict:
                         "botox_ci": [round(f.treatment_low, 1), round(f.treatment_high, 1)],
                         "nnt": None if f.nnt is None else round(f.nnt, 2),
                         "nnt_ci": None if f.nnt is None else [round(f.nnt_low, 2), round(f.nnt_high, 2)],
-                        "provenance": "derived", "method": f.method},
+                        "provenance": provenance_label("derived"), "method": f.method},
             "published_check": {"text": a.outcome.published_check.text, "value": a.outcome.published_check.value,
-                                "measure": a.outcome.published_check.measure},
+                                "measure": a.outcome.published_check.measure,
+                                "source": cite_line(pack, a.outcome.published_check.sources)},
             "certainty": {"level": a.certainty.level, "plain": a.outcome.certainty_plain,
                           "downgrades": [{"domain": DOMAIN_NAMES[g.domain], "levels": g.levels,
                                           "caveat": pack.caveat(g.caveat).title, "reason": g.reason}
                                          for g in a.certainty.downgrades],
-                          "note": "decisionaid team's GRADE-style judgement; no published GRADE rating was found."},
+                          "note": "decisionaid's GRADE-style judgement; no published GRADE rating was found."},
         })
     return {"pack_version": pack.version, "last_reviewed": pack.last_reviewed.isoformat(),
             "review_due": pack.review_due().isoformat(), "stale": s.stale, "update_policy": pack.update_policy,
+            "decision": pack.decision, "condition": pack.condition.text,
+            "about": {"made_by": pack.about.made_by, "funding": pack.about.funding, "conflicts": pack.about.conflicts,
+                      "evidence_method": pack.about.evidence_method, "user_testing": pack.about.user_testing},
             "trials": trials, "outcomes": outcomes}
 
 
@@ -140,6 +146,7 @@ def summary_to_text(s: EvidenceSummary) -> str:
     if s.stale:
         lines.append("WARNING: this evidence pack is older than its update policy allows. " + pack.update_policy)
     lines.append("Botox (glabellar botulinum toxin A) for depression is an off-label use.")
+    lines.append(f"The decision: {pack.decision}")
     lines.append("")
     lines.append("Trials:")
     for t in pack.trials:
@@ -147,6 +154,7 @@ def summary_to_text(s: EvidenceSummary) -> str:
         ident = f"PMID {src.pmid}" if src.pmid else (f"DOI {src.doi}" if src.doi else "no PMID/DOI")
         lines.append(f"  {t.short} [{ident}] - {t.design.text}")
         lines.append(f"      {t.primary_result.text}")
+        lines.append(f"      {provenance_phrase(pack, t.primary_result)}")
     for a in s.outcomes:
         lines.append("")
         lines.append(f"{a.outcome.label} {a.outcome.time_frame} ({', '.join(t.short for t in a.included)}):")
@@ -163,10 +171,11 @@ def summary_to_text(s: EvidenceSummary) -> str:
         f = a.frequencies
         lines.append(f"  Out of 100 people {a.outcome.time_frame}: about {f.treatment_per_100:.1f} with Botox "
                      f"(95% CI {f.treatment_low:.1f} to {f.treatment_high:.1f}) vs {f.control_per_100:.1f} with placebo "
-                     f"[derived]")
+                     f"(calculated by decisionaid: {f.method.rstrip('.')})")
         if f.nnt is not None:
-            lines.append(f"  Number needed to treat: {f.nnt:.2f} (95% CI {f.nnt_low:.2f} to {f.nnt_high:.2f}) [derived]")
-        lines.append(f"  {a.outcome.published_check.text}")
+            lines.append(f"  Number needed to treat: {f.nnt:.2f} (95% CI {f.nnt_low:.2f} to {f.nnt_high:.2f}) "
+                         "(calculated by decisionaid)")
+        lines.append(f"  {a.outcome.published_check.text} {cite_line(pack, a.outcome.published_check.sources)}")
         for e in a.excluded:
             lines.append(f"  Not pooled: {e.trial.short}: {e.reason}")
         lines.append(f"  Certainty: {a.certainty.level.upper()} (our GRADE-style judgement). {a.outcome.certainty_plain}")

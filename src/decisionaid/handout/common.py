@@ -84,5 +84,6 @@ def in_100(events: int, total: int) -> str:
 
 def source_list(pack: Pack, numbers: SourceNumbers, st: Styles) -> Paragraph:
     """The numbered references (PMID/DOI included) run together in one small paragraph, to save paper."""
-    refs = [f"<b>[{i}]</b> {escape(pack.sources[sid].reference())}" for i, sid in enumerate(numbers.order, 1)]
+    refs = [f"<b>[{i}]</b> {escape(pack.sources[sid].reference(address_limit=50))}"
+            for i, sid in enumerate(numbers.order, 1)]
     return Paragraph("\u2003".join(refs), st.small)

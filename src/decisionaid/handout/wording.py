@@ -18,6 +18,7 @@ from decisionaid.checklist.assessment import Status
 from decisionaid.evidence.formatting import whole_people
 from decisionaid.evidence.schema_codegen import CheckedFileError, load_checked
 from decisionaid.evidence.summary import EvidenceSummary
+from decisionaid.evidence.pack import CALCULATION_SOURCE
 
 PLACEHOLDERS = frozenset({
     "response_botox", "response_placebo", "response_more", "response_botox_not", "response_placebo_not",
@@ -132,6 +133,8 @@ class SourceNumbers:
     def cite(self, source_ids) -> list[int]:
         out = []
         for sid in source_ids:
+            if sid == CALCULATION_SOURCE:  # our own calculation is said in words, never a numbered reference
+                continue
             if sid not in self.order:
                 self.order.append(sid)
             out.append(self.order.index(sid) + 1)

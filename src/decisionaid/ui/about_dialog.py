@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
 
@@ -72,3 +73,58 @@ class AboutDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+
+# --- Help > About this decision aid ---------------------------------------------------------------------------------
+
+def decision_aid_html(summary) -> str:
+    """The page, generated from the evidence pack and resources/about/ipdas.json (every value escaped)."""
+    from decisionaid.about import GROUPS, load_ipdas
+
+    ipdas = load_ipdas()
+    parts = ["<h2>About this decision aid</h2>"]
+    if summary is not None:
+        from decisionaid.about import decision_aid_sections
+
+        for head, text in decision_aid_sections(summary.pack):
+            parts.append(f"<h3>{escape(head)}</h3><p>{escape(text)}</p>")
+    else:
+        parts.append("<p>The evidence could not be loaded, so the decision, the condition and who made this aid cannot "
+                     "be shown (see the Evidence screen).</p>")
+    parts.append("<h3>How decisionaid meets the decision-aid standard (IPDAS)</h3>"
+                 f"<p><small>{escape(ipdas.standard)} {escape(ipdas.wording_note)}</small></p>")
+    counts = {k: sum(c.status == k for c in ipdas.criteria) for k in ipdas.statuses}
+    parts.append("<p>" + escape(", ".join(f"{ipdas.statuses[k]}: {n}" for k, n in counts.items())) + "</p>")
+    for group, title in GROUPS:
+        parts.append(f"<h4>{escape(title)}</h4><table cellspacing='0' cellpadding='3' width='100%'>"
+                     "<tr><th align='left'>Criterion</th><th align='left'>Status</th>"
+                     "<th align='left'>Where in decisionaid</th></tr>")
+        for c in ipdas.group(group):
+            parts.append(f"<tr><td valign='top'><b>{escape(c.id)}</b> {escape(c.text)}</td>"
+                         f"<td valign='top'>{escape(ipdas.statuses[c.status])}</td>"
+                         f"<td valign='top'>{escape(c.where)}</td></tr>")
+        parts.append("</table>")
+    return "".join(parts)
+
+
+class DecisionAidDialog(QDialog):
+    """Help > About this decision aid: the decision, the condition, who made and paid for it, how the evidence was
+    found, updates and user testing, then each IPDAS criterion with its status."""
+
+    def __init__(self, summary, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("About this decision aid")
+        self.resize(760, 680)
+        layout = QVBoxLayout(self)
+        self.text = QTextBrowser()
+        self.text.setObjectName("decisionAidText")
+        self.text.setOpenLinks(False)
+        self.text.setHtml(decision_aid_html(summary))
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:  # never larger than the screen (1366x768 at 200 % text is 683x384)
+            room = screen.availableGeometry()
+            self.resize(min(self.width(), room.width() - 40), min(self.height(), room.height() - 40))

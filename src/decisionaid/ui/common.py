@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QTableWidget, QWidget
 
-from decisionaid.evidence.pack import PROVENANCE_LABELS, Fact, Figure, Pack
+from decisionaid.evidence.pack import Fact, Figure, Pack
+from decisionaid.evidence.provenance import cite_line, provenance_phrase
 
 
 def qt_text(text: str) -> str:
@@ -69,20 +70,12 @@ def rule() -> QFrame:
 
 
 def provenance_text(pack: Pack, item: Fact | Figure) -> str:
-    """What a hover or click shows: how we know this figure, and from where."""
-    kind = PROVENANCE_LABELS[item.provenance].capitalize()
-    lines = [f"{kind}: {pack.provenance_legend[item.provenance]}"]
-    method = getattr(item, "method", None)
-    if method:
-        lines.append(f"How: {method}")
-    lines.append("Source: " + pack.cite(item.sources))
-    return "\n".join(lines)
+    """What a hover or click shows: how we know this figure, and from where (evidence.provenance words)."""
+    return provenance_phrase(pack, item)
 
 
 def citation_label(pack: Pack, source_ids, prefix: str = "Source: ") -> QLabel:
-    refs = [pack.sources[s].reference().rstrip(".") for s in source_ids]
-    text = prefix + "; ".join(refs) + "." if refs else "Source: none (not verified)"
-    lab = label(text, size=8.5, italic=True)
+    lab = label(cite_line(pack, source_ids, prefix), size=8.5, italic=True)
     pal = lab.palette()
     pal.setColor(QPalette.WindowText, pal.color(QPalette.PlaceholderText).darker(115))
     lab.setPalette(pal)

@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction("&Settings\u2026", self.show_settings)
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction("About this &decision aid", self.show_about_decision_aid)
         help_menu.addAction("&About decisionaid", self.show_about)
 
     @staticmethod
@@ -479,6 +480,11 @@ class MainWindow(QMainWindow):
                 self._replace(name, self._placeholder("The evidence could not be loaded: see the Evidence screen."))
         self.statusBar().showMessage("Evidence pack could not be loaded")
         QTimer.singleShot(0, self._announce_ready)
+
+    def show_about_decision_aid(self) -> None:
+        from decisionaid.ui.about_dialog import DecisionAidDialog
+
+        DecisionAidDialog(self.summary, self).exec()
 
     def show_about(self) -> None:
         from decisionaid.ui.about_dialog import AboutDialog
