@@ -167,10 +167,10 @@ class _Builder:
 
     def story(self) -> list:
         st, w = self.st, self.w
-        out = [Paragraph(escape(w.title), st.title), Paragraph(escape(w.subtitle), st.subtitle),
-               Paragraph(escape(w.footer["brackets"]), st.small)]  # before the first bracketed number
+        out = [Paragraph(escape(w.title), st.title), Paragraph(escape(w.subtitle), st.subtitle)]
         if self.d.visit is not None:
             out += self.visit()
+        out.append(Paragraph(escape(w.footer["brackets"]), st.small))  # before the first bracketed number
         crisis_shown = self.d.visit is not None and self.d.visit.assessment.crisis
         for section in w.sections:
             if crisis_shown and any(b["kind"] == "crisis" for b in section.blocks):
