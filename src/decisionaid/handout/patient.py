@@ -162,6 +162,12 @@ class _Builder:
         t.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
         return t
 
+    def _about(self) -> str:
+        """Who made the leaflet and who paid: the evidence pack's own statement when it has one (pack 2026.12.1,
+        `about_tool.patient_summary`), else the wording file's."""
+        about = getattr(self.d.summary.pack, "about", None)
+        return getattr(about, "patient_summary", "") or self.w.footer["about"]
+
     def _crisis_block(self) -> dict:
         return next(b for s in self.w.sections for b in s.blocks if b["kind"] == "crisis")
 
@@ -181,8 +187,8 @@ class _Builder:
             out += flow  # headings are keepWithNext: one never ends a page alone
         f = w.footer
         out += [Paragraph(escape(f["sources_heading"]), st.heading),
-                Paragraph(escape(" ".join(fill(f[k], self.values) for k in ("about", "review", "numbers", "pack"))),
-                          st.small)]
+                Paragraph(escape(" ".join([self._about()] + [fill(f[k], self.values)
+                                                             for k in ("review", "numbers", "pack")])), st.small)]
         out.append(source_list(self.d.summary.pack, self.sources, st))
         return out
 
