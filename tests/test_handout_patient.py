@@ -203,7 +203,7 @@ def test_the_handout_says_who_made_it_when_it_is_checked_again_and_what_brackets
     pack = summary().pack
     due = pack.review_due()
     assert squash(f"checked again by {due.day} {due:%B %Y}") in squash(body)
-    assert squash("not yet been tested with patients") in squash(body)
+    assert squash("not yet been tested with patients") in squash(body) and squash("paid for it") in squash(body)
     assert body.index("square brackets") < body.index("[1]")
     assert "Exact figures are in the sources" not in body
 
