@@ -70,7 +70,8 @@ class CrisisBox(QFrame):
 
 
 class StatusPanel(QFrame):
-    """The assessment: status, reasons, what is missing in a few lines. The title stays put; the rest scrolls."""
+    """The assessment: status, reasons, what is missing in a few lines; it scrolls when the window is small (the
+    crisis box is outside it, across the top of the screen)."""
 
     def __init__(self, parent=None, crisis: CrisisBox | None = None):
         super().__init__(parent)
@@ -84,11 +85,10 @@ class StatusPanel(QFrame):
         self.reasons = label("", name="statusReasons")
         self.missing = label("", name="statusMissing", size=9)
         self.sure = label("", name="sureScore", size=9)
-        lay.addWidget(self.title)
         body = QWidget()
         inner = QVBoxLayout(body)
         inner.setContentsMargins(0, 0, 0, 0)
-        for w in (self.reasons, self.missing, self.sure):
+        for w in (self.title, self.reasons, self.missing, self.sure):  # scrolls rather than clips when squeezed
             inner.addWidget(w)
         inner.addStretch(1)
         scroll = QScrollArea()
@@ -96,10 +96,6 @@ class StatusPanel(QFrame):
         scroll.setFrameShape(QFrame.NoFrame)
         scroll.setWidget(body)
         lay.addWidget(scroll, 1)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self.title.setMinimumHeight(self.title.heightForWidth(self.title.width()))
 
     def show_assessment(self, assessment, guidance: str, checklist=None) -> None:
         from decisionaid.checklist.assessment import missing_summary
