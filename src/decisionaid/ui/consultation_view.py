@@ -111,6 +111,7 @@ class StatusPanel(QFrame):
         lines = missing_summary(checklist, assessment) if checklist is not None else ()
         if assessment.crisis and lines:
             head = "Safety first: the other questions can wait."
+            lines = lines[:-1]  # no "next question" while the crisis pathway is open
         else:
             head = f"Still to answer ({len(assessment.missing)}):"
         self.missing.setText(head + "\n" + "\n".join(f"\u2022 {m}" for m in lines) if lines else "")
