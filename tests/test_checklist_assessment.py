@@ -90,7 +90,7 @@ def test_stop_reasons_say_why_plainly():
     texts = {r.item_id: r.text for r in result.reasons}
     assert texts["ci_hypersensitivity"] == (
         "Not a candidate now: hypersensitivity to any botulinum toxin product or to a component of its formulation "
-        "is a contraindication on the BOTOX Cosmetic label (facts sheet §6).")
+        "is a contraindication on the BOTOX Cosmetic label.")
     assert "higher risk of serious systemic effects" in texts["ci_neuromuscular"]
     assert "Brin" in texts["ci_neuromuscular"]
     assert "Wollmer trial excluded bipolar disorder" in texts["safety_bipolar"]
@@ -111,7 +111,7 @@ def test_injection_site_infection_is_not_now_rather_than_never():
 def test_suicidal_thoughts_open_the_crisis_pathway():
     result = assess(CHECKLIST, {**benign(), "safety_suicidal_thoughts": "yes"}, None)
     assert result.status == Status.NOT_CANDIDATE and result.crisis
-    assert "urgent risk assessment" in result.reasons[0].text
+    assert "full suicide risk assessment" in result.reasons[0].text
 
 
 def test_no_crisis_for_other_stops():
@@ -138,7 +138,7 @@ def test_phq9_item9_alone_is_enough_even_with_nothing_else_answered():
 
 
 def test_phq9_item9_zero_is_no_crisis():
-    result = assess(CHECKLIST, benign(), Phq9(items=(3,) * 8 + (0,)))
+    result = assess(CHECKLIST, {**benign(), "fit_severity": "severe"}, Phq9(items=(3,) * 8 + (0,)))
     assert not result.crisis and result.status == Status.NO_CONCERNS
 
 
@@ -189,10 +189,11 @@ def test_each_caution_gives_candidate_with_cautions_and_its_reason(item, value):
 
 
 def test_fit_cautions_say_how_the_evidence_may_apply_less_well():
-    reasons = {r.item_id: r.text for r in assess(CHECKLIST, {**benign(), "fit_sex": "man", "fit_age": "over 65",
+    reasons = {r.item_id: r.text for r in assess(CHECKLIST, {**benign(), "fit_sex": "man", "age_group": "over 65",
                                                              "fit_antidepressant": "no"}).reasons}
     assert "23/7" in reasons["fit_sex"] and "apply less well" in reasons["fit_sex"]
-    assert "Wollmer 25-65" in reasons["fit_age"] and "apply less well" in reasons["fit_age"]
+    assert reasons["age_group"].startswith("Caution: ")  # over 65: a caution from the one age question
+    assert "Wollmer 25-65" in reasons["age_group"] and "apply less well" in reasons["age_group"]
     assert "P=0.053" in reasons["fit_antidepressant"]
 
 
@@ -206,7 +207,7 @@ def test_not_yet_discussed_is_a_caution_per_topic():
 
 def test_reasons_follow_checklist_order_with_phq9_first():
     answers = {**benign(), "sure_sure": "no", "fit_sex": "man", "ci_bleeding": "yes", "safety_bipolar": "unsure"}
-    result = assess(CHECKLIST, answers, Phq9(items=(0,) * 8 + (1,)))
+    result = assess(CHECKLIST, answers, Phq9(items=(1, 1, 2, 1, 1, 1, 2, 0, 1)))
     assert ids(result) == ["phq9_item9", "safety_bipolar", "ci_bleeding", "fit_sex", SURE_REASON]
 
 
@@ -225,9 +226,44 @@ def test_blank_severity_is_taken_from_the_phq9_band(total, caution):
         assert f"Severity taken from the PHQ-9 total of {total}" in result.reasons[0].text
 
 
-def test_clinician_choice_of_severity_wins_over_the_phq9():
+def test_a_severity_that_contradicts_the_phq9_is_flagged():
     result = assess(CHECKLIST, {**benign(), "fit_severity": "severe"}, Phq9(total=3))
+    assert result.status == Status.CAUTIONS
+    (reason,) = result.reasons
+    assert reason.item_id == "fit_severity" and reason.severity == "caution"
+    assert "severe" in reason.text and "PHQ-9 total of 3 (minimal or none)" in reason.text
+
+
+def test_a_severity_that_matches_the_phq9_raises_nothing():
+    result = assess(CHECKLIST, {**benign(), "fit_severity": "severe"}, Phq9(total=22))
     assert result.status == Status.NO_CONCERNS
+
+
+def test_an_under_18_answer_to_the_age_question_is_a_stop():
+    result = assess(CHECKLIST, {**benign(), "age_group": "under 18"})
+    assert result.status == Status.NOT_CANDIDATE and not result.crisis
+    assert "approved for adults" in result.reasons[0].text
+
+
+@pytest.mark.parametrize("old, expected", [
+    ({"safety_under_18": "yes"}, Status.NOT_CANDIDATE),
+    ({"safety_under_18": "no", "fit_age": "over 65"}, Status.CAUTIONS),
+    ({"safety_under_18": "no", "fit_age": "18 to 65"}, Status.NO_CONCERNS)])
+def test_a_record_saved_when_age_was_asked_twice_keeps_its_meaning(old, expected):
+    answers = {k: v for k, v in benign().items() if k != "age_group"} | old
+    result = assess(CHECKLIST, answers)
+    assert result.status == expected and result.missing == ()
+
+
+def test_missing_summary_is_a_few_lines_not_every_question():
+    from decisionaid.checklist.assessment import missing_summary
+
+    result = assess(CHECKLIST, {})
+    lines = missing_summary(CHECKLIST, result)
+    assert len(result.missing) > 25 and len(lines) <= 5
+    assert lines[0] == "Safety first: 4 of 4 to answer"
+    assert lines[-1].startswith("Next: \u201cDoes the patient have any current thoughts of suicide")
+    assert missing_summary(CHECKLIST, assess(CHECKLIST, benign())) == ()
 
 
 def test_blank_severity_without_a_phq9_is_missing():

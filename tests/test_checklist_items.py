@@ -17,11 +17,13 @@ SHARED_SHEET = ROOT.parent / "shared" / "reference" / "evidence-facts.md"
 SHEET_PATH = ROOT / "docs" / "reference" / "evidence-facts.md"  # a copy kept in the repo, so CI always checks
 RAW = json.loads(default_checklist_path().read_text(encoding="utf-8"))
 CHECKLIST = load_checklist()
-JUDGEMENT = "clinical judgement, not from our sources"
+JUDGEMENT = "clinical judgement (not from a published source)"
+INTERNAL = ("facts sheet", "fact sheet", "\u00a7", "compiler", "team derivation", "unverified", "not seen",
+            "sources seen", "not confirmed", "secondary page")
 
 EXPECTED = {  # id: (section, answer_type, severity, sourced)
     "safety_suicidal_thoughts": ("safety", "yes_no", "stop", True),
-    "safety_under_18": ("safety", "yes_no", "stop", True),
+    "age_group": ("safety", "choice", "stop", True),
     "safety_psychotic_features": ("safety", "yes_no_unsure", "stop", False),
     "safety_bipolar": ("safety", "yes_no_unsure", "stop", True),
     "ci_hypersensitivity": ("contraindications", "yes_no_unsure", "stop", True),
@@ -32,7 +34,6 @@ EXPECTED = {  # id: (section, answer_type, severity, sourced)
     "ci_prior_ptosis": ("contraindications", "yes_no_unsure", "caution", False),
     "ci_bleeding": ("contraindications", "yes_no_unsure", "caution", False),
     "fit_sex": ("fit", "choice", "caution", True),
-    "fit_age": ("fit", "choice", "caution", True),
     "fit_severity": ("fit", "choice", "caution", True),
     "fit_antidepressant": ("fit", "choice", "caution", True),
     "fit_treatment_history": ("fit", "choice", "caution", True),
@@ -41,14 +42,14 @@ EXPECTED = {  # id: (section, answer_type, severity, sourced)
     "understand_keep_treatment": ("understanding", "discussed", "caution", True),
     "understand_onset_duration": ("understanding", "discussed", "caution", True),
     "understand_repeats": ("understanding", "discussed", "caution", True),
-    "understand_cost": ("understanding", "discussed", "caution", False),
+    "understand_cost": ("understanding", "discussed", "caution", True),
     "understand_no_frown": ("understanding", "discussed", "caution", True),
     "understand_side_effects": ("understanding", "discussed", "caution", True),
     "understand_serious_risks": ("understanding", "discussed", "caution", True),
     "values_expressiveness": ("values", "choice", "info", True),
     "values_injections": ("values", "choice", "info", True),
     "values_uncertainty": ("values", "choice", "info", True),
-    "values_cost": ("values", "choice", "info", False),
+    "values_cost": ("values", "choice", "info", True),
     "values_other": ("values", "text", "info", True),
     "sure_sure": ("decisional_conflict", "yes_no", "info", True),
     "sure_understand": ("decisional_conflict", "yes_no", "info", True),
@@ -71,7 +72,7 @@ def sheet_row(sheet: str, first_cell: str) -> list[str]:
 
 def test_bundled_checklist_loads_with_its_own_version_and_review_date():
     assert CHECKLIST.version == RAW["version"]
-    assert CHECKLIST.last_reviewed == dt.date(2026, 11, 21)
+    assert CHECKLIST.last_reviewed == dt.date(2026, 12, 1)
     assert [s.id for s in CHECKLIST.sections] == ["safety", "contraindications", "fit", "understanding", "values",
                                                   "decisional_conflict"]
 
@@ -84,22 +85,31 @@ def test_items_ids_sections_types_and_severities_are_as_designed():
 def test_every_item_has_a_source_a_why_and_a_patient_text():
     for item in CHECKLIST.items:
         assert item.source.strip() and item.why.strip() and item.patient_text.strip(), item.id
-        if item.sourced:
-            assert "facts sheet §" in item.source.lower() or item.severity == "info", item.id
+        if item.sourced and item.severity != "info":
+            # a real citation a clinician can look up: a PMID, DOI, registry number, label set id or a web address
+            assert re.search(r"PMID \d+|DOI 10\.|NCT\d+|setid|\w\.(com|ca|org)", item.source), item.id
 
 
 def test_unsourced_items_say_they_are_clinical_judgement():
     for item in CHECKLIST.items:
         if not item.sourced:
             assert JUDGEMENT in item.why.lower(), item.id
-            assert "not in the facts sheet" in item.source.lower() or "§" in item.source, item.id
+            assert JUDGEMENT in item.source.lower() or re.search(r"PMID \d+|NCT\d+", item.source), item.id
 
 
-def test_flagged_items_have_a_reason_that_cites_the_sheet_or_says_judgement():
+def test_no_internal_wording_reaches_the_clinician_or_the_patient():
+    """Every text of the checklist is shown somewhere (screen, tooltip, record or handout)."""
+    for where, text in clinical_texts():
+        for word in INTERNAL:
+            assert word not in text.lower(), (where, word)
+
+
+def test_flagged_items_have_a_reason_and_judgement_is_labelled_as_such():
     for item in CHECKLIST.items:
         if item.flag_when:
             assert item.reason, item.id
-            assert "facts sheet §" in item.reason or "clinical judgement" in item.reason, item.id
+        if not item.sourced and item.flag_when:
+            assert JUDGEMENT in item.reason, item.id
 
 
 def test_only_suicidal_thoughts_opens_the_crisis_pathway_from_an_item():
@@ -144,14 +154,14 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 def clinical_texts():
     """Every piece of text a clinician or patient reads, with where it is (not versions or dates)."""
     for item in CHECKLIST.items:
-        for name in ("question", "patient_text", "why", "reason", "source"):
+        for name in ("question", "patient_text", "why", "reason", "source", "caution_reason"):
             yield f"{item.id}.{name}", getattr(item, name) or ""
         for choice in item.choices:
             yield f"{item.id}.choices", choice
     for section in CHECKLIST.sections:
         yield f"{section.id}.intro", section.intro
     p = CHECKLIST.phq9
-    for name in ("period", "item_wording_note", "safety_reason", "source"):
+    for name in ("period", "item_wording_note", "safety_reason", "source", "stem", "severity_mismatch_reason"):
         yield f"phq9.{name}", getattr(p, name)
     yield "phq9.item_labels", " ".join(p.item_labels)
     s = CHECKLIST.sure
@@ -159,7 +169,7 @@ def clinical_texts():
         yield f"sure.{name}", getattr(s, name)
     c = CHECKLIST.crisis
     for name in ("default_text", "default_text_status", "not_covered", "clinician_guidance",
-                 "clinician_guidance_source"):
+                 "clinician_guidance_source", "clinician_handout_line", "record_note"):
         yield f"crisis.{name}", getattr(c, name)
     yield "crisis.default_text_sources", " ".join(c.default_text_sources)
 
@@ -215,19 +225,61 @@ def test_sure_items_are_verbatim_from_section_12_with_citation_and_unverified_fl
     assert [i.patient_text for i in items] == wording
     assert [s.letter for s in CHECKLIST.sure.items] == ["S", "U", "R", "E"]
     assert CHECKLIST.sure.pass_score == 4
-    assert CHECKLIST.sure.wording_verified is False and "UNVERIFIED" in CHECKLIST.sure.wording_note
+    assert CHECKLIST.sure.wording_verified is False and "not yet been compared" in CHECKLIST.sure.wording_note
+    intro = next(s for s in CHECKLIST.sections if s.id == "decisional_conflict").intro
+    assert "Légaré 2010" in intro and "not yet been compared" in intro  # said on screen, in user words
     assert CHECKLIST.sure.pmid == "20705870"
     assert "Légaré" in CHECKLIST.sure.citation and "Can Fam Physician 2010" in CHECKLIST.sure.citation
 
 
-def test_crisis_default_is_the_sheets_suggested_text_marked_for_review(sheet):
-    suggested = sheet_row(sheet, "Suggested default text")[1]
-    assert CHECKLIST.crisis.default_text.startswith(suggested)
-    assert CHECKLIST.crisis.default_text in (suggested, suggested + ".")
-    assert "compiler's wording, for review" in CHECKLIST.crisis.default_text_status.lower()
-    assert "risk assessment" in CHECKLIST.crisis.clinician_guidance
+def test_crisis_default_is_the_sheets_revised_patient_text_one_line_per_bullet(sheet):
+    revised = sheet_row(sheet, "Suggested default text for patients, revised")[1]
+    revised = revised.split(" (Patient wording only")[0]
+    text = CHECKLIST.crisis.default_text
+    lines = text.split("\n")
+    assert 4 <= len(lines) <= 7 and all(line.strip() for line in lines)  # a short bulleted list, a line a country
+    assert text.count("get help now") == 1 and text.count("ending your life") == 1  # said once
+    for number in ("988", "9-8-8", "116 123", "13 11 14", "911", "999", "112", "000"):
+        assert number in text and number in revised, number
+    assert "Canada: call or text 9-8-8. If your life is in danger, call 911." in lines  # Canada's 911 is in
+    assert "clinician" not in text.lower()  # patient wording only
+    assert "re-check every number" in CHECKLIST.crisis.default_text_status.lower()
+    guidance = CHECKLIST.crisis.clinician_guidance
+    assert "risk assessment" in guidance and "local pathway" in guidance and "item 9" in guidance
     assert "Ontario" in CHECKLIST.crisis.clinician_guidance_source
-    assert "Canada's emergency number" in CHECKLIST.crisis.not_covered
+    assert "handout" in CHECKLIST.crisis.clinician_handout_line
+
+
+def test_crisis_text_for_patients_reads_plainly():
+    import textstat
+
+    text = CHECKLIST.crisis.default_text.replace("\n", " ")
+    assert textstat.smog_index(text) <= 8
+    assert textstat.flesch_kincaid_grade(text) <= 7
+
+
+def test_phq9_items_are_the_standard_wording_with_the_permission_statement(sheet):
+    row = sheet_row(sheet, "PHQ-9 item wording")[1]
+    p = CHECKLIST.phq9
+    assert f"Stem: '{p.stem}'" in row
+    for n, text in enumerate(p.item_labels, start=1):
+        assert f"{n}. {text}." in row or f"{n}. {text} " in row, n
+    assert not any(label.startswith("Item ") for label in p.item_labels)
+    terms = sheet_row(sheet, "PHQ-9 permission to reproduce (quoted)")[1]
+    assert p.item_wording_note.split(": ", 1)[1] in terms  # quoted exactly
+    assert "No permission required to reproduce" in p.item_wording_note
+
+
+def test_item_9_as_a_stop_is_labelled_clinical_judgement():
+    assert "immediate follow-up" in CHECKLIST.phq9.safety_reason
+    assert JUDGEMENT in CHECKLIST.phq9.safety_reason
+
+
+def test_age_is_asked_once():
+    ages = [i for i in CHECKLIST.items if "age" in i.question.lower().split() or "18" in i.question]
+    assert [i.id for i in ages] == ["age_group"]
+    age = CHECKLIST.item("age_group")
+    assert age.flag_when == ("under 18",) and age.caution_when == ("over 65",)
 
 
 def test_phq9_bands_match_section_10(sheet):
@@ -306,7 +358,7 @@ def first_item(data, item_id):
     (lambda d: d["phq9"].__setitem__("total_max", 30), "phq9.total_max", "does not match 9 items"),
     (lambda d: d["phq9"].__setitem__("safety_item", 10), "phq9.safety_item", "item 10 does not exist"),
     (lambda d: d["phq9"].__setitem__("severity_item", "nosuchitem"), "phq9.severity_item", "nosuchitem"),
-    (lambda d: d["phq9"]["bands"][0].__setitem__("label", "none"), "sections[2].items[2].choices",
+    (lambda d: d["phq9"]["bands"][0].__setitem__("label", "none"), "sections[2].items[1].choices",
      "PHQ-9 band labels"),
     (lambda d: d["phq9"]["response_labels"].pop(), "phq9.response_labels", "3 labels"),
     (lambda d: d["sure"]["items"][0].__setitem__("item", "ci_bleeding"), "sections[1].items[6].answer_type",

@@ -17,10 +17,11 @@ def test_scale_is_nine_items_scored_0_to_3_with_total_0_to_27():
     assert SCALE.safety_item == 9
 
 
-def test_item_labels_are_numbers_only_except_the_described_item_9():
-    assert SCALE.item_labels[:8] == tuple(f"Item {n}" for n in range(1, 9))
-    assert SCALE.item_labels[8] == "Item 9 (thoughts of being better off dead or of self-harm)"
-    assert "not in our facts sheet" in SCALE.item_wording_note
+def test_item_labels_are_the_questionnaire_wording_with_its_permission_statement():
+    assert SCALE.item_labels[0] == "Little interest or pleasure in doing things"
+    assert SCALE.item_labels[8] == "Thoughts that you would be better off dead or of hurting yourself in some way"
+    assert SCALE.stem.startswith("Over the last 2 weeks")
+    assert "No permission required to reproduce" in SCALE.item_wording_note
 
 
 @pytest.mark.parametrize("total, band", [

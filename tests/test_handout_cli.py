@@ -64,7 +64,7 @@ def test_a_broken_wording_file_names_file_field_and_problem(tmp_path):
     raw = load_wording().path.read_text(encoding="utf-8")
     bad = tmp_path / "handout.json"
     bad.write_text(raw.replace("{response_botox}", "{response_botx}", 1), encoding="utf-8")
-    with pytest.raises(WordingError, match=r"handout.json, field sections\[1\].*unknown placeholder \{response_botx\}"):
+    with pytest.raises(WordingError, match=r"handout.json, field sections\[2\].*unknown placeholder \{response_botx\}"):
         load_wording(bad)
     bad.write_text(raw.replace('"Incomplete":', '"Unfinished":'), encoding="utf-8")
     with pytest.raises(WordingError, match="visit.status"):

@@ -61,8 +61,8 @@ def test_handout_says_off_label_uncertainty_keep_treatment_and_crisis(generic):
     assert "off-label" in body
     assert "We are very unsure" in body
     assert "Keep taking your current treatment" in body
-    assert "US 988" in body and "Your local emergency number: 999." in body
-    for caveat in ("were small", "could often tell", "were women", "6 weeks after one set", "mixed results"):
+    assert "US: call or text 988." in body and "Your local emergency number: 999." in body
+    for caveat in ("were small", "could often tell", "were women", "6 weeks after one set", "did not clearly show"):
         assert caveat in body
 
 
@@ -75,7 +75,8 @@ def test_no_cure_language_and_no_relative_figure_alone(generic):
 def test_pack_version_review_date_and_numbered_sources_with_pmids(generic):
     body = text(generic).replace("\n", " ")
     pack = summary().pack
-    assert f"Evidence pack {pack.version}, checked on 1 December 2026" in body
+    assert f"The facts were checked on {pack.last_reviewed.day} {pack.last_reviewed:%B %Y}" in body
+    assert f"Evidence pack {pack.version}." in body
     assert "[1] " in body and "PMID 24345483" in body  # Finzi & Rosenthal 2014
     cited = {int(n) for marks in re.findall(r"\[(\d+(?:, \d+)*)\]", body) for n in marks.split(", ")}
     listed = {int(n) for n in re.findall(r"\[(\d+)\] ", body)}
@@ -139,11 +140,14 @@ def test_every_decision_has_plain_words(decision):
 
 
 def test_a_patient_at_risk_gets_the_crisis_text_first():
-    rec = record(answers=answered(safety_suicidal_thoughts="yes"))
+    rec = record(answers={"safety_suicidal_thoughts": "yes"})  # the consultation stopped at the safety check
     assert assess_record(checklist(), rec).crisis
     body = text(handout(rec))
-    assert body.index("US 988") < body.index(WORDING.sections[0].heading)
-    assert squash(WORDING.visit["status"][Status.NOT_CANDIDATE.value]) in squash(body)
+    lines = body.index("US: call or text 988.")
+    assert lines < body.index(WORDING.sections[0].heading) and lines < body.index(WORDING.visit["heading"])
+    assert lines < body.index("felt much better")  # help first, before any Botox figure
+    assert squash(WORDING.visit["crisis_status"]) in squash(body)
+    assert WORDING.visit["sure_heading"] not in body  # the SURE test was rightly not asked: no list of blanks
 
 
 def test_the_configured_crisis_text_is_printed_as_typed():
@@ -170,3 +174,63 @@ def test_a_consultation_not_yet_stored_gets_a_personal_handout_without_a_session
                                        checklist=checklist()))
     assert "session" not in reader(data).metadata.subject
     assert squash(PATIENT) in squash(text(data))
+
+
+CONTACT = "Riverside clinic <Mon-Fri> & nights: 0123 456"
+
+
+def test_the_crisis_lines_are_a_bulleted_list_for_the_patient_said_once():
+    data = build_handout(handout_input(settings(emergency_number="999", clinic_contact=CONTACT), made_at=MADE,
+                                       summary=summary(), checklist=checklist()))
+    body = text(data)
+    flat = squash(body)
+    crisis = checklist().crisis
+    for line in crisis.default_text.splitlines()[1:]:
+        assert "\u2022 " + squash(line) in flat or squash(line) in flat, line
+    assert flat.count(squash("ending your life or harming yourself")) == 1  # the lead is not repeated
+    assert squash(crisis.clinician_guidance) not in flat and "Clinicians" not in body  # patient wording only
+    assert squash(f"call the clinic: {CONTACT}.") in flat  # "Who do I call?" answered
+    assert len(reader(data).pages) <= 2  # with an emergency number and a clinic contact set
+
+
+def test_without_a_clinic_contact_the_patient_is_told_to_ask_for_one(generic):
+    block = next(b for s in WORDING.sections for b in s.blocks if b["kind"] == "crisis")
+    assert squash(block["clinic_unset"]) in squash(text(generic))
+
+
+def test_the_handout_says_who_made_it_when_it_is_checked_again_and_what_brackets_mean(generic):
+    body = text(generic)
+    pack = summary().pack
+    due = pack.review_due()
+    assert squash(f"checked again by {due.day} {due:%B %Y}") in squash(body)
+    assert squash("not yet been tested with patients") in squash(body) and squash("paid for it") in squash(body)
+    assert body.index("square brackets") < body.index("[1]")
+    assert "Exact figures are in the sources" not in body
+
+
+def test_the_handout_describes_depression_and_states_the_decision(generic):
+    body = squash(text(generic))
+    assert squash("Depression is a common illness") in body
+    assert squash("whether to try Botox shots for depression, on top of your current care, or not") in body
+
+
+def test_the_benefit_comes_with_its_range_and_the_pool_behind_it(generic):
+    f = summary().outcome("response").frequencies
+    body = squash(text(generic))
+    low, high = int(f.treatment_low + 0.5), int(f.treatment_high + 0.5)
+    assert squash(f"it could be as few as {low} or as many as {high}") in body
+    assert squash("3 small studies with 134 people") in body
+
+
+def test_the_serious_warning_stays_on_one_page(generic):
+    warning = next(b for s in WORDING.sections for b in s.blocks if b["kind"] == "warning")["text"]
+    pages = [squash(p.extract_text()) for p in reader(generic).pages]
+    assert any(squash(warning) in p for p in pages)
+
+
+def test_no_internal_wording_in_the_handout_wording():
+    raw = WORDING.path.read_text(encoding="utf-8").lower()
+    for word in ("facts sheet", "fact sheet", "\u00a7", "compiler", "team derivation", "unverified", "not seen",
+                 "sources seen", "not confirmed", "secondary page", "holds patents", "no study has tested",
+                 "this is how the treatment works", "first measured at 3 weeks"):
+        assert word not in raw, word

@@ -105,3 +105,17 @@ def test_a_one_megabyte_note_gives_a_paginated_pdf_with_nothing_cut():
     assert start >= 0 and mismatch is None and len(got) - start >= len(want), (
         f"the note differs from character {mismatch}: {got[start + (mismatch or 0):][:80]!r}")
     print(f"1 MB note: {pages} pages, {len(data) / 1e6:.1f} MB, built in {elapsed:.1f} s")
+
+
+def test_a_consultation_stopped_at_the_safety_check_does_not_read_like_a_list_of_omissions():
+    rec = record(answers={"safety_suicidal_thoughts": "yes"}, phq9_items=(1, 1, 1, 1, 1, 1, 1, 1, 2))
+    body = squash(text(build(rec)))
+    crisis = checklist().crisis
+    assert squash(crisis.clinician_guidance) in body and squash(crisis.record_note) in body
+    assert squash("not answered") not in body and squash("Still unanswered") not in body
+    assert squash("points covered") not in body  # not "0 of 9 points covered"
+    asked = squash(checklist().item("safety_suicidal_thoughts").question)
+    assert asked in body and squash(checklist().item("ci_pregnancy").question) not in body
+    assert squash("questions were not asked: safety came first") in body
+    # and the patient's crisis lines are not in the clinician's record
+    assert squash("call Samaritans on 116 123") not in body

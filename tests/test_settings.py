@@ -158,3 +158,21 @@ def test_settings_dialog_keeps_no_break_spaces_in_the_crisis_text(qtbot):
     odd = SettingsDialog(settings_module.Settings(crisis_text="\ufeffCall 999\u00a0now"))  # Qt reads U+FEFF as a BOM
     qtbot.addWidget(odd)
     assert odd.result_settings().crisis_text == "\ufeffCall 999\u00a0now"
+
+
+def test_the_clinic_contact_is_kept_and_reread(data_dir):
+    path = settings.save(Settings(clinic_contact="Riverside clinic <Mon-Fri> & nights: 0123 456"))
+    assert json.loads(path.read_text(encoding="utf-8"))["clinic_contact"] == "Riverside clinic <Mon-Fri> & nights: 0123 456"
+    assert settings.load().clinic_contact == "Riverside clinic <Mon-Fri> & nights: 0123 456"
+    assert Settings().clinic_contact == ""
+
+
+def test_settings_dialog_edits_the_clinic_contact(qtbot):
+    from decisionaid import settings as settings_module
+    from decisionaid.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(settings_module.Settings(clinic_contact="Old clinic"))
+    qtbot.addWidget(dialog)
+    assert dialog.clinic.text() == "Old clinic"
+    dialog.clinic.setText("  Riverside clinic, 0123 456  ")
+    assert dialog.result_settings().clinic_contact == "Riverside clinic, 0123 456"

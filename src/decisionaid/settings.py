@@ -1,5 +1,6 @@
-"""The clinician's settings: their name, the crisis text, the local emergency number and after how many idle minutes
-an encrypted set-up locks, in a small JSON file.
+"""The clinician's settings: their name, the crisis text, the local emergency number, the clinic's own contact
+(printed on handouts: "Who do I call?") and after how many idle minutes an encrypted set-up locks, in a small JSON
+file.
 
 The file is ``paths.settings_path()`` (``data_dir()/settings.json``), owner-only (0600), written atomically
 (temporary file in the same folder, then rename). A missing file gives the defaults; so does a damaged one,
@@ -38,6 +39,7 @@ class Settings:
     crisis_text: str = field(default_factory=default_crisis_text)
     emergency_number: str = ""
     idle_lock_minutes: int = IDLE_LOCK_DEFAULT  # 0: never lock
+    clinic_contact: str = ""    # who a patient calls about this treatment (not in a crisis), e.g. "Riverside clinic, 0123 456"
 
 
 def _settings_path(path: str | os.PathLike | None) -> Path:
@@ -117,6 +119,7 @@ def save(settings: Settings, path: str | os.PathLike | None = None) -> Path:
         _log.warning("Damaged settings file moved aside to %s.", aside)
     data: dict[str, object] = {"format": FORMAT, "clinician_name": settings.clinician_name,
                                "emergency_number": settings.emergency_number,
+                               "clinic_contact": settings.clinic_contact,
                                "idle_lock_minutes": settings.idle_lock_minutes}
     if settings.crisis_text.strip() and settings.crisis_text != default_crisis_text():
         data["crisis_text"] = settings.crisis_text

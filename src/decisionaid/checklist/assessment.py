@@ -64,6 +64,8 @@ def _answer(item: Item, answers: Mapping[str, object]) -> str | None:
 def _item_reason(item: Item, value: str, note: str = "") -> Reason | None:
     if value in item.flag_when:
         return Reason(item.id, item.severity, f"{PREFIX[item.severity]}: {item.reason}{note}")
+    if value in item.caution_when:
+        return Reason(item.id, "caution", f"{PREFIX['caution']}: {item.caution_reason}{note}")
     if value == UNSURE and item.severity in ("stop", "caution"):
         return Reason(item.id, "caution",
                       f"{UNSURE_PREFIX}: \u201c{item.question}\u201d was answered unsure. "
@@ -103,9 +105,47 @@ def _sure(checklist: Checklist, answers: Mapping[str, object]) -> tuple[int | No
                          f"'no' to {no}.")
 
 
+# Answers saved before checklist 2026.12.1 asked the age twice (a yes/no "under 18?" stop and an age-group
+# caution); both now live in the one "age_group" question. Old records keep their meaning, above all the stop.
+_AGE_ITEM, _OLD_UNDER_18, _OLD_AGE = "age_group", "safety_under_18", "fit_age"
+
+
+def with_legacy_answers(checklist: Checklist, answers: Mapping[str, object]) -> dict:
+    """The answers, with those of retired questions carried over to the question that replaced them."""
+    out = dict(answers)
+    try:
+        age = checklist.item(_AGE_ITEM)
+    except KeyError:
+        return out
+    if not isinstance(out.get(_AGE_ITEM), str):
+        old = out.get(_OLD_AGE)
+        if out.get(_OLD_UNDER_18) == "yes" and len(age.flag_when) == 1:
+            out[_AGE_ITEM] = age.flag_when[0]
+        elif isinstance(old, str) and old in age.choices:
+            out[_AGE_ITEM] = old
+    return out
+
+
+def _severity_check(checklist: Checklist, answers: Mapping[str, object], total: int | None) -> Reason | None:
+    """A severity answered by hand that contradicts the PHQ-9 total is a caution: one of them is wrong."""
+    scale = checklist.phq9
+    try:
+        item = checklist.item(scale.severity_item)
+    except KeyError:
+        return None
+    given = _answer(item, answers)
+    if given is None or total is None or not scale.severity_mismatch_reason:
+        return None
+    band = phq9_band(scale, total)
+    if band == given:
+        return None
+    return Reason(item.id, "caution", f"{PREFIX['caution']}: "
+                  + scale.severity_mismatch_reason.format(answered=given, total=total, band=band))
+
+
 def assess(checklist: Checklist, answers: Mapping[str, str], phq9: Phq9 | None = None) -> Assessment:
     """Judge the answers (item id -> answer value) and the PHQ-9 against the checklist's rules."""
-    answers = answers if isinstance(answers, Mapping) else {}
+    answers = with_legacy_answers(checklist, answers) if isinstance(answers, Mapping) else {}
     reasons, total = _phq9_checks(checklist, phq9)
     sure_score, sure_reason = _sure(checklist, answers)
     sure_section = checklist.item(checklist.sure.items[-1].item).section
@@ -127,6 +167,8 @@ def assess(checklist: Checklist, answers: Mapping[str, str], phq9: Phq9 | None =
             if reason is not None:
                 reasons.append(reason)
                 crisis = crisis or (item.crisis and value in item.flag_when)
+            if item.id == severity_item and not note and (check := _severity_check(checklist, answers, total)):
+                reasons.append(check)
         if section.id == sure_section and sure_reason is not None:
             reasons.append(sure_reason)
 
@@ -171,3 +213,21 @@ def assess_record(checklist: Checklist, record) -> Assessment:
     if record.phq9_items is not None or record.phq9_total is not None:
         phq9 = Phq9(items=record.phq9_items, total=record.phq9_total)
     return assess(checklist, record.answers, phq9)
+
+
+def missing_summary(checklist: Checklist, assessment: Assessment, limit: int = 3) -> tuple[str, ...]:
+    """What is still to answer, in a few lines for the status panel: one line per section with gaps
+    ("Safety first: 2 of 4 to answer"), at most `limit` of them, then the next question to ask."""
+    if not assessment.missing_ids:
+        return ()
+    missing = set(assessment.missing_ids)
+    lines = []
+    for section in checklist.sections:
+        required = [i for i in section.items if i.required]
+        left = [i for i in required if i.id in missing]
+        if left:
+            lines.append(f"{section.title}: {len(left)} of {len(required)} to answer")
+    if len(lines) > limit:
+        lines = lines[:limit] + [f"and {len(lines) - limit} more section{'s' if len(lines) - limit > 1 else ''}"]
+    first = next(i for i in checklist.items if i.id in missing)
+    return tuple(lines) + (f"Next: \u201c{first.question}\u201d",)

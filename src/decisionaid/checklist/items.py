@@ -47,6 +47,8 @@ class Item:
     required: bool
     reason: str | None = None    # the assessment's reason when flagged, after "Not a candidate now: " etc.
     crisis: bool = False         # a flagged answer opens the crisis pathway
+    caution_when: tuple[str, ...] = ()   # answers that raise a caution (not the item's own severity)
+    caution_reason: str | None = None    # the reason for such an answer, after "Caution: "
 
     def allowed_answers(self) -> tuple[str, ...] | None:
         """The answer values this item accepts; None for free text."""
@@ -86,12 +88,14 @@ class SureTest:
 
 @dataclass(frozen=True)
 class Crisis:
-    default_text: str            # the default for Settings.crisis_text
-    default_text_status: str     # "compiler's wording, for review"
+    default_text: str            # the default for Settings.crisis_text: patient wording, one line per bullet
+    default_text_status: str     # who wrote it and that it needs re-checking before release
     default_text_sources: tuple[str, ...]
     not_covered: str
-    clinician_guidance: str
+    clinician_guidance: str      # what the clinician does now (screen and record only, never the handout)
     clinician_guidance_source: str
+    clinician_handout_line: str = ""  # tells the clinician the handout carries the crisis lines
+    record_note: str = ""        # the record's line for a consultation that stopped at the safety check
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,8 @@ def _build(data: dict, path: Path) -> Checklist:
             Item(id=i["id"], section=s["id"], question=i["question"], patient_text=i["patient_text"],
                  answer_type=i["answer_type"], choices=tuple(i.get("choices", ())), severity=i["severity"],
                  flag_when=tuple(i["flag_when"]), why=i["why"], source=i["source"], sourced=i["sourced"],
-                 required=i["required"], reason=i.get("reason"), crisis=i.get("crisis", False))
+                 required=i["required"], reason=i.get("reason"), crisis=i.get("crisis", False),
+                 caution_when=tuple(i.get("caution_when", ())), caution_reason=i.get("caution_reason"))
             for i in s["items"]))
         for s in data["sections"])
     p, su, c = data["phq9"], data["sure"], data["crisis"]
@@ -141,7 +146,8 @@ def _build(data: dict, path: Path) -> Checklist:
         response_labels=tuple(p["response_labels"]), item_labels=tuple(p["item_labels"]),
         item_wording_note=p["item_wording_note"], total_min=p["total_min"], total_max=p["total_max"],
         bands=tuple(Band(b["min"], b["max"], b["label"]) for b in p["bands"]), safety_item=p["safety_item"],
-        safety_reason=p["safety_reason"], severity_item=p["severity_item"], source=p["source"])
+        safety_reason=p["safety_reason"], severity_item=p["severity_item"], source=p["source"], stem=p["stem"],
+        severity_mismatch_reason=p["severity_mismatch_reason"])
     sure = SureTest(
         name=su["name"], items=tuple(SureItem(x["item"], x["letter"], x["meaning"]) for x in su["items"]),
         pass_score=su["pass_score"], caution_reason=su["caution_reason"], citation=su["citation"], pmid=su["pmid"],
@@ -150,7 +156,8 @@ def _build(data: dict, path: Path) -> Checklist:
     crisis = Crisis(
         default_text=c["default_text"], default_text_status=c["default_text_status"],
         default_text_sources=tuple(c["default_text_sources"]), not_covered=c["not_covered"],
-        clinician_guidance=c["clinician_guidance"], clinician_guidance_source=c["clinician_guidance_source"])
+        clinician_guidance=c["clinician_guidance"], clinician_guidance_source=c["clinician_guidance_source"],
+        clinician_handout_line=c["clinician_handout_line"], record_note=c["record_note"])
     return Checklist(version=data["version"], sections=sections, phq9=phq9, crisis=crisis, sure=sure,
                      last_reviewed=dt.date.fromisoformat(data["last_reviewed"]),
                      compiled_from=data["compiled_from"], path=path)
@@ -183,6 +190,13 @@ def _check_items(data: dict, fail) -> dict[str, tuple[list[Any], dict]]:
                 fail(where + ["flag_when"], f"a {item['severity']} item needs at least one answer that raises it")
             if item["flag_when"] and "reason" not in item:
                 fail(where, "an item that can be flagged needs a 'reason'")
+            for fi, value in enumerate(item.get("caution_when", ())):
+                if allowed is None or value not in allowed:
+                    fail(where + ["caution_when", fi], f"'{value}' is not a possible answer")
+                if value in item["flag_when"]:
+                    fail(where + ["caution_when", fi], f"'{value}' is already in flag_when")
+            if ("caution_when" in item) != ("caution_reason" in item):
+                fail(where, "'caution_when' and 'caution_reason' go together")
             if item.get("crisis") and (item["severity"] != "stop" or not item["flag_when"]):
                 fail(where + ["crisis"], "only a stop item can open the crisis pathway")
             if not item["sourced"] and JUDGEMENT_WORDS not in item["why"].lower():

@@ -23,8 +23,8 @@ class Phq9Scale:
     item_min: int
     item_max: int
     response_labels: tuple[str, ...]   # one per score, item_min..item_max
-    item_labels: tuple[str, ...]       # "Item 1".."Item 9": the item wording is not in our sources
-    item_wording_note: str
+    item_labels: tuple[str, ...]       # the item wording of the standard form, item 1..9
+    item_wording_note: str             # the copyright and permission-to-reproduce statement, shown with the items
     total_min: int
     total_max: int
     bands: tuple[Band, ...]
@@ -32,6 +32,8 @@ class Phq9Scale:
     safety_reason: str
     severity_item: str                 # checklist item answered from the band when left blank
     source: str
+    stem: str = ""                     # "Over the last 2 weeks, how often ..."
+    severity_mismatch_reason: str = "" # {answered}, {total}, {band}: the severity answer contradicts the total
 
     @property
     def n_items(self) -> int:

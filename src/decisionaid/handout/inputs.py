@@ -33,7 +33,7 @@ def handout_input(settings, session_id: int | None = None, record=None, large_pr
     visit = None if record is None else Visit(session_id, record, assess_record(checklist, record))
     return HandoutInput(summary, checklist, settings.crisis_text, made_at, settings.emergency_number,
                         (record.clinician if record is not None else "") or settings.clinician_name, visit,
-                        large_print)
+                        large_print, getattr(settings, "clinic_contact", ""))
 
 
 def record_input(settings, session_id: int, record, history=(), draft: bool = False,

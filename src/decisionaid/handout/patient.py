@@ -38,13 +38,15 @@ class HandoutInput:
     clinician: str = ""
     visit: Visit | None = None
     large_print: bool = False
+    clinic_contact: str = ""   # Settings.clinic_contact: "Who do I call?"
 
 
 class _Builder:
     def __init__(self, data: HandoutInput, wording: Wording):
         self.d, self.w = data, wording
         self.st: Styles = styles(data.large_print)
-        self.values = numbers(data.summary, data.made_at.date(), wording, data.emergency_number)
+        self.values = numbers(data.summary, data.made_at.date(), wording, data.emergency_number,
+                              data.clinic_contact.strip())
         self.sources = SourceNumbers()
         self.width = frame_width()
 
@@ -66,6 +68,10 @@ class _Builder:
             return [self.harms(block)]
         if kind == "crisis":
             return [self.crisis(block)]
+        if kind == "warning":  # a safety warning: boxed and kept on one page
+            return [box([self.text(block["text"], st.strong, block["sources"])], self.width, st, border=ALERT)]
+        if kind == "contact":
+            return [self.text(block["text"] if self.d.clinic_contact.strip() else block["unset"], st.strong)]
         raise ValueError(f"unknown block kind {kind!r}")
 
     def icons(self, block: dict):
@@ -95,30 +101,41 @@ class _Builder:
         return grid(rows, [w * 0.42, w * 0.29, w * 0.29], st)  # its header row repeats if it splits
 
     def crisis(self, block: dict):
+        """The crisis box for the patient: the lead, the crisis lines as a short bulleted list (one per line of the
+        configured text), the local emergency number and the clinic's contact. Patient wording only."""
         st = self.st
-        parts = [self.text(block["lead"], st.alert),
-                 Paragraph(escape(self.d.crisis_text), st.body)]
+        lines = [line.strip() for line in self.d.crisis_text.splitlines() if line.strip()]
+        parts = [self.text(block["lead"], st.alert)]
+        if lines and _same_sentence(lines[0], block["lead"]):
+            lines = lines[1:]  # the configured text opens with the lead's own sentence: say it once
+        if len(lines) > 1:
+            parts.append(bullets([Paragraph(escape(line), st.body) for line in lines], st))
+        elif lines:
+            parts.append(Paragraph(escape(lines[0]), st.body))
         if self.d.emergency_number.strip():
             parts.append(self.text(block["emergency"], st.strong))
-        return box(parts, self.width, st, border=ALERT, keep=False)
+        parts.append(self.text(block["clinic"] if self.d.clinic_contact.strip() else block["clinic_unset"], st.strong))
+        return box(parts, self.width, st, border=ALERT, keep=True)
 
     # --- the visit, for a session handout
     def visit(self) -> list:
         v, vw, st = self.d.visit, self.w.visit, self.st
         r, labels = v.record, vw["labels"]
-        out = [Paragraph(escape(vw["heading"]), st.heading)]
+        out = []
+        if v.assessment.crisis:  # help first, before the visit details and any Botox figure
+            out += [Paragraph(escape(vw["crisis_first"]), st.alert), self.crisis(self._crisis_block()),
+                    Spacer(1, st.size * 0.5)]
+        out.append(Paragraph(escape(vw["heading"]), st.heading))
         rows = [(labels["patient"], r.patient_ref), (labels["date"], moment(r.held_at)),
                 (labels["clinician"], r.clinician),
                 (labels["follow_up"], day(r.follow_up) or labels["no_follow_up"])]
         w = self.width
         cells = [[Paragraph(escape(k), st.cell_bold), Paragraph(escape(val), st.cell)] for k, val in rows]
         out.append(grid([cells[0] + cells[1], cells[2] + cells[3]], [w * 0.17, w * 0.33] * 2, st, header=False))
-        if v.assessment.crisis:
-            out += [Spacer(1, st.size * 0.5), Paragraph(escape(vw["crisis_first"]), st.alert),
-                    self.crisis(self._crisis_block())]
         decision = vw["decision"].get(r.decision or "none", vw["decision"]["none"])
+        status = vw["crisis_status"] if v.assessment.crisis else vw["status"][v.assessment.status.value]
         out += [Spacer(1, st.size * 0.4),
-                self._labelled(vw["status_heading"], vw["status"][v.assessment.status.value]),
+                self._labelled(vw["status_heading"], status),
                 self._labelled(vw["decision_heading"], decision["text"]),
                 self._labelled(vw["next_heading"], decision["next"])]
         values = [i for s in self.d.checklist.sections if s.id == "values" for i in s.items]
@@ -127,8 +144,11 @@ class _Builder:
             out.append(Paragraph(escape(vw["values_heading"]), st.heading))
             out.append(self._qa(answered))
         sure = [(self.d.checklist.item(s.item), r.answers.get(s.item)) for s in self.d.checklist.sure.items]
+        if v.assessment.crisis and not any(a for _, a in sure):
+            return out  # on the crisis pathway the SURE test was rightly not asked: no list of blanks
         out += [Paragraph(escape(vw["sure_heading"]), st.heading),
-                self._qa([(i, a or vw["not_answered"]) for i, a in sure])]
+                self._qa([(i, a or vw["not_answered"]) for i, a in sure]),
+                Paragraph(escape(vw["sure_note"]), st.small)]
         return out
 
     def _labelled(self, label: str, text: str) -> Paragraph:
@@ -142,6 +162,12 @@ class _Builder:
         t.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
         return t
 
+    def _about(self) -> str:
+        """Who made the leaflet and who paid: the evidence pack's own statement when it has one (pack 2026.12.1,
+        `about_tool.patient_summary`), else the wording file's."""
+        about = getattr(self.d.summary.pack, "about", None)
+        return getattr(about, "patient_summary", "") or self.w.footer["about"]
+
     def _crisis_block(self) -> dict:
         return next(b for s in self.w.sections for b in s.blocks if b["kind"] == "crisis")
 
@@ -150,6 +176,7 @@ class _Builder:
         out = [Paragraph(escape(w.title), st.title), Paragraph(escape(w.subtitle), st.subtitle)]
         if self.d.visit is not None:
             out += self.visit()
+        out.append(Paragraph(escape(w.footer["brackets"]), st.small))  # before the first bracketed number
         crisis_shown = self.d.visit is not None and self.d.visit.assessment.crisis
         for section in w.sections:
             if crisis_shown and any(b["kind"] == "crisis" for b in section.blocks):
@@ -160,10 +187,20 @@ class _Builder:
             out += flow  # headings are keepWithNext: one never ends a page alone
         f = w.footer
         out += [Paragraph(escape(f["sources_heading"]), st.heading),
-                Paragraph(escape(fill(f["pack"], self.values)), st.small),
-                Paragraph(escape(f["numbers"]), st.small)]
+                Paragraph(escape(" ".join([self._about()] + [fill(f[k], self.values)
+                                                             for k in ("review", "numbers", "pack")])), st.small)]
         out.append(source_list(self.d.summary.pack, self.sources, st))
         return out
+
+
+def _same_sentence(a: str, b: str) -> bool:
+    """Whether two opening sentences say the same ("If you think about ..., get help now." and the lead)."""
+    def words(t: str) -> list[str]:
+        return [x for x in "".join(c.lower() if c.isalnum() else " " for c in t).split() if x not in _FILLER]
+    return words(a)[-4:] == words(b)[-4:] or words(a) == words(b)
+
+
+_FILLER = {"if", "do", "you", "are", "the"}
 
 
 def handout_meta(data: HandoutInput, wording: Wording) -> Meta:

@@ -111,13 +111,18 @@ class _Builder:
         if self.d.record.status and self.d.record.status != a.status.value:
             out.append(self.p(f"Status shown when saved: {self.d.record.status}. It differs because the checklist "
                               f"rules have been updated since (checklist {self.d.checklist.version}).", st.small))
+        crisis = self.d.checklist.crisis
         if a.crisis:
             out.append(box([Paragraph("Crisis pathway indicated: suicidal thoughts or a PHQ-9 item 9 score above "
                                       "0 were recorded.", st.alert),
-                            self.p(self.d.checklist.crisis.clinician_guidance)], self.width, st, border=ALERT))
+                            self.p(crisis.clinician_guidance),
+                            self.p(crisis.clinician_guidance_source, st.small)], self.width, st, border=ALERT))
         rows = [["", "Reason"]] + [[SEVERITY_WORDS.get(x.severity, x.severity), x.text] for x in a.reasons]
         out.append(self.table(rows, [0.12, 0.88]))
-        if a.missing:
+        if a.crisis and a.missing:
+            # the consultation rightly stopped at the safety check: say so once, not as a list of omissions
+            out.append(self.p(crisis.record_note, st.body))
+        elif a.missing:
             out.append(self.p("Still unanswered: " + "; ".join(a.missing), st.small))
         return out
 
@@ -142,16 +147,26 @@ class _Builder:
     def checklist(self) -> list:
         r, st = self.d.record, self.st
         flagged = {x.item_id: x.severity for x in self.assessment.reasons}
-        out = [self.h("Checklist: every question and answer")]
+        stopped = self.assessment.crisis  # the consultation stopped at the safety check: only what was asked
+        out = [self.h("Checklist: the questions answered" if stopped else "Checklist: every question and answer")]
+        skipped = 0
         for section in self.d.checklist.sections:
             rows = [[section.title, "Answer", "Flag"]]
             for item in section.items:
                 answer = r.answers.get(item.id)
+                if stopped and not answer:
+                    skipped += 1
+                    continue
                 rows.append([item.question, answer if answer else "not answered",
                              SEVERITY_WORDS.get(flagged.get(item.id, ""), "")])
-            out.append(self.table(rows, [0.62, 0.26, 0.12]))
-            out.append(Spacer(1, st.size * 0.4))
+            if len(rows) > 1:
+                out.append(self.table(rows, [0.62, 0.26, 0.12]))
+                out.append(Spacer(1, st.size * 0.4))
+        if skipped:
+            out.append(self.p(f"The other {skipped} questions were not asked: safety came first.", st.body))
         sure = self.assessment.sure_score
+        if stopped and sure is None:
+            return out
         out.append(self.p(f"{self.d.checklist.sure.name}: "
                           + (f"{sure} of {len(self.d.checklist.sure.items)} 'yes'." if sure is not None
                              else "not complete.") + f" {self.d.checklist.sure.citation}", st.body))
@@ -161,6 +176,9 @@ class _Builder:
         r, st = self.d.record, self.st
         items = [i for s in self.d.checklist.sections if s.id == "understanding" for i in s.items]
         covered = [i for i in items if r.answers.get(i.id) == "discussed"]
+        if self.assessment.crisis and not covered:
+            return [self.h("Off-label discussion"),
+                    self.p("Not started: safety came first. The off-label points are for a later visit.")]
         rows = [["Off-label discussion point", "Covered"]]
         rows += [[i.question, "yes" if i in covered else "not yet"] for i in items]
         return [self.h(f"Off-label discussion: {len(covered)} of {len(items)} points covered"),

@@ -23,7 +23,12 @@ from decisionaid.evidence.pack import CALCULATION_SOURCE
 PLACEHOLDERS = frozenset({
     "response_botox", "response_placebo", "response_more", "response_botox_not", "response_placebo_not",
     "response_time", "remission_botox", "remission_placebo", "emergency_number",
-    "pack_version", "pack_reviewed", "handout_version", "made_on"})
+    "pack_version", "pack_reviewed", "handout_version", "made_on",
+    # issue 13: the range of each estimate, the pool behind it, certainty, the harms' time frame, the clinic and
+    # the next review (names shared with the figure model, see figures-api)
+    "response_botox_low", "response_botox_high", "response_range", "remission_botox_low", "remission_botox_high",
+    "remission_range", "pool_trials", "pool_people", "certainty", "harm_time", "clinic_contact", "review_due",
+    "handout_reviewed"})
 
 
 class WordingError(CheckedFileError):
@@ -102,12 +107,30 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def numbers(summary: EvidenceSummary, made_on: dt.date, wording: Wording, emergency_number: str = "") -> dict:
+def range_words(low: int, high: int) -> str:
+    """'it could be as few as 23 or as many as 87': a range a patient reads without brackets or dashes."""
+    return f"it could be as few as {low} or as many as {high}"
+
+
+def numbers(summary: EvidenceSummary, made_on: dt.date, wording: Wording, emergency_number: str = "",
+            clinic_contact: str = "") -> dict:
     """The value of every placeholder, as the handout prints it (whole people out of 100)."""
-    response = summary.outcome("response").frequencies
+    analysis = summary.outcome("response")
+    response = analysis.frequencies
     remission = summary.outcome("remission").frequencies
     botox, placebo = whole_people(response.treatment_per_100), whole_people(response.control_per_100)
+    r_low, r_high = whole_people(response.treatment_low), whole_people(response.treatment_high)
+    m_low, m_high = whole_people(remission.treatment_low), whole_people(remission.treatment_high)
+    people = sum(t.outcome("response").treatment.total.value + t.outcome("response").control.total.value
+                 for t in analysis.included)
+    first_time = summary.pack.harms.items[0].time_frame if summary.pack.harms.items else ""
     return {
+        "response_botox_low": r_low, "response_botox_high": r_high, "response_range": range_words(r_low, r_high),
+        "remission_botox_low": m_low, "remission_botox_high": m_high, "remission_range": range_words(m_low, m_high),
+        "pool_trials": len(analysis.included), "pool_people": people, "certainty": analysis.certainty.level,
+        "harm_time": first_time,
+        "clinic_contact": clinic_contact, "review_due": long_date(summary.pack.review_due()),
+        "handout_reviewed": long_date(wording.last_reviewed),
         "response_botox": botox, "response_placebo": placebo, "response_more": botox - placebo,
         "response_botox_not": 100 - botox, "response_placebo_not": 100 - placebo,
         "response_time": summary.outcome("response").outcome.time_frame,

@@ -6,6 +6,8 @@ plain dict the checklist rules and the session store use (item id -> answer valu
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLineEdit, QRadioButton, QVBoxLayout,
                                QWidget)
@@ -26,9 +28,21 @@ def answer_options(item) -> tuple[tuple[str, str], ...]:
     return ANSWER_LABELS.get(item.answer_type, ())
 
 
+JUDGEMENT = "clinical judgement (not from a published source)"
+_CITATION = re.compile(r"PMID \d|DOI 10\.|NCT\d|setid|\b(19|20)\d\d\b|\.(com|org|ca)\b")
+
+
 def item_tooltip(item) -> str:
-    src = item.source if item.sourced else f"{item.source} (clinical judgement, not from our sources)"
-    return f"For the patient: {item.patient_text}\n\nWhy it matters: {item.why}\n\nSource: {src}"
+    """What the clinician reads on hover: the patient's words, why it matters, and where it comes from, in a
+    clinician's words ("Reported in ..."; "Clinical judgement (not from a published source)")."""
+    src = item.source.rstrip(".")
+    if item.sourced:
+        where = f"Reported in: {src}." if _CITATION.search(src) else f"Based on: {src}."
+    elif JUDGEMENT in src.lower():
+        where = src[0].upper() + src[1:] + "."
+    else:
+        where = f"Clinical judgement (not from a published source). Related: {src}."
+    return f"For the patient: {item.patient_text}\n\nWhy it matters: {item.why}\n\n{where}"
 
 
 class _Answer(QWidget):

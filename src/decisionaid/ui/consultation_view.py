@@ -13,7 +13,7 @@ import re
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QFormLayout, QFrame, QHBoxLayout,
-                               QInputDialog, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
+                               QInputDialog, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QSplitter,
                                QVBoxLayout, QWidget)
 
 from decisionaid.checklist.assessment import INCOMPLETE_REASON
@@ -30,40 +30,95 @@ STATUS_COLOURS = {"Not a candidate now": "#f8d7da", "Candidate with cautions": "
 _FULL_NAME = re.compile(r"^\s*[A-Z][a-z'\-]+\s+[A-Z][a-z'\-]+")
 
 
-class StatusPanel(QFrame):
-    """The assessment: status, reasons, what is missing, and the crisis pathway when needed."""
+def _fit_height(widget) -> None:
+    """Never shorter than its wrapped text needs at its current width: a squeezed layout would clip the last
+    lines of the crisis guidance at a small window or a large text scale."""
+    need = widget.layout().totalHeightForWidth(widget.width())
+    if need > 0 and widget.minimumHeight() != need:
+        widget.setMinimumHeight(need)
+
+
+class CrisisBox(QFrame):
+    """The crisis pathway for the clinician: what to do now, the configured emergency number, and that the
+    patient's handout carries the crisis lines. It sits across the top of the screen, outside every scroll area,
+    so it is in view at any window size and text scale."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setFrameShape(QFrame.StyledPanel)
+        self.setObjectName("crisisBox")
+        self.setStyleSheet("QFrame#crisisBox { background: #f8d7da; border: 2px solid #58151c; border-radius: 4px; }"
+                           "QFrame#crisisBox QLabel { color: #58151c; background: transparent; }")
         lay = QVBoxLayout(self)
+        lay.setContentsMargins(10, 6, 10, 6)
+        lay.setSpacing(2)
+        self.head = label("STOP: safety first. Follow the crisis pathway now.", bold=True, name="crisisHead")
+        self.body = label("", name="crisisGuidance")
+        lay.addWidget(self.head)
+        lay.addWidget(self.body)
+        self.hide()
+
+    def text(self) -> str:
+        return f"{self.head.text()}\n{self.body.text()}"
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        _fit_height(self)
+
+    def set_guidance(self, text: str) -> None:
+        self.body.setText(text)
+        _fit_height(self)
+
+
+class StatusPanel(QFrame):
+    """The assessment: status, reasons, what is missing in a few lines; it scrolls when the window is small (the
+    crisis box is outside it, across the top of the screen)."""
+
+    def __init__(self, parent=None, crisis: CrisisBox | None = None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.StyledPanel)
+        self.setMinimumWidth(200)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
         self.title = label("", size=14, bold=True, name="statusTitle")
         tint(self.title, STATUS_COLOURS["Incomplete"], margin=8)
-        self.crisis = label("", name="crisisBox", bold=True)
-        tint(self.crisis, "#f8d7da", "#58151c", margin=10)
-        self.crisis.hide()
+        self.crisis = crisis or CrisisBox()
         self.reasons = label("", name="statusReasons")
         self.missing = label("", name="statusMissing", size=9)
         self.sure = label("", name="sureScore", size=9)
-        for w in (self.title, self.crisis, self.reasons, self.missing, self.sure):
-            lay.addWidget(w)
-        lay.addStretch(1)
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        for w in (self.title, self.reasons, self.missing, self.sure):  # scrolls rather than clips when squeezed
+            inner.addWidget(w)
+        inner.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setWidget(body)
+        lay.addWidget(scroll, 1)
 
-    def show_assessment(self, assessment, crisis_text: str) -> None:
+    def show_assessment(self, assessment, guidance: str, checklist=None) -> None:
+        from decisionaid.checklist.assessment import missing_summary
+
         status = assessment.status.value if hasattr(assessment.status, "value") else str(assessment.status)
         self.title.setText(status)
         tint(self.title, STATUS_COLOURS.get(status, "#e2e3e5"), margin=8)
-        # the missing questions are listed once, below, rather than again inside the "incomplete" reason
+        # the missing questions are summed up once, below, rather than listed inside the "incomplete" reason
         shown = [r for r in assessment.reasons if r.item_id != INCOMPLETE_REASON] if assessment.missing else \
             list(assessment.reasons)
         self.reasons.setText("\n".join(f"\u2022 {r.text}" for r in shown))
         self.reasons.setVisible(bool(shown))
-        self.missing.setText(f"Still to answer ({len(assessment.missing)}):\n"
-                             + "\n".join(f"\u2022 {m}" for m in assessment.missing) if assessment.missing else "")
-        self.missing.setVisible(bool(assessment.missing))
+        lines = missing_summary(checklist, assessment) if checklist is not None else ()
+        if assessment.crisis and lines:
+            head = "Safety first: the other questions can wait."
+            lines = lines[:-1]  # no "next question" while the crisis pathway is open
+        else:
+            head = f"Still to answer ({len(assessment.missing)}):"
+        self.missing.setText(head + "\n" + "\n".join(f"\u2022 {m}" for m in lines) if lines else "")
+        self.missing.setVisible(bool(lines))
         self.sure.setText(f"SURE test: {assessment.sure_score} of 4 \u201cyes\u201d"
                           if assessment.sure_score is not None else "SURE test: not done yet")
-        self.crisis.setText("STOP: safety first. Follow the crisis pathway now.\n\n" + crisis_text)
+        self.crisis.set_guidance(guidance)
         self.crisis.setVisible(bool(assessment.crisis))
 
 
@@ -85,9 +140,11 @@ class ConsultationView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 10, 12, 6)
         top = QHBoxLayout()
-        top.addWidget(heading("Consultation"))
-        top.addWidget(label("Botox for depression is off-label.", italic=True, wrap=False))
-        top.addStretch(1)
+        title = QVBoxLayout()
+        title.setSpacing(0)
+        title.addWidget(heading("Consultation"))
+        title.addWidget(label("Botox for depression is off-label.", italic=True))
+        top.addLayout(title, 1)
         self.new_button = QPushButton("New session")
         self.amend_button = QPushButton("Amend\u2026")
         self.save_button = QPushButton("Save")
@@ -100,15 +157,28 @@ class ConsultationView(QWidget):
             from decisionaid.ui.print_actions import PrintBar
 
             self.print_bar = PrintBar(print_actions)
-            outer.addWidget(self.print_bar)
+            # on a narrow window (small screen, large text) the row of buttons scrolls sideways rather than making
+            # the window wider than the screen
+            bar = QScrollArea(objectName="printBarScroll")
+            bar.setWidget(self.print_bar)
+            bar.setWidgetResizable(True)
+            bar.setFrameShape(QFrame.NoFrame)
+            bar.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+            bar.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+            bar.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+            bar.setFixedHeight(self.print_bar.sizeHint().height() + bar.horizontalScrollBar().sizeHint().height())
+            outer.addWidget(bar)
         self.save_state = label("", name="saveState", size=9)
         outer.addWidget(self.save_state)
         self.error_banner = label("", name="saveError", bold=True)
         tint(self.error_banner, "#f8d7da", "#58151c", margin=8)
         self.error_banner.hide()
         outer.addWidget(self.error_banner)
+        self.crisis_box = CrisisBox()
+        outer.addWidget(self.crisis_box)  # outside the scroll areas: always in view when the pathway opens
 
         split = QSplitter(Qt.Horizontal)
+        split.setChildrenCollapsible(False)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
@@ -163,14 +233,14 @@ class ConsultationView(QWidget):
         dec.addRow("Follow-up", follow)
         form_lay.addLayout(dec)
         form_lay.addStretch(1)
+        scroll.setMinimumWidth(240)
         split.addWidget(scroll)
-        side = QScrollArea()
-        side.setWidgetResizable(True)
-        side.setFrameShape(QFrame.NoFrame)
-        self.status = StatusPanel()
-        side.setWidget(self.status)
-        split.addWidget(side)
+        self.status = StatusPanel(crisis=self.crisis_box)
+        split.addWidget(self.status)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 1)
         split.setSizes([760, 380])
+        split.setMinimumHeight(80)  # the form and the reasons scroll: they give way first on a small screen
         outer.addWidget(split, 1)
 
         for signal in (self.patient.textChanged, self.held_at.dateTimeChanged, self.clinician.textChanged,
@@ -232,11 +302,18 @@ class ConsultationView(QWidget):
         self.form.set_answers(dict(record.answers))
         self._refresh_status()
 
+    def crisis_guidance(self) -> str:
+        """What the clinician reads on the crisis pathway: guidance for them, never the patient's crisis lines."""
+        c = self.checklist.crisis
+        lines = [c.clinician_guidance]
+        number = self.settings.emergency_number.strip()
+        lines.append(f"Local emergency number: {number}." if number else
+                     "Local emergency number: not set yet (Edit > Settings).")
+        lines.append(c.clinician_handout_line)
+        return "\n".join(lines)
+
     def _refresh_status(self) -> None:
-        crisis = self.settings.crisis_text
-        if self.settings.emergency_number:
-            crisis += f"\n\nLocal emergency number: {self.settings.emergency_number}"
-        self.status.show_assessment(self.assessment(), crisis)
+        self.status.show_assessment(self.assessment(), self.crisis_guidance(), self.checklist)
 
     # --- modes --------------------------------------------------------------------------------------
 

@@ -6,7 +6,8 @@ right after the first paint, so the clinician sees a window at once.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout,
                                QWidget)
 
@@ -14,6 +15,15 @@ from decisionaid.ui.common import heading, label
 
 SCREENS = ("Evidence", "Options", "Caveats", "Consultation", "Sessions")
 _NEED_NO_EVIDENCE = ("Consultation", "Sessions")  # usable, and a consultation recorded, even if the pack is damaged
+
+
+def _initial_size(window) -> QSize:
+    """1280 x 860, or less: never larger than the screen's available area (task bars and docks left out)."""
+    screen = QWidget.screen(window) or QGuiApplication.primaryScreen()  # MainWindow.screen(name) is a view
+    if screen is None:
+        return QSize(1280, 860)
+    room = screen.availableGeometry()
+    return QSize(min(1280, room.width()), min(860, room.height()))
 
 
 class MainWindow(QMainWindow):
@@ -34,7 +44,7 @@ class MainWindow(QMainWindow):
         self._check = None  # (QuickCheck, the store it checks) while the background check runs
         self._pack_failed = False  # the evidence could not be loaded: consultations can still be recorded
         self.setWindowTitle("Botox for depression (off-label)")  # Qt adds " \u2014 decisionaid", the display name
-        self.resize(1280, 860)
+        self.resize(_initial_size(self))
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)

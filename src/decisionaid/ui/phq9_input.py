@@ -1,4 +1,5 @@
-"""Baseline PHQ-9: nine item scores or a total; the severity band is computed, never typed.
+"""Baseline PHQ-9: nine item scores (each with the questionnaire's own wording) or a total; the severity band is
+computed, never typed. The questionnaire's copyright and permission statement is shown with the items.
 
 Blank is a real answer ("not asked"), shown as a dash, so a spin box never invents a zero.
 """
@@ -32,18 +33,27 @@ class Phq9Input(QWidget):
         self.scale = scale
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        if scale.stem:
+            outer.addWidget(label(scale.stem, size=9, italic=True, name="phq9Stem"))
+        scores = ", ".join(f"{n} {text}" for n, text in zip(range(scale.item_min, scale.item_max + 1),
+                                                            scale.response_labels))
         grid = QGridLayout()
         self.items: list[QSpinBox] = []
+        self.item_texts = []
         for i, name in enumerate(scale.item_labels):
             box = _spin(scale.item_max, f"phq9:item{i + 1}")
             box.valueChanged.connect(self._changed)
-            box.setToolTip(name)
+            box.setToolTip(f"{i + 1}. {name}\nScore: {scores}")
             self.items.append(box)
-            grid.addWidget(label(name, size=9), i // 3, 2 * (i % 3))
-            grid.addWidget(box, i // 3, 2 * (i % 3) + 1)
-        for col in (0, 2, 4):
+            text = label(f"{i + 1}. {name}", size=9, name=f"phq9:text{i + 1}")
+            self.item_texts.append(text)
+            grid.addWidget(text, i // 2, 2 * (i % 2))
+            grid.addWidget(box, i // 2, 2 * (i % 2) + 1)
+        for col in (0, 2):
             grid.setColumnStretch(col, 1)
         outer.addLayout(grid)
+        outer.addWidget(label(f"Scores: {scores}.", size=8, name="phq9Scores"))
+        outer.addWidget(label(scale.item_wording_note, size=8, name="phq9Permission"))
         row = QHBoxLayout()
         row.addWidget(label("Or total only:", size=9, wrap=False))
         self.total = _spin(scale.total_max, "phq9:total")
@@ -59,8 +69,13 @@ class Phq9Input(QWidget):
 
         items = self.item_scores()
         total = phq9_total(self.phq9()) if items is not None or self.total_score() is not None else None
-        self.band.setText(f"PHQ-9 total {total}: {phq9_band(self.scale, total)}" if total is not None
-                          else "PHQ-9 not recorded")
+        scored = sum(v is not None for v in items or ())
+        if total is not None:
+            self.band.setText(f"PHQ-9 total {total}: {phq9_band(self.scale, total)}")
+        elif scored:
+            self.band.setText(f"PHQ-9 total: {scored} of {self.scale.n_items} items scored so far")
+        else:
+            self.band.setText("PHQ-9 not recorded")
         self.changed.emit()
 
     def item_scores(self) -> tuple[int | None, ...] | None:

@@ -1,4 +1,5 @@
-"""Settings a clinician sets once: their name, the crisis text shown to patients, the local emergency number, and
+"""Settings a clinician sets once: their name, the crisis text shown to patients, the local emergency number, the
+clinic's own contact for the handout, and
 encryption of the saved sessions (turn on, change the passphrase, turn off; lock after idle minutes)."""
 
 from __future__ import annotations
@@ -26,13 +27,19 @@ class SettingsDialog(QDialog):
         self.clinician = QLineEdit(settings.clinician_name, objectName="settingsClinician")
         self.emergency = QLineEdit(settings.emergency_number, objectName="settingsEmergency")
         self.emergency.setPlaceholderText("e.g. the local emergency number and crisis team")
+        self.clinic = QLineEdit(qt_text(settings.clinic_contact), objectName="settingsClinicContact")
+        self.clinic.setPlaceholderText("e.g. Riverside clinic, 0123 456 789, weekdays 9 to 5")
         self.crisis = QPlainTextEdit(qt_text(settings.crisis_text), objectName="settingsCrisis")
         form.addRow("Your name (the default clinician)", self.clinician)
         form.addRow("Local emergency number", self.emergency)
-        form.addRow("Crisis pathway text", self.crisis)
+        form.addRow("Clinic contact (for patients)", self.clinic)
+        form.addRow("Crisis lines for patients", self.crisis)
         lay.addLayout(form)
-        lay.addWidget(label("The crisis text is shown whenever the checklist finds a safety stop, and printed on "
-                            "handouts. Check the numbers for your area before use.", size=9))
+        lay.addWidget(label("The handout tells patients to call the clinic contact if they feel worse or get a side "
+                            "effect, and prints the crisis lines (one per line, shown as a list) with the local "
+                            "emergency number. The crisis lines are patient wording: your own guidance on the crisis "
+                            "pathway is shown on screen and in the record, never on the handout. Check the numbers "
+                            "for your area before use.", size=9))
         lay.addWidget(self._encryption_box(settings))
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
@@ -83,4 +90,5 @@ class SettingsDialog(QDialog):
         crisis = typed_text(self.crisis).strip() or self._settings.crisis_text
         return dataclasses.replace(self._settings, clinician_name=self.clinician.text().strip(),
                                    emergency_number=self.emergency.text().strip(), crisis_text=crisis,
+                                   clinic_contact=self.clinic.text().strip(),
                                    idle_lock_minutes=self.idle_minutes.value())
