@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from decisionaid.checklist.assessment import Status
+from decisionaid.evidence import figures
 from decisionaid.evidence.formatting import whole_people
 from decisionaid.evidence.schema_codegen import CheckedFileError, load_checked
 from decisionaid.evidence.summary import EvidenceSummary
@@ -22,7 +23,7 @@ from decisionaid.evidence.summary import EvidenceSummary
 PLACEHOLDERS = frozenset({
     "response_botox", "response_placebo", "response_more", "response_botox_not", "response_placebo_not",
     "response_time", "remission_botox", "remission_placebo", "emergency_number",
-    "pack_version", "pack_reviewed", "handout_version", "made_on"})
+    "pack_version", "pack_reviewed", "handout_version", "made_on"}) | figures.PLACEHOLDERS
 
 
 class WordingError(CheckedFileError):
@@ -106,7 +107,7 @@ def numbers(summary: EvidenceSummary, made_on: dt.date, wording: Wording, emerge
     response = summary.outcome("response").frequencies
     remission = summary.outcome("remission").frequencies
     botox, placebo = whole_people(response.treatment_per_100), whole_people(response.control_per_100)
-    return {
+    return figures.handout_values(summary) | {
         "response_botox": botox, "response_placebo": placebo, "response_more": botox - placebo,
         "response_botox_not": 100 - botox, "response_placebo_not": 100 - placebo,
         "response_time": summary.outcome("response").outcome.time_frame,
