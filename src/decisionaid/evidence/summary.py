@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from decisionaid.evidence import figures
 from decisionaid.evidence.certainty import DOMAIN_NAMES, Certainty, rate
 from decisionaid.evidence.formatting import fmt_ratio
 from decisionaid.evidence.frequencies import NaturalFrequencies, natural_frequencies
@@ -160,12 +161,12 @@ def summary_to_text(s: EvidenceSummary) -> str:
         corrected = [st.label for st in a.result().studies if st.corrected]
         if corrected:
             lines.append(f"  0.5 added to every cell of {', '.join(corrected)} (a zero count).")
-        f = a.frequencies
-        lines.append(f"  Out of 100 people {a.outcome.time_frame}: about {f.treatment_per_100:.1f} with Botox "
-                     f"(95% CI {f.treatment_low:.1f} to {f.treatment_high:.1f}) vs {f.control_per_100:.1f} with placebo "
-                     f"[derived]")
-        if f.nnt is not None:
-            lines.append(f"  Number needed to treat: {f.nnt:.2f} (95% CI {f.nnt_low:.2f} to {f.nnt_high:.2f}) [derived]")
+        b = figures.benefit(a)
+        lines.append(f"  Out of 100 people {a.outcome.time_frame}: {b.headline}")
+        lines.append(f"  {b.estimate_note}")
+        lines.append(f"  {b.nnt_text}")
+        lines.append(f"  {b.published_text} {b.why_different}")
+        lines.append(f"  {figures.scope(a, pack).text}")
         lines.append(f"  {a.outcome.published_check.text}")
         for e in a.excluded:
             lines.append(f"  Not pooled: {e.trial.short}: {e.reason}")
