@@ -261,6 +261,7 @@ class PoolScope:
     left_out: str | None            # the largest placebo-controlled trial not in this pool
     left_out_people: int | None
     left_out_reason: str
+    left_out_counted: str = "enrolled"  # how its people were counted: enrolled, randomized, treated or analysed
 
     @property
     def text(self) -> str:
@@ -269,7 +270,8 @@ class PoolScope:
                f"{self.comparison_people} a dummy injection): {', '.join(self.trial_names)}.")
         if self.left_out:
             reason = self.left_out_reason.rstrip(".")
-            out += (f" The largest trial, {self.left_out}, with {self.left_out_people} people enrolled, is not in "
+            out += (f" The largest trial, {self.left_out}, with {self.left_out_people} people "
+                    f"{self.left_out_counted}, is not in "
                     f"this pool: {reason[:1].lower() + reason[1:]}.")
         return out
 
@@ -281,8 +283,16 @@ def scope(analysis, pack) -> PoolScope:
     comparison = sum(o.control.total.value for o in data)
     included = {t.id for t in analysis.included}
 
+    def counted(t) -> tuple[int, str]:
+        """(people, how they were counted): enrolled or randomized first, then treated or analysed."""
+        for attr in ("enrolled", "randomized", "treated", "analysed"):
+            f = getattr(t, attr, None)
+            if f is not None and f.value is not None:
+                return f.value, attr
+        return 0, ""
+
     def size(t) -> int:
-        return max((f.value for f in (t.randomized, t.analysed) if f is not None and f.value is not None), default=0)
+        return counted(t)[0]
 
     left = [t for t in pack.trials if t.kind == "rct_placebo" and t.id not in included]
     biggest = max(left, key=size, default=None)
@@ -293,7 +303,8 @@ def scope(analysis, pack) -> PoolScope:
         reason = next((e.reason for e in analysis.excluded if e.trial.id == biggest.id), biggest.not_pooled or "")
     return PoolScope(outcome.id, len(analysis.included), tuple(t.short for t in analysis.included),
                      botox + comparison, botox, comparison, None if biggest is None else biggest.short,
-                     None if biggest is None else size(biggest), reason)
+                     None if biggest is None else size(biggest), reason,
+                     "" if biggest is None else counted(biggest)[1])
 
 
 @dataclass(frozen=True)
