@@ -111,6 +111,7 @@ def summary_to_dict(s: EvidenceSummary) -> dict:
     outcomes = []
     for a in s.outcomes:
         f = a.frequencies
+        b, sc = figures.benefit(a), figures.scope(a, pack)
         outcomes.append({
             "outcome": a.outcome.id, "label": a.outcome.label, "time_frame": a.outcome.time_frame,
             "trials": [t.short for t in a.included],
@@ -120,7 +121,12 @@ def summary_to_dict(s: EvidenceSummary) -> dict:
                         "botox_ci": [round(f.treatment_low, 1), round(f.treatment_high, 1)],
                         "nnt": None if f.nnt is None else round(f.nnt, 2),
                         "nnt_ci": None if f.nnt is None else [round(f.nnt_low, 2), round(f.nnt_high, 2)],
-                        "provenance": "derived", "method": f.method},
+                        "provenance": "derived", "method": f.method,
+                        "whole": {"comparison": b.comparison, "botox": b.botox, "botox_range": [b.botox_low, b.botox_high],
+                                  "nnt": b.nnt, "nnt_range": None if b.nnt is None else [b.nnt_low, b.nnt_high]},
+                        "published": {"botox_percent": b.published_botox, "comparison_percent": b.published_comparison}},
+            "scope": {"trials": sc.trials, "people": sc.people, "left_out": sc.left_out,
+                      "left_out_people": sc.left_out_people, "text": sc.text},
             "published_check": {"text": a.outcome.published_check.text, "value": a.outcome.published_check.value,
                                 "measure": a.outcome.published_check.measure},
             "certainty": {"level": a.certainty.level, "plain": a.outcome.certainty_plain,
