@@ -44,7 +44,7 @@ def _computed(summary: EvidenceSummary, what: str, side: str) -> tuple[str, str]
     if what == "certainty":
         first = summary.outcomes[0]
         s = figures.scope(first, pack)
-        left = f"; the largest trial ({s.left_out}) could not be included" if s.left_out else ""
+        left = f"; the largest trial, {s.left_out}, could not be included" if s.left_out else ""
         return (f"{first.certainty.level.upper()} certainty. {first.certainty.plain} The numbers come from "
                 f"{s.trials} small trials with {s.people} people{left}."), \
             ("Our GRADE-style judgement (no published GRADE rating was found); the reasons are on the Evidence "
