@@ -66,11 +66,11 @@ def analyse(pack: Pack, outcome: Outcome) -> OutcomeAnalysis:
             reason = trial.not_pooled or "Not one of the placebo-controlled trials chosen for this outcome."
             excluded.append(Excluded(trial, reason))
         elif data is None:
-            excluded.append(Excluded(trial, f"No {outcome.label.lower()} counts published in the sources seen."))
+            excluded.append(Excluded(trial, f"No {outcome.label.lower()} counts were published."))
         elif data.missing():
             arms = " and ".join(data.missing())
             excluded.append(Excluded(trial, f"{arms.capitalize()}-arm {outcome.label.lower()} count not reported "
-                                            "in any source seen."))
+                                            "in any published source."))
         else:
             included.append(trial)
     studies = [_study(t, outcome.id) for t in included]

@@ -27,7 +27,7 @@ COLUMN_WIDTHS = (120, 125, 75, 105, 0, 125, 125, 235)  # 0: takes the remaining 
 DETAIL_FIELDS = ("Citation", "Design", "Setting", "People", "Women / men", "Antidepressants (add-on or alone)",
                  "How 'treatment-resistant' was defined", "Dose and sites", "Scale, time point", "Main result",
                  "Response", "Remission", "Side effects", "Funding and conflicts of interest", "Pooled?")
-PROVENANCE_MARK = {"derived": " (derived)", "unverified": " (not verified)"}
+PROVENANCE_MARK = {"derived": figures.DERIVED_MARK, "unverified": " (not known)"}  # the forest plot's mark too
 
 
 def figure_text(fig: Figure | None) -> str:
@@ -97,7 +97,7 @@ class EvidenceView(QScrollArea):
         lay.addWidget(rule())
         lay.addWidget(heading("The studies", 2))
         lay.addWidget(label("Hover over or click any cell to see where its numbers come from. "
-                            "'(derived)' marks a number the decisionaid team worked out from published figures.", size=9))
+                            + figures.DERIVED_NOTE, size=9))
         self.studies_table = self._studies_table()
         lay.addWidget(self.studies_table)
         self.source_detail = label("Click a cell to see its source here.", size=9, name="sourceDetail")
@@ -292,7 +292,7 @@ class EvidenceView(QScrollArea):
 
         def outcome(o: BinaryOutcome | None) -> list[tuple[str, str]]:
             if o is None:
-                return [("none published", t.not_pooled or "No counts published in the sources seen.")] * 2
+                return [("none published", t.not_pooled or "No counts were published.")] * 2
             return [(count_text(c), f"{o.definition}\n\n" + "\n\n".join(
                         f"{part}: " + provenance_text(pack, fig) for part, fig in (("Events", c.events), ("Total", c.total))))
                     for c in (o.treatment, o.control)]
@@ -336,7 +336,7 @@ class EvidenceView(QScrollArea):
     @staticmethod
     def _outcome_line(o: BinaryOutcome | None) -> str:
         if o is None:
-            return "No counts published in the sources seen."
+            return "No counts were published."
         return f"{count_text(o.treatment)} with Botox vs {count_text(o.control)} comparison ({o.definition})"
 
     def _detail_panel(self) -> QWidget:
@@ -420,5 +420,5 @@ class EvidenceView(QScrollArea):
         for g in c.downgrades:
             reasons.append(f"\u2022 {DOMAIN_NAMES[g.domain]} (\u2212{g.levels}), caveat '{self.pack.caveat(g.caveat).title}': "
                            f"{g.reason}")
-        reasons.append("This is the decisionaid team's GRADE-style judgement: no published GRADE rating was found.")
+        reasons.append("This rating is decisionaid's own GRADE-style judgement: no published GRADE rating was found.")
         self.certainty_text.setText("\n".join(reasons))
