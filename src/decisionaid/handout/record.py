@@ -211,6 +211,26 @@ class _Builder:
         c = analysis.certainty
         out.append(self.p(f"Certainty (our GRADE-style judgement): {c.level}. "
                           + " ".join(d.reason for d in c.downgrades), st.body))
+        return out + self.harms()
+
+    def harms(self) -> list:
+        """Side effects in the same detail as the benefit: out of 100, both arms, time frame, population, source."""
+        pack, st = self.d.summary.pack, self.st
+        out = [self.h("Side effects (out of 100 people)"), self.p(pack.harms.intro, st.body, pack.harms.intro_sources)]
+        if pack.harms.population:
+            out.append(self.p(pack.harms.population, st.body))
+        rows = [["Side effect", "With Botox", "With a dummy injection", "Time frame"]]
+        for h in figures.harm_figures(pack):
+            rows.append([self.p(h.label, st.cell, h.sources), f"{h.botox_words} ({h.botox_count})",
+                         f"{h.comparison_words} ({h.comparison_count})", h.time_frame])
+        out.append(self.table(rows, [0.3, 0.22, 0.22, 0.26]))
+        if pack.harms.evidence:
+            names = "; ".join(f"{e.name} ({e.population[:1].lower() + e.population[1:].rstrip('.')})"
+                              for e in pack.harms.evidence[1:])
+            out.append(self.p(f"Other side-effect sources, each with its own population and time frame (the Evidence "
+                              f"screen lists what each found): {names}.", st.small,
+                              tuple(s for e in pack.harms.evidence[1:] for s in e.sources)))
+        out.append(self.p(pack.harms.serious.text, st.body, pack.harms.serious.sources))
         return out
 
     def history(self) -> list:
