@@ -151,3 +151,15 @@ def test_handout_arrays_fill_the_same_people_as_the_screen(handout_pdf):
     harms = [x for _, p, b in figures.harm_arrays(summary().pack) for x in (p, b)]
     expected = placebo.count + botox.count + sum(h.count for h in harms)
     assert sum(_filled_forms_per_page(handout_pdf)) == expected
+
+
+def test_record_gives_harms_in_the_same_detail_as_the_benefit(record_pdf):
+    pack = summary().pack
+    body = squash(text(record_pdf))
+    assert squash("Side effects (out of 100 people)") in body
+    for h in figures.harm_figures(pack):
+        assert squash(f"{h.botox_words} ({h.botox_count})") in body
+        assert squash(f"{h.comparison_words} ({h.comparison_count})") in body
+        assert squash(h.time_frame) in body
+    for e in pack.harms.evidence[1:]:
+        assert squash(e.name) in body

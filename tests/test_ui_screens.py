@@ -424,6 +424,16 @@ def test_option_grid(window, summary, pack):
     assert "\u2022 Talking therapy (psychotherapy)" in others
 
 
+def test_options_show_benefit_and_main_harms_as_icon_arrays_of_one_size(window):
+    view = window.screen("Options")
+    counts = [w.count() for w in view.glance]
+    assert counts == [11, 44, 0, 2, 36, 42]  # felt much better; drooping eyelid; any unwanted event (dummy, Botox)
+    assert len({(w.minimumSize().width(), w.minimumSize().height()) for w in view.glance}) == 1
+    titles = [lab.text() for lab in labels(view)]
+    assert "Felt much better after 6 weeks" in titles
+    assert "Drooping eyelid (ptosis), within 90 days of one treatment" in titles
+
+
 # --- 5. caveats screen --------------------------------------------------------------------------
 
 def test_caveats_show_every_title(window, pack):

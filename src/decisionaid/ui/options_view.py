@@ -6,13 +6,16 @@ numbers come from the figure model (evidence/figures.py), the same as the Eviden
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHeaderView, QScrollArea, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHeaderView, QScrollArea, QTableWidgetItem, QVBoxLayout, QWidget
 
 from decisionaid.evidence import figures
 from decisionaid.evidence.pack import Fact, OptionAnswer
 from decisionaid.evidence.summary import EvidenceSummary
 from decisionaid.ui.common import (citation_label, fit_table_height, heading, label, plain_tooltip, provenance_text,
                                   readonly_table)
+from decisionaid.ui.icon_array import IconArray
+
+GLANCE_SIZE = (150, 175)  # every array on this screen the same size: benefits and harms weigh the same
 
 DEFAULT_COLUMNS = ("Botox injections (off-label) alongside current care", "Carrying on with current care")
 OPTION_OFF_LABEL = "Botox for depression is OFF-LABEL: it is not licensed for depression."
@@ -123,6 +126,7 @@ class OptionsView(QScrollArea):
         self.table = table
         lay.addWidget(table)
         lay.addWidget(label("Hover over a row to see where it comes from.", size=9))
+        lay.addWidget(self._at_a_glance(summary))
         if pack.options.placebo_text:
             lay.addWidget(heading("Would people get better without Botox?", 2))
             self.placebo_label = label(pack.options.placebo_text, name="placeboResponse",
@@ -134,6 +138,31 @@ class OptionsView(QScrollArea):
             lay.addWidget(label(f"\u2022 {option}"))
         lay.addWidget(label(pack.options.other_options_note, italic=True, size=9))
         lay.addStretch(1)
+
+    def _at_a_glance(self, summary: EvidenceSummary) -> QWidget:
+        """Benefit and main harms side by side, out of 100 people, each pair with its time frame."""
+        pack = summary.pack
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(heading("At a glance: out of 100 people", 2))
+        grid = QGridLayout()
+        a = summary.outcome("response")
+        pairs = [(f"Felt much better {a.outcome.time_frame}", figures.benefit_arrays(a))]
+        pairs += [(f"{h.label}, {h.time_frame}", (p, b)) for h, p, b in figures.harm_arrays(pack)]
+        self.glance: list[IconArray] = []
+        for col, (title, arrays) in enumerate(pairs):
+            grid.addWidget(label(title, bold=True), 0, 2 * col, 1, 2)
+            for k, fig in enumerate(arrays):
+                w = IconArray()
+                w.setMinimumSize(*GLANCE_SIZE)
+                w.set_figure(fig)
+                grid.addWidget(w, 1, 2 * col + k)
+                self.glance.append(w)
+        grid.setColumnStretch(2 * len(pairs), 1)
+        v.addLayout(grid)
+        v.addWidget(label(figures.certainty_line(a) + " Side effects: " + pack.harms.population, size=9))
+        return box
 
     def resizeEvent(self, event) -> None:  # keep the grid at its full height, rows wrapped to the width
         super().resizeEvent(event)
