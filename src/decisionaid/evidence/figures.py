@@ -59,7 +59,7 @@ class IconArrayFigure:
 
 AXIS_MIN, AXIS_MAX = 0.01, 1000.0   # wider intervals are clipped and drawn with an arrow
 MAX_TICKS = 7                       # more 1-2-5 ticks than this: label decades only
-MARKS = ("\u2020", "\u2021", "*\u2020", "**")
+MARKS = ("\u2020", "\u2021", "\u00b6", "\u2016")  # dagger, double dagger, pilcrow, double bar; never "*" (derived) or a section sign
 DERIVED_MARK = "*"
 DERIVED_NOTE = ("* calculated by decisionaid from other published figures (percentages, group sizes or pooled "
                 "totals); not published as a count.")
