@@ -464,7 +464,8 @@ def handout_values(summary) -> dict:
     s = scope(a, pack)
     values.update({"certainty": a.certainty.level, "certainty_plain": a.outcome.certainty_plain,
                    "pool_trials": s.trials, "pool_people": s.people, "pool_left_out": s.left_out or "",
-                   "pool_left_out_people": s.left_out_people or ""})
+                   "pool_left_out_people": s.left_out_people or "",
+                   "pool_left_out_why": a.outcome.left_out_plain})
     harms = {h.id: h for h in harm_figures(pack)}
     values["harm_time"] = harms_time_frame(pack)
     for hid in ("any", "ptosis"):
@@ -480,5 +481,5 @@ PLACEHOLDERS = frozenset({
     "response_published_placebo", "remission_botox_low", "remission_botox_high", "remission_range",
     "remission_published_botox", "remission_published_placebo", "response_nnt", "response_nnt_low",
     "response_nnt_high", "certainty", "certainty_plain", "pool_trials", "pool_people", "pool_left_out",
-    "pool_left_out_people", "harm_time", "harm_any_botox", "harm_any_placebo", "harm_ptosis_botox",
+    "pool_left_out_people", "pool_left_out_why", "harm_time", "harm_any_botox", "harm_any_placebo", "harm_ptosis_botox",
     "harm_ptosis_placebo", "placebo_response_antidepressant"})

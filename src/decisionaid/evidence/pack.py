@@ -142,6 +142,7 @@ class Outcome:
     certainty_plain: str
     published_botox: float | None = None      # the published pooled percentages (arm_totals_check)
     published_comparison: float | None = None
+    left_out_plain: str = ""                  # for patients: why the big trial is not in these numbers
 
 
 @dataclass(frozen=True)
@@ -323,7 +324,8 @@ def _outcome(d: dict) -> Outcome:
         downgrades=tuple(Downgrade(**g) for g in d["certainty"]["downgrades"]),
         certainty_plain=d["certainty"]["plain"],
         published_botox=d["arm_totals_check"].get("botox_percent"),
-        published_comparison=d["arm_totals_check"].get("comparison_percent"))
+        published_comparison=d["arm_totals_check"].get("comparison_percent"),
+        left_out_plain=d.get("left_out_plain", ""))
 
 
 def _answer(d: dict) -> OptionAnswer:
