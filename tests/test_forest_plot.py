@@ -11,9 +11,9 @@ from decisionaid.ui.forest_plot import (
     ForestData,
     ForestPlot,
     ForestRow,
-    format_value,
     summary_text,
 )
+from decisionaid.evidence.formatting import fmt_ratio as format_value
 
 MAGID_NOTE = "0.5 added to each cell (zero events)"
 POOLED = ForestRow("Pooled (random effects)", 8.27, 3.57, 19.2, 100.0)
@@ -188,8 +188,8 @@ def test_size_hint_grows_with_rows(qtbot):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(8.27, "8.27"), (1.9, "1.90"), (31.24, "31.2"), (863.4, "863"), (1234.0, "1230"),
-     (9.999, "10.0"), (99.96, "100"), (0.001, "<0.01"), (math.nan, "NE")],
+    [(8.27, "8.27"), (1.9, "1.90"), (31.24, "31.2"), (863.4, "863"), (1234.0, "1234"),
+     (9.999, "10.0"), (99.96, "100"), (0.001, "<0.01"), (math.nan, "n/a"), (math.inf, "n/a")],
 )
 def test_format_value(value, text):
     assert format_value(value) == text

@@ -12,6 +12,7 @@ from decisionaid.handout.patient import build_handout
 from decisionaid.handout.wording import load_wording
 
 from handout_data import MADE, PATIENT, answered, checklist, record, settings, summary
+from decisionaid.evidence import figures
 from pdf_text import font_sizes, reader, squash, text
 
 WORDING = load_wording()
@@ -48,12 +49,17 @@ def test_generic_handout_gives_natural_frequencies_out_of_100_from_the_pooled_es
     assert f"about {botox} in 100 felt much better" in body.replace("\n", " ")
 
 
-def test_harms_are_given_out_of_100_for_both_arms_with_the_counts(generic):
-    body = text(generic).replace("\n", " ")
-    for harm in summary().pack.harms.items:
-        assert f"({harm.treatment_events} of {harm.treatment_total})" in body
-        assert f"({harm.control_events} of {harm.control_total})" in body
-    assert "about 2 in 100 (16 of 665)" in body and "0 in 100 (0 of 236)" in body
+def test_harms_are_given_out_of_100_for_both_arms_with_their_time_frame(generic):
+    body = squash(text(generic))
+    for harm in figures.harm_figures(summary().pack):
+        if harm.icons:  # drawn as a pair of icon arrays, the same size as the benefit arrays
+            assert squash(f"Dummy shot: {harm.comparison_words}") in body
+            assert squash(f"Botox: {harm.botox_words}") in body
+        else:
+            assert squash(f"{harm.botox_words} with Botox, {harm.comparison_words} with a dummy shot") in body
+        assert squash(harm.time_frame) in body
+    assert squash("Botox: about 2 in 100") in body and squash("Dummy shot: 0 in 100") in body
+    assert squash("Botox: about 42 in 100") in body and squash("Dummy shot: about 36 in 100") in body
 
 
 def test_handout_says_off_label_uncertainty_keep_treatment_and_crisis(generic):

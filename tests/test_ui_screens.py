@@ -24,9 +24,10 @@ from decisionaid.evidence.pack import default_pack_path, load_pack
 from decisionaid.evidence.summary import MEASURE_NAMES, METHOD_NAMES, summarise
 from decisionaid.ui.caveats_view import CaveatsView
 from decisionaid.ui.evidence_view import STUDY_COLUMNS, EvidenceView
-from decisionaid.ui.forest_plot import ForestRow, ci_text
+from decisionaid.evidence import figures
+from decisionaid.evidence.figures import ForestRow
 from decisionaid.ui.main_window import MainWindow
-from decisionaid.ui.options_view import COLUMNS, OptionsView
+from decisionaid.ui.options_view import OptionsView
 from window import open_window  # noqa: E402  tests/window.py
 
 HOSTILE = "<b>Bold</b> & <i>x</i> \u202eRTL \U0001F600"
@@ -130,15 +131,25 @@ def test_navigation_switches_screens(qtbot, window):
 
 # --- 2. evidence screen -------------------------------------------------------------------------
 
-def test_pooled_odds_ratio_for_response(evidence, summary):
+def test_risk_ratio_is_the_default_and_the_odds_ratio_one_click_away(evidence, summary):
+    assert evidence.measure_box.currentData() == "rr" and evidence.measure_box.currentText() == "Risk ratio"
+    rr = summary.outcome("response").result("rr", "dl").pooled
+    text = evidence.pooled_label.text()
+    assert text.startswith("Pooled risk ratio for response")
+    assert f"{fmt_ratio(rr.estimate)} ({fmt_ci(rr.ci_low, rr.ci_high)})" in text
+    assert evidence.forest._data.estimate_label == "RR [95% CI]"
+
+    select(evidence.measure_box, "or")
     result = summary.outcome("response").result("or", "dl")
     p = result.pooled
     assert fmt_ratio(p.estimate) == "8.27"  # the published pool (Parsaik 2016: 8.3) reproduced
     text = evidence.pooled_label.text()
     assert f"{fmt_ratio(p.estimate)} ({fmt_ci(p.ci_low, p.ci_high)})" in text
-    assert "odds ratio for response" in text
+    assert "odds ratio for response" in text  # always labelled
     assert METHOD_NAMES["dl"] in text
     assert f"{result.k} trials" in text
+    assert evidence.forest._data.estimate_label == "OR [95% CI]"
+    assert "Odds ratio" in evidence.forest.accessibleDescription()
 
 
 def test_outcome_switch_to_remission_updates_pool_forest_and_icons(evidence, summary):
@@ -147,7 +158,7 @@ def test_outcome_switch_to_remission_updates_pool_forest_and_icons(evidence, sum
 
     select(evidence.outcome_box, "remission")
 
-    p = remission.result("or", "dl").pooled
+    p = remission.result("rr", "dl").pooled
     label_text = evidence.pooled_label.text()
     assert label_text != before_label
     assert f"{fmt_ratio(p.estimate)} ({fmt_ci(p.ci_low, p.ci_high)})" in label_text
@@ -156,7 +167,7 @@ def test_outcome_switch_to_remission_updates_pool_forest_and_icons(evidence, sum
     forest = evidence.forest.accessibleDescription()
     assert forest != before_forest
     pooled_row = ForestRow("", p.estimate, p.ci_low, p.ci_high, 100.0)
-    assert ci_text(pooled_row) in evidence.forest.accessibleName()
+    assert pooled_row.ci_text in evidence.forest.accessibleName()
     for trial in remission.included:
         o = trial.remission
         assert f"{trial.short} ({o.treatment.events.value}/{o.treatment.total.value}" in forest
@@ -169,11 +180,13 @@ def test_outcome_switch_to_remission_updates_pool_forest_and_icons(evidence, sum
     g = response.frequencies
     assert (evidence.botox_icons.count(), evidence.placebo_icons.count()) != (
         whole_people(g.treatment_per_100), whole_people(g.control_per_100))
-    assert f"about {fmt_per_100(f.treatment_per_100)} in 100" in evidence.freq_text.text()
+    assert f"About {whole_people(f.treatment_per_100)} in 100 with Botox" in evidence.headline.text()
+    assert "2 small trials with 104 people" in evidence.scope_label.text()
 
 
 def test_measure_and_method_switches(evidence, summary):
     analysis = summary.outcome("response")
+    select(evidence.measure_box, "or")
     select(evidence.measure_box, "rr")
     p = analysis.result("rr", "dl").pooled
     text = evidence.pooled_label.text()
@@ -190,19 +203,56 @@ def test_measure_and_method_switches(evidence, summary):
     assert "Pooled (fixed effect)" in evidence.forest.accessibleDescription()
 
 
-def test_icon_arrays_and_natural_frequencies(evidence, summary):
-    f = summary.outcome("response").frequencies
-    assert evidence.botox_icons.count() == whole_people(f.treatment_per_100)
-    assert evidence.placebo_icons.count() == whole_people(f.control_per_100)
-    assert evidence.botox_icons.count() > evidence.placebo_icons.count()
-    assert f"{whole_people(f.treatment_per_100)} in 100" in evidence.botox_icons.caption()
-    assert "Out of 100" in evidence.freq_heading.text()
+def test_headline_is_whole_numbers_with_range_certainty_scope_and_published_figures(evidence, summary):
+    a = summary.outcome("response")
+    f = a.frequencies
+    botox, low, high = (whole_people(x) for x in (f.treatment_per_100, f.treatment_low, f.treatment_high))
+    control = whole_people(f.control_per_100)
+    assert (botox, low, high, control) == (44, 23, 87, 11)  # 44.4 (22.6 to 87.1) vs 10.7, as whole people
+    headline = evidence.headline.text()
+    assert f"About {botox} in 100 with Botox; it could be as few as {low} or as many as {high}." in headline
+    assert f"About {control} in 100 after a dummy injection" in headline
+    assert "54.2% vs 10.7%" in headline  # the published pooled figures, beside ours
+    assert not re.search(r"\b\d+\.\d\b in 100", headline)  # no false precision
+    assert evidence.headline_certainty.text().startswith("How sure are we? VERY LOW certainty. We are very unsure")
+    scope = evidence.scope_label.text()
+    assert "3 small trials with 134 people" in scope and "Brin 2020" in scope and "not in this pool" in scope
+    # the three sit together at the top of the card, above the arrays
+    ys = [w.mapTo(evidence.widget(), w.rect().topLeft()).y()
+          for w in (evidence.headline, evidence.headline_certainty, evidence.scope_label, evidence.botox_icons)]
+    assert ys == sorted(ys)
+
+    assert evidence.botox_icons.count() == botox and evidence.placebo_icons.count() == control
+    assert "Botox: about 44 in 100 (could be 23 to 87)" == evidence.botox_icons.caption()
+    assert "added to care" not in evidence.botox_icons.caption()
     text = evidence.freq_text.text()
-    assert f"about {fmt_per_100(f.treatment_per_100)} in 100" in text
-    assert f"about {fmt_per_100(f.control_per_100)} in 100" in text
-    assert "derived" in text
+    assert "Our estimate, calculated by decisionaid" in text and "pooled risk ratio" in text
+    assert "8 of 75 people" in text
     if f.nnt is not None:
-        assert f"about {whole_people(f.nnt)} people need Botox" in text
+        assert "Number needed to treat: about 3 (it could be from 2 to 9)" in text
+        assert "2.97" not in text and "2.96" not in text
+    published = evidence.published_label.text()
+    assert "54.2%" in published and "10.7%" in published and "Why the numbers differ" in published
+
+
+def test_harms_have_icon_arrays_the_same_size_as_the_benefits(qtbot, evidence, summary, pack):
+    arrays = figures.harm_arrays(pack)
+    assert [h.id for h, _, _ in arrays] == ["ptosis", "any"]
+    assert len(evidence.harm_icons) == 2 * len(arrays)
+    counts = [w.count() for w in evidence.harm_icons]
+    assert counts == [0, 2, 36, 42]  # 0/236, 16/665, 85/236, 282/665 as whole people out of 100
+    benefit = evidence.botox_icons
+    for w in evidence.harm_icons:
+        assert w.minimumSize() == benefit.minimumSize()
+        assert abs(w.width() - benefit.width()) <= benefit.width() * 0.15
+    assert "within 90 days of one treatment" in evidence.findChild(QLabel, "harmTimeFrame").text()
+    table = evidence.harm_sources
+    names = [table.item(r, 0).text() for r in range(table.rowCount())]
+    for name in ("Manufacturer's pooled", "Carruthers 2002", "Jia 2016", "Gostimir 2023", "depression trials",
+                 "antidepressant", "Lewis 2018", "Lewis & Bowler 2009", "label"):
+        assert any(name in n for n in names), name
+    for r in range(table.rowCount()):  # every source says who it is about and over what time
+        assert table.item(r, 1).text() and table.item(r, 2).text()
 
 
 def test_certainty_block_names_every_downgrade(evidence, summary, pack):
@@ -276,15 +326,15 @@ def test_derived_counts_are_marked_with_their_method(evidence, pack):
             derived = [fig for fig in figures if fig.provenance == "derived" and fig.value is not None]
             if derived:
                 seen_derived += 1
-                assert "(derived)" in item.text(), (trial.short, name)
+                assert "*" in item.text(), (trial.short, name)
                 assert "Calculated by decisionaid" in item.toolTip()
                 for fig in derived:
                     assert fig.method in item.toolTip()
             else:
-                assert "(derived)" not in item.text(), (trial.short, name)
+                assert "*" not in item.text(), (trial.short, name)
     assert seen_derived, "the pack has derived counts (Finzi & Rosenthal 2014), so some cell must show one"
     finzi = next(i for i, t in enumerate(pack.trials) if t.short.startswith("Finzi & Rosenthal"))
-    assert "(derived)" in table.item(finzi, STUDY_COLUMNS.index("Response")).text()
+    assert "17/33* vs 6/41*" in table.item(finzi, STUDY_COLUMNS.index("Response")).text()
 
 
 def test_clicking_a_cell_shows_its_source_and_the_trial_detail(qtbot, evidence, pack):
@@ -336,36 +386,53 @@ def test_option_grid(window, summary, pack):
     table = window.screen("Options").table
     assert table.objectName() == "optionGrid"
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    assert headers == list(COLUMNS)
-    assert "Botox added to current care" in headers and "Carrying on with current care" in headers
+    assert headers[1] == "Botox injections (off-label) alongside current care"
+    assert headers[2] == "Carrying on with current care"
 
     for analysis in summary.outcomes:
-        f = analysis.frequencies
-        _, botox, usual = grid_row(table, f"How many {analysis.outcome.plain} {analysis.outcome.time_frame}")
-        assert f"About {fmt_per_100(f.treatment_per_100)} in 100" in botox
-        assert f"{fmt_per_100(f.treatment_low)} to {fmt_per_100(f.treatment_high)}" in botox
-        assert f"About {fmt_per_100(f.control_per_100)} in 100" in usual
+        b = figures.benefit(analysis)
+        question = {"response": "How many people feel much better", "remission": "How many have few or no"}
+        _, botox, usual = grid_row(table, question[analysis.outcome.id])
+        assert f"About {b.botox} in 100 ({b.range_text})" in botox
+        assert b.published_short in botox
+        assert usual.startswith(f"About {b.comparison} in 100") and "dummy" in usual
 
-    _, botox, usual = grid_row(table, "Side effects")
-    for h in pack.harms.items:
-        assert f"{h.label}: {fmt_per_100(100 * h.treatment_events / h.treatment_total)} in 100" in botox
-        assert f"{h.label}: {fmt_per_100(100 * h.control_events / h.control_total)} in 100" in usual
+    _, botox, usual = grid_row(table, "What side effects")
+    assert "about 2 in 100" in botox and "about 42 in 100" in botox and "within 90 days" in botox
+    assert usual.startswith("No injection, so no injection side effects")
+    for row in range(table.rowCount()):  # carrying on gets no injection, so no injection side effects listed
+        cell = table.item(row, 2).text()
+        assert "in 100 with a dummy injection" not in cell and "Drooping eyelid" not in cell
 
-    _, botox, _ = grid_row(table, "Is it licensed for depression?")
+    _, botox, usual = grid_row(table, "Would I get better anyway?")
+    assert "35 to 40 in 100" in usual and "about 11 in 100" in usual and "No published study explains" in usual
+
+    _, botox, _ = grid_row(table, "Is it approved for depression?")
     assert botox == pack.practical["off_label"].text and "off-label" in botox.lower()
 
-    cost_row = grid_row(table, "Cost")
-    assert pack.practical["cost"].text in cost_row[1]
-    prices = re.findall(r"\$[0-9][0-9,]*", cost_row[1])
-    assert "$408" in prices  # the sourced US average fee (ASPS 2019, as quoted)
-    for price in prices:  # no price that the pack's sourced cost text does not give
-        assert price in pack.practical["cost"].text, price
-    for cell in (cost_row[0], cost_row[2]):
-        assert not re.search(r"[£$€¥]|\b(?:GBP|USD|EUR|pounds?|dollars?|euros?)\b", cell, re.I), cell
+    _, botox, usual = grid_row(table, "What does it cost?")
+    assert botox == pack.practical["cost"].text  # any price comes only from the pack's sourced cost fact
+    assert not re.search(r"[£$€¥]|\b(?:GBP|USD|EUR|pounds?|dollars?|euros?)\b", usual, re.I), usual
+    assert "$408" in re.findall(r"\$[0-9][0-9,]*", botox)  # the sourced US average fee (ASPS 2019, as quoted)
 
-    _, botox, _ = grid_row(table, "How sure are we?")
-    for analysis in summary.outcomes:
-        assert f"{analysis.outcome.label.lower()}: {analysis.certainty.level}" in botox
+    _, botox, _ = grid_row(table, "How sure can we be?")
+    assert "VERY LOW certainty" in botox and "134 people" in botox
+    for r in range(table.rowCount()):  # Option Grid form: short questions, answers of a sentence or two
+        assert table.item(r, 0).text().endswith("?") and len(table.item(r, 0).text()) <= 60
+        for c in (1, 2):
+            assert len(re.findall(r"[.!?](?:\s|$)", table.item(r, c).text())) <= 4, table.item(r, c).text()
+    others = [lab.text() for lab in labels(window.screen("Options"))]
+    assert "\u2022 Talking therapy (psychotherapy)" in others
+
+
+def test_options_show_benefit_and_main_harms_as_icon_arrays_of_one_size(window):
+    view = window.screen("Options")
+    counts = [w.count() for w in view.glance]
+    assert counts == [11, 44, 0, 2, 36, 42]  # felt much better; drooping eyelid; any unwanted event (dummy, Botox)
+    assert len({(w.minimumSize().width(), w.minimumSize().height()) for w in view.glance}) == 1
+    titles = [lab.text() for lab in labels(view)]
+    assert "Felt much better after 6 weeks" in titles
+    assert "Drooping eyelid (ptosis), within 90 days of one treatment" in titles
 
 
 # --- 5. caveats screen --------------------------------------------------------------------------

@@ -157,6 +157,9 @@ class Outcome:
     arm_totals_check: Fact
     downgrades: tuple[Downgrade, ...]
     certainty_plain: str
+    published_botox: float | None = None      # the published pooled percentages (arm_totals_check)
+    published_comparison: float | None = None
+    left_out_plain: str = ""                  # for patients: why the big trial is not in these numbers
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,19 @@ class Harm:
     control_total: int
     provenance: str
     sources: tuple[str, ...]
+    icons: bool = False       # one of the main harms, drawn as icon arrays beside the benefits
+
+
+@dataclass(frozen=True)
+class HarmEvidence:
+    """One source of side-effect data, with the people it comes from and its time frame."""
+    id: str
+    name: str
+    population: str
+    time_frame: str
+    finding: str
+    provenance: str
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -179,6 +195,27 @@ class Harms:
     items: tuple[Harm, ...]
     depression_trials: Fact
     serious: Fact
+    population: str = ""
+    evidence: tuple[HarmEvidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class OptionAnswer:
+    """One cell of the option grid: plain text, a practical fact, a harms fact, or a number computed from the pool."""
+    text: str | None = None
+    provenance: str | None = None
+    sources: tuple[str, ...] = ()
+    practical: tuple[str, ...] = ()
+    computed: str | None = None
+    harms: str | None = None
+
+
+@dataclass(frozen=True)
+class OptionRow:
+    id: str
+    question: str
+    botox: OptionAnswer
+    current: OptionAnswer
 
 
 @dataclass(frozen=True)
@@ -187,6 +224,10 @@ class Options:
     intro_sources: tuple[str, ...]
     other_options: tuple[str, ...]
     other_options_note: str
+    columns: dict[str, str] | None = None
+    rows: tuple[OptionRow, ...] = ()
+    placebo_response: Figure | None = None   # provenance, sources and method of placebo_text (value unused)
+    placebo_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -319,7 +360,27 @@ def _outcome(d: dict) -> Outcome:
         published_check=PublishedCheck(pc["measure"], float(pc["value"]), tuple(pc["sources"]), pc["text"]),
         arm_totals_check=Fact(d["arm_totals_check"]["text"], "reported", tuple(d["arm_totals_check"]["sources"])),
         downgrades=tuple(Downgrade(**g) for g in d["certainty"]["downgrades"]),
-        certainty_plain=d["certainty"]["plain"])
+        certainty_plain=d["certainty"]["plain"],
+        published_botox=d["arm_totals_check"].get("botox_percent"),
+        published_comparison=d["arm_totals_check"].get("comparison_percent"),
+        left_out_plain=d.get("left_out_plain", ""))
+
+
+def _answer(d: dict) -> OptionAnswer:
+    practical = d.get("practical", ())
+    return OptionAnswer(d.get("text"), d.get("provenance"), tuple(d.get("sources", ())),
+                        (practical,) if isinstance(practical, str) else tuple(practical), d.get("computed"),
+                        d.get("harms"))
+
+
+def _options(o: dict) -> Options:
+    pr = o.get("placebo_response")
+    return Options(o["intro"], tuple(o["intro_sources"]), tuple(o["other_options"]), o["other_options_note"],
+                   dict(o["columns"]) if "columns" in o else None,
+                   tuple(OptionRow(r["id"], r["question"], _answer(r["botox"]), _answer(r["current"]))
+                         for r in o.get("rows", ())),
+                   None if pr is None else Figure(None, pr["provenance"], tuple(pr["sources"]), pr["method"]),
+                   "" if pr is None else pr["text"])
 
 
 def _build(data: dict, path: Path) -> Pack:
@@ -327,9 +388,13 @@ def _build(data: dict, path: Path) -> Pack:
     harms = Harms(
         intro=h["intro"], intro_sources=tuple(h["intro_sources"]),
         items=tuple(Harm(i["id"], i["label"], i["time_frame"], i["treatment"]["events"], i["treatment"]["total"],
-                         i["control"]["events"], i["control"]["total"], i["provenance"], tuple(i["sources"]))
+                         i["control"]["events"], i["control"]["total"], i["provenance"], tuple(i["sources"]),
+                         bool(i.get("icons", False)))
                     for i in h["items"]),
-        depression_trials=_fact(h["depression_trials"]), serious=_fact(h["serious"]))
+        depression_trials=_fact(h["depression_trials"]), serious=_fact(h["serious"]),
+        population=h.get("population", ""),
+        evidence=tuple(HarmEvidence(e["id"], e["name"], e["population"], e["time_frame"], e["finding"],
+                                    e["provenance"], tuple(e["sources"])) for e in h.get("evidence", ())))
     return Pack(
         path=path, version=data["pack_version"], last_reviewed=dt.date.fromisoformat(data["last_reviewed"]),
         review_every_months=data["update_policy"]["review_every_months"], update_policy=data["update_policy"]["text"],
@@ -338,7 +403,7 @@ def _build(data: dict, path: Path) -> Pack:
         trials=tuple(_trial(t) for t in data["trials"]),
         outcomes=tuple(_outcome(x) for x in data["outcomes"]),
         harms=harms, practical={k: _fact(v) for k, v in data["practical"].items()},
-        options=Options(o["intro"], tuple(o["intro_sources"]), tuple(o["other_options"]), o["other_options_note"]),
+        options=_options(o),
         caveats=tuple(Caveat(c["id"], c["title"], c["plain"], c["detail"], tuple(c["sources"])) for c in data["caveats"]),
         media_claims=tuple(MediaClaim(m["headline"], m["outlet"], m["date"], m["reality"], tuple(m["sources"]))
                            for m in data["media_claims"]),
@@ -409,6 +474,13 @@ def _check_references(data: dict, path: Path) -> None:
             raise PackError(path, _field(["outcomes", i, "trials"]),
                             f"only {len(complete)} of the listed trials have complete {out['id']} counts; "
                             "pooling needs at least 2")
+    for i, row in enumerate(data["options"].get("rows", ())):
+        for col in ("botox", "current"):
+            keys = row[col].get("practical", ())
+            for key in (keys,) if isinstance(keys, str) else keys:
+                if key not in data["practical"]:
+                    raise PackError(path, _field(["options", "rows", i, col, "practical"]),
+                                    f"'{key}' is not in 'practical'")
     for i, h in enumerate(data["harms"]["items"]):
         for arm in ("treatment", "control"):
             if h[arm]["events"] > h[arm]["total"]:

@@ -16,6 +16,8 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
+from decisionaid.evidence.formatting import fmt_ratio
+
 Z95 = 1.959963984540054
 # The largest count accepted in an arm: far above any trial arm, and small enough that every variance below is a
 # positive float (around 10**20 patients, 1/a - 1/n rounds to 0 and the weights divide by zero).
@@ -221,7 +223,7 @@ def result_to_text(result: PoolResult) -> str:
     width = max([len("Pooled")] + [len(s.label) + 2 for s in result.studies])
 
     def row(label: str, est: float, low: float, high: float, weight: float) -> str:
-        return f"{label:<{width}}  {est:>8.2f}  {f'{low:.2f} to {high:.2f}':>18}  {weight:>6.1f}%"
+        return f"{label:<{width}}  {fmt_ratio(est):>8}  {f'{fmt_ratio(low)} to {fmt_ratio(high)}':>18}  {weight:>6.1f}%"
 
     lines = [f"Pooled {MEASURES[result.measure]}, {METHODS[result.method]}, {result.k} studies", "",
              f"{'Study':<{width}}  {result.measure.upper():>8}  {'95% CI':>18}  {'Weight':>7}"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from decisionaid.evidence import figures
 from decisionaid.evidence.certainty import DOMAIN_NAMES, Certainty, rate
 from decisionaid.evidence.formatting import fmt_ratio
 from decisionaid.evidence.frequencies import NaturalFrequencies, natural_frequencies
@@ -112,6 +113,7 @@ def summary_to_dict(s: EvidenceSummary) -> dict:
     outcomes = []
     for a in s.outcomes:
         f = a.frequencies
+        b, sc = figures.benefit(a), figures.scope(a, pack)
         outcomes.append({
             "outcome": a.outcome.id, "label": a.outcome.label, "time_frame": a.outcome.time_frame,
             "trials": [t.short for t in a.included],
@@ -121,7 +123,12 @@ def summary_to_dict(s: EvidenceSummary) -> dict:
                         "botox_ci": [round(f.treatment_low, 1), round(f.treatment_high, 1)],
                         "nnt": None if f.nnt is None else round(f.nnt, 2),
                         "nnt_ci": None if f.nnt is None else [round(f.nnt_low, 2), round(f.nnt_high, 2)],
-                        "provenance": provenance_label("derived"), "method": f.method},
+                        "provenance": provenance_label("derived"), "method": f.method,
+                        "whole": {"comparison": b.comparison, "botox": b.botox, "botox_range": [b.botox_low, b.botox_high],
+                                  "nnt": b.nnt, "nnt_range": None if b.nnt is None else [b.nnt_low, b.nnt_high]},
+                        "published": {"botox_percent": b.published_botox, "comparison_percent": b.published_comparison}},
+            "scope": {"trials": sc.trials, "people": sc.people, "left_out": sc.left_out,
+                      "left_out_people": sc.left_out_people, "text": sc.text},
             "published_check": {"text": a.outcome.published_check.text, "value": a.outcome.published_check.value,
                                 "measure": a.outcome.published_check.measure,
                                 "source": cite_line(pack, a.outcome.published_check.sources)},
@@ -168,13 +175,12 @@ def summary_to_text(s: EvidenceSummary) -> str:
         corrected = [st.label for st in a.result().studies if st.corrected]
         if corrected:
             lines.append(f"  0.5 added to every cell of {', '.join(corrected)} (a zero count).")
-        f = a.frequencies
-        lines.append(f"  Out of 100 people {a.outcome.time_frame}: about {f.treatment_per_100:.1f} with Botox "
-                     f"(95% CI {f.treatment_low:.1f} to {f.treatment_high:.1f}) vs {f.control_per_100:.1f} with placebo "
-                     f"(calculated by decisionaid: {f.method.rstrip('.')})")
-        if f.nnt is not None:
-            lines.append(f"  Number needed to treat: {f.nnt:.2f} (95% CI {f.nnt_low:.2f} to {f.nnt_high:.2f}) "
-                         "(calculated by decisionaid)")
+        b = figures.benefit(a)
+        lines.append(f"  Out of 100 people {a.outcome.time_frame}: {b.headline}")
+        lines.append(f"  {b.estimate_note}")
+        lines.append(f"  {b.nnt_text}")
+        lines.append(f"  {b.published_text} {b.why_different}")
+        lines.append(f"  {figures.scope(a, pack).text}")
         lines.append(f"  {a.outcome.published_check.text} {cite_line(pack, a.outcome.published_check.sources)}")
         for e in a.excluded:
             lines.append(f"  Not pooled: {e.trial.short}: {e.reason}")

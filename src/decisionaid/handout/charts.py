@@ -1,23 +1,24 @@
-"""Pictures for PDFs, drawn as reportlab vector graphics from computed numbers: icon arrays and forest plots.
+"""Pictures for PDFs, drawn as reportlab vector graphics from the domain's figure model: icon arrays and forest plots.
 
-Both are black-and-teal on white, solid versus outline, so they read in grayscale and on a black-and-white
-printer. Labels here come from the evidence pack, never from user text.
+The grid, fill order, colours, person shape, axis range, ticks and every label come from evidence/figures.py, the
+same model the screen paints, so paper and screen cannot disagree. Solid versus outline, so they read in grayscale
+and on a black-and-white printer. Labels here come from the evidence pack, never from user text.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
-from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect, String
+from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
+from decisionaid.evidence import figures as model
+from decisionaid.evidence.figures import GRID, ForestFigure, IconArrayFigure
 from decisionaid.handout import fonts
 
-INK = colors.HexColor("#00574f")        # dark teal: the same as the screen's icon arrays
-OUTLINE = colors.HexColor("#7a7a7a")
-GRID = 10
+INK = colors.HexColor(model.BENEFIT)   # the same as the screen's icon arrays
+OUTLINE = colors.HexColor(model.EMPTY)
 
 
 class IconArray(Flowable):
@@ -26,9 +27,10 @@ class IconArray(Flowable):
     Each person is drawn once per document as a PDF form (filled and outline) and placed 100 times: a tenth of
     the drawing work and of the file size of drawing 100 people shape by shape."""
 
-    def __init__(self, count: int, size: float):
+    def __init__(self, figure: IconArrayFigure | int, size: float):
         super().__init__()
-        self.count = max(0, min(int(count), GRID * GRID))
+        self.figure = figure if isinstance(figure, IconArrayFigure) else IconArrayFigure(int(figure))
+        self.count = self.figure.count
         self.size = size
         self.width = self.height = size
 
@@ -36,17 +38,21 @@ class IconArray(Flowable):
         return self.size, self.size
 
     def _forms(self, canv, cell: float) -> tuple[str, str]:
-        names = (f"person-filled-{cell:.3f}", f"person-empty-{cell:.3f}")
+        fig = self.figure
+        names = (f"person-filled-{fig.filled.lstrip('#')}-{cell:.3f}", f"person-empty-{fig.empty.lstrip('#')}-{cell:.3f}")
         made = canv.__dict__.setdefault("_decisionaid_forms", set())
-        for name, (fill, stroke) in zip(names, ((INK, INK), (colors.white, OUTLINE))):
+        filled, empty = colors.HexColor(fig.filled), colors.HexColor(fig.empty)
+        for name, (fill, stroke) in zip(names, ((filled, filled), (colors.white, empty))):
             if name in made:
                 continue
             canv.beginForm(name, lowerx=0, lowery=0, upperx=cell, uppery=cell)
             canv.setFillColor(fill)
             canv.setStrokeColor(stroke)
-            canv.setLineWidth(max(0.4, cell * 0.05))
-            canv.circle(cell / 2, cell * 0.73, cell * 0.17, stroke=1, fill=1)
-            canv.roundRect(cell * 0.2, cell * 0.07, cell * 0.6, cell * 0.44, cell * 0.2, stroke=1, fill=1)
+            canv.setLineWidth(max(0.4, cell * model.OUTLINE))
+            hx, hy, hr = model.HEAD  # the model measures y down from the top; PDF y goes up
+            canv.circle(cell * hx, cell * (1 - hy), cell * hr, stroke=1, fill=1)
+            bx, by, bw, bh, br = model.BODY
+            canv.roundRect(cell * bx, cell * (1 - by - bh), cell * bw, cell * bh, cell * br, stroke=1, fill=1)
             canv.endForm()
             made.add(name)
         return names
@@ -55,106 +61,86 @@ class IconArray(Flowable):
         canv, cell = self.canv, self.size / GRID
         filled, empty = self._forms(canv, cell)
         for i in range(GRID * GRID):
-            row, col = divmod(i, GRID)
+            row, col = model.cell_of(i)
             canv.saveState()
             canv.translate(col * cell, self.size - (row + 1) * cell)
-            canv.doForm(filled if i < self.count else empty)
+            canv.doForm(filled if self.figure.is_filled(i) else empty)
             canv.restoreState()
 
 
-def icon_array(count: int, size: float) -> IconArray:
-    return IconArray(count, size)
+def icon_array(figure: IconArrayFigure | int, size: float) -> IconArray:
+    return IconArray(figure, size)
 
 
-@dataclass(frozen=True)
-class ForestRow:
-    label: str
-    detail: str          # e.g. "9/15 vs 2/15"
-    estimate: float
-    ci_low: float
-    ci_high: float
-    weight: float        # percent; the pooled row's is ignored
-    corrected: bool = False  # a continuity correction was added (marked with a dagger, explained by the caller)
+def forest_plot(figure: ForestFigure, width: float, font_size: float = 8.0) -> Drawing:
+    """Trials as squares (area by weight) with 95% CI lines, the pooled estimate as a diamond, on a log axis.
 
-
-_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
-
-
-def _fmt(v: float) -> str:
-    if not math.isfinite(v):
-        return "NE"
-    if v < 10:
-        return f"{v:.2f}"
-    if v < 100:
-        return f"{v:.1f}"
-    return f"{v:.0f}"
-
-
-def forest_plot(rows: list[ForestRow], pooled: ForestRow, width: float, measure: str,
-                font_size: float = 8.0) -> Drawing:
-    """Trials as squares (area by weight) with 95% CI lines, the pooled estimate as a diamond, on a log axis."""
+    Footnotes are not drawn here: the caller prints `figure.footnotes()` under the drawing, where they can wrap."""
     fonts.register()
     fs = font_size
+    rows, pooled = figure.rows, figure.pooled
     row_h, top_pad, axis_h = fs * 2.1, fs * 2.4, fs * 4.6
     height = top_pad + row_h * (len(rows) + 2.3) + axis_h
     d = Drawing(width, height)
-    label_w, detail_w, est_w, weight_w = width * 0.20, width * 0.16, width * 0.19, width * 0.09
+    label_w, detail_w, est_w, weight_w = width * 0.22, width * 0.17, width * 0.17, width * 0.08
     plot_x0 = label_w + detail_w + fs
     plot_x1 = width - est_w - weight_w - fs
-    values = [v for r in (*rows, pooled) for v in (r.ci_low, r.ci_high) if math.isfinite(v) and v > 0] or [1.0]
-    lo = max(_TICKS[0], min(min(values), 1.0) / 1.2)
-    hi = min(_TICKS[-1], max(max(values), 1.0) * 1.2)
+    lo, hi = figure.lo, figure.hi
     llo, lhi = math.log(lo), math.log(hi)
+    black, rule, diamond = colors.black, colors.HexColor(model.RULE), colors.HexColor(model.DIAMOND)
 
     def x(v: float) -> float:
         v = min(max(v, lo), hi)
         return plot_x0 + (math.log(v) - llo) / (lhi - llo) * (plot_x1 - plot_x0)
 
     def text(px, py, s, anchor="start", bold=False, size=fs):
-        d.add(String(px, py, s, fontName=fonts.BOLD if bold else fonts.REGULAR, fontSize=size, textAnchor=anchor,
-                     fillColor=colors.black))
+        if s:
+            d.add(String(px, py, s, fontName=fonts.BOLD if bold else fonts.REGULAR, fontSize=size, textAnchor=anchor,
+                         fillColor=black))
 
     y_head = height - fs * 1.4
     text(0, y_head, "Study", bold=True)
-    text(label_w, y_head, "Botox vs placebo", bold=True)
-    text(width - weight_w - fs * 0.5, y_head, f"{measure.upper()} [95% CI]", anchor="end", bold=True)
+    text(label_w, y_head, figure.detail_label, bold=True)
+    text(width - weight_w - fs * 0.5, y_head, figure.estimate_label, anchor="end", bold=True)
     text(width, y_head, "Weight", anchor="end", bold=True)
-    max_w = max((r.weight for r in rows), default=1.0) or 1.0
+    weights = [r.weight for r in rows if math.isfinite(r.weight) and r.weight > 0]
+    max_w = max(weights, default=1.0)
     y_axis = axis_h
     for i, r in enumerate([*rows, None, pooled]):
         if r is None:
             continue
         cy = height - top_pad - row_h * (i + 0.5)
         is_pooled = r is pooled
-        text(0, cy - fs * 0.35, r.label + (" \u2020" if r.corrected else ""), bold=is_pooled)
+        text(0, cy - fs * 0.35, figure.label(r), bold=is_pooled)
         text(label_w, cy - fs * 0.35, r.detail)
-        text(width - weight_w - fs * 0.5, cy - fs * 0.35,
-             f"{_fmt(r.estimate)} [{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]", anchor="end", bold=is_pooled)
-        text(width, cy - fs * 0.35, "" if is_pooled else f"{r.weight:.1f}%", anchor="end")
+        text(width - weight_w - fs * 0.5, cy - fs * 0.35, r.ci_text, anchor="end", bold=is_pooled)
+        text(width, cy - fs * 0.35, r.weight_text, anchor="end", bold=is_pooled)
+        if not r.plottable:
+            continue
         if is_pooled:
             h = row_h * 0.32
             d.add(Polygon([x(r.ci_low), cy, x(r.estimate), cy + h, x(r.ci_high), cy, x(r.estimate), cy - h],
-                          fillColor=INK, strokeColor=colors.black, strokeWidth=0.6))
+                          fillColor=diamond, strokeColor=black, strokeWidth=0.6))
             continue
-        d.add(Line(x(r.ci_low), cy, x(r.ci_high), cy, strokeColor=colors.black, strokeWidth=0.8))
+        d.add(Line(x(r.ci_low), cy, x(r.ci_high), cy, strokeColor=black, strokeWidth=0.8))
         for end, clipped, sign in ((r.ci_low, r.ci_low < lo, -1), (r.ci_high, r.ci_high > hi, 1)):
             if clipped:  # an arrow where the interval runs off the axis
                 tip = x(end)
                 d.add(Polygon([tip, cy, tip - sign * fs * 0.5, cy + fs * 0.3, tip - sign * fs * 0.5, cy - fs * 0.3],
-                              fillColor=colors.black, strokeColor=colors.black, strokeWidth=0.3))
-        side = max(fs * 0.35, fs * 1.3 * math.sqrt(max(r.weight, 0.0) / max_w))
-        d.add(Rect(x(r.estimate) - side / 2, cy - side / 2, side, side, fillColor=colors.black,
-                   strokeColor=colors.black, strokeWidth=0.3))
+                              fillColor=black, strokeColor=black, strokeWidth=0.3))
+        if lo <= r.estimate <= hi:
+            w = r.weight if math.isfinite(r.weight) and r.weight > 0 else 0.0
+            side = max(fs * 0.35, fs * 1.3 * math.sqrt(w / max_w))
+            d.add(Rect(x(r.estimate) - side / 2, cy - side / 2, side, side, fillColor=black, strokeColor=black,
+                       strokeWidth=0.3))
     # axis, ticks, the line of no effect and which side favours what
-    d.add(Line(plot_x0, y_axis, plot_x1, y_axis, strokeColor=colors.black, strokeWidth=0.8))
-    for t in _TICKS:
-        if lo <= t <= hi:
-            d.add(Line(x(t), y_axis, x(t), y_axis - fs * 0.4, strokeColor=colors.black, strokeWidth=0.6))
-            text(x(t), y_axis - fs * 1.4, f"{t:g}", anchor="middle")
-    d.add(Line(x(1), y_axis, x(1), height - top_pad + fs * 0.2, strokeColor=OUTLINE, strokeWidth=0.8,
+    d.add(Line(plot_x0, y_axis, plot_x1, y_axis, strokeColor=black, strokeWidth=0.8))
+    for t in figure.ticks:
+        d.add(Line(x(t), y_axis, x(t), y_axis - fs * 0.4, strokeColor=black, strokeWidth=0.6))
+        text(x(t), y_axis - fs * 1.4, figure.tick_label(t), anchor="middle")
+    d.add(Line(x(1), y_axis, x(1), height - top_pad + fs * 0.2, strokeColor=rule, strokeWidth=0.8,
                strokeDashArray=[2, 2]))
-    text(x(1) - fs * 0.5, y_axis - fs * 2.7, "\u2190 Favours placebo", anchor="end")
-    text(x(1) + fs * 0.5, y_axis - fs * 2.7, "Favours Botox \u2192", anchor="start")
-    name = {"rr": "Risk ratio", "or": "Odds ratio"}.get(measure, measure)
-    text((plot_x0 + plot_x1) / 2, y_axis - fs * 3.9, f"{name} (log scale)", anchor="middle")
+    text(x(1) - fs * 0.5, y_axis - fs * 2.7, figure.left_text, anchor="end")
+    text(x(1) + fs * 0.5, y_axis - fs * 2.7, figure.right_text, anchor="start")
+    text((plot_x0 + plot_x1) / 2, y_axis - fs * 3.9, figure.measure_label, anchor="middle")
     return d

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from decisionaid.checklist.assessment import Assessment
 from decisionaid.checklist.items import Checklist
+from decisionaid.evidence import figures
 from decisionaid.evidence.summary import EvidenceSummary
 from decisionaid.handout import charts
-from decisionaid.handout.common import bullets, box, cite_mark, day, grid, in_100, moment, para, source_list
+from decisionaid.handout.common import bullets, box, cite_mark, day, grid, moment, para, source_list
 from decisionaid.handout.document import Meta, frame_width, render
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import ALERT, Styles, styles
@@ -65,7 +66,7 @@ class _Builder:
         if kind == "icons":
             return [self.icons(block)]
         if kind == "harms":
-            return [self.harms(block)]
+            return self.harms(block)
         if kind == "crisis":
             return [self.crisis(block)]
         if kind == "warning":  # a safety warning: boxed and kept on one page
@@ -74,31 +75,65 @@ class _Builder:
             return [self.text(block["text"] if self.d.clinic_contact.strip() else block["unset"], st.strong)]
         raise ValueError(f"unknown block kind {kind!r}")
 
-    def icons(self, block: dict):
-        f = self.d.summary.outcome(block["outcome"]).frequencies
-        from decisionaid.evidence.formatting import whole_people
+    def _array_side(self) -> float:
+        """Benefit and harm arrays are the same size: equal visual weight."""
+        return self.width * (0.3 if self.d.large_print else 0.15)
 
-        side = self.width * (0.3 if self.d.large_print else 0.2)
+    def icons(self, block: dict):
+        placebo, botox = figures.benefit_arrays(self.d.summary.outcome(block["outcome"]))
+        side = self._array_side()
         cells = []
-        for count, caption in ((whole_people(f.control_per_100), block["caption_placebo"]),
-                               (whole_people(f.treatment_per_100), block["caption_botox"])):
-            cells.append([charts.icon_array(count, side), Spacer(1, self.st.size * 0.3),
+        for fig, caption in ((placebo, block["caption_placebo"]), (botox, block["caption_botox"])):
+            cells.append([charts.icon_array(fig, side), Spacer(1, self.st.size * 0.3),
                           self.text(caption, self.st.cell_bold)])
         t = Table([cells], colWidths=[self.width / 2] * 2)
         t.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         return t  # one row: never split across pages
 
+    def harm_icons(self) -> list:
+        """The main harms as icon arrays out of 100, the same size as the benefit arrays, with their time frame."""
+        st, pack = self.st, self.d.summary.pack
+        arrays = figures.harm_arrays(pack)
+        if not arrays:
+            return []
+        side = self._array_side()
+        per_row = 2 if self.d.large_print else 4
+        per_harm = per_row // 2
+        heads, pictures, captions, spans = [], [], [], []
+        for n, (harm, placebo, botox) in enumerate(arrays):
+            cites = self.sources.cite(harm.sources)
+            heads += [Paragraph(escape(harm.label) + cite_mark(cites, st), st.cell_bold), ""]
+            col = 2 * (n % per_harm)
+            spans.append(("SPAN", (col, 3 * (n // per_harm)), (col + 1, 3 * (n // per_harm))))
+            for fig, who, words in ((placebo, "Dummy shot", harm.comparison_words), (botox, "Botox", harm.botox_words)):
+                pictures.append(charts.icon_array(fig, side))
+                captions.append(Paragraph(escape(f"{who}: {words}"), st.cell))
+        rows = []
+        for k in range(0, len(pictures), per_row):
+            rows += [heads[k:k + per_row], pictures[k:k + per_row], captions[k:k + per_row]]
+        t = Table(rows, colWidths=[self.width / per_row] * per_row)
+        t.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                               *spans]))
+        when = Paragraph(escape(f"Out of 100 people, {figures.harms_time_frame(pack)} unless stated:"), st.strong)
+        return [KeepTogether([when, t])]
+
     def harms(self, block: dict):
-        st, harms = self.st, self.d.summary.pack.harms
-        rows = [[Paragraph(escape(block[k]), st.cell_bold) for k in ("heading_effect", "heading_botox",
-                                                                     "heading_placebo")]]
-        for h in harms.items:
+        """The main harms as icon arrays, then every other harm as one short line, out of 100 with its time frame."""
+        st, pack = self.st, self.d.summary.pack
+        common = figures.harms_time_frame(pack)
+        botox, dummy = block["heading_botox"], block["heading_placebo"]
+        lines = []
+        for h in figures.harm_figures(pack):
+            if h.icons:
+                continue  # drawn above as icon arrays
             cites = self.sources.cite(h.sources)
-            rows.append([Paragraph(escape(h.label) + cite_mark(cites, st), st.cell),
-                         Paragraph(escape(in_100(h.treatment_events, h.treatment_total)), st.cell),
-                         Paragraph(escape(in_100(h.control_events, h.control_total)), st.cell)])
-        w = self.width
-        return grid(rows, [w * 0.42, w * 0.29, w * 0.29], st)  # its header row repeats if it splits
+            label = h.label if h.time_frame == common else f"{h.label} ({h.time_frame})"
+            lines.append(Paragraph(escape(f"{label}: {h.botox_words} {botox[:1].lower() + botox[1:]}, "
+                                          f"{h.comparison_words} {dummy[:1].lower() + dummy[1:]}.")
+                                   + cite_mark(cites, st), st.body))
+        return [*self.harm_icons(), *([bullets(lines, st)] if lines else [])]
 
     def crisis(self, block: dict):
         """The crisis box for the patient: the lead, the crisis lines as a short bulleted list (one per line of the

@@ -13,7 +13,8 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer
 from decisionaid.checklist.assessment import Assessment, assess_record
 from decisionaid.checklist.items import Checklist
 from decisionaid.checklist.phq9 import Phq9, phq9_band, phq9_total
-from decisionaid.evidence.formatting import fmt_ci, fmt_per_100, fmt_ratio
+from decisionaid.evidence import figures
+from decisionaid.evidence.formatting import fmt_ci, fmt_ratio
 from decisionaid.evidence.summary import METHOD_NAMES, EvidenceSummary
 from decisionaid.handout import charts
 from decisionaid.handout.common import box, cite_mark, day, grid, moment, source_list
@@ -201,36 +202,53 @@ class _Builder:
         pack = s.pack
         analysis = s.outcome("response")
         res = analysis.result("rr", "dl")
-        counts = {t.short: t.outcome("response") for t in analysis.included}
-        rows = [charts.ForestRow(x.label, f"{counts[x.label].treatment.events.value}/"
-                                          f"{counts[x.label].treatment.total.value} vs "
-                                          f"{counts[x.label].control.events.value}/{counts[x.label].control.total.value}",
-                                 x.estimate, x.ci_low, x.ci_high, x.weight, x.corrected) for x in res.studies]
         p = res.pooled
-        pooled = charts.ForestRow("Pooled", f"{res.k} trials", p.estimate, p.ci_low, p.ci_high, 100.0)
-        f = analysis.frequencies
+        fig = figures.forest_figure(analysis, "rr", "dl")
+        b = figures.benefit(analysis)
+        scope = figures.scope(analysis, pack)
         trial_sources = [t.source for t in analysis.included]
         out = [self.h(f"Evidence (pack {pack.version}, reviewed {long_date(pack.last_reviewed)})")]
         if s.stale:
             out.append(self.p(f"The evidence pack was due for review on {long_date(pack.review_due())}.", st.alert))
         out.append(self.p(
-            f"{analysis.outcome.label} {analysis.outcome.time_frame}: pooled risk ratio {fmt_ratio(p.estimate)} "
-            f"({fmt_ci(p.ci_low, p.ci_high)}), {METHOD_NAMES['dl']}, {res.k} trials; I\u00b2 "
-            f"{res.heterogeneity.i2:.0f}%. Per 100 people: {fmt_per_100(f.treatment_per_100)} with Botox "
-            f"(95% CI {fmt_per_100(f.treatment_low)} to {fmt_per_100(f.treatment_high)}) vs "
-            f"{fmt_per_100(f.control_per_100)} with placebo. Computed by decisionaid from the trial counts.",
-            st.body, trial_sources))
-        out.append(KeepTogether([charts.forest_plot(rows, pooled, self.width, "rr", font_size=st.size * 0.85)]))
-        corrected = [x.label for x in res.studies if x.corrected]
-        if corrected:
-            out.append(self.p(f"\u2020 {res.correction} was added to every cell of {', '.join(corrected)}, which had a "
-                              "zero count (continuity correction); no other trial was changed.", st.small))
+            f"{analysis.outcome.label} {analysis.outcome.time_frame}: {b.headline} "
+            f"{figures.certainty_line(analysis)}", st.strong))
+        out.append(self.p(scope.text, st.body, trial_sources))
+        out.append(self.p(
+            f"Pooled risk ratio {fmt_ratio(p.estimate)} ({fmt_ci(p.ci_low, p.ci_high)}), {METHOD_NAMES['dl']}, "
+            f"{res.k} trials; I\u00b2 {res.heterogeneity.i2:.0f}%; calculated by decisionaid from the trial counts. "
+            f"{b.estimate_note} {b.nnt_text}", st.body))
+        out.append(self.p(f"{b.published_text} {b.why_different}", st.body, b.published_sources))
+        out.append(KeepTogether([charts.forest_plot(fig, self.width, font_size=st.size * 0.85)]))
+        for line in fig.footnotes():
+            out.append(self.p(line, st.small))
         odds = analysis.result("or", "dl").pooled
-        out.append(self.p(f"Pooled odds ratio {fmt_ratio(odds.estimate)} ({fmt_ci(odds.ci_low, odds.ci_high)}). "
-                          + analysis.outcome.published_check.text, st.body, analysis.outcome.published_check.sources))
+        out.append(self.p(f"Pooled odds ratio {fmt_ratio(odds.estimate)} ({fmt_ci(odds.ci_low, odds.ci_high)}), "
+                          f"{METHOD_NAMES['dl']}. " + analysis.outcome.published_check.text, st.body,
+                          analysis.outcome.published_check.sources))
         c = analysis.certainty
         out.append(self.p(f"Certainty (our GRADE-style judgement): {c.level}. "
                           + " ".join(d.reason for d in c.downgrades), st.body))
+        return out + self.harms()
+
+    def harms(self) -> list:
+        """Side effects in the same detail as the benefit: out of 100, both arms, time frame, population, source."""
+        pack, st = self.d.summary.pack, self.st
+        out = [self.h("Side effects (out of 100 people)"), self.p(pack.harms.intro, st.body, pack.harms.intro_sources)]
+        if pack.harms.population:
+            out.append(self.p(pack.harms.population, st.body))
+        rows = [["Side effect", "With Botox", "With a dummy injection", "Time frame"]]
+        for h in figures.harm_figures(pack):
+            rows.append([self.p(h.label, st.cell, h.sources), f"{h.botox_words} ({h.botox_count})",
+                         f"{h.comparison_words} ({h.comparison_count})", h.time_frame])
+        out.append(self.table(rows, [0.3, 0.22, 0.22, 0.26]))
+        if pack.harms.evidence:
+            names = "; ".join(f"{e.name} ({e.population[:1].lower() + e.population[1:].rstrip('.')})"
+                              for e in pack.harms.evidence[1:])
+            out.append(self.p(f"Other side-effect sources, each with its own population and time frame (the Evidence "
+                              f"screen lists what each found): {names}.", st.small,
+                              tuple(s for e in pack.harms.evidence[1:] for s in e.sources)))
+        out.append(self.p(pack.harms.serious.text, st.body, pack.harms.serious.sources))
         return out
 
     def history(self) -> list:

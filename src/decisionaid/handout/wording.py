@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from decisionaid.checklist.assessment import Status
+from decisionaid.evidence import figures
 from decisionaid.evidence.formatting import whole_people
 from decisionaid.evidence.schema_codegen import CheckedFileError, load_checked
 from decisionaid.evidence.summary import EvidenceSummary
@@ -24,11 +25,8 @@ PLACEHOLDERS = frozenset({
     "response_botox", "response_placebo", "response_more", "response_botox_not", "response_placebo_not",
     "response_time", "remission_botox", "remission_placebo", "emergency_number",
     "pack_version", "pack_reviewed", "handout_version", "made_on",
-    # issue 13: the range of each estimate, the pool behind it, certainty, the harms' time frame, the clinic and
-    # the next review (names shared with the figure model, see figures-api)
-    "response_botox_low", "response_botox_high", "response_range", "remission_botox_low", "remission_botox_high",
-    "remission_range", "pool_trials", "pool_people", "certainty", "harm_time", "clinic_contact", "review_due",
-    "handout_reviewed"})
+    # the clinic's own contact and the review dates (issue 13); the figures' names come from the figure model
+    "clinic_contact", "review_due", "handout_reviewed"}) | figures.PLACEHOLDERS
 
 
 class WordingError(CheckedFileError):
@@ -107,28 +105,13 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def range_words(low: int, high: int) -> str:
-    """'it could be as few as 23 or as many as 87': a range a patient reads without brackets or dashes."""
-    return f"it could be as few as {low} or as many as {high}"
-
-
 def numbers(summary: EvidenceSummary, made_on: dt.date, wording: Wording, emergency_number: str = "",
             clinic_contact: str = "") -> dict:
     """The value of every placeholder, as the handout prints it (whole people out of 100)."""
-    analysis = summary.outcome("response")
-    response = analysis.frequencies
+    response = summary.outcome("response").frequencies
     remission = summary.outcome("remission").frequencies
     botox, placebo = whole_people(response.treatment_per_100), whole_people(response.control_per_100)
-    r_low, r_high = whole_people(response.treatment_low), whole_people(response.treatment_high)
-    m_low, m_high = whole_people(remission.treatment_low), whole_people(remission.treatment_high)
-    people = sum(t.outcome("response").treatment.total.value + t.outcome("response").control.total.value
-                 for t in analysis.included)
-    first_time = summary.pack.harms.items[0].time_frame if summary.pack.harms.items else ""
-    return {
-        "response_botox_low": r_low, "response_botox_high": r_high, "response_range": range_words(r_low, r_high),
-        "remission_botox_low": m_low, "remission_botox_high": m_high, "remission_range": range_words(m_low, m_high),
-        "pool_trials": len(analysis.included), "pool_people": people, "certainty": analysis.certainty.level,
-        "harm_time": first_time,
+    return figures.handout_values(summary) | {
         "clinic_contact": clinic_contact, "review_due": long_date(summary.pack.review_due()),
         "handout_reviewed": long_date(wording.last_reviewed),
         "response_botox": botox, "response_placebo": placebo, "response_more": botox - placebo,

@@ -6,14 +6,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from decisionaid.evidence import figures
 from decisionaid.evidence.certainty import DOMAIN_NAMES
-from decisionaid.evidence.formatting import fmt_ci, fmt_per_100, fmt_ratio, whole_people
+from decisionaid.evidence.formatting import fmt_ci, fmt_per_100, fmt_ratio
 from decisionaid.evidence.pack import BinaryOutcome, Count, Fact, Figure, Pack, Trial
 from decisionaid.evidence.summary import MEASURE_NAMES, METHOD_NAMES, EvidenceSummary, OutcomeAnalysis
 from decisionaid.ui.common import (card, citation_label, fit_table_height, heading, label, plain_tooltip, provenance_text,
                                   readonly_table, rule, tint)
-from decisionaid.ui.forest_plot import ForestData, ForestPlot, ForestRow
+from decisionaid.ui.forest_plot import ForestPlot
 from decisionaid.ui.icon_array import IconArray
+
+ARRAY_MIN = (240, 250)  # benefit and harm arrays: the same size, the same visual weight
 
 STUDY_COLUMNS = ("Study", "People (per arm)", "Women / men", "Scale, time point", "Main result",
                  "Response", "Remission", "Reference")
@@ -24,7 +27,7 @@ COLUMN_WIDTHS = (120, 125, 75, 105, 0, 125, 125, 235)  # 0: takes the remaining 
 DETAIL_FIELDS = ("Citation", "Design", "Setting", "People", "Women / men", "Antidepressants (add-on or alone)",
                  "How 'treatment-resistant' was defined", "Dose and sites", "Scale, time point", "Main result",
                  "Response", "Remission", "Side effects", "Funding and conflicts of interest", "Pooled?")
-PROVENANCE_MARK = {"derived": " (derived)", "unverified": " (not verified)"}
+PROVENANCE_MARK = {"derived": figures.DERIVED_MARK, "unverified": " (not known)"}  # the forest plot's mark too
 
 
 def figure_text(fig: Figure | None) -> str:
@@ -94,7 +97,7 @@ class EvidenceView(QScrollArea):
         lay.addWidget(rule())
         lay.addWidget(heading("The studies", 2))
         lay.addWidget(label("Hover over or click any cell to see where its numbers come from. "
-                            "'(derived)' marks a number the decisionaid team worked out from published figures.", size=9))
+                            + figures.DERIVED_NOTE, size=9))
         self.studies_table = self._studies_table()
         lay.addWidget(self.studies_table)
         self.source_detail = label("Click a cell to see its source here.", size=9, name="sourceDetail")
@@ -131,7 +134,7 @@ class EvidenceView(QScrollArea):
         self.outcome_box, self.measure_box, self.method_box = QComboBox(), QComboBox(), QComboBox()
         for a in self.summary.outcomes:
             self.outcome_box.addItem(f"{a.outcome.label} ({a.outcome.time_frame})", a.outcome.id)
-        for key in ("or", "rr"):
+        for key in ("rr", "or"):  # the risk ratio first: the numbers out of 100 use it
             self.measure_box.addItem(MEASURE_NAMES[key], key)
         for key, text in (("dl", "Random effects (DerSimonian-Laird)"), ("fixed", "Fixed effect (inverse variance)")):
             self.method_box.addItem(text, key)
@@ -147,15 +150,24 @@ class EvidenceView(QScrollArea):
         v = QVBoxLayout(box)
         self.freq_heading = heading("", 2)
         v.addWidget(self.freq_heading)
+        self.headline = label("", bold=True, name="headline")
+        v.addWidget(self.headline)
+        self.headline_certainty = label("", bold=True, name="headlineCertainty")
+        tint(self.headline_certainty, "#fff3cd", "#4a3700")
+        v.addWidget(self.headline_certainty)
+        self.scope_label = label("", name="poolScope")
+        v.addWidget(self.scope_label)
         arrays = QHBoxLayout()
         self.placebo_icons, self.botox_icons = IconArray(), IconArray()
         for w in (self.placebo_icons, self.botox_icons):
-            w.setMinimumSize(240, 250)
+            w.setMinimumSize(*ARRAY_MIN)
             arrays.addWidget(w)
         arrays.addStretch(1)
         v.addLayout(arrays)
         self.freq_text = label("", name="freqText")
         v.addWidget(self.freq_text)
+        self.published_label = label("", name="publishedFigures")
+        v.addWidget(self.published_label)
         return box
 
     def _certainty_block(self) -> QWidget:
@@ -174,15 +186,32 @@ class EvidenceView(QScrollArea):
         v = QVBoxLayout(box)
         v.setContentsMargins(0, 0, 0, 0)
         v.addWidget(label(harms.intro, tooltip=pack.cite(harms.intro_sources)))
+        v.addWidget(label(f"Out of 100 people, {figures.harms_time_frame(pack)}. {harms.population}", bold=True,
+                          name="harmTimeFrame"))
+        self.harm_icons: list[IconArray] = []
+        self.harm_sources = None
+        for harm, placebo, botox in figures.harm_arrays(pack):  # a pair per row, laid out like the benefit pair
+            row = QHBoxLayout()
+            for fig in (placebo, botox):
+                w = IconArray()
+                w.setMinimumSize(*ARRAY_MIN)
+                w.set_figure(fig)
+                w.setToolTip(plain_tooltip(f"{harm.label}: {harm.botox_count} with Botox, {harm.comparison_count} "
+                                           f"with a dummy injection, {harm.time_frame}.\nSource: "
+                                           + pack.cite(harm.sources)))
+                row.addWidget(w)
+                self.harm_icons.append(w)
+            row.addStretch(1)
+            v.addLayout(row)
         grid = QGridLayout()
         for col, text in enumerate(("Side effect", "With Botox", "With a dummy injection", "Time frame")):
             grid.addWidget(label(text, bold=True), 0, col)
         self.harm_labels = []
-        for row, h in enumerate(harms.items, start=1):
-            tip = f"{pack.provenance_legend[h.provenance]}\nSource: {pack.cite(h.sources)}"
+        for row, (h, item) in enumerate(zip(figures.harm_figures(pack), harms.items), start=1):
+            tip = f"{pack.provenance_legend[item.provenance]}\nSource: {pack.cite(h.sources)}"
             cells = (h.label,
-                     f"{fmt_per_100(100 * h.treatment_events / h.treatment_total)} in 100 ({h.treatment_events}/{h.treatment_total})",
-                     f"{fmt_per_100(100 * h.control_events / h.control_total)} in 100 ({h.control_events}/{h.control_total})",
+                     f"{fmt_per_100(100 * item.treatment_events / item.treatment_total)} in 100 ({h.botox_count})",
+                     f"{fmt_per_100(100 * item.control_events / item.control_total)} in 100 ({h.comparison_count})",
                      h.time_frame)
             for col, text in enumerate(cells):
                 lab = label(text, tooltip=tip)
@@ -193,6 +222,25 @@ class EvidenceView(QScrollArea):
         for fact in (harms.depression_trials, harms.serious):
             v.addWidget(label(fact.text, tooltip=provenance_text(pack, fact)))
             v.addWidget(citation_label(pack, fact.sources))
+        if harms.evidence:
+            v.addWidget(heading("Every source of side-effect data, with the people it comes from", 3))
+            table = readonly_table(len(harms.evidence), ("Source", "People", "Time frame", "What it found"),
+                                   "harmSources")
+            for r, e in enumerate(harms.evidence):
+                tip = f"{pack.provenance_legend[e.provenance]}\nSource: {pack.cite(e.sources)}"
+                for c, text in enumerate((e.name, e.population, e.time_frame, e.finding)):
+                    item = QTableWidgetItem(text)
+                    item.setToolTip(plain_tooltip(tip))
+                    table.setItem(r, c, item)
+            header = table.horizontalHeader()
+            for c, mode in enumerate((QHeaderView.Interactive, QHeaderView.Stretch, QHeaderView.Stretch,
+                                      QHeaderView.Stretch)):
+                header.setSectionResizeMode(c, mode)
+            table.setColumnWidth(0, 200)
+            table.setTextElideMode(Qt.ElideNone)
+            self.harm_sources = table
+            v.addWidget(table)
+            fit_table_height(table)
         return box
 
     def _studies_table(self) -> QTableWidget:
@@ -222,6 +270,8 @@ class EvidenceView(QScrollArea):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         fit_table_height(self.studies_table)
+        if self.harm_sources is not None:
+            fit_table_height(self.harm_sources)
 
     def _trial_fields(self, t: Trial) -> dict[str, tuple[str, str]]:
         """Every field of a trial as (text, provenance and source) pairs: the table and the detail panel use these."""
@@ -242,7 +292,7 @@ class EvidenceView(QScrollArea):
 
         def outcome(o: BinaryOutcome | None) -> list[tuple[str, str]]:
             if o is None:
-                return [("none published", t.not_pooled or "No counts published in the sources seen.")] * 2
+                return [("none published", t.not_pooled or "No counts were published.")] * 2
             return [(count_text(c), f"{o.definition}\n\n" + "\n\n".join(
                         f"{part}: " + provenance_text(pack, fig) for part, fig in (("Events", c.events), ("Total", c.total))))
                     for c in (o.treatment, o.control)]
@@ -286,7 +336,7 @@ class EvidenceView(QScrollArea):
     @staticmethod
     def _outcome_line(o: BinaryOutcome | None) -> str:
         if o is None:
-            return "No counts published in the sources seen."
+            return "No counts were published."
         return f"{count_text(o.treatment)} with Botox vs {count_text(o.control)} comparison ({o.definition})"
 
     def _detail_panel(self) -> QWidget:
@@ -333,52 +383,35 @@ class EvidenceView(QScrollArea):
         outcome = analysis.outcome
         counts = {t.short: t.outcome(outcome.id) for t in analysis.included}
 
-        rows = []
-        for st in result.studies:
-            o = counts[st.label]
-            rows.append(ForestRow(st.label, st.estimate, st.ci_low, st.ci_high, st.weight,
-                                  detail=f"{count_text(o.treatment)} vs {count_text(o.control)}",
-                                  note=f"{result.correction} added to each cell (a zero count)" if st.corrected else ""))
+        fig = figures.forest_figure(analysis, measure, method)
+        self.forest.set_data(fig)
         p = result.pooled
-        pooled = ForestRow(f"Pooled ({'random effects' if method == 'dl' else 'fixed effect'})",
-                           p.estimate, p.ci_low, p.ci_high, 100.0)
-        self.forest.set_data(ForestData(tuple(rows), pooled, f"{MEASURE_NAMES[measure]} (log scale)",
-                                        "Favours placebo", "Favours Botox", estimate_label=f"{measure.upper()} [95% CI]"))
         het = result.heterogeneity
-        people = sum(o.treatment.total.value + o.control.total.value for o in counts.values())
+        scope = figures.scope(analysis, self.pack)
         self.pooled_label.setText(
             f"Pooled {MEASURE_NAMES[measure].lower()} for {outcome.label.lower()} {outcome.time_frame}: "
             f"{fmt_ratio(p.estimate)} ({fmt_ci(p.ci_low, p.ci_high)}), {METHOD_NAMES[method]}; "
-            f"{result.k} trials, {people} people. Heterogeneity: I\u00b2 {het.i2:.0f}%, \u03c4\u00b2 {het.tau2:.3f}, "
-            f"Q {het.q:.2f} (df {het.df}). Computed by decisionaid from the trial counts below.")
-        corrected = [s.label for s in result.studies if s.corrected]
-        notes = []
-        if corrected:
-            notes.append(f"\u2020 {result.correction} was added to every cell of {', '.join(corrected)}, which had a zero "
-                         "count (continuity correction); no other trial was changed.")
-        notes.append(outcome.published_check.text + " Source: " + self.pack.cite(outcome.published_check.sources))
+            f"{result.k} trials, {scope.people} people. Heterogeneity: I\u00b2 {het.i2:.0f}%, \u03c4\u00b2 {het.tau2:.3f}, "
+            f"Q {het.q:.2f} (df {het.df}). Calculated by decisionaid from the trial counts below.")
+        notes = [outcome.published_check.text + " Source: " + self.pack.cite(outcome.published_check.sources)]
         self.forest_note.setText("\n".join(notes))
         self.not_pooled_label.setText(f"Not in the {outcome.label.lower()} pool:\n" + "\n".join(
             f"\u2022 {e.trial.short}: {e.reason}" for e in analysis.excluded))
 
-        f = analysis.frequencies
-        control, botox = whole_people(f.control_per_100), whole_people(f.treatment_per_100)
+        b = figures.benefit(analysis)
+        placebo, botox = figures.benefit_arrays(analysis)
         self.freq_heading.setText(f"Out of 100 people like those in the trials, {outcome.time_frame}: "
                                   f"how many {outcome.plain}")
-        self.placebo_icons.set_count(control, caption=f"Dummy (placebo) injection: about {control} in 100")
-        self.botox_icons.set_count(botox, caption=f"Botox added to care: about {botox} in 100")
-        text = (f"With Botox about {fmt_per_100(f.treatment_per_100)} in 100 (95% CI {fmt_per_100(f.treatment_low)} to "
-                f"{fmt_per_100(f.treatment_high)}) compared with about {fmt_per_100(f.control_per_100)} in 100 after a "
-                f"dummy injection. That leaves about {fmt_per_100(100 - f.treatment_per_100)} in 100 with Botox and "
-                f"{fmt_per_100(100 - f.control_per_100)} in 100 with the dummy injection who did not.")
-        if f.nnt is not None:
-            text += (f" For one more person to benefit, about {whole_people(f.nnt)} people need Botox "
-                     f"(number needed to treat {fmt_ratio(f.nnt)}, {fmt_ci(f.nnt_low, f.nnt_high)}).")
-        else:
-            text += " The confidence interval includes no effect, so no number needed to treat is given."
-        text += (f"\nThese numbers are derived by decisionaid, not published: {f.method[len('Derived: '):]} "
-                 "They always use the random-effects risk ratio, whatever is chosen above.")
-        self.freq_text.setText(text)
+        self.headline.setText(b.headline + (f" The published pooled analysis reported {b.published_short}."
+                                            if b.published_short else ""))
+        self.headline_certainty.setText("How sure are we? " + figures.certainty_line(analysis))
+        self.scope_label.setText(scope.text)
+        self.placebo_icons.set_figure(placebo)
+        self.botox_icons.set_figure(botox)
+        self.freq_text.setText(f"{b.estimate_note} {b.nnt_text} These numbers always use the random-effects risk "
+                               "ratio, whatever measure is chosen above.")
+        self.published_label.setText(f"{b.published_text} {b.why_different}")
+        self.published_label.setToolTip(plain_tooltip("Source: " + self.pack.cite(b.published_sources)))
 
         c = analysis.certainty
         self.certainty_heading.setText(f"How sure are we? {c.level.upper()} certainty")
@@ -387,5 +420,5 @@ class EvidenceView(QScrollArea):
         for g in c.downgrades:
             reasons.append(f"\u2022 {DOMAIN_NAMES[g.domain]} (\u2212{g.levels}), caveat '{self.pack.caveat(g.caveat).title}': "
                            f"{g.reason}")
-        reasons.append("This is the decisionaid team's GRADE-style judgement: no published GRADE rating was found.")
+        reasons.append("This rating is decisionaid's own GRADE-style judgement: no published GRADE rating was found.")
         self.certainty_text.setText("\n".join(reasons))

@@ -1,8 +1,8 @@
-"""A forest plot painted with QPainter from plain data (no plotting library).
+"""A forest plot painted with QPainter from the domain's figure model (evidence/figures.py).
 
-The plot is drawn like a printed figure: black ink on white paper, so it stays legible in
-grayscale and in a dark desktop theme. Text uses the widget's palette font and is always
-drawn as plain text.
+Rows, axis range, ticks, labels and footnotes all come from `ForestFigure`; this module only measures text and
+paints. The plot is drawn like a printed figure: black ink on white paper, so it stays legible in grayscale and
+in a dark desktop theme. Text uses the widget's palette font and is always drawn as plain text.
 """
 
 from __future__ import annotations
@@ -14,110 +14,20 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from decisionaid.evidence import figures as model
+from decisionaid.evidence.figures import AXIS_MAX, AXIS_MIN, ForestFigure, ForestRow, plottable, summary_text
 from decisionaid.ui.common import plain_tooltip
 
-AXIS_MIN, AXIS_MAX = 0.01, 1000.0  # wider CIs are clipped and drawn with an arrow
-_MARKS = ("\u2020", "\u2021", "\u00a7", "\u00b6")  # dagger, double dagger, section, pilcrow
-_PAPER, _INK, _DIAMOND, _RULE = QColor("white"), QColor("black"), QColor("#1f3a7a"), QColor("#808080")
+ForestData = ForestFigure  # the name the screens used before the model moved to the domain
+__all__ = ["AXIS_MAX", "AXIS_MIN", "ForestData", "ForestFigure", "ForestPlot", "ForestRow", "plottable", "summary_text"]
+
+_PAPER, _INK, _DIAMOND, _RULE = (QColor(model.PAPER), QColor(model.INK), QColor(model.DIAMOND), QColor(model.RULE))
 _MARGIN, _GAP, _MIN_PLOT = 8.0, 14.0, 180.0
 
 
 def _crisp(v: float) -> float:
     """Centre of the pixel containing v, so 1 px lines are sharp rather than two grey pixels."""
     return math.floor(v) + 0.5
-
-
-@dataclass(frozen=True)
-class ForestRow:
-    label: str
-    estimate: float  # ratio scale (odds ratio or risk ratio)
-    ci_low: float
-    ci_high: float
-    weight: float  # percent 0-100; square area proportional to weight
-    detail: str = ""  # e.g. "9/15 vs 2/15"
-    note: str = ""  # marks the row with a dagger; shown in tooltip and footnote
-
-
-@dataclass(frozen=True)
-class ForestData:
-    rows: tuple[ForestRow, ...]
-    pooled: ForestRow
-    measure_label: str  # axis title, e.g. "Odds ratio (log scale)"
-    left_label: str = "Favours placebo"
-    right_label: str = "Favours Botox"
-    footnote: str = ""
-    estimate_label: str = "OR [95% CI]"  # column header; "RR [95% CI]" for risk ratios
-    detail_label: str = ""  # column header for `detail`, e.g. "Responders"
-
-
-def plottable(row: ForestRow) -> bool:
-    vals = (row.estimate, row.ci_low, row.ci_high)
-    return all(math.isfinite(v) and v > 0 for v in vals) and row.ci_low <= row.ci_high
-
-
-def format_value(v: float) -> str:
-    """2 decimals below 10, 3 significant figures from 10 up: 8.27, 31.2, 863."""
-    if not math.isfinite(v):
-        return "NE"
-    if 0 < v < 0.005:
-        return "<0.01"
-    if abs(round(v, 2)) < 10:
-        return f"{v:.2f}"
-    digits = 2 - math.floor(math.log10(abs(v)))
-    if abs(round(v, digits)) >= 10 ** (3 - digits):  # rounding carried into a new digit
-        digits -= 1
-    return f"{round(v, digits):.{max(digits, 0)}f}"
-
-
-def ci_text(row: ForestRow) -> str:
-    if not plottable(row):
-        return "not estimable"
-    return f"{format_value(row.estimate)} [{format_value(row.ci_low)}, {format_value(row.ci_high)}]"
-
-
-def weight_text(row: ForestRow) -> str:
-    return f"{row.weight:.1f}%" if math.isfinite(row.weight) else "\u2013"
-
-
-def _row_note(row: ForestRow) -> str:
-    if plottable(row):
-        return row.note
-    return "; ".join(filter(None, (row.note, "not plotted (missing or non-finite values)")))
-
-
-def _marks(data: ForestData) -> dict[str, str]:
-    """Distinct note text -> footnote mark, in row order."""
-    out: dict[str, str] = {}
-    for row in (*data.rows, data.pooled):
-        note = _row_note(row)
-        if note and note not in out:
-            n = len(out)
-            out[note] = _MARKS[n % len(_MARKS)] * (n // len(_MARKS) + 1)
-    return out
-
-
-def _row_sentence(row: ForestRow) -> str:
-    head = f"{row.label} ({row.detail})" if row.detail else row.label
-    if plottable(row):
-        nums = (f"{format_value(row.estimate)}, 95% CI {format_value(row.ci_low)} "
-                f"to {format_value(row.ci_high)}")
-    else:
-        nums = "not estimable"
-    note = _row_note(row)
-    return f"{head}: {nums}, weight {weight_text(row)}." + (f" Note: {note}." if note else "")
-
-
-def summary_text(data: ForestData | None) -> str:
-    """Plain-text account of the plot for screen readers: every row's numbers."""
-    if data is None:
-        return "Forest plot: no data."
-    lines = [f"Forest plot, {data.measure_label}. Left of 1: {data.left_label}; "
-             f"right of 1: {data.right_label}."]
-    lines += [_row_sentence(r) for r in data.rows]
-    lines.append("Pooled: " + _row_sentence(data.pooled))
-    if data.footnote:
-        lines.append(data.footnote)
-    return "\n".join(lines)
 
 
 @dataclass
@@ -154,7 +64,7 @@ class ForestPlot(QWidget):
     def set_data(self, data: ForestData | None) -> None:
         self._data = data
         self.setAccessibleName("Forest plot" if data is None else
-                               f"Forest plot, pooled {ci_text(data.pooled)}")
+                               f"Forest plot, pooled {data.pooled.ci_text}")
         self.setAccessibleDescription(summary_text(data))
         self.updateGeometry()
         self.update()
@@ -172,14 +82,18 @@ class ForestPlot(QWidget):
     def pooled_center_y(self) -> float:
         return self._layout(self.width()).pooled_y
 
+    def painted_texts(self) -> list[str]:
+        """Every string the last paint drew, in drawing order (for tests and checks)."""
+        return list(getattr(self, "_painted", []))
+
     def tooltip_text_at(self, pos: QPoint) -> str:
         if self._data is None:
             return ""
         lay = self._layout(self.width())
         if abs(pos.y() - lay.pooled_y) <= lay.row_h / 2:
-            return "Pooled: " + _row_sentence(self._data.pooled)
+            return "Pooled: " + self._data.row_sentence(self._data.pooled)
         i = math.floor((pos.y() - lay.rows_top) / lay.row_h)
-        return _row_sentence(self._data.rows[i]) if 0 <= i < len(self._data.rows) else ""
+        return self._data.row_sentence(self._data.rows[i]) if 0 <= i < len(self._data.rows) else ""
 
     # ---- Qt overrides
     def sizeHint(self) -> QSize:
@@ -217,23 +131,19 @@ class ForestPlot(QWidget):
         d = self._data
         if d is None:
             return [(0, 0)] * 4
-        fm, fb, marks = self._fm(), self._fm(True), _marks(d)
-        lab = max([fb.horizontalAdvance(t) for t in ("Study", self._label(d.pooled, marks))]
-                  + [fm.horizontalAdvance(self._label(r, marks)) for r in d.rows])
-        det = max([fm.horizontalAdvance(r.detail) for r in d.rows] + [fb.horizontalAdvance(d.detail_label)])
-        ci = max([fm.horizontalAdvance(ci_text(r)) for r in d.rows]  # the pooled row is bold
-                 + [fb.horizontalAdvance(t) for t in (ci_text(d.pooled), d.estimate_label)])
-        wt = max([fm.horizontalAdvance(weight_text(r)) for r in d.rows]
-                 + [fb.horizontalAdvance(t) for t in (weight_text(d.pooled), "Weight")])
+        fm, fb = self._fm(), self._fm(True)
+        lab = max([fb.horizontalAdvance(t) for t in ("Study", d.label(d.pooled))]
+                  + [fm.horizontalAdvance(d.label(r)) for r in d.rows])
+        det = max([fm.horizontalAdvance(r.detail) for r in d.rows]
+                  + [fb.horizontalAdvance(t) for t in (d.detail_label, d.pooled.detail)])
+        ci = max([fm.horizontalAdvance(r.ci_text) for r in d.rows]  # the pooled row is bold
+                 + [fb.horizontalAdvance(t) for t in (d.pooled.ci_text, d.estimate_label)])
+        wt = max([fm.horizontalAdvance(r.weight_text) for r in d.rows]
+                 + [fb.horizontalAdvance(t) for t in (d.pooled.weight_text, "Weight")])
         return [(lab, _GAP), (det, _GAP if det else 0), (ci, _GAP), (wt, 0)]
 
     def _fixed_width(self) -> float:
         return 2 * _MARGIN + sum(w + g for w, g in self._columns()) + _GAP
-
-    @staticmethod
-    def _label(row: ForestRow, marks: dict[str, str]) -> str:
-        note = _row_note(row)
-        return f"{row.label} {marks[note]}" if note else row.label
 
     def _layout(self, width: float) -> _Layout:
         fm, d = self._fm(), self._data
@@ -245,26 +155,14 @@ class ForestPlot(QWidget):
         rows_top = _MARGIN + row_h
         pooled_y = _crisp(rows_top + (n + 0.8) * row_h)
         axis_y = pooled_y + row_h / 2 + 2
-        values = [0.5, 2.0]  # always show some of each side of 1
-        for r in (*(d.rows if d else ()), *((d.pooled,) if d else ())):
-            if plottable(r):
-                values += [r.estimate, r.ci_low, r.ci_high]
-        lo_d, hi_d = max(min(values), AXIS_MIN), min(max(values), AXIS_MAX)
-        lay = None
-        for mantissas in ((1, 2, 5), (1,)):
-            cand = [m * 10.0 ** e for e in range(-2, 4) for m in mantissas if m * 10.0 ** e <= AXIS_MAX * 1.001]
-            lo = max(t for t in cand if t <= lo_d * 1.000001)
-            hi = min(t for t in cand if t >= hi_d * 0.999999)
-            ticks = [t for t in cand if lo <= t <= hi]
-            cols = (_MARGIN, _MARGIN + lab + g1, plot_r + _GAP, plot_r + _GAP + ci + g3, plot_r + _GAP + ci + g3 + wt)
-            lay = _Layout(cols, (plot_l, plot_r),
-                          lo, hi, ticks, row_h, rows_top, pooled_y, axis_y, 0, 0)
-            xs = [lay.x(t) for t in ticks]
-            ws = [fm.horizontalAdvance(f"{t:g}") for t in ticks]
-            if all(xs[i + 1] - xs[i] >= (ws[i] + ws[i + 1]) / 2 + 6 for i in range(len(ticks) - 1)):
-                break
-        else:  # even decades overlap: label only the ends and 1
-            lay.ticks = sorted({lay.lo, 1.0, lay.hi})
+        cols = (_MARGIN, _MARGIN + lab + g1, plot_r + _GAP, plot_r + _GAP + ci + g3, plot_r + _GAP + ci + g3 + wt)
+        if d is None:
+            return _Layout(cols, (plot_l, plot_r), 0.5, 2.0, [], row_h, rows_top, pooled_y, axis_y, 0, 0)
+        lay = _Layout(cols, (plot_l, plot_r), d.lo, d.hi, list(d.ticks), row_h, rows_top, pooled_y, axis_y, 0, 0)
+        xs = [lay.x(t) for t in lay.ticks]
+        ws = [fm.horizontalAdvance(d.tick_label(t)) for t in lay.ticks]
+        if not all(xs[i + 1] - xs[i] >= (ws[i] + ws[i + 1]) / 2 + 6 for i in range(len(xs) - 1)):
+            lay.ticks = list(d.sparse_ticks)  # too narrow for the model's ticks: label only the ends and 1
         lay.foot_top = axis_y + 6 + 3 * fm.height() + 10
         foot = self._footnote()
         foot_h = fm.boundingRect(QRectF(0, 0, max(width - 2 * _MARGIN, 50), 1e6),
@@ -276,8 +174,7 @@ class ForestPlot(QWidget):
         d = self._data
         if d is None:
             return ""
-        lines = [f"{mark} {note}" for note, mark in _marks(d).items()]
-        return "\n".join(lines + ([d.footnote] if d.footnote else []))
+        return d.footnote_text
 
     # ---- painting
     def paintEvent(self, event) -> None:
@@ -287,18 +184,26 @@ class ForestPlot(QWidget):
         p.setPen(_INK)
         p.setFont(self.font())
         d = self._data
+        painted: list[str] = []
+        self._painted = painted
+
+        def draw(rect, flags, s):
+            if s:
+                painted.append(s)
+            p.drawText(rect, flags, s)
+
         if d is None:
-            p.drawText(QRectF(self.rect()), Qt.AlignCenter, "No data")
+            draw(QRectF(self.rect()), Qt.AlignCenter, "No data")
             return
         lay, fm = self._layout(self.width()), self._fm()
-        marks, (xl, xd, xc, xw, xr), (pl, pr) = _marks(d), lay.cols, lay.plot
+        (xl, xd, xc, xw, xr), (pl, pr) = lay.cols, lay.plot
         bold = QFont(self.font())
         bold.setBold(True)
 
         def text(x, y, w, s, align=Qt.AlignLeft, font=None):
             p.setPen(_INK)
             p.setFont(font or self.font())
-            p.drawText(QRectF(x, y - lay.row_h / 2, w, lay.row_h), align | Qt.AlignVCenter, s)
+            draw(QRectF(x, y - lay.row_h / 2, w, lay.row_h), align | Qt.AlignVCenter, s)
 
         hy = _MARGIN + lay.row_h / 2
         text(xl, hy, pl - xl, "Study", font=bold)
@@ -324,10 +229,10 @@ class ForestPlot(QWidget):
         max_w, max_side = max(weights, default=1.0), lay.row_h * 0.7
         for i, r in enumerate(d.rows):
             y = lay.rows_top + (i + 0.5) * lay.row_h
-            text(xl, y, pl - xl, self._label(r, marks))
+            text(xl, y, pl - xl, d.label(r))
             text(xd, y, pl - xd, r.detail)
-            text(xc, y, xw - xc, ci_text(r))
-            text(xw, y, xr - xw, weight_text(r), Qt.AlignRight)
+            text(xc, y, xw - xc, r.ci_text)
+            text(xw, y, xr - xw, r.weight_text, Qt.AlignRight)
             if not plottable(r):
                 continue
             self._paint_ci(p, lay, r, y)
@@ -338,9 +243,10 @@ class ForestPlot(QWidget):
 
         y = lay.pooled_y
         p.setPen(_INK)
-        text(xl, y, pl - xl, self._label(d.pooled, marks), font=bold)
-        text(xc, y, xw - xc, ci_text(d.pooled), font=bold)
-        text(xw, y, xr - xw, weight_text(d.pooled), Qt.AlignRight, bold)
+        text(xl, y, pl - xl, d.label(d.pooled), font=bold)
+        text(xd, y, pl - xd, d.pooled.detail)
+        text(xc, y, xw - xc, d.pooled.ci_text, font=bold)
+        text(xw, y, xr - xw, d.pooled.weight_text, Qt.AlignRight, bold)
         if plottable(d.pooled):
             c = lambda v: lay.x(min(max(v, lay.lo), lay.hi))  # noqa: E731
             h = lay.row_h * 0.32
@@ -359,17 +265,17 @@ class ForestPlot(QWidget):
         for t in lay.ticks:
             x = _crisp(lay.x(t))
             p.drawLine(QPointF(x, ay), QPointF(x, ay + 4))
-            p.drawText(QRectF(x - 40, ay + 5, 80, lh), Qt.AlignHCenter | Qt.AlignTop, f"{t:g}")
+            draw(QRectF(x - 40, ay + 5, 80, lh), Qt.AlignHCenter | Qt.AlignTop, d.tick_label(t))
         fy = ay + 6 + lh
-        p.drawText(QRectF(_MARGIN, fy, max(one - 8 - _MARGIN, 0), lh), Qt.AlignRight | Qt.AlignTop,
-                   "\u2190 " + d.left_label)
-        p.drawText(QRectF(one + 8, fy, max(self.width() - _MARGIN - one - 8, 0), lh),
-                   Qt.AlignLeft | Qt.AlignTop, d.right_label + " \u2192")
-        p.drawText(QRectF(pl, fy + lh + 2, pr - pl, lh), Qt.AlignHCenter | Qt.AlignTop, d.measure_label)
+        draw(QRectF(_MARGIN, fy, max(one - 8 - _MARGIN, 0), lh), Qt.AlignRight | Qt.AlignTop,
+                   d.left_text)
+        draw(QRectF(one + 8, fy, max(self.width() - _MARGIN - one - 8, 0), lh),
+                   Qt.AlignLeft | Qt.AlignTop, d.right_text)
+        draw(QRectF(pl, fy + lh + 2, pr - pl, lh), Qt.AlignHCenter | Qt.AlignTop, d.measure_label)
         foot = self._footnote()
         if foot:
-            p.setPen(QColor("#333333"))
-            p.drawText(QRectF(_MARGIN, lay.foot_top, self.width() - 2 * _MARGIN, 1e4),
+            p.setPen(QColor(model.FOOTNOTE_INK))
+            draw(QRectF(_MARGIN, lay.foot_top, self.width() - 2 * _MARGIN, 1e4),
                        Qt.AlignLeft | Qt.AlignTop | Qt.TextWordWrap, foot)
 
     @staticmethod

@@ -1,7 +1,8 @@
-"""A 10 x 10 icon array ("47 out of 100 people") painted with QPainter.
+"""A 10 x 10 icon array ("47 out of 100 people") painted with QPainter from the domain's IconArrayFigure.
 
-Filled icons are solid, the rest are outlines, so the split reads in grayscale too.
-The caption is painted as plain text: "<" and "&" in it show literally.
+Grid, fill order (row by row from the top left), colours and the person's shape come from evidence/figures.py,
+which the PDF's icon arrays use too. Filled icons are solid, the rest are outlines, so the split reads in
+grayscale. The caption is painted as plain text: "<" and "&" in it show literally.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-GRID = 10
-TOTAL = GRID * GRID
+from decisionaid.evidence import figures as model
+from decisionaid.evidence.figures import GRID, TOTAL, IconArrayFigure
+
 _MARGIN = 8
 
 
@@ -19,7 +21,7 @@ class IconArray(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._count, self._caption = 0, ""
-        self._filled, self._empty = QColor("#00574f"), QColor("#a6a6a6")  # dark teal; light grey
+        self._filled, self._empty = QColor(model.BENEFIT), QColor(model.EMPTY)
         sp = QSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
         sp.setHeightForWidth(True)
         self.setSizePolicy(sp)
@@ -38,6 +40,11 @@ class IconArray(QWidget):
         self.updateGeometry()
         self.update()
 
+    def set_figure(self, figure: IconArrayFigure) -> None:
+        """Show the domain's figure: its count, caption and colours."""
+        self._filled, self._empty = QColor(figure.filled), QColor(figure.empty)
+        self.set_count(figure.count, caption=figure.caption)
+
     def set_colors(self, filled: QColor, empty: QColor) -> None:
         self._filled, self._empty = QColor(filled), QColor(empty)
         self.update()
@@ -53,7 +60,7 @@ class IconArray(QWidget):
         if not 0 <= i < TOTAL:
             raise IndexError(f"icon index {i} outside 0..{TOTAL - 1}")
         cell, left, top = self._grid(self.width(), self.height())
-        row, col = divmod(i, GRID)
+        row, col = model.cell_of(i)
         return QRect(round(left + col * cell), round(top + row * cell), round(cell), round(cell))
 
     # ---- geometry
@@ -87,9 +94,9 @@ class IconArray(QWidget):
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.Antialiasing)
-        p.fillRect(self.rect(), QColor("white"))
+        p.fillRect(self.rect(), QColor(model.PAPER))
         if self._caption:
-            p.setPen(QColor("black"))
+            p.setPen(QColor(model.INK))
             p.setFont(self.font())
             # QPainter.drawText never interprets markup, unlike QLabel's AutoText.
             p.drawText(QRectF(_MARGIN, _MARGIN, self.width() - 2 * _MARGIN, self._caption_height(self.width())),
@@ -97,14 +104,14 @@ class IconArray(QWidget):
         cell, left, top = self._grid(self.width(), self.height())
         person = _person_path(cell)
         for i in range(TOTAL):
-            row, col = divmod(i, GRID)
+            row, col = model.cell_of(i)
             p.save()
             p.translate(left + col * cell, top + row * cell)
             if i < self._count:
                 p.setPen(QPen(self._filled, 1))
                 p.setBrush(self._filled)
             else:
-                p.setPen(QPen(self._empty, max(cell / 18, 1.2)))
+                p.setPen(QPen(self._empty, max(cell * model.OUTLINE, 1.2)))
                 p.setBrush(Qt.NoBrush)
             p.drawPath(person)
             p.restore()
@@ -116,9 +123,8 @@ def _person_path(cell: float) -> QPainterPath:
     The body covers the cell centre, so the centre pixel tells filled from outlined.
     """
     path = QPainterPath()
-    cx = cell / 2
-    r = cell * 0.15
-    path.addEllipse(QPointF(cx, cell * 0.24), r, r)
-    body_w = cell * 0.5
-    path.addRoundedRect(QRectF(cx - body_w / 2, cell * 0.43, body_w, cell * 0.48), cell * 0.14, cell * 0.14)
+    hx, hy, hr = model.HEAD
+    path.addEllipse(QPointF(cell * hx, cell * hy), cell * hr, cell * hr)
+    bx, by, bw, bh, br = model.BODY
+    path.addRoundedRect(QRectF(cell * bx, cell * by, cell * bw, cell * bh), cell * br, cell * br)
     return path
