@@ -1,8 +1,7 @@
 """No internal wording reaches a user: every screen's texts and tooltips, the dialogs, both PDFs (generic, personal,
 crisis-path and large-print handout; the record) read back, and the command-line output, including --json and --help.
 
-The deny-list is the issue's list plus our own. Parts whose wording lives in checklist.json / handout.json are cleaned
-on branch `consult`; on branch `content` those tests are marked xfail(strict=False) and the lead removes the marks.
+The deny-list is the issue's list plus our own.
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ OUR_TERMS = ("[V]", "[V2]", "[D]", "[derived]", "derived by us", "facts-sheet", 
 TERMS = ISSUE_TERMS + OUR_TERMS
 _PATTERN = re.compile("|".join(re.escape(t) for t in TERMS), re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{[a-z][a-z0-9_]*\}")  # a handout placeholder left unfilled
-CONSULT = pytest.mark.xfail(strict=False, reason="cleaned on branch consult (checklist.json / handout.json wording)")
 
 
 def hits(where: str, text: str) -> list[str]:
@@ -125,7 +123,6 @@ def test_menus_and_window(window):
     assert found == []
 
 
-@CONSULT
 def test_consultation_screen_with_and_without_crisis(window):
     view = window.screen("Consultation")
     found = all_hits(view)
@@ -203,8 +200,7 @@ PDFS = {
 }
 
 
-@pytest.mark.parametrize("which", [pytest.param(k, marks=CONSULT if "record" in k else ())
-                                   for k in PDFS])
+@pytest.mark.parametrize("which", list(PDFS))
 def test_pdf(which):
     assert hits(which, pdf_text(PDFS[which]()).replace("\n", " ")) == []
 
