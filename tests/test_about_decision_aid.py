@@ -42,7 +42,7 @@ def test_the_list_has_each_group_and_unique_ids(ipdas):
     (lambda d: d["pack"].pop("condition"), "Q1"),
     (lambda d: d["pack"]["about_tool"].__setitem__("funding", ""), "C6"),
     (lambda d: d["pack"].__setitem__("sources", {}), "C2"),
-    (lambda d: d["handout"].__setitem__("sections", [s for s in d["handout"]["sections"] if s["id"] != "questions"]),
+    (lambda d: d["handout"].__setitem__("sections", [s for s in d["handout"]["sections"] if s["id"] != "keep"]),
      "QL11"),
     (lambda d: d["checklist"]["sections"][4].__setitem__("id", "renamed"), "QL9"),
 ])
