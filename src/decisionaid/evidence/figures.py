@@ -472,7 +472,6 @@ def handout_values(summary) -> dict:
         h = harms.get(hid)
         values[f"harm_{hid}_botox"] = "" if h is None else h.botox
         values[f"harm_{hid}_placebo"] = "" if h is None else h.comparison
-    values["placebo_response_antidepressant"] = "35 to 40"  # Furukawa 2016 (sheet 16); also in options.placebo_response
     return values
 
 
@@ -482,4 +481,4 @@ PLACEHOLDERS = frozenset({
     "remission_published_botox", "remission_published_placebo", "response_nnt", "response_nnt_low",
     "response_nnt_high", "certainty", "certainty_plain", "pool_trials", "pool_people", "pool_left_out",
     "pool_left_out_people", "pool_left_out_why", "harm_time", "harm_any_botox", "harm_any_placebo", "harm_ptosis_botox",
-    "harm_ptosis_placebo", "placebo_response_antidepressant"})
+    "harm_ptosis_placebo"})
