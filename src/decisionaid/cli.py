@@ -119,8 +119,13 @@ def _sessions_export(store, args: argparse.Namespace) -> int:
     from decisionaid.sessions.export import export_sessions
 
     count = export_sessions(store, args.id, args.format, args.out)
+    for damage in count.damaged:
+        print(f"decisionaid sessions: {damage.title}, left out of the export. {damage.advice}", file=sys.stderr)
     print(f"Exported {count} sessions to {args.out}")
-    return 0
+    return EXPORT_INCOMPLETE if count.damaged else 0
+
+
+EXPORT_INCOMPLETE = 3  # the export was written, without the damaged sessions named on stderr
 
 
 def _sessions_backup(store, args: argparse.Namespace) -> int:

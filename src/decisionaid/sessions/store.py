@@ -21,8 +21,9 @@ from pathlib import Path
 
 from decisionaid.sessions import backup, crypto, listing, schema
 from decisionaid.sessions.connection import BUSY_TIMEOUT_MS, connect, current_key, database
-from decisionaid.sessions.errors import (NoSuchSession, PassphraseNeeded, StoreCorrupt, StoreError, StoreReadOnly,
-                                         StoreTooNew, database_errors, is_corruption, translate, writable)
+from decisionaid.sessions.errors import (NoSuchSession, PassphraseNeeded, RecordDamaged, StoreCorrupt, StoreError,
+                                         StoreReadOnly, StoreTooNew, database_errors, is_corruption, translate,
+                                         writable)
 from decisionaid.files import make_private, move_aside, owner_only
 from decisionaid.sessions.listing import Filters, SessionSummary
 from decisionaid.sessions.record import RecordError, SessionRecord, changed_fields, check_text
@@ -30,6 +31,10 @@ from decisionaid.sessions.record import RecordError, SessionRecord, changed_fiel
 KINDS = ("autosave", "save", "amend", "revert")
 _SAVED = ("save", "amend")
 _LISTED = ("patient_ref", "clinician", "held_at", "decision", "status", "follow_up")
+# A revision's text columns as bytes: decoded here, so a value that is not UTF-8 is reported as that revision's
+# damage (sqlite3's own error would quote the bytes, which are patient text).
+_REVISION = ("SELECT id, session_id, kind, CAST(author AS BLOB), created_at, CAST(reason AS BLOB), "
+             "CAST(payload AS BLOB) FROM revisions")
 _log = logging.getLogger(__name__)  # events and error classes only, never record text (see decisionaid.log)
 
 
@@ -165,14 +170,13 @@ class SessionStore:
         kinds = KINDS if include_autosaves else KINDS[1:]
         with self._guard(transaction=True):
             rows = self.db.execute(
-                f"SELECT id, session_id, kind, author, created_at, reason, payload FROM revisions "
-                f"WHERE session_id = ? AND kind IN ({', '.join('?' * len(kinds))}) ORDER BY id",
+                f"{_REVISION} WHERE session_id = ? AND kind IN ({', '.join('?' * len(kinds))}) ORDER BY id",
                 [session_id, *kinds]).fetchall()
             if not rows:
                 self._pointers(session_id)  # raises NoSuchSession
         listed, previous = [], None
         for row in rows:
-            revision = _revision(row, previous)
+            revision = _revision(self.path, row, previous)
             listed.append(revision)
             previous = revision.record
         return listed[::-1]
@@ -180,13 +184,13 @@ class SessionStore:
     def revision(self, revision_id: int) -> Revision:
         """One revision; its changes are against the revision just before it (of any kind)."""
         with self._guard(transaction=True):
-            row = self.db.execute("SELECT id, session_id, kind, author, created_at, reason, payload "
-                                  "FROM revisions WHERE id = ?", [revision_id]).fetchone()
+            row = self.db.execute(f"{_REVISION} WHERE id = ?", [revision_id]).fetchone()
             if row is None:
                 raise NoSuchSession(self.path, f"revision {revision_id}")
-            before = self.db.execute("SELECT payload FROM revisions WHERE session_id = ? AND id < ? "
+            before = self.db.execute("SELECT id FROM revisions WHERE session_id = ? AND id < ? "
                                      "ORDER BY id DESC LIMIT 1", [row[1], revision_id]).fetchone()
-        return _revision(row, SessionRecord.from_json(before[0]) if before else None)
+            previous = self._record(before[0]) if before else None
+        return _revision(self.path, row, previous)
 
     def list_page(self, after: tuple[str, int] | None = None, limit: int = 50,
                   filters: Filters | None = None) -> list[SessionSummary]:
@@ -285,7 +289,13 @@ class SessionStore:
         behind = self.db.execute("SELECT id, latest_revision FROM sessions "
                                  "WHERE indexed_revision IS NOT latest_revision").fetchall()
         for session_id, latest in behind:
-            self._index(session_id, self._record(latest))
+            try:
+                record = self._record(latest)
+            except RecordDamaged as exc:
+                # Found by its older text (or not at all) until the damage is dealt with; reported when opened.
+                _log.info("Not indexed: session %s revision %s is damaged", exc.session_id, exc.revision_id)
+                continue
+            self._index(session_id, record)
             self.db.execute("UPDATE sessions SET indexed_revision = ? WHERE id = ?", [latest, session_id])
 
     def _index(self, session_id: int, record: SessionRecord) -> None:
@@ -308,8 +318,14 @@ class SessionStore:
         return row
 
     def _record(self, revision_id: int) -> SessionRecord:
-        payload = self.db.execute("SELECT payload FROM revisions WHERE id = ?", [revision_id]).fetchone()[0]
-        return SessionRecord.from_json(payload)
+        """The record a revision holds; RecordDamaged (with its session and revision) if it cannot be read."""
+        row = self.db.execute("SELECT session_id, CAST(payload AS BLOB) FROM revisions WHERE id = ?",
+                              [revision_id]).fetchone()
+        if row is None:
+            owner = self.db.execute("SELECT id FROM sessions WHERE ? IN (latest_revision, saved_revision, "
+                                    "draft_revision)", [revision_id]).fetchone()
+            raise RecordDamaged(self.path, owner[0] if owner else None, revision_id, missing=True)
+        return decode_record(self.path, row[0], revision_id, row[1])
 
     @contextmanager
     def _guard(self, record: SessionRecord | None = None, transaction: bool = False,
@@ -353,9 +369,26 @@ class SessionStore:
         return self.damage
 
 
-def _revision(row: tuple, previous: SessionRecord | None) -> Revision:
+def decode_record(path: Path, session_id: int, revision_id: int, payload: bytes | None) -> SessionRecord:
+    """A revision's payload (bytes of its TEXT column) as a record, or RecordDamaged naming it."""
+    try:
+        if payload is None:
+            raise RecordError("record", "no payload")
+        return SessionRecord.from_json(payload)
+    except RecordError:
+        # info, not warning: on the command line, stderr is for the one line of error the user reads
+        _log.info("Session %s revision %s is damaged", session_id, revision_id)
+        raise RecordDamaged(path, session_id, revision_id) from None
+
+
+def _revision(path: Path, row: tuple, previous: SessionRecord | None) -> Revision:
     revision_id, session_id, kind, author, created_at, reason, payload = row
-    record = SessionRecord.from_json(payload)
+    record = decode_record(path, session_id, revision_id, payload)
+    try:
+        author = bytes(author).decode("utf-8")
+        reason = None if reason is None else bytes(reason).decode("utf-8")
+    except (TypeError, UnicodeDecodeError):
+        raise RecordDamaged(path, session_id, revision_id) from None
     changes = changed_fields(previous, record) if previous is not None else ()
     return Revision(revision_id, session_id, kind, author, created_at, reason, record, changes)
 
