@@ -163,7 +163,8 @@ def translate(exc: Exception, path: Path) -> StoreError:
 
 
 def is_undecodable(exc: BaseException) -> bool:
-    """sqlite3's error for a TEXT value that is not UTF-8. Its message quotes the bytes (patient text): never show it."""
+    """sqlite3's error for a TEXT value that is not UTF-8. Its message quotes the bytes (patient text): never
+    show it."""
     return isinstance(exc, database_errors()) and str(exc).startswith("Could not decode to UTF-8")
 
 
