@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from decisionaid.sessions import setaside
 from decisionaid.sessions.connection import connect
-from decisionaid.sessions.errors import (StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnly,
+from decisionaid.sessions.errors import (StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnly, StoreSetAside,
                                          StoreTooNew, translate)
 from decisionaid.sessions.record import SessionRecord
 from decisionaid.sessions.store import SessionStore
@@ -65,7 +66,11 @@ def test_garbage_over_the_header_moves_the_file_aside_and_offers_backups(crashed
     assert not any(p.exists() for p in sidecars(crashed_copy))
     assert [b.revision for b in error.backups] == [2, 1]  # newest first
     assert "moved aside" in error.advice and "backup" in error.advice
-    with SessionStore.open(crashed_copy) as fresh:  # the clinician can carry on
+    with pytest.raises(StoreSetAside) as again:  # never silently an empty file in its place
+        SessionStore.open(crashed_copy)
+    assert again.value.moved_to == error.moved_to and again.value.backups == error.backups
+    setaside.start_empty(crashed_copy)  # the clinician chose to carry on with an empty file
+    with SessionStore.open(crashed_copy) as fresh:
         assert fresh.count() == 0
 
 

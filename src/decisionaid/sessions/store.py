@@ -11,6 +11,7 @@ Use a store from the thread that opened it. Worker threads read through `read_pa
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -19,12 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from decisionaid.sessions import backup, crypto, listing, schema
-from decisionaid.sessions.connection import BUSY_TIMEOUT_MS, connect, current_key, database
+from decisionaid.sessions import backup, crypto, listing, schema, setaside
+from decisionaid.sessions.connection import BUSY_TIMEOUT_MS, SQLITE_HEADER, connect, current_key, database
 from decisionaid.sessions.errors import (NoSuchSession, PassphraseNeeded, RecordDamaged, StoreCorrupt, StoreError,
-                                         StoreReadOnly, StoreTooNew, database_errors, is_corruption, translate,
-                                         writable)
-from decisionaid.files import make_private, move_aside, owner_only
+                                         StoreForeign, StoreReadOnly, StoreSetAside, StoreTooNew, database_errors,
+                                         is_corruption, translate, writable)
+from decisionaid.files import _fsync_folder, make_private, move_aside, owner_only, with_sidecars
 from decisionaid.sessions.listing import Filters, SessionSummary
 from decisionaid.sessions.record import RecordError, SessionRecord, changed_fields, check_text
 
@@ -74,7 +75,11 @@ class SessionStore:
         after a backup. Backups go to `backup_dir` (default: a "backups" folder beside the file).
         `check=False` leaves out quick_check, which reads the whole file (seconds for a million sessions): the UI
         then runs `QuickCheck(path)` on a worker thread; readers opened by workers skip it. A file that needs
-        migrating is checked anyway, before its backup is taken."""
+        migrating is checked anyway, before its backup is taken.
+
+        Refused, changing nothing: a file set aside as damaged and not yet dealt with (StoreSetAside, see
+        setaside.py), and a SQLite file of another program (StoreForeign). A 0-byte file is damage, not a new
+        store (a new one is made whole under another name first): it is set aside like any damaged file."""
         path = Path(path)
         backups = Path(backup_dir) if backup_dir else path.parent / "backups"
         try:
@@ -82,12 +87,24 @@ class SessionStore:
                 path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise translate(exc, path) from exc
+        aside = setaside.read(path)
+        if aside is not None:
+            _log.warning("StoreSetAside: %s was set aside and nothing chosen since", path)
+            raise StoreSetAside(path, aside[0], aside[1], backup.list_backups(backups))
         if not writable(path):
             _log.warning("StoreReadOnly: %s cannot be written", path)
             raise StoreReadOnly(path)
         if current_key() is None and crypto.is_enabled(path):
             crypto.lock()  # never read an encrypted file as plain: it would look damaged and be moved aside
             raise PassphraseNeeded(path)
+        try:
+            if path.is_file() and path.stat().st_size == 0:
+                raise _set_aside(path, backups, title="The sessions file is empty (0 bytes)")
+            _refuse_foreign(path)
+            if not path.exists():
+                _create(cls, path, backups, busy_timeout_ms)
+        except OSError as exc:
+            raise translate(exc, path) from exc
         with owner_only():
             store = cls(database(connect(path, busy_timeout_ms)), path, backups)
             try:
@@ -360,13 +377,81 @@ class SessionStore:
         if self.damage is not None:
             return self.damage
         self.close()
-        try:
-            moved = move_aside(self.path, "damaged")
-        except OSError:
-            moved = None
-        self.damage = StoreCorrupt(self.path, moved, backup.list_backups(self.backup_dir))
-        _log.error("Sessions file %s is damaged; moved aside to %s", self.path, moved)
+        self.damage = _set_aside(self.path, self.backup_dir)
         return self.damage
+
+
+def _set_aside(path: Path, backup_dir: Path, title: str = "") -> StoreCorrupt:
+    """Move a damaged file and its -wal/-shm aside (never delete) and leave the note that makes the next open say
+    so (setaside.py). Returns the error to show, with the backups newest first."""
+    try:
+        moved = move_aside(path, "damaged")
+    except OSError:
+        moved = None
+    if moved is not None:
+        try:
+            setaside.record(path, moved)
+        except OSError as exc:  # the file is moved and this open says so; only the reminder is missing
+            from decisionaid.log import describe
+
+            _log.error("The set-aside note could not be written: %s", describe(exc))
+    _log.error("Sessions file %s is damaged; moved aside to %s", path, moved)
+    return StoreCorrupt(path, moved, backup.list_backups(backup_dir), title=title)
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Raise StoreForeign if `path` is a plain SQLite file of another program. It is read through a read-only
+    connection (immutable when it is in WAL mode with no -wal beside it, so that no -wal/-shm is made), so nothing
+    in it or beside it changes. A file that cannot be read this way is left to the normal open, which reports it."""
+    try:
+        with open(path, "rb") as f:
+            header = f.read(100)
+    except OSError:
+        return  # not there yet (or unreadable: the open reports it)
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        return  # encrypted, or damaged: the open decides
+    uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+    if header[18] == 2 and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return
+    if (tables or version) and not {"sessions", "revisions"} <= tables:
+        _log.warning("StoreForeign: %s is a SQLite file of another program (format %d)", path, version)
+        raise StoreForeign(path)
+
+
+def _create(cls, path: Path, backups: Path, busy_timeout_ms: int) -> None:
+    """Make a new sessions file whole under a temporary name, then link it into place: a file at `path` is always
+    one decisionaid finished making, so an empty one there is damage, never a new store. If another process made
+    one meanwhile, that one is used."""
+    tmp = path.with_name(f".{path.name}.new-{os.getpid()}")
+    for p in with_sidecars(tmp):
+        p.unlink(missing_ok=True)  # left by a crash while making one
+    with owner_only():
+        store = cls(database(connect(tmp, busy_timeout_ms)), tmp, backups)
+        try:
+            store._prepare(check=False)
+        finally:
+            store.close()  # the last connection: SQLite checkpoints and removes the -wal
+    try:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.rename(tmp, path)
+        _fsync_folder(path.parent)
+    finally:
+        for p in with_sidecars(tmp):
+            p.unlink(missing_ok=True)
 
 
 def decode_record(path: Path, session_id: int, revision_id: int, payload: bytes | None) -> SessionRecord:
