@@ -85,14 +85,27 @@ def count(db, filters: Filters | None) -> int:
 
 
 _SPACES = re.compile("[\x00\ud800-\udfff]")
+# Invisible characters that change how text is shown, not what it says: direction marks, embeddings, overrides and
+# isolates (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), joiners and the word joiner (U+200C, U+200D,
+# U+2060-U+2064), the byte-order mark / zero-width no-break space (U+FEFF) and the soft hyphen (U+00AD). SQLite's
+# tokenizer keeps some of them inside a word ("\u2068word\u2069" is not "word") and splits at others, so they are
+# dropped from the indexed text and from the query alike. A zero-width space (U+200B) marks where a word ends: it
+# counts as a space.
+_INVISIBLE = re.compile("[\u00ad\u200c-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def searchable(text: str) -> str:
+    """Text as the search index holds it and queries are matched: the same for both (see _INVISIBLE)."""
+    return _INVISIBLE.sub("", text).replace(_ZERO_WIDTH_SPACE, " ")
 
 
 def fts_query(text: str) -> str:
     """User text as an FTS5 query that cannot fail: every word quoted (so ", *, -, AND, <b> are plain text),
     all words required, the last one matched as a prefix so results appear while typing. NUL, which would end
     the query early, counts as a space; so does a lone surrogate (half a character, from a broken paste), which
-    SQLite cannot be sent and no stored text holds."""
-    terms = ['"' + word.replace('"', '""') + '"' for word in _SPACES.sub(" ", text).split()]
+    SQLite cannot be sent and no stored text holds. Invisible formatting characters go, as in the index."""
+    terms = ['"' + word.replace('"', '""') + '"' for word in searchable(_SPACES.sub(" ", text)).split()]
     if terms:
         terms[-1] += "*"
     return " ".join(terms)

@@ -316,8 +316,9 @@ class SessionStore:
             self.db.execute("UPDATE sessions SET indexed_revision = ? WHERE id = ?", [latest, session_id])
 
     def _index(self, session_id: int, record: SessionRecord) -> None:
-        """Put this record's text in the search index (untouched when the text is already there)."""
-        text = (record.patient_ref, record.clinician, record.notes)
+        """Put this record's text in the search index (untouched when the text is already there), without the
+        invisible characters that queries drop too (listing.searchable)."""
+        text = tuple(listing.searchable(t) for t in (record.patient_ref, record.clinician, record.notes))
         indexed = self.db.execute("SELECT patient_ref, clinician, notes FROM sessions_fts WHERE rowid = ?",
                                   [session_id]).fetchone()
         if indexed == text:
