@@ -213,7 +213,7 @@ def test_the_window_lists_the_sessions_and_says_which_one_is_damaged(qtbot, five
     consultation = w.screen("Consultation")
     banner = consultation.error_banner.text()
     assert consultation.error_banner.isVisibleTo(w) and SECRET not in banner
-    assert banner.startswith("Session 3 could not be opened: Session 3 revision 3 is damaged.")
+    assert banner.startswith("Session 3 revision 3 is damaged. That saved version cannot be read")
     assert consultation.patient.text() != f"{SECRET}"  # nothing of the damaged record was shown
     w.open_session(2)
     assert consultation.patient.text() == "MRN-1" and consultation.mode == "readonly"
@@ -228,5 +228,5 @@ def test_the_window_lists_the_sessions_and_says_which_one_is_damaged(qtbot, five
     worker = sessions.export_to(str(target), "csv")
     qtbot.waitUntil(lambda: target.exists() and "Exported" in sessions.message.text(), timeout=10000)
     assert sessions.message.text() == (f"Exported 4 session(s) to {target}. Left out because damaged: session 3 "
-                                       "(revision 3); restore a backup to get them back.")
+                                       "(revision 3); restore a backup to get it back.")
     del worker

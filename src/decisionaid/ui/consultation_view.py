@@ -262,12 +262,13 @@ class ConsultationView(QWidget):
         store = self._open_store()
         if store is None:
             return
-        from decisionaid.sessions.errors import StoreError
+        from decisionaid.sessions.errors import RecordDamaged, StoreError
 
         try:
             view = store.get(session_id)
         except StoreError as exc:  # e.g. one damaged revision: say which; the form keeps what it showed
-            self._show_error(f"Session {session_id} could not be opened: {exc.title}. {exc.advice}")
+            opened = "" if isinstance(exc, RecordDamaged) else f"Session {session_id} could not be opened: "
+            self._show_error(f"{opened}{exc.title}. {exc.advice}")
             return
         self.session_id, self.dirty = session_id, False
         if view.draft is not None:
