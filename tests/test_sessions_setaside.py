@@ -11,6 +11,8 @@ import hashlib
 import json
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,6 +147,19 @@ def test_a_new_store_is_never_left_as_an_empty_file(db, monkeypatch):
     with SessionStore.open(db) as store:  # the next start makes it (and cleans what the crash left)
         assert store.count() == 0
     assert [p.name for p in db.parent.iterdir() if p.is_file()] == [db.name]
+
+
+def test_at_the_terminal_each_command_prints_one_line_and_no_log_records(db):
+    """Run as a clinician would (no test logging set up): Python would print decisionaid's warnings to stderr."""
+    with_a_backup(db)
+    overwrite_header(db)
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    for argv in (["sessions", "list"], ["sessions", "list"], ["record", "--session", "1", "--out", str(db) + ".pdf"],
+                 ["handout", "--session", "1", "--out", str(db) + ".pdf"]):
+        done = subprocess.run([sys.executable, "-m", "decisionaid", "--data-dir", str(db.parent), *argv],
+                              capture_output=True, text=True, env={"PYTHONPATH": src, "PATH": ""})
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.startswith(f"decisionaid {argv[0]}: The sessions file ") and one_line(done.stderr)
 
 
 # --- the window ------------------------------------------------------------------------------------------------

@@ -57,7 +57,6 @@ def _cmd_sessions(args: argparse.Namespace) -> int:
     from decisionaid.sessions.record import RecordError
     from decisionaid.sessions.store import SessionStore
 
-    _no_log_on_stderr()
     try:
         unlock_if_encrypted()
         if args.sessions_handler in (_sessions_restore, _sessions_start_empty):  # these work without an open store
@@ -291,4 +290,5 @@ def main(argv: list[str] | None = None) -> int:
         from decisionaid.app import run
 
         return run()
+    _no_log_on_stderr()
     return args.handler(args)
