@@ -142,7 +142,7 @@ def test_a_new_store_is_never_left_as_an_empty_file(db, monkeypatch):
     monkeypatch.setattr(store_module.SessionStore, "_prepare", crash)
     with pytest.raises(KeyboardInterrupt):
         SessionStore.open(db)
-    assert not db.exists()
+    assert not db.exists() and not [p for p in db.parent.iterdir() if p.is_file()]  # nor a half-made one
     monkeypatch.undo()
     with SessionStore.open(db) as store:  # the next start makes it (and cleans what the crash left)
         assert store.count() == 0

@@ -435,13 +435,13 @@ def _create(cls, path: Path, backups: Path, busy_timeout_ms: int) -> None:
     tmp = path.with_name(f".{path.name}.new-{os.getpid()}")
     for p in with_sidecars(tmp):
         p.unlink(missing_ok=True)  # left by a crash while making one
-    with owner_only():
-        store = cls(database(connect(tmp, busy_timeout_ms)), tmp, backups)
-        try:
-            store._prepare(check=False)
-        finally:
-            store.close()  # the last connection: SQLite checkpoints and removes the -wal
     try:
+        with owner_only():
+            store = cls(database(connect(tmp, busy_timeout_ms)), tmp, backups)
+            try:
+                store._prepare(check=False)
+            finally:
+                store.close()  # the last connection: SQLite checkpoints and removes the -wal
         try:
             os.link(tmp, path)
         except FileExistsError:
@@ -450,7 +450,7 @@ def _create(cls, path: Path, backups: Path, busy_timeout_ms: int) -> None:
             if not path.exists():
                 os.rename(tmp, path)
         _fsync_folder(path.parent)
-    finally:
+    finally:  # also when making it failed: a half-made file under the temporary name is of no use
         for p in with_sidecars(tmp):
             p.unlink(missing_ok=True)
 
