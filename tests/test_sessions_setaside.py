@@ -226,3 +226,20 @@ def test_an_empty_database_and_our_own_files_still_open(db):
         store.create(REC, "Dr Okafor")
     with SessionStore.open(db) as store:
         assert store.count() == 1
+
+
+def test_a_second_name_left_by_a_kill_while_making_the_file_is_removed(db):
+    """Killed between linking the new file into place and removing its temporary name: both names are one file,
+    and the temporary one must not outlive it (for instance as a plain copy after encryption)."""
+    import os
+
+    with SessionStore.open(db) as store:
+        store.create(REC, "Dr Okafor")
+    second = db.with_name(f".{db.name}.new-999999999")
+    os.link(db, second)
+    gone = db.with_name(f".{db.name}.new-999999998-wal")  # half made by a process that is no longer running
+    gone.write_bytes(b"")
+    with SessionStore.open(db) as store:
+        assert store.count() == 1
+    assert not second.exists() and not gone.exists()
+    assert os.stat(db).st_nlink == 1

@@ -101,6 +101,7 @@ class SessionStore:
             if path.is_file() and path.stat().st_size == 0:
                 raise _set_aside(path, backups, title="The sessions file is empty (0 bytes)")
             _refuse_foreign(path)
+            _remove_leftovers(path)
             if not path.exists():
                 _create(cls, path, backups, busy_timeout_ms)
         except OSError as exc:
@@ -426,6 +427,34 @@ def _refuse_foreign(path: Path) -> None:
     if (tables or version) and not {"sessions", "revisions"} <= tables:
         _log.warning("StoreForeign: %s is a SQLite file of another program (format %d)", path, version)
         raise StoreForeign(path)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Temporary names `_create` left when killed: a second name of the sessions file itself (killed between the
+    link and the unlink: removing it loses nothing, and leaves no extra name to outlive an encryption), or a new,
+    empty file whose maker is gone (holding no consultation)."""
+    for p in path.parent.glob(f".{path.name}.new-*"):
+        stem = p.name[len(f".{path.name}.new-"):]
+        pid = stem.split("-")[0]
+        try:
+            if path.exists() and os.path.samefile(p, path):
+                p.unlink()
+            elif pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+                p.unlink()
+        except OSError:
+            pass  # in use or already gone: the next start tries again
+
+
+def _running(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # cannot tell cheaply: keep it (it holds no consultation)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _create(cls, path: Path, backups: Path, busy_timeout_ms: int) -> None:
