@@ -160,10 +160,17 @@ def test_invalid_utf8_in_a_text_column_is_never_quoted(capsys, five):
     conn.execute("UPDATE sessions SET clinician = CAST(? AS TEXT) WHERE id = 4", [SECRET.encode() + b"\xff"])
     conn.commit()
     conn.close()
-    code, out, err = run(capsys, "sessions", "list")
+    code, out, err = run(capsys, "sessions", "list", "--json")  # the listing shows the rest, and this row as it can
+    assert code == 0 and "Traceback" not in err
+    assert [r["clinician"] for r in json.loads(out)] == ["Dr Okafor", SECRET + "\ufffd"] + ["Dr Okafor"] * 3
+    conn = sqlite3.connect(five)
+    conn.execute("UPDATE sessions SET updated_at = CAST(? AS TEXT) WHERE id = 2", [SECRET.encode() + b"\xff"])
+    conn.commit()
+    conn.close()
+    code, out, err = run(capsys, "sessions", "show", "2")  # read as text elsewhere: one line, nothing quoted
     assert code == 2
     one_line(err)
-    assert "Some text in the sessions file is damaged" in err
+    assert err.startswith("decisionaid sessions: Some text in the sessions file is damaged.")
 
 
 def test_the_store_reports_damage_with_ids_and_keeps_working(five):

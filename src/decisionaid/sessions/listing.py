@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-_COLUMNS = ("s.id, s.patient_ref, s.clinician, s.held_at, s.decision, s.status, s.follow_up, "
-            "s.draft_revision IS NOT NULL, s.updated_at")
+# Text columns as bytes, decoded here: a value that is not UTF-8 (damage quick_check cannot see) shows with U+FFFD
+# in its place on its own row, instead of sqlite3 refusing the whole page with an error that quotes the bytes.
+_COLUMNS = ("s.id, CAST(s.patient_ref AS BLOB), CAST(s.clinician AS BLOB), CAST(s.held_at AS BLOB), "
+            "CAST(s.decision AS BLOB), CAST(s.status AS BLOB), CAST(s.follow_up AS BLOB), "
+            "s.draft_revision IS NOT NULL, CAST(s.updated_at AS BLOB)")
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,11 @@ def page(db, after: tuple[str, int] | None, limit: int, filters: Filters | None,
     sql = (f"SELECT {_COLUMNS} FROM {table} WHERE {' AND '.join(clauses)} "
            "ORDER BY s.held_at DESC, s.id DESC LIMIT ?")
     rows = db.execute(sql, params + [max(0, int(limit))]).fetchall()
-    return [SessionSummary(*row[:7], bool(row[7]), row[8]) for row in rows]
+    return [SessionSummary(row[0], *map(_text, row[1:7]), bool(row[7]), _text(row[8])) for row in rows]
+
+
+def _text(value: bytes | None) -> str | None:
+    return None if value is None else bytes(value).decode("utf-8", errors="replace")
 
 
 MANY = 5000
