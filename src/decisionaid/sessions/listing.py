@@ -10,11 +10,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-# Text columns as bytes, decoded here: a value that is not UTF-8 (damage quick_check cannot see) shows with U+FFFD
-# in its place on its own row, instead of sqlite3 refusing the whole page with an error that quotes the bytes.
-_COLUMNS = ("s.id, CAST(s.patient_ref AS BLOB), CAST(s.clinician AS BLOB), CAST(s.held_at AS BLOB), "
-            "CAST(s.decision AS BLOB), CAST(s.status AS BLOB), CAST(s.follow_up AS BLOB), "
-            "s.draft_revision IS NOT NULL, CAST(s.updated_at AS BLOB)")
+from decisionaid.sessions.errors import database_errors, is_undecodable
+
+_COLUMNS = ("s.id, s.patient_ref, s.clinician, s.held_at, s.decision, s.status, s.follow_up, "
+            "s.draft_revision IS NOT NULL, s.updated_at")
+# The same as bytes, decoded here: when a page holds a value that is not UTF-8 (damage quick_check cannot see), it
+# is read again this way and that value shows with U+FFFD in its place on its own row, instead of sqlite3 refusing
+# the whole page with an error that quotes the bytes. (Only then: decoding in Python makes a page 5x slower.)
+_COLUMNS_AS_BYTES = ("s.id, CAST(s.patient_ref AS BLOB), CAST(s.clinician AS BLOB), CAST(s.held_at AS BLOB), "
+                     "CAST(s.decision AS BLOB), CAST(s.status AS BLOB), CAST(s.follow_up AS BLOB), "
+                     "s.draft_revision IS NOT NULL, CAST(s.updated_at AS BLOB)")
 
 
 @dataclass(frozen=True)
@@ -68,10 +73,17 @@ def page(db, after: tuple[str, int] | None, limit: int, filters: Filters | None,
     if after is not None:
         clauses.append("(s.held_at, s.id) < (?, ?)")
         params += [after[0], after[1]]
-    sql = (f"SELECT {_COLUMNS} FROM {table} WHERE {' AND '.join(clauses)} "
+    sql = (f"SELECT {{}} FROM {table} WHERE {' AND '.join(clauses)} "
            "ORDER BY s.held_at DESC, s.id DESC LIMIT ?")
-    rows = db.execute(sql, params + [max(0, int(limit))]).fetchall()
-    return [SessionSummary(row[0], *map(_text, row[1:7]), bool(row[7]), _text(row[8])) for row in rows]
+    params.append(max(0, int(limit)))
+    try:
+        rows = db.execute(sql.format(_COLUMNS), params).fetchall()
+    except database_errors() as exc:
+        if not is_undecodable(exc):
+            raise
+        rows = [(row[0], *map(_text, row[1:7]), row[7], _text(row[8]))
+                for row in db.execute(sql.format(_COLUMNS_AS_BYTES), params).fetchall()]
+    return [SessionSummary(*row[:7], bool(row[7]), row[8]) for row in rows]
 
 
 def _text(value: bytes | None) -> str | None:
