@@ -38,7 +38,8 @@ def build(db, rng: random.Random) -> tuple[dict[int, list[int]], dict[int, dict]
     autosaves: set[int] = set()
     with SessionStore.open(db) as store:
         for i in range(SESSIONS):
-            base = SessionRecord(patient_ref=f"MRN-{i:03d}", clinician="Dr Okafor", held_at=f"2026-02-{i + 1:02d}T10:00",
+            base = SessionRecord(patient_ref=f"MRN-{i:03d}", clinician="Dr Okafor",
+                                 held_at=f"2026-02-{i + 1:02d}T10:00",
                                  notes=f"{SECRET} visit {i} \u2068name{i}x\u2069", status="Incomplete",
                                  answers={"pregnancy": rng.choice(["no", "unsure"]), f"q{i % 3}": "yes"})
             kind = "autosave" if rng.random() < 0.15 else "save"  # some sessions were never saved

@@ -327,8 +327,8 @@ class SessionsView(QWidget):
             damaged = getattr(n, "damaged", ())
             left_out = ", ".join(f"session {d.session_id} (revision {d.revision_id})" for d in damaged)
             them = "them" if len(damaged) > 1 else "it"
-            self._busy(f"Exported {n} session(s) to {path}." + (f" Left out because damaged: {left_out}; restore a "
-                                                                 f"backup to get {them} back." if damaged else ""), False)
+            note = f" Left out because damaged: {left_out}; restore a backup to get {them} back." if damaged else ""
+            self._busy(f"Exported {n} session(s) to {path}.{note}", False)
 
         return run_in_background(work, on_done=done, on_error=self._failed("Export"))
 
