@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from decisionaid.sessions import setaside
 from decisionaid.sessions.backup import list_backups
 from decisionaid.sessions.errors import StoreCorrupt, StoreError
 from decisionaid.sessions.listing import Filters
@@ -104,6 +105,7 @@ def test_set_aside_damaged_moves_the_file_and_offers_backups_once(damaged):
     assert not damaged.exists() and error.moved_to.exists()
     assert [b.revision for b in error.backups] == [1]
     assert store.damage is error
+    setaside.start_empty(damaged)  # the clinician chose an empty file (until then opening says it was set aside)
     SessionStore.open(damaged).close()  # a new file in its place ...
     assert store.set_aside_damaged() is error and damaged.exists()  # ... is never moved by the old store
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from decisionaid.sessions import schema, setaside
 from decisionaid.sessions.connection import connect
-from decisionaid.sessions.errors import (StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnly,
+from decisionaid.sessions.errors import (StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnly, StoreSetAside,
                                          StoreTooNew, translate)
 from decisionaid.sessions.record import SessionRecord
 from decisionaid.sessions.store import SessionStore
@@ -65,7 +66,11 @@ def test_garbage_over_the_header_moves_the_file_aside_and_offers_backups(crashed
     assert not any(p.exists() for p in sidecars(crashed_copy))
     assert [b.revision for b in error.backups] == [2, 1]  # newest first
     assert "moved aside" in error.advice and "backup" in error.advice
-    with SessionStore.open(crashed_copy) as fresh:  # the clinician can carry on
+    with pytest.raises(StoreSetAside) as again:  # never silently an empty file in its place
+        SessionStore.open(crashed_copy)
+    assert again.value.moved_to == error.moved_to and again.value.backups == error.backups
+    setaside.start_empty(crashed_copy)  # the clinician chose to carry on with an empty file
+    with SessionStore.open(crashed_copy) as fresh:
         assert fresh.count() == 0
 
 
@@ -174,7 +179,7 @@ def test_a_file_from_a_newer_version_is_left_alone(tmp_path):
     before = digest(path)
     with pytest.raises(StoreTooNew) as caught:
         SessionStore.open(path)
-    assert (caught.value.found, caught.value.known) == (7, 2)
+    assert (caught.value.found, caught.value.known) == (7, schema.CURRENT)
     assert "newer decisionaid" in str(caught.value) and "not changed" in caught.value.advice
     assert digest(path) == before
     assert not (tmp_path / "backups").exists()

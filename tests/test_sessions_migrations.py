@@ -64,6 +64,7 @@ def test_the_frozen_statements_are_the_released_steps():
     """The fixture scripts hold copies of each step as released; a released step must never change."""
     assert generator(1).V1_DDL == schema.STEPS[0]
     assert generator(2).V2_DDL == schema.STEPS[1]
+    assert generator(3).V3_DDL == schema.STEPS[2]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -168,7 +169,7 @@ def test_version_1_migrates_with_every_record_intact(v1_copy, tmp_path):
 def test_a_backup_is_taken_before_migrating(v1_copy):
     with SessionStore.open(v1_copy) as store:
         backups = list_backups(store.backup_dir)
-    assert len(backups) == 1 and backups[0].path.name.endswith("-r5-before-v2.sqlite3")
+    assert len(backups) == 1 and backups[0].path.name.endswith(f"-r5-before-v{schema.CURRENT}.sqlite3")
     assert rows(backups[0].path, "PRAGMA user_version") == [(1,)]
     assert rows(backups[0].path, "SELECT * FROM revisions ORDER BY id") == rows(V1, "SELECT * FROM revisions ORDER BY id")
     with SessionStore.open(v1_copy) as store:  # already current: no second backup
@@ -189,7 +190,44 @@ def test_a_failed_migration_leaves_the_file_as_it_was(v1_copy, monkeypatch):
     monkeypatch.setattr(schema, "CURRENT", schema.CURRENT + 1)
     with pytest.raises(StoreError):
         SessionStore.open(v1_copy)
-    assert rows(v1_copy, "PRAGMA user_version") == [(2,)]
+    assert rows(v1_copy, "PRAGMA user_version") == [(schema.CURRENT - 1,)]
     assert rows(v1_copy, "SELECT name FROM sqlite_master WHERE name = 'later_feature'") == []
     assert rows(v1_copy, "SELECT * FROM revisions ORDER BY id") == before
-    assert any(b.path.name.endswith("-before-v3.sqlite3") for b in list_backups(v1_copy.parent / "backups"))
+    assert any(b.path.name.endswith(f"-before-v{schema.CURRENT}.sqlite3")
+               for b in list_backups(v1_copy.parent / "backups"))
+
+
+def test_version_2_text_with_invisible_characters_is_indexed_again_and_found(tmp_path):
+    """Version 2 indexed text as typed, so a word wrapped in isolates (U+2068 ... U+2069) could not be found by
+    that word; version 3 indexes such sessions again without the invisible characters."""
+    path = tmp_path / "sessions.sqlite3"
+    shutil.copy(fixture(2), path)
+    payload = json.dumps({"patient_ref": "MRN-\u2068200009\u2069", "clinician": "Dr \u2066Haddad\u2069",
+                          "held_at": "2026-05-10T10:00", "notes": "Seen with \u2068Abdullah\u2069.",
+                          "status": ""}, ensure_ascii=False, separators=(",", ":"))
+    conn = sqlite3.connect(path, isolation_level=None)  # as the version 2 store wrote a save
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO sessions (id, patient_ref, clinician, held_at, status, created_at, updated_at) "
+                 "VALUES (9, 'MRN-\u2068200009\u2069', 'Dr \u2066Haddad\u2069', '2026-05-10T10:00', '', 'x', 'x')")
+    rid = conn.execute("INSERT INTO revisions (session_id, kind, author, created_at, reason, payload) "
+                       "VALUES (9, 'save', 'Dr Haddad', 'x', NULL, ?)", [payload]).lastrowid
+    conn.execute("UPDATE sessions SET latest_revision = ?, saved_revision = ?, indexed_revision = ? WHERE id = 9",
+                 [rid, rid, rid])
+    conn.execute("INSERT INTO sessions_fts (rowid, patient_ref, clinician, notes) VALUES (9, ?, ?, ?)",
+                 ["MRN-\u2068200009\u2069", "Dr \u2066Haddad\u2069", "Seen with \u2068Abdullah\u2069."])
+    conn.execute("COMMIT")
+    conn.close()
+    with SessionStore.open(path) as store:
+        assert [s.session_id for s in store.search("Abdullah")] == [9]
+        assert [s.session_id for s in store.search("haddad")] == [9]
+        assert [s.session_id for s in store.search("200009")] == [9]
+        assert store.get(9).record.notes == "Seen with \u2068Abdullah\u2069."  # the record itself unchanged
+        assert {s.session_id for s in store.search("שלום")} == {1, 2, 3}  # the others found as before
+
+
+def test_version_3_words_in_invisible_characters_are_found(tmp_path):
+    path = tmp_path / "sessions.sqlite3"
+    shutil.copy(fixture(3), path)
+    with SessionStore.open(path) as store:
+        for query in ("Abdullah", "Fatima", "therapy", "Haddad", "MRN-200005"):
+            assert [s.session_id for s in store.search(query)] == [5], query

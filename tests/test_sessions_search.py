@@ -143,3 +143,45 @@ def test_a_query_with_half_a_character_is_searched_without_it(store_with_one):
     assert store_with_one.search("\ud800") == store_with_one.search("")
     assert [s.patient_ref for s in store_with_one.search("frozen \udfff")] == ["MRN-100234"]
     assert read_page(store_with_one.path, "\ud800") == read_page(store_with_one.path, "")
+
+
+# Invisible characters a paste from a web page, a word processor or right-to-left text brings along: direction
+# marks, embeddings and overrides, isolates, zero-width joiners and spaces, the word joiner, a BOM, a soft hyphen.
+INVISIBLE = ["\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+             "\u2069", "\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\u00ad"]
+
+
+@pytest.fixture(scope="module")
+def invisible_store(tmp_path_factory):
+    with SessionStore.open(tmp_path_factory.mktemp("invisible") / "sessions.sqlite3") as store:
+        yield store
+
+
+@pytest.mark.parametrize("mark", INVISIBLE, ids=[f"U+{ord(c):04X}" for c in INVISIBLE])
+def test_a_word_wrapped_in_invisible_characters_is_found(tmp_path, mark):
+    """Found by an independent drill: a name wrapped in isolates (U+2068 ... U+2069, as software inserts around
+    right-to-left names) was not found by that name."""
+    with SessionStore.open(tmp_path / "s.sqlite3") as store:
+        wrapped = store.create(rec(patient_ref=f"MRN-{mark}7{mark}", clinician=f"Dr {mark}Haddad{mark}",
+                                   notes=f"Seen with {mark}Abdullah{mark} today"), "Dr Okafor")
+        autosaved = store.create(rec(notes="nothing yet"), "Dr Okafor")
+        store.autosave(autosaved, rec(notes=f"draft about {mark}Fatima{mark}"), "Dr Okafor")  # indexed at search
+        for query in ("Abdullah", "abdul", "Haddad", "MRN-7", f"{mark}Abdullah{mark}", f"{mark}Abdul"):
+            assert [s.session_id for s in store.search(query)] == [wrapped], query
+        assert [s.session_id for s in store.search("Fatima")] == [autosaved]
+        assert [s.session_id for s in read_page(store.path, "Fatima")] == [autosaved]  # the reader's query too
+        assert store.get(wrapped).record.notes == f"Seen with {mark}Abdullah{mark} today"  # the record as typed
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(word=st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüßéשלוםمرحبا", min_size=3, max_size=12),
+       marks=st.lists(st.sampled_from([c for c in INVISIBLE if c != "\u200b"]), min_size=1, max_size=6),
+       places=st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=6))
+def test_invisible_characters_anywhere_in_a_word_never_hide_it(invisible_store, word, marks, places):
+    decorated = word
+    for mark, place in zip(marks, places):
+        at = min(place, len(decorated))
+        decorated = decorated[:at] + mark + decorated[at:]
+    sid = invisible_store.create(rec(notes=f"before {decorated} after"), "Dr Okafor")
+    assert sid in [s.session_id for s in invisible_store.search(word, limit=10_000)]
+    assert sid in [s.session_id for s in invisible_store.search(decorated, limit=10_000)]

@@ -148,7 +148,7 @@ def guard_output(out) -> None:
 
 def _cmd_sessions(args: argparse.Namespace) -> int:
     from decisionaid import paths
-    from decisionaid.sessions.errors import StoreError
+    from decisionaid.sessions.errors import StoreCorrupt, StoreError
     from decisionaid.sessions.record import RecordError
     from decisionaid.sessions.store import SessionStore
 
@@ -159,11 +159,56 @@ def _cmd_sessions(args: argparse.Namespace) -> int:
             guard_output(args.out)
         database, backups = store_paths()
         unlock_if_encrypted()
+        if args.sessions_handler in (_sessions_restore, _sessions_start_empty):  # these work without an open store
+            return args.sessions_handler(database, args)
         with SessionStore.open(database, backup_dir=backups) as store:
             return args.sessions_handler(store, args)
     except (StoreError, RecordError, DataDirError) as exc:
-        print(f"decisionaid sessions: {exc}", file=sys.stderr)
+        hint = _set_aside_hint(exc) if isinstance(exc, StoreCorrupt) and exc.moved_to is not None else ""
+        print(f"decisionaid sessions: {exc}{hint}", file=sys.stderr)
         return 2
+
+
+def _set_aside_hint(exc) -> str:
+    """What to type, after the message that the sessions file was set aside."""
+    restore = (f"To restore the newest backup: decisionaid sessions restore {exc.backups[0].path}" if exc.backups
+               else "To restore a backup: decisionaid sessions restore BACKUP-FILE")
+    return f" {restore}; to go on with an empty file: decisionaid sessions start-empty."
+
+
+def _no_log_on_stderr() -> None:
+    """A headless command starts no log file; without a handler Python's last-resort handler would print records on
+    stderr beside the one line of error the command writes. (Not on the window's path: logging loads after the first
+    paint there.)"""
+    import logging
+
+    logger = logging.getLogger("decisionaid")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+
+
+def _sessions_restore(db_path, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from decisionaid.sessions.backup import restore
+
+    moved = restore(Path(args.file), db_path)
+    kept = f"; the file that was in place was kept as {moved.name}" if moved else ""
+    print(f"Restored sessions from {args.file}{kept}")
+    return 0
+
+
+def _sessions_start_empty(db_path, args: argparse.Namespace) -> int:
+    from decisionaid.sessions import setaside
+
+    found = setaside.start_empty(db_path)
+    if found is None:
+        print("Nothing to do: no sessions file was set aside.")
+        return 0
+    moved, _when = found
+    kept = f" {moved.name} is kept in {moved.parent} (nothing was deleted)." if moved else ""
+    print(f"Going on with {'the file now in place' if db_path.exists() else 'an empty sessions file'}.{kept}")
+    return 0
 
 
 def _sessions_filters(args: argparse.Namespace):
@@ -219,8 +264,13 @@ def _sessions_export(store, args: argparse.Namespace) -> int:
     from decisionaid.sessions.export import export_sessions
 
     count = export_sessions(store, args.id, args.format, args.out)
+    for damage in count.damaged:
+        print(f"decisionaid sessions: {damage.title}, left out of the export. {damage.advice}", file=sys.stderr)
     print(f"Exported {count} sessions to {args.out}")
-    return 0
+    return EXPORT_INCOMPLETE if count.damaged else 0
+
+
+EXPORT_INCOMPLETE = 3  # the export was written, without the damaged sessions named on stderr
 
 
 def _sessions_backup(store, args: argparse.Namespace) -> int:
@@ -272,6 +322,11 @@ def _add_sessions_parser(sub) -> None:
     bk = ss.add_parser("backup", help="copy all sessions to one file (owner-only)")
     bk.add_argument("--out", required=True, metavar="FILE")
     bk.set_defaults(sessions_handler=_sessions_backup)
+    rs = ss.add_parser("restore", help="put a backup in place of the sessions file (the current one is kept)")
+    rs.add_argument("file", metavar="BACKUP-FILE")
+    rs.set_defaults(sessions_handler=_sessions_restore)
+    ss.add_parser("start-empty", help="after the sessions file was set aside as damaged, go on with an empty one"
+                  ).set_defaults(sessions_handler=_sessions_start_empty)
 
 
 def _cmd_screenshot(args: argparse.Namespace) -> int:
@@ -324,13 +379,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import logging
-
-    # Records go to the log file once the window starts it; until then to no handler at all, so Python's
-    # last-resort handler never mixes them into the one line of error a command writes on stderr.
-    logger = logging.getLogger("decisionaid")
-    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
-        logger.addHandler(logging.NullHandler())
     args = build_parser().parse_args(argv)
     if args.version:
         from decisionaid import __version__
@@ -358,4 +406,5 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"decisionaid: {exc}", file=sys.stderr)
                 return 2
         return run()
+    _no_log_on_stderr()
     return args.handler(args)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from decisionaid.sessions import schema
+from decisionaid.sessions import schema, setaside
 from decisionaid.sessions.connection import connect, current_key, key_of, path_is_plain
 from decisionaid.sessions.errors import (StoreCorrupt, StoreError, StoreTooNew, database_errors, is_corruption,
                                          translate)
@@ -111,6 +111,7 @@ def restore(backup_path: Path | Backup, db_path: Path) -> Path | None:
         with replacing(db_path) as tmp:
             copy_in(backup_path, tmp)
             moved = move_aside(db_path, "replaced")
+        setaside.clear(db_path)  # a file set aside as damaged has now been dealt with
     except OSError as exc:
         raise translate(exc, db_path) from exc
     return moved

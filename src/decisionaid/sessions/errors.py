@@ -54,6 +54,44 @@ class StoreCorrupt(StoreError):
         self.moved_to, self.backups = moved_to, tuple(backups)
 
 
+class StoreSetAside(StoreCorrupt):
+    """The file was found damaged earlier and moved aside (`.moved_to`, at `.when`, UTC ISO text); nothing has been
+    chosen since. Opening refuses until a backup is restored or the clinician chooses to start with an empty file
+    (sessions/setaside.py), so an empty store never silently takes the old one's place."""
+
+    def __init__(self, path: Path, moved_to: Path | None, when: str, backups: tuple = ()):
+        super().__init__(path, moved_to, backups, title="The sessions file was set aside")
+        self.when = when
+        where = f"moved aside to {moved_to.name}" if moved_to else "moved aside"
+        day = when[:16].replace("T", " ") + " UTC" if when else "earlier"
+        self.advice = (f"{path.name} could not be read and was {where} on {day} (nothing was deleted); restore a "
+                       "backup, or choose to start with an empty sessions file.")
+        self.args = (f"{self.title}. {self.advice}",)
+
+
+class RecordDamaged(StoreError):
+    """One stored revision cannot be read (its text is not valid, or it is not a record); the rest of the file can.
+    Never quotes the stored text."""
+
+    def __init__(self, path: Path, session_id: int | None, revision_id: int | None, missing: bool = False):
+        which = f"Session {session_id}" if session_id is not None else "A session"
+        if revision_id is not None:
+            which += f" revision {revision_id}"
+        super().__init__(f"{which} is {'missing' if missing else 'damaged'}",
+                         "That saved version cannot be read; the other sessions are not affected and nothing was "
+                         "changed. Restore a backup to get it back, or ask your IT support for help.", path)
+        self.session_id, self.revision_id = session_id, revision_id
+
+
+class StoreForeign(StoreError):
+    """A SQLite file of another program where the sessions file should be. It is refused unchanged."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"{path.name} is not a decisionaid sessions file",
+                         f"It is a database of another program and was not changed; move it out of {path.parent} "
+                         "or choose another data folder.", path)
+
+
 class StoreTooNew(StoreError):
     def __init__(self, path: Path, found: int, known: int):
         super().__init__("The sessions file is from a newer decisionaid",
@@ -107,6 +145,10 @@ def translate(exc: Exception, path: Path) -> StoreError:
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return StoreReadOnly(path)
         return StoreError("The file could not be used", f"{path}: {exc.strerror or exc}.", path)
+    if is_undecodable(exc):
+        return StoreError("Some text in the sessions file is damaged",
+                          "A saved value is not valid text and cannot be shown; nothing was changed. Restore a "
+                          "backup, or ask your IT support for help.", path)
     code = _code(exc)
     if code in (_BUSY, _LOCKED):
         return StoreLocked(path)
@@ -118,6 +160,12 @@ def translate(exc: Exception, path: Path) -> StoreError:
         return StoreError("The sessions file could not be opened",
                           f"Check that {path.parent} exists and is reachable, then try again.", path)
     return StoreError("The sessions file could not be used", f"SQLite reported: {exc}.", path)
+
+
+def is_undecodable(exc: BaseException) -> bool:
+    """sqlite3's error for a TEXT value that is not UTF-8. Its message quotes the bytes (patient text): never
+    show it."""
+    return isinstance(exc, database_errors()) and str(exc).startswith("Could not decode to UTF-8")
 
 
 def writable(path: Path) -> bool:

@@ -6,6 +6,9 @@ The file is written under a temporary name and renamed, so a failed export never
 CSV is UTF-8 with a byte-order mark (so spreadsheets detect the encoding). To stop a spreadsheet running a cell as
 a formula, a text cell starting with =, +, -, @, tab, carriage return or ' gets a leading ' (the last two so that
 removing one leading ' always gives the text back). JSON is never altered.
+
+A session whose record cannot be read (damage that quick_check does not see: a payload that is not UTF-8, not
+JSON or not a record) is left out and named in the result's `damaged`; every other session is written.
 """
 
 from __future__ import annotations
@@ -15,19 +18,27 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from decisionaid.sessions.errors import NoSuchSession
 from decisionaid.files import replacing
 from decisionaid.output_guard import check_output
+from decisionaid.sessions.errors import NoSuchSession, RecordDamaged
 from decisionaid.sessions.record import SessionRecord
 
 FORMATS = ("csv", "json")
 _QUOTE_FIRST = ("=", "+", "-", "@", "\t", "\r", "'")
-_ROWS = ("SELECT s.id, s.saved_revision, (SELECT count(*) FROM revisions WHERE session_id = s.id), r.payload "
-         "FROM sessions s JOIN revisions r ON r.id = coalesce(s.saved_revision, s.latest_revision)")
+_ROWS = ("SELECT s.id, s.saved_revision, (SELECT count(*) FROM revisions WHERE session_id = s.id), "
+         "coalesce(s.saved_revision, s.latest_revision), CAST(r.payload AS BLOB) "
+         "FROM sessions s LEFT JOIN revisions r ON r.id = coalesce(s.saved_revision, s.latest_revision)")
 
 
-def export_sessions(store, session_ids: Iterable[int] | None, fmt: str, out_path: Path | str) -> int:
-    """Write the given sessions (None: all, newest first, streamed) to `out_path`. Returns how many were written."""
+class Exported(int):
+    """How many sessions were written; `.damaged` lists the RecordDamaged of each session left out."""
+
+    damaged: tuple[RecordDamaged, ...] = ()
+
+
+def export_sessions(store, session_ids: Iterable[int] | None, fmt: str, out_path: Path | str) -> Exported:
+    """Write the given sessions (None: all, newest first, streamed) to `out_path`. Returns how many were written,
+    with the sessions left out because their record is damaged (`.damaged`)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     out_path = Path(out_path)
@@ -36,17 +47,30 @@ def export_sessions(store, session_ids: Iterable[int] | None, fmt: str, out_path
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with (store._guard(transaction=True, target=out_path), replacing(out_path) as tmp,
           open(tmp, "w", encoding=encoding, newline="") as out):
-        rows = _rows(store, ids)
-        return _write_csv(out, rows, _answer_ids(store, ids)) if fmt == "csv" else _write_json(out, rows)
+        damaged: list[RecordDamaged] = []
+        rows = _rows(store, ids, damaged)
+        written = _write_csv(out, rows, _answer_ids(store, ids)) if fmt == "csv" else _write_json(out, rows)
+    result = Exported(written)
+    result.damaged = tuple(damaged)
+    return result
 
 
-def _rows(store, ids: list[int] | None) -> Iterator[tuple[int, int | None, int, SessionRecord]]:
+def _rows(store, ids: list[int] | None, damaged: list) -> Iterator[tuple[int, int | None, int, SessionRecord]]:
+    from decisionaid.sessions.store import decode_record
+
     if ids is None:
         cursor = store.db.execute(_ROWS + " ORDER BY s.held_at DESC, s.id DESC")
     else:
         cursor = (_one(store, session_id) for session_id in ids)
-    for session_id, saved, count, payload in cursor:
-        yield session_id, saved, count, SessionRecord.from_json(payload)
+    for session_id, saved, count, revision_id, payload in cursor:
+        try:
+            if payload is None:
+                raise RecordDamaged(store.path, session_id, revision_id, missing=True)
+            record = decode_record(store.path, session_id, revision_id, payload)
+        except RecordDamaged as exc:
+            damaged.append(exc)
+            continue
+        yield session_id, saved, count, record
 
 
 def _one(store, session_id: int) -> tuple:
@@ -58,14 +82,22 @@ def _one(store, session_id: int) -> tuple:
 
 def _answer_ids(store, ids: list[int] | None) -> list[str]:
     """Every checklist item answered in the exported sessions, for the CSV header (found by SQLite's JSON)."""
-    sql = ("SELECT DISTINCT j.key FROM sessions s JOIN revisions r "
-           "ON r.id = coalesce(s.saved_revision, s.latest_revision), json_each(r.payload, '$.answers') j")
+    # A damaged payload (not JSON, or answers not an object) adds no column: it is left out of the export anyway.
+    sql = ("SELECT DISTINCT CAST(j.key AS BLOB) FROM sessions s JOIN revisions r "
+           "ON r.id = coalesce(s.saved_revision, s.latest_revision), json_each(CASE WHEN json_valid(r.payload) "
+           "THEN CASE WHEN json_type(r.payload, '$.answers') = 'object' THEN r.payload END END, '$.answers') j")
     if ids is None:
         found = store.db.execute(sql).fetchall()
     else:
         found = [row for chunk in range(0, len(ids), 500) for row in store.db.execute(
             f"{sql} WHERE s.id IN ({', '.join('?' * len(ids[chunk:chunk + 500]))})", ids[chunk:chunk + 500])]
-    return sorted({key for (key,) in found})
+    keys = set()
+    for (key,) in found:
+        try:
+            keys.add(bytes(key).decode("utf-8"))
+        except (TypeError, UnicodeDecodeError):
+            pass  # only in a damaged payload, which is left out
+    return sorted(keys)
 
 
 def _write_csv(out, rows, answer_ids: list[str]) -> int:

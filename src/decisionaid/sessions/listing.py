@@ -10,8 +10,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from decisionaid.sessions.errors import database_errors, is_undecodable
+
 _COLUMNS = ("s.id, s.patient_ref, s.clinician, s.held_at, s.decision, s.status, s.follow_up, "
             "s.draft_revision IS NOT NULL, s.updated_at")
+# The same as bytes, decoded here: when a page holds a value that is not UTF-8 (damage quick_check cannot see), it
+# is read again this way and that value shows with U+FFFD in its place on its own row, instead of sqlite3 refusing
+# the whole page with an error that quotes the bytes. (Only then: decoding in Python makes a page 5x slower.)
+_COLUMNS_AS_BYTES = ("s.id, CAST(s.patient_ref AS BLOB), CAST(s.clinician AS BLOB), CAST(s.held_at AS BLOB), "
+                     "CAST(s.decision AS BLOB), CAST(s.status AS BLOB), CAST(s.follow_up AS BLOB), "
+                     "s.draft_revision IS NOT NULL, CAST(s.updated_at AS BLOB)")
 
 
 @dataclass(frozen=True)
@@ -65,10 +73,21 @@ def page(db, after: tuple[str, int] | None, limit: int, filters: Filters | None,
     if after is not None:
         clauses.append("(s.held_at, s.id) < (?, ?)")
         params += [after[0], after[1]]
-    sql = (f"SELECT {_COLUMNS} FROM {table} WHERE {' AND '.join(clauses)} "
+    sql = (f"SELECT {{}} FROM {table} WHERE {' AND '.join(clauses)} "
            "ORDER BY s.held_at DESC, s.id DESC LIMIT ?")
-    rows = db.execute(sql, params + [max(0, int(limit))]).fetchall()
+    params.append(max(0, int(limit)))
+    try:
+        rows = db.execute(sql.format(_COLUMNS), params).fetchall()
+    except database_errors() as exc:
+        if not is_undecodable(exc):
+            raise
+        rows = [(row[0], *map(_text, row[1:7]), row[7], _text(row[8]))
+                for row in db.execute(sql.format(_COLUMNS_AS_BYTES), params).fetchall()]
     return [SessionSummary(*row[:7], bool(row[7]), row[8]) for row in rows]
+
+
+def _text(value: bytes | None) -> str | None:
+    return None if value is None else bytes(value).decode("utf-8", errors="replace")
 
 
 MANY = 5000
@@ -85,14 +104,27 @@ def count(db, filters: Filters | None) -> int:
 
 
 _SPACES = re.compile("[\x00\ud800-\udfff]")
+# Invisible characters that change how text is shown, not what it says: direction marks, embeddings, overrides and
+# isolates (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), joiners and the word joiner (U+200C, U+200D,
+# U+2060-U+2064), the byte-order mark / zero-width no-break space (U+FEFF) and the soft hyphen (U+00AD). SQLite's
+# tokenizer keeps some of them inside a word ("\u2068word\u2069" is not "word") and splits at others, so they are
+# dropped from the indexed text and from the query alike. A zero-width space (U+200B) marks where a word ends: it
+# counts as a space.
+_INVISIBLE = re.compile("[\u00ad\u200c-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def searchable(text: str) -> str:
+    """Text as the search index holds it and queries are matched: the same for both (see _INVISIBLE)."""
+    return _INVISIBLE.sub("", text).replace(_ZERO_WIDTH_SPACE, " ")
 
 
 def fts_query(text: str) -> str:
     """User text as an FTS5 query that cannot fail: every word quoted (so ", *, -, AND, <b> are plain text),
     all words required, the last one matched as a prefix so results appear while typing. NUL, which would end
     the query early, counts as a space; so does a lone surrogate (half a character, from a broken paste), which
-    SQLite cannot be sent and no stored text holds."""
-    terms = ['"' + word.replace('"', '""') + '"' for word in _SPACES.sub(" ", text).split()]
+    SQLite cannot be sent and no stored text holds. Invisible formatting characters go, as in the index."""
+    terms = ['"' + word.replace('"', '""') + '"' for word in searchable(_SPACES.sub(" ", text)).split()]
     if terms:
         terms[-1] += "*"
     return " ".join(terms)

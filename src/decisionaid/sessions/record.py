@@ -51,18 +51,30 @@ class SessionRecord:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         if values.get("phq9_items") is not None:
+            if not isinstance(values["phq9_items"], list):
+                raise RecordError("phq9_items", "The stored PHQ-9 item scores are not a list.")
             values["phq9_items"] = tuple(values["phq9_items"])
         try:
             return cls(**values)
-        except TypeError as exc:
-            raise RecordError("record", f"The stored record is incomplete ({exc}).") from None
+        except TypeError:
+            raise RecordError("record", "The stored record is incomplete.") from None
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
-    def from_json(cls, text: str) -> SessionRecord:
-        return cls.from_dict(json.loads(text))
+    def from_json(cls, text: str | bytes) -> SessionRecord:
+        """A stored payload (text, or the bytes of a TEXT column) back as a record. Raises RecordError, never quoting
+        the payload, when it is not UTF-8, not JSON, or not shaped like a record (fields of the wrong type)."""
+        try:
+            if isinstance(text, (bytes, bytearray, memoryview)):
+                text = bytes(text).decode("utf-8")
+            data = json.loads(text)
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise RecordError("record", "The stored record is not valid text or JSON.") from None
+        record = cls.from_dict(data)
+        _shape(record)
+        return record
 
     def validate(self, phq9_item_max: int = 3, phq9_total_max: int = 27, draft: bool = False) -> None:
         """Raise RecordError for the first problem found. The PHQ-9 limits come from the checklist's scale.
@@ -106,6 +118,27 @@ def check_text(name: str, label: str, value: object, required: bool = False) -> 
     if required and (value is None or isinstance(value, str) and not value.strip()):
         raise RecordError(name, f"{label} is empty: please fill it in.")
     _text(name, label, value)
+
+
+def _shape(record: SessionRecord) -> None:
+    """The types a stored record must have for anything to show or print it (no limits: those are for saving, and
+    may have been different when it was saved). Raises RecordError naming the field."""
+    def wrong(name: str) -> RecordError:
+        return RecordError(name, f"The stored {name} has the wrong type.")
+
+    for name in ("patient_ref", "clinician", "held_at", "notes", "status"):
+        if not isinstance(getattr(record, name), str):
+            raise wrong(name)
+    for name in ("decision", "follow_up"):
+        if getattr(record, name) is not None and not isinstance(getattr(record, name), str):
+            raise wrong(name)
+    if record.phq9_total is not None and not _score(record.phq9_total):
+        raise wrong("phq9_total")
+    if record.phq9_items is not None and not all(s is None or _score(s) for s in record.phq9_items):
+        raise wrong("phq9_items")
+    if not isinstance(record.answers, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                       for k, v in record.answers.items()):
+        raise wrong("answers")
 
 
 def _text(name: str, label: str, value: object) -> None:

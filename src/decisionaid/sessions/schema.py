@@ -52,7 +52,16 @@ V2 = (
         BEGIN SELECT RAISE(ABORT, 'sessions are never deleted'); END""",
 )
 
-STEPS = (V1, V2)
+# The search index drops invisible formatting characters (listing.searchable): index again the sessions whose
+# indexed text holds one (the store does so when the file is opened). Data only; the tables do not change.
+V3 = (
+    "UPDATE sessions SET indexed_revision = NULL WHERE id IN (SELECT rowid FROM sessions_fts WHERE "
+    "patient_ref || ' ' || clinician || ' ' || notes "
+    "GLOB '*[\u00ad\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064"
+    "\u2066\u2067\u2068\u2069\ufeff]*')",
+)
+
+STEPS = (V1, V2, V3)
 CURRENT = len(STEPS)
 
 

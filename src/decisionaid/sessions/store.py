@@ -11,6 +11,7 @@ Use a store from the thread that opened it. Worker threads read through `read_pa
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -19,17 +20,22 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from decisionaid.sessions import backup, crypto, listing, schema
-from decisionaid.sessions.connection import BUSY_TIMEOUT_MS, connect, current_key, database
-from decisionaid.sessions.errors import (NoSuchSession, PassphraseNeeded, StoreCorrupt, StoreError, StoreReadOnly,
-                                         StoreTooNew, database_errors, is_corruption, translate, writable)
-from decisionaid.files import make_private, move_aside, owner_only
+from decisionaid.sessions import backup, crypto, listing, schema, setaside
+from decisionaid.sessions.connection import BUSY_TIMEOUT_MS, SQLITE_HEADER, connect, current_key, database
+from decisionaid.sessions.errors import (NoSuchSession, PassphraseNeeded, RecordDamaged, StoreCorrupt, StoreError,
+                                         StoreForeign, StoreReadOnly, StoreSetAside, StoreTooNew, database_errors,
+                                         is_corruption, translate, writable)
+from decisionaid.files import _fsync_folder, make_private, move_aside, owner_only, with_sidecars
 from decisionaid.sessions.listing import Filters, SessionSummary
 from decisionaid.sessions.record import RecordError, SessionRecord, changed_fields, check_text
 
 KINDS = ("autosave", "save", "amend", "revert")
 _SAVED = ("save", "amend")
 _LISTED = ("patient_ref", "clinician", "held_at", "decision", "status", "follow_up")
+# A revision's text columns as bytes: decoded here, so a value that is not UTF-8 is reported as that revision's
+# damage (sqlite3's own error would quote the bytes, which are patient text).
+_REVISION = ("SELECT id, session_id, kind, CAST(author AS BLOB), created_at, CAST(reason AS BLOB), "
+             "CAST(payload AS BLOB) FROM revisions")
 _log = logging.getLogger(__name__)  # events and error classes only, never record text (see decisionaid.log)
 
 
@@ -69,7 +75,11 @@ class SessionStore:
         after a backup. Backups go to `backup_dir` (default: a "backups" folder beside the file).
         `check=False` leaves out quick_check, which reads the whole file (seconds for a million sessions): the UI
         then runs `QuickCheck(path)` on a worker thread; readers opened by workers skip it. A file that needs
-        migrating is checked anyway, before its backup is taken."""
+        migrating is checked anyway, before its backup is taken.
+
+        Refused, changing nothing: a file set aside as damaged and not yet dealt with (StoreSetAside, see
+        setaside.py), and a SQLite file of another program (StoreForeign). A 0-byte file is damage, not a new
+        store (a new one is made whole under another name first): it is set aside like any damaged file."""
         path = Path(path)
         backups = Path(backup_dir) if backup_dir else path.parent / "backups"
         try:
@@ -77,12 +87,25 @@ class SessionStore:
                 path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise translate(exc, path) from exc
+        aside = setaside.read(path)
+        if aside is not None:
+            _log.warning("StoreSetAside: %s was set aside and nothing chosen since", path)
+            raise StoreSetAside(path, aside[0], aside[1], backup.list_backups(backups))
         if not writable(path):
             _log.warning("StoreReadOnly: %s cannot be written", path)
             raise StoreReadOnly(path)
         if current_key() is None and crypto.is_enabled(path):
             crypto.lock()  # never read an encrypted file as plain: it would look damaged and be moved aside
             raise PassphraseNeeded(path)
+        try:
+            if path.is_file() and path.stat().st_size == 0:
+                raise _set_aside(path, backups, title="The sessions file is empty (0 bytes)")
+            _refuse_foreign(path)
+            _remove_leftovers(path)
+            if not path.exists():
+                _create(cls, path, backups, busy_timeout_ms)
+        except OSError as exc:
+            raise translate(exc, path) from exc
         with owner_only():
             store = cls(database(connect(path, busy_timeout_ms)), path, backups)
             try:
@@ -165,14 +188,13 @@ class SessionStore:
         kinds = KINDS if include_autosaves else KINDS[1:]
         with self._guard(transaction=True):
             rows = self.db.execute(
-                f"SELECT id, session_id, kind, author, created_at, reason, payload FROM revisions "
-                f"WHERE session_id = ? AND kind IN ({', '.join('?' * len(kinds))}) ORDER BY id",
+                f"{_REVISION} WHERE session_id = ? AND kind IN ({', '.join('?' * len(kinds))}) ORDER BY id",
                 [session_id, *kinds]).fetchall()
             if not rows:
                 self._pointers(session_id)  # raises NoSuchSession
         listed, previous = [], None
         for row in rows:
-            revision = _revision(row, previous)
+            revision = _revision(self.path, row, previous)
             listed.append(revision)
             previous = revision.record
         return listed[::-1]
@@ -180,13 +202,13 @@ class SessionStore:
     def revision(self, revision_id: int) -> Revision:
         """One revision; its changes are against the revision just before it (of any kind)."""
         with self._guard(transaction=True):
-            row = self.db.execute("SELECT id, session_id, kind, author, created_at, reason, payload "
-                                  "FROM revisions WHERE id = ?", [revision_id]).fetchone()
+            row = self.db.execute(f"{_REVISION} WHERE id = ?", [revision_id]).fetchone()
             if row is None:
                 raise NoSuchSession(self.path, f"revision {revision_id}")
-            before = self.db.execute("SELECT payload FROM revisions WHERE session_id = ? AND id < ? "
+            before = self.db.execute("SELECT id FROM revisions WHERE session_id = ? AND id < ? "
                                      "ORDER BY id DESC LIMIT 1", [row[1], revision_id]).fetchone()
-        return _revision(row, SessionRecord.from_json(before[0]) if before else None)
+            previous = self._record(before[0]) if before else None
+        return _revision(self.path, row, previous)
 
     def list_page(self, after: tuple[str, int] | None = None, limit: int = 50,
                   filters: Filters | None = None) -> list[SessionSummary]:
@@ -288,12 +310,19 @@ class SessionStore:
         behind = self.db.execute("SELECT id, latest_revision FROM sessions "
                                  "WHERE indexed_revision IS NOT latest_revision").fetchall()
         for session_id, latest in behind:
-            self._index(session_id, self._record(latest))
+            try:
+                record = self._record(latest)
+            except RecordDamaged as exc:
+                # Found by its older text (or not at all) until the damage is dealt with; reported when opened.
+                _log.info("Not indexed: session %s revision %s is damaged", exc.session_id, exc.revision_id)
+                continue
+            self._index(session_id, record)
             self.db.execute("UPDATE sessions SET indexed_revision = ? WHERE id = ?", [latest, session_id])
 
     def _index(self, session_id: int, record: SessionRecord) -> None:
-        """Put this record's text in the search index (untouched when the text is already there)."""
-        text = (record.patient_ref, record.clinician, record.notes)
+        """Put this record's text in the search index (untouched when the text is already there), without the
+        invisible characters that queries drop too (listing.searchable)."""
+        text = tuple(listing.searchable(t) for t in (record.patient_ref, record.clinician, record.notes))
         indexed = self.db.execute("SELECT patient_ref, clinician, notes FROM sessions_fts WHERE rowid = ?",
                                   [session_id]).fetchone()
         if indexed == text:
@@ -311,8 +340,14 @@ class SessionStore:
         return row
 
     def _record(self, revision_id: int) -> SessionRecord:
-        payload = self.db.execute("SELECT payload FROM revisions WHERE id = ?", [revision_id]).fetchone()[0]
-        return SessionRecord.from_json(payload)
+        """The record a revision holds; RecordDamaged (with its session and revision) if it cannot be read."""
+        row = self.db.execute("SELECT session_id, CAST(payload AS BLOB) FROM revisions WHERE id = ?",
+                              [revision_id]).fetchone()
+        if row is None:
+            owner = self.db.execute("SELECT id FROM sessions WHERE ? IN (latest_revision, saved_revision, "
+                                    "draft_revision)", [revision_id]).fetchone()
+            raise RecordDamaged(self.path, owner[0] if owner else None, revision_id, missing=True)
+        return decode_record(self.path, row[0], revision_id, row[1])
 
     @contextmanager
     def _guard(self, record: SessionRecord | None = None, transaction: bool = False,
@@ -347,18 +382,131 @@ class SessionStore:
         if self.damage is not None:
             return self.damage
         self.close()
-        try:
-            moved = move_aside(self.path, "damaged")
-        except OSError:
-            moved = None
-        self.damage = StoreCorrupt(self.path, moved, backup.list_backups(self.backup_dir))
-        _log.error("Sessions file %s is damaged; moved aside to %s", self.path, moved)
+        self.damage = _set_aside(self.path, self.backup_dir)
         return self.damage
 
 
-def _revision(row: tuple, previous: SessionRecord | None) -> Revision:
+def _set_aside(path: Path, backup_dir: Path, title: str = "") -> StoreCorrupt:
+    """Move a damaged file and its -wal/-shm aside (never delete) and leave the note that makes the next open say
+    so (setaside.py). Returns the error to show, with the backups newest first."""
+    try:
+        moved = move_aside(path, "damaged")
+    except OSError:
+        moved = None
+    if moved is not None:
+        try:
+            setaside.record(path, moved)
+        except OSError as exc:  # the file is moved and this open says so; only the reminder is missing
+            from decisionaid.log import describe
+
+            _log.error("The set-aside note could not be written: %s", describe(exc))
+    _log.error("Sessions file %s is damaged; moved aside to %s", path, moved)
+    return StoreCorrupt(path, moved, backup.list_backups(backup_dir), title=title)
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Raise StoreForeign if `path` is a plain SQLite file of another program. It is read through a read-only
+    connection (immutable when it is in WAL mode with no -wal beside it, so that no -wal/-shm is made), so nothing
+    in it or beside it changes. A file that cannot be read this way is left to the normal open, which reports it."""
+    try:
+        with open(path, "rb") as f:
+            header = f.read(100)
+    except OSError:
+        return  # not there yet (or unreadable: the open reports it)
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        return  # encrypted, or damaged: the open decides
+    uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+    if header[18] == 2 and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return
+    if (tables or version) and not {"sessions", "revisions"} <= tables:
+        _log.warning("StoreForeign: %s is a SQLite file of another program (format %d)", path, version)
+        raise StoreForeign(path)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Temporary names `_create` left when killed: a second name of the sessions file itself (killed between the
+    link and the unlink: removing it loses nothing, and leaves no extra name to outlive an encryption), or a new,
+    empty file whose maker is gone (holding no consultation)."""
+    for p in path.parent.glob(f".{path.name}.new-*"):
+        stem = p.name[len(f".{path.name}.new-"):]
+        pid = stem.split("-")[0]
+        try:
+            if path.exists() and os.path.samefile(p, path):
+                p.unlink()
+            elif pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+                p.unlink()
+        except OSError:
+            pass  # in use or already gone: the next start tries again
+
+
+def _running(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # cannot tell cheaply: keep it (it holds no consultation)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _create(cls, path: Path, backups: Path, busy_timeout_ms: int) -> None:
+    """Make a new sessions file whole under a temporary name, then link it into place: a file at `path` is always
+    one decisionaid finished making, so an empty one there is damage, never a new store. If another process made
+    one meanwhile, that one is used."""
+    tmp = path.with_name(f".{path.name}.new-{os.getpid()}")
+    for p in with_sidecars(tmp):
+        p.unlink(missing_ok=True)  # left by a crash while making one
+    try:
+        with owner_only():
+            store = cls(database(connect(tmp, busy_timeout_ms)), tmp, backups)
+            try:
+                store._prepare(check=False)
+            finally:
+                store.close()  # the last connection: SQLite checkpoints and removes the -wal
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.rename(tmp, path)
+        _fsync_folder(path.parent)
+    finally:  # also when making it failed: a half-made file under the temporary name is of no use
+        for p in with_sidecars(tmp):
+            p.unlink(missing_ok=True)
+
+
+def decode_record(path: Path, session_id: int, revision_id: int, payload: bytes | None) -> SessionRecord:
+    """A revision's payload (bytes of its TEXT column) as a record, or RecordDamaged naming it."""
+    try:
+        if payload is None:
+            raise RecordError("record", "no payload")
+        return SessionRecord.from_json(payload)
+    except RecordError:
+        # info, not warning: on the command line, stderr is for the one line of error the user reads
+        _log.info("Session %s revision %s is damaged", session_id, revision_id)
+        raise RecordDamaged(path, session_id, revision_id) from None
+
+
+def _revision(path: Path, row: tuple, previous: SessionRecord | None) -> Revision:
     revision_id, session_id, kind, author, created_at, reason, payload = row
-    record = SessionRecord.from_json(payload)
+    record = decode_record(path, session_id, revision_id, payload)
+    try:
+        author = bytes(author).decode("utf-8")
+        reason = None if reason is None else bytes(reason).decode("utf-8")
+    except (TypeError, UnicodeDecodeError):
+        raise RecordDamaged(path, session_id, revision_id) from None
     changes = changed_fields(previous, record) if previous is not None else ()
     return Revision(revision_id, session_id, kind, author, created_at, reason, record, changes)
 

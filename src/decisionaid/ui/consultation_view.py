@@ -339,7 +339,14 @@ class ConsultationView(QWidget):
         store = self._open_store()
         if store is None:
             return
-        view = store.get(session_id)
+        from decisionaid.sessions.errors import RecordDamaged, StoreError
+
+        try:
+            view = store.get(session_id)
+        except StoreError as exc:  # e.g. one damaged revision: say which; the form keeps what it showed
+            opened = "" if isinstance(exc, RecordDamaged) else f"Session {session_id} could not be opened: "
+            self._show_error(f"{opened}{exc.title}. {exc.advice}")
+            return
         self.session_id, self.dirty = session_id, False
         if view.draft is not None:
             self.show_record(view.draft)

@@ -306,6 +306,9 @@ class MainWindow(QMainWindow):
         if exc.moved_to is None and exc.path.exists():
             self._unavailable = True  # it could not be moved: reopening it would find the same damage again
         else:
+            from decisionaid.sessions import setaside
+
+            setaside.start_empty(exc.path)  # the clinician was told and chose (or had no backup): no more reminders
             self._open_store_file(check=False)  # a new, empty file
         self._file_replaced()
 

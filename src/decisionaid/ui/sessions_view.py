@@ -77,8 +77,15 @@ class HistoryDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
+        from decisionaid.sessions.errors import StoreError
+
         self.revisions.clear()
-        for rev in self.store.history(self.session_id, include_autosaves=self.show_autosaves.isChecked()):
+        try:
+            revisions = self.store.history(self.session_id, include_autosaves=self.show_autosaves.isChecked())
+        except StoreError as exc:  # e.g. one damaged revision: say which instead of a half list
+            self.viewer.setPlainText(f"The history could not be read: {exc.title}. {exc.advice}")
+            return
+        for rev in revisions:
             text = f"{local_time(rev.created_at)} \u00b7 {rev.kind} by {rev.author}"
             if rev.reason:
                 text += f"\nReason: {rev.reason}"
@@ -332,8 +339,14 @@ class SessionsView(QWidget):
             finally:
                 reader.close()
 
-        return run_in_background(work, on_done=lambda n: self._busy(f"Exported {n} session(s) to {path}.", False),
-                                 on_error=self._failed("Export"))
+        def done(n) -> None:
+            damaged = getattr(n, "damaged", ())
+            left_out = ", ".join(f"session {d.session_id} (revision {d.revision_id})" for d in damaged)
+            them = "them" if len(damaged) > 1 else "it"
+            note = f" Left out because damaged: {left_out}; restore a backup to get {them} back." if damaged else ""
+            self._busy(f"Exported {n} session(s) to {path}.{note}", False)
+
+        return run_in_background(work, on_done=done, on_error=self._failed("Export"))
 
     def back_up(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Back up sessions", "decisionaid-backup.sqlite3",
