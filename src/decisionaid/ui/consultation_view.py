@@ -71,7 +71,7 @@ class ConsultationView(QWidget):
     saved = Signal(int)  # session id, after every successful write
     print_target_changed = Signal()  # a session began or ended: the record can (or cannot) be printed
 
-    def __init__(self, checklist, store_opener, settings, parent=None, print_actions=None):
+    def __init__(self, checklist, store_opener, settings, parent=None, print_actions=None, handoff=None):
         """`print_actions`: a print_actions.ActionSet acting on `print_subject()`, shown as a row of buttons."""
         super().__init__(parent)
         self.checklist, self._open_store, self.settings = checklist, store_opener, settings
@@ -101,6 +101,8 @@ class ConsultationView(QWidget):
 
             self.print_bar = PrintBar(print_actions)
             outer.addWidget(self.print_bar)
+        if handoff is not None:  # note for the health record and FHIR document (ui/handoff_actions.py)
+            outer.addWidget(handoff.bar())
         self.save_state = label("", name="saveState", size=9)
         outer.addWidget(self.save_state)
         self.error_banner = label("", name="saveError", bold=True)

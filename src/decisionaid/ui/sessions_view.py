@@ -103,7 +103,8 @@ class SessionsView(QWidget):
     open_requested = Signal(int)
     amend_requested = Signal(int)
 
-    def __init__(self, store_opener, parent=None, questions: dict[str, str] | None = None, printing=None):
+    def __init__(self, store_opener, parent=None, questions: dict[str, str] | None = None, printing=None,
+                 handoff=None):
         super().__init__(parent)
         self._open_store = store_opener
         self.questions = questions or {}
@@ -169,6 +170,8 @@ class SessionsView(QWidget):
                 record_tip="The clinician record of the selected session, for the chart", handout_needs_session=True)
             self.print_buttons = session_buttons(self.print_set)
             buttons.addWidget(self.print_buttons)
+        if handoff is not None:  # note for the health record and FHIR document (ui/handoff_actions.py)
+            buttons.addWidget(handoff.bar())
         buttons.addStretch(1)
         for b in (self.export_button, self.export_all_button, self.backup_button, self.restore_button):
             buttons.addWidget(b)

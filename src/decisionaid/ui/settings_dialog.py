@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
-                               QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout)
 
 from decisionaid.settings import IDLE_LOCK_MAX
 from decisionaid.ui.common import label, qt_text, typed_text
@@ -30,6 +30,11 @@ class SettingsDialog(QDialog):
         form.addRow("Your name (the default clinician)", self.clinician)
         form.addRow("Local emergency number", self.emergency)
         form.addRow("Crisis pathway text", self.crisis)
+        self.note_style = QComboBox(objectName="settingsNoteStyle")
+        self.note_style.addItem("Full note (every section and answer)", "full")
+        self.note_style.addItem("Short note (the essentials)", "short")
+        self.note_style.setCurrentIndex(max(0, self.note_style.findData(settings.note_style)))
+        form.addRow("Note for the health record", self.note_style)
         lay.addLayout(form)
         lay.addWidget(label("The crisis text is shown whenever the checklist finds a safety stop, and printed on "
                             "handouts. Check the numbers for your area before use.", size=9))
@@ -83,4 +88,5 @@ class SettingsDialog(QDialog):
         crisis = typed_text(self.crisis).strip() or self._settings.crisis_text
         return dataclasses.replace(self._settings, clinician_name=self.clinician.text().strip(),
                                    emergency_number=self.emergency.text().strip(), crisis_text=crisis,
-                                   idle_lock_minutes=self.idle_minutes.value())
+                                   idle_lock_minutes=self.idle_minutes.value(),
+                                   note_style=self.note_style.currentData())
