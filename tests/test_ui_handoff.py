@@ -175,3 +175,18 @@ def test_a_write_that_fails_says_why_and_leaves_nothing(qtbot, data_dir, tmp_pat
     assert len(warnings) == 1 and warnings[0][0] == "The FHIR document could not be written"
     assert str(target) in warnings[0][1] and "Traceback" not in warnings[0][1]
     assert not target.parent.exists()
+
+
+def test_the_note_style_is_a_setting_kept_in_the_settings_file(qtbot, tmp_path):
+    from decisionaid.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(settings_module.Settings())
+    qtbot.addWidget(dialog)
+    assert dialog.note_style.currentData() == "full"
+    dialog.note_style.setCurrentIndex(dialog.note_style.findData("short"))
+    chosen = dialog.result_settings()
+    assert chosen.note_style == "short"
+    path = settings_module.save(chosen, tmp_path / "settings.json")
+    assert settings_module.load(path).note_style == "short"
+    path.write_text('{"format": 1, "note_style": "everything"}', encoding="utf-8")
+    assert settings_module.load(path).note_style == "full"  # an unknown style falls back to the full note

@@ -170,12 +170,12 @@ class SessionsView(QWidget):
                 record_tip="The clinician record of the selected session, for the chart", handout_needs_session=True)
             self.print_buttons = session_buttons(self.print_set)
             buttons.addWidget(self.print_buttons)
-        if handoff is not None:  # note for the health record and FHIR document (ui/handoff_actions.py)
-            buttons.addWidget(handoff.bar())
         buttons.addStretch(1)
         for b in (self.export_button, self.export_all_button, self.backup_button, self.restore_button):
             buttons.addWidget(b)
         lay.addLayout(buttons)
+        if handoff is not None:  # note for the health record and FHIR document (ui/handoff_actions.py)
+            lay.addWidget(handoff.bar())
         self.message = label("", name="sessionsMessage", size=9)
         lay.addWidget(self.message)
 

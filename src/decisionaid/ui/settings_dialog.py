@@ -34,10 +34,12 @@ class SettingsDialog(QDialog):
         self.note_style.addItem("Full note (every section and answer)", "full")
         self.note_style.addItem("Short note (the essentials)", "short")
         self.note_style.setCurrentIndex(max(0, self.note_style.findData(settings.note_style)))
-        form.addRow("Note for the health record", self.note_style)
         lay.addLayout(form)
         lay.addWidget(label("The crisis text is shown whenever the checklist finds a safety stop, and printed on "
                             "handouts. Check the numbers for your area before use.", size=9))
+        note_form = QFormLayout()
+        note_form.addRow("Note for the health record", self.note_style)
+        lay.addLayout(note_form)
         lay.addWidget(self._encryption_box(settings))
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
