@@ -8,6 +8,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from xml.etree import ElementTree
 
 SCHEMA = Path(__file__).parent / "fixtures" / "fhir" / "fhir.schema.json.gz"
 _TIME = re.compile(r"T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -61,6 +62,14 @@ def document_problems(bundle: dict) -> list[str]:
                 refs.setdefault(e["fullUrl"], set()).add(value)
                 if value not in urls:
                     problems.append(f"unresolved reference {value} at {path}")
+            if key == "div":
+                try:
+                    root = ElementTree.fromstring(value)
+                except ElementTree.ParseError as exc:
+                    problems.append(f"{path}: the narrative is not well-formed XHTML ({exc})")
+                else:
+                    if root.tag != "{http://www.w3.org/1999/xhtml}div":
+                        problems.append(f"{path}: the narrative is not an XHTML div")
             if key in MOMENT_KEYS and isinstance(value, str) and "T" in value and not _TIME.search(value):
                 problems.append(f"{path}: {value} has no time zone")
     reached, todo = set(), [urls[0]] if urls else []

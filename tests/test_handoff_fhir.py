@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import json
 import datetime as dt
 import os
 import re
@@ -24,7 +25,7 @@ from decisionaid.sessions.store import SessionStore
 import handout_data as hd
 from fhir_checks import assert_valid, by_url, code_of, document_problems, resources, schema_errors
 from pdf_text import text as pdf_text
-from test_drill_hostile_input import short_hostile, typeable
+from test_drill_hostile_input import hostile, short_hostile, typeable
 
 ROOT = Path(__file__).resolve().parents[1]
 SHEET = ROOT / "docs" / "reference" / "evidence-facts.md"
@@ -111,6 +112,22 @@ def test_a_total_only_phq9_gives_a_panel_with_the_total_alone():
     assert len(panel["hasMember"]) == 1
 
 
+@pytest.mark.parametrize("record", [hd.record(), hd.record(phq9_items=None, answers={}),
+                                    hd.record(answers=hd.answered(safety_suicidal_thoughts="yes", ci_pregnancy="yes",
+                                                                  sure_sure="no"), phq9_items=(3,) * 9)],
+                         ids=["no-concerns", "nothing-answered", "stops-and-cautions"])
+def test_no_internal_wording_reaches_the_document(record):
+    from decisionaid.handoff.note import INTERNAL_WORDS
+
+    bundle = build_bundle(handoff(record), PDF)
+    for entry in bundle["entry"]:
+        if entry["resource"]["resourceType"] == "DocumentReference":
+            entry["resource"]["content"][0]["attachment"]["data"] = ""
+    words = json.dumps(bundle, ensure_ascii=False).lower()
+    for word in INTERNAL_WORDS:
+        assert word.lower() not in words, word
+
+
 def test_the_crisis_pathway_is_in_the_document_and_item9_is_coded():
     record = hd.record(phq9_items=(2, 2, 1, 2, 1, 1, 2, 1, 2),
                        answers=hd.answered(safety_suicidal_thoughts="yes"), status="Not a candidate now")
@@ -192,6 +209,9 @@ def test_the_schema_and_the_document_checks_catch_a_broken_bundle():
     assert "the first entry is not the Composition" in problems
     assert "Bundle.timestamp missing or without a time zone" in problems
     broken = copy.deepcopy(bundle)
+    broken["entry"][0]["resource"]["section"][0]["text"]["div"] += "<p>"
+    assert any("not well-formed XHTML" in p for p in document_problems(broken))
+    broken = copy.deepcopy(bundle)
     broken["entry"][0]["resource"]["subject"]["reference"] = "urn:uuid:00000000-0000-0000-0000-000000000000"
     assert any(p.startswith("unresolved reference") for p in document_problems(broken))
 
@@ -215,7 +235,7 @@ def test_without_a_clinician_name_the_author_is_decisionaid():
 
 @settings(max_examples=int(os.environ.get("DECISIONAID_FHIR_EXAMPLES", "25")), deadline=None, database=None,
           derandomize=True, suppress_health_check=list(HealthCheck))
-@given(patient=short_hostile, clinician=short_hostile, notes=short_hostile, value=short_hostile)
+@given(patient=short_hostile, clinician=short_hostile, notes=hostile, value=short_hostile)
 def test_hostile_text_gives_a_valid_document_that_keeps_what_was_typed(patient, clinician, notes, value):
     patient, clinician, notes, value = (typeable(t) for t in (patient, clinician, notes, value))
     patient = patient if patient.strip() else patient + "P-1"

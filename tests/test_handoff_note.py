@@ -164,3 +164,10 @@ def test_cli_note_of_a_draft_without_identifier_is_one_line(stored, capsys):
     assert main(["--data-dir", str(folder), "sessions", "note", str(draft)]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and err.startswith("decisionaid sessions note: Session ")
+
+
+def test_cli_note_of_a_session_that_does_not_exist_is_one_line(stored, capsys):
+    folder, _, _ = stored
+    assert main(["--data-dir", str(folder), "sessions", "note", "99"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and err.startswith("decisionaid sessions: ") and "Traceback" not in err
