@@ -110,7 +110,7 @@ class _Note:
                 band = "outside the scale"
             out.append(f"- Total score {self.total} of {s.total_max}: {band}.")
         else:
-            out.append(f"- Total score not available (not every item was scored).")
+            out.append("- Total score not available (not every item was scored).")
         items = self.r.phq9_items
         if items and not short:
             out.append(f"- Item scores ({s.item_min} to {s.item_max} each): "
