@@ -263,6 +263,10 @@ def _sessions_show(store, args: argparse.Namespace) -> int:
 def _sessions_export(store, args: argparse.Namespace) -> int:
     from decisionaid.sessions.export import export_sessions
 
+    if args.format == "fhir":
+        from decisionaid.cli_handoff import export_fhir
+
+        return export_fhir(store, args)
     count = export_sessions(store, args.id, args.format, args.out)
     for damage in count.damaged:
         print(f"decisionaid sessions: {damage.title}, left out of the export. {damage.advice}", file=sys.stderr)
@@ -314,11 +318,15 @@ def _add_sessions_parser(sub) -> None:
     show.add_argument("--history", action="store_true", help="also list every revision and what it changed")
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.set_defaults(sessions_handler=_sessions_show)
-    ex = ss.add_parser("export", help="write sessions to a CSV or JSON file (owner-only)")
-    ex.add_argument("--format", choices=("csv", "json"), required=True)
+    ex = ss.add_parser("export", help="write sessions to a CSV or JSON file, or one session as a FHIR R4 document "
+                                      "(owner-only)")
+    ex.add_argument("--format", choices=("csv", "json", "fhir"), required=True)
     ex.add_argument("--out", required=True, metavar="FILE")
     ex.add_argument("--id", type=int, action="append", metavar="N", help="only session N (repeat for more)")
     ex.set_defaults(sessions_handler=_sessions_export)
+    from decisionaid.cli_handoff import add_note_parser
+
+    add_note_parser(ss)
     bk = ss.add_parser("backup", help="copy all sessions to one file (owner-only)")
     bk.add_argument("--out", required=True, metavar="FILE")
     bk.set_defaults(sessions_handler=_sessions_backup)

@@ -22,6 +22,7 @@ from pathlib import Path
 FORMAT = 1
 IDLE_LOCK_DEFAULT = 10  # minutes; applies only while the sessions file is encrypted (a passphrase to ask for)
 IDLE_LOCK_MAX = 240
+NOTE_STYLES = ("full", "short")  # the same as handoff.note.NOTE_STYLES
 _log = logging.getLogger(__name__)
 
 
@@ -40,6 +41,7 @@ class Settings:
     emergency_number: str = ""
     idle_lock_minutes: int = IDLE_LOCK_DEFAULT  # 0: never lock
     clinic_contact: str = ""    # who a patient calls about this treatment (not in a crisis), e.g. "Riverside clinic, 0123 456"
+    note_style: str = "full"  # the note for the health record: "full" or "short"
 
 
 def _settings_path(path: str | os.PathLike | None) -> Path:
@@ -66,6 +68,11 @@ def _parse(raw: bytes) -> tuple[Settings, bool]:
             minutes = data[f.name]
             if isinstance(minutes, int) and not isinstance(minutes, bool) and 0 <= minutes <= IDLE_LOCK_MAX:
                 values[f.name] = minutes
+            else:
+                damaged = True
+        elif f.name == "note_style":
+            if data[f.name] in NOTE_STYLES:
+                values[f.name] = data[f.name]
             else:
                 damaged = True
         elif isinstance(data[f.name], str):
@@ -120,7 +127,7 @@ def save(settings: Settings, path: str | os.PathLike | None = None) -> Path:
     data: dict[str, object] = {"format": FORMAT, "clinician_name": settings.clinician_name,
                                "emergency_number": settings.emergency_number,
                                "clinic_contact": settings.clinic_contact,
-                               "idle_lock_minutes": settings.idle_lock_minutes}
+                               "idle_lock_minutes": settings.idle_lock_minutes, "note_style": settings.note_style}
     if settings.crisis_text.strip() and settings.crisis_text != default_crisis_text():
         data["crisis_text"] = settings.crisis_text
     payload = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

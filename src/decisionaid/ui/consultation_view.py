@@ -126,7 +126,7 @@ class ConsultationView(QWidget):
     saved = Signal(int)  # session id, after every successful write
     print_target_changed = Signal()  # a session began or ended: the record can (or cannot) be printed
 
-    def __init__(self, checklist, store_opener, settings, parent=None, print_actions=None):
+    def __init__(self, checklist, store_opener, settings, parent=None, print_actions=None, handoff=None):
         """`print_actions`: a print_actions.ActionSet acting on `print_subject()`, shown as a row of buttons."""
         super().__init__(parent)
         self.checklist, self._open_store, self.settings = checklist, store_opener, settings
@@ -168,6 +168,8 @@ class ConsultationView(QWidget):
             bar.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
             bar.setFixedHeight(self.print_bar.sizeHint().height() + bar.horizontalScrollBar().sizeHint().height())
             outer.addWidget(bar)
+        if handoff is not None:  # note for the health record and FHIR document (ui/handoff_actions.py)
+            outer.addWidget(handoff.bar())
         self.save_state = label("", name="saveState", size=9)
         outer.addWidget(self.save_state)
         self.error_banner = label("", name="saveError", bold=True)

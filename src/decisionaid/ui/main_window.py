@@ -111,7 +111,9 @@ class MainWindow(QMainWindow):
             self._replace(name, self._build_consultation())
         elif name == "Sessions":
             from decisionaid.ui.sessions_view import SessionsView
-            view = SessionsView(self.store, questions=self._questions(), printing=self.printing)
+            view = SessionsView(self.store, questions=self._questions(), printing=self.printing, handoff=self.handoff)
+            view.table.selectionModel().selectionChanged.connect(self.handoff.refresh)
+            view.model.modelReset.connect(self.handoff.refresh)
             view.open_requested.connect(self.open_session)
             view.amend_requested.connect(lambda sid: self.open_session(sid, amend=True))
             view.restore_requested.connect(self.restore_backup)
@@ -129,9 +131,11 @@ class MainWindow(QMainWindow):
         except ChecklistError as exc:
             _log_error("Checklist could not be loaded", exc)
             return self._error_screen("The checklist could not be loaded", str(exc), "checklistError")
-        view = ConsultationView(self._checklist, self.store, self.settings(), print_actions=self.print_current)
+        view = ConsultationView(self._checklist, self.store, self.settings(), print_actions=self.print_current,
+                                handoff=self.handoff)
         view.saved.connect(self._session_saved)
         view.print_target_changed.connect(self.print_current.refresh)
+        view.print_target_changed.connect(self.handoff.refresh)
         return view
 
     # --- printing: the File menu and the status bar (print_actions) ---------------------------------
@@ -148,8 +152,39 @@ class MainWindow(QMainWindow):
             handout_tip="The patient handout for the consultation on screen (the general handout when none is "
                         "open)",
             record_tip="The clinician record of the consultation on screen, for the chart")
-        self.print_current.add_to_menu(self.menuBar().addMenu("&File"))
+        file_menu = self.menuBar().addMenu("&File")
+        self.print_current.add_to_menu(file_menu)
         PrintProgress(self.printing, self.statusBar())
+        self._add_handoff(file_menu)
+
+    # --- the health record: note and FHIR document (handoff_actions) ---------------------------------
+
+    def _add_handoff(self, menu) -> None:
+        from decisionaid.ui.handoff_actions import HandoffActions
+
+        self.handoff = HandoffActions(self, self._handoff_subject, self._has_handoff_session,
+                                      context=lambda: (self.settings(), self.summary, self._checklist),
+                                      status=lambda text: self.statusBar().showMessage(text, 10000))
+        self.handoff.add_to_menu(menu)
+        self.nav.currentRowChanged.connect(self.handoff.refresh)
+
+    def _on_sessions_screen(self):
+        view = self._built_screen("Sessions") if self.stack.currentIndex() == SCREENS.index("Sessions") else None
+        return view if hasattr(view, "selected_ids") else None
+
+    def _handoff_subject(self):
+        """The session selected on the Sessions screen; otherwise the consultation on the Consultation screen."""
+        sessions = self._on_sessions_screen()
+        if sessions is not None:
+            ids = sessions.selected_ids()
+            return sessions.print_subject() if len(ids) == 1 else None
+        return self._print_subject()
+
+    def _has_handoff_session(self) -> bool:
+        sessions = self._on_sessions_screen()
+        if sessions is not None:
+            return len(sessions.selected_ids()) == 1
+        return self._has_print_session()
 
     def _print_subject(self):
         from decisionaid.ui.print_actions import Subject

@@ -110,7 +110,8 @@ class SessionsView(QWidget):
     open_requested = Signal(int)
     amend_requested = Signal(int)
 
-    def __init__(self, store_opener, parent=None, questions: dict[str, str] | None = None, printing=None):
+    def __init__(self, store_opener, parent=None, questions: dict[str, str] | None = None, printing=None,
+                 handoff=None):
         super().__init__(parent)
         self._open_store = store_opener
         self.questions = questions or {}
@@ -180,6 +181,8 @@ class SessionsView(QWidget):
         for b in (self.export_button, self.export_all_button, self.backup_button, self.restore_button):
             buttons.addWidget(b)
         lay.addLayout(buttons)
+        if handoff is not None:  # note for the health record and FHIR document (ui/handoff_actions.py)
+            lay.addWidget(handoff.bar())
         self.message = label("", name="sessionsMessage", size=9)
         lay.addWidget(self.message)
 

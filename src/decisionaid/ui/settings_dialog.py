@@ -7,8 +7,8 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
-                               QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout)
 
 from decisionaid.settings import IDLE_LOCK_MAX
 from decisionaid.ui.common import label, qt_text, typed_text
@@ -40,6 +40,13 @@ class SettingsDialog(QDialog):
                             "emergency number. The crisis lines are patient wording: your own guidance on the crisis "
                             "pathway is shown on screen and in the record, never on the handout. Check the numbers "
                             "for your area before use.", size=9))
+        self.note_style = QComboBox(objectName="settingsNoteStyle")
+        self.note_style.addItem("Full note (every section and answer)", "full")
+        self.note_style.addItem("Short note (the essentials)", "short")
+        self.note_style.setCurrentIndex(max(0, self.note_style.findData(settings.note_style)))
+        note_form = QFormLayout()
+        note_form.addRow("Note for the health record", self.note_style)
+        lay.addLayout(note_form)
         lay.addWidget(self._encryption_box(settings))
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
@@ -91,4 +98,5 @@ class SettingsDialog(QDialog):
         return dataclasses.replace(self._settings, clinician_name=self.clinician.text().strip(),
                                    emergency_number=self.emergency.text().strip(), crisis_text=crisis,
                                    clinic_contact=self.clinic.text().strip(),
-                                   idle_lock_minutes=self.idle_minutes.value())
+                                   idle_lock_minutes=self.idle_minutes.value(),
+                                   note_style=self.note_style.currentData())
