@@ -44,7 +44,8 @@ def test_the_full_note_has_the_headed_sections_in_order_with_plain_bullets():
     assert "\r" not in note and note.endswith(".\n") and "\n\n\n" not in note
     for markup in ("**", "<b>", "<br", "&amp;", "\t", "#"):
         assert markup not in note.replace("<b>smile</b>", "")  # only the patient's own words hold a tag
-    assert "- Evidence pack 2026.11.1, last reviewed 2026-11-21." in note
+    pack = hd.summary().pack
+    assert f"- Evidence pack {pack.version}, last reviewed {pack.last_reviewed.isoformat()}." in note
     assert "- Total score 12 of 27: moderate." in note
     assert "- Decision: Defer." in note and "- Follow-up: 2026-12-05." in note
     assert "- SURE test: 4 of 4 answered yes." in note
@@ -55,7 +56,9 @@ def test_answers_are_said_with_their_question_so_none_reads_as_a_result():
     note = build_note(handoff())
     assert ("- Does the patient have any current thoughts of suicide or of harming themselves? Answered no.\n"
             in note)
-    assert "- PHQ-9 item 9 (thoughts of being better off dead or of self-harm): scored 0 of 3 (not at all)." in note
+    assert ("- PHQ-9 item 9 (thoughts that you would be better off dead or of hurting yourself in some way): scored 0 of 3 "
+            "(not at all).") in note
+    assert "- Age of the patient: 18 to 65." in note  # a heading, not a question: never "... patient Answered ..."
     assert "- None of the 7 questions was answered yes or unsure." in note
     for line in note.splitlines():
         assert not re.fullmatch(r"[-\s]*(positive|negative|yes|no|pass|fail|normal|abnormal)\.?", line, re.I), line
@@ -90,7 +93,7 @@ def test_the_short_note_keeps_the_essentials_in_fewer_lines():
     full, short = build_note(handoff()), build_note(handoff(), "short")
     assert len(short.splitlines()) < len(full.splitlines()) * 0.7
     assert headings(short) == [s for s in SECTIONS if s != "Notes"]
-    assert "- All 4 safety questions were answered no." in short
+    assert "- The other 3 safety questions were answered no." in short  # age is asked once, and answered with a group
     assert "Item scores" not in short and "Reported in:" not in short
     for line in ("- Total score 12 of 27: moderate.", "- Decision: Defer.", "- SURE test: 4 of 4 answered yes."):
         assert line in short

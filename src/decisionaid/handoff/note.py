@@ -41,13 +41,14 @@ def _public(reference: str) -> bool:
 
 def _answered(item, answer: str | None) -> str:
     question = clean(item.question).rstrip()
+    asked = question.endswith("?")  # "Age of the patient" is a heading, not a question: "Age of the patient: 18 to 65."
     if answer is None or not str(answer).strip():
-        return f"{question} Not answered."
+        return f"{question} Not answered." if asked else f"{question}: not answered."
     if item.answer_type == "discussed":
         return f"{question}: {'discussed' if answer == 'discussed' else 'not yet discussed'}."
     if item.answer_type == "text":
         return f"{question}: {clean(answer)}"
-    return f"{question} Answered {clean(answer)}."
+    return f"{question} Answered {clean(answer)}." if asked else f"{question}: {clean(answer)}."
 
 
 class _Note:
@@ -128,9 +129,9 @@ class _Note:
         item9 = safety_score(s, self.phq9)
         label = s.item_labels[s.safety_item - 1]
         if item9 is None:
-            out.append(f"- {s.name} {label[0].lower() + label[1:]}: not scored.")
+            out.append(f"- {s.name} item {s.safety_item} ({label[0].lower() + label[1:]}): not scored.")
         else:
-            out.append(f"- {s.name} {label[0].lower() + label[1:]}: scored {item9} of {s.item_max} "
+            out.append(f"- {s.name} item {s.safety_item} ({label[0].lower() + label[1:]}): scored {item9} of {s.item_max} "
                        f"({s.response_labels[item9 - s.item_min]}).")
         if self.a.crisis:
             out.append("- Crisis pathway indicated: suicidal thoughts or a PHQ-9 item 9 score above 0 were recorded.")

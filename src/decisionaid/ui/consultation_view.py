@@ -153,23 +153,28 @@ class ConsultationView(QWidget):
             top.addWidget(b)
         outer.addLayout(top)
         self.print_bar = None
+        row = QWidget(objectName="actionRow")  # printing, then the health-record hand-off: one row of buttons
+        actions = QHBoxLayout(row)
+        actions.setContentsMargins(0, 0, 0, 0)
         if print_actions is not None:
             from decisionaid.ui.print_actions import PrintBar
 
             self.print_bar = PrintBar(print_actions)
+            actions.addWidget(self.print_bar)
+        if handoff is not None:  # note for the health record and FHIR document (ui/handoff_actions.py)
+            actions.addWidget(handoff.bar())
+        if actions.count():
             # on a narrow window (small screen, large text) the row of buttons scrolls sideways rather than making
             # the window wider than the screen
             bar = QScrollArea(objectName="printBarScroll")
-            bar.setWidget(self.print_bar)
+            bar.setWidget(row)
             bar.setWidgetResizable(True)
             bar.setFrameShape(QFrame.NoFrame)
             bar.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
             bar.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
             bar.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
-            bar.setFixedHeight(self.print_bar.sizeHint().height() + bar.horizontalScrollBar().sizeHint().height())
+            bar.setFixedHeight(row.sizeHint().height() + bar.horizontalScrollBar().sizeHint().height())
             outer.addWidget(bar)
-        if handoff is not None:  # note for the health record and FHIR document (ui/handoff_actions.py)
-            outer.addWidget(handoff.bar())
         self.save_state = label("", name="saveState", size=9)
         outer.addWidget(self.save_state)
         self.error_banner = label("", name="saveError", bold=True)
