@@ -373,3 +373,25 @@ def test_checklist_tooltips_cite_in_a_clinicians_words(qtbot, data_dir, checklis
             in text, item.id
     assert "Clinical judgement (not from a published source)" in item_tooltip(checklist.item("ci_bleeding"))
     assert "Reported in: Health Quality Ontario" in item_tooltip(checklist.item("safety_suicidal_thoughts"))
+
+
+@pytest.mark.parametrize("size, points", [((683, 384), None), ((1366, 768), 18.0)])
+def test_every_screen_built_the_window_still_fits_a_small_screen(qtbot, data_dir, size, points):
+    """Visiting Sessions (a row of filters, a row of eight buttons, the health-record buttons) must not make the window
+    wider than a 1366 x 768 screen at 200 % text: the rows scroll sideways instead."""
+    from PySide6.QtGui import QFont
+
+    from decisionaid.ui.main_window import SCREENS
+
+    w = open_window(qtbot)
+    if points:
+        font = QFont(w.font())
+        font.setPointSizeF(points)
+        w.setFont(font)
+    for name in SCREENS:
+        w.show_screen(name)
+        qtbot.wait(10)
+    w.resize(*size)
+    qtbot.wait(50)
+    assert w.width() <= size[0] and w.height() <= size[1], (w.width(), w.height())
+    assert w.minimumSizeHint().width() <= size[0]

@@ -117,3 +117,20 @@ def fit_table_height(table: QTableWidget) -> None:
     table.resizeRowsToContents()
     table.setFixedHeight(table.horizontalHeader().height()
                          + sum(table.rowHeight(r) for r in range(table.rowCount())) + 4)
+
+
+def scrolling_row(row):
+    """`row` (a widget holding a row of controls) in a frame that scrolls sideways when the window is narrower than
+    the row (a small screen, large text), so a row of buttons never makes the window wider than the screen."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy
+
+    area = QScrollArea()
+    area.setWidget(row)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.NoFrame)
+    area.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+    area.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+    area.setFixedHeight(row.sizeHint().height() + area.horizontalScrollBar().sizeHint().height())
+    return area

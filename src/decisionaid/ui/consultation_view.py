@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, Q
 
 from decisionaid.checklist.assessment import INCOMPLETE_REASON
 from decisionaid.ui.checklist_form import ChecklistForm
-from decisionaid.ui.common import heading, label, qt_text, tint, typed_text
+from decisionaid.ui.common import heading, label, qt_text, scrolling_row, tint, typed_text
 from decisionaid.ui.phq9_input import Phq9Input
 
 AUTOSAVE_MS = 1500
@@ -164,16 +164,8 @@ class ConsultationView(QWidget):
         if handoff is not None:  # note for the health record and FHIR document (ui/handoff_actions.py)
             actions.addWidget(handoff.bar())
         if actions.count():
-            # on a narrow window (small screen, large text) the row of buttons scrolls sideways rather than making
-            # the window wider than the screen
-            bar = QScrollArea(objectName="printBarScroll")
-            bar.setWidget(row)
-            bar.setWidgetResizable(True)
-            bar.setFrameShape(QFrame.NoFrame)
-            bar.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-            bar.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
-            bar.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
-            bar.setFixedHeight(row.sizeHint().height() + bar.horizontalScrollBar().sizeHint().height())
+            bar = scrolling_row(row)
+            bar.setObjectName("printBarScroll")
             outer.addWidget(bar)
         self.save_state = label("", name="saveState", size=9)
         outer.addWidget(self.save_state)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
                                QFileDialog, QHBoxLayout, QHeaderView, QLineEdit, QListWidget, QListWidgetItem,
                                QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
-from decisionaid.ui.common import heading, label
+from decisionaid.ui.common import heading, label, scrolling_row
 from decisionaid.ui.session_list_model import SessionListModel
 
 DECISION_FILTERS = (("Any decision", None), ("Proceed", "proceed"), ("Defer", "defer"), ("Decline", "decline"),
@@ -118,7 +118,9 @@ class SessionsView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 10, 12, 10)
         lay.addWidget(heading("Saved sessions"))
-        filters = QHBoxLayout()
+        filter_row = QWidget(objectName="sessionFilters")
+        filters = QHBoxLayout(filter_row)
+        filters.setContentsMargins(0, 0, 0, 0)
         self.search = QLineEdit(objectName="sessionSearch")
         self.search.setPlaceholderText("Search notes, identifiers and clinicians")
         self.search.setClearButtonEnabled(True)
@@ -140,7 +142,8 @@ class SessionsView(QWidget):
         filters.addWidget(label("to", wrap=False))
         filters.addWidget(self.date_to)
         filters.addWidget(self.decision)
-        lay.addLayout(filters)
+        self.search.setMinimumWidth(160)
+        lay.addWidget(scrolling_row(filter_row))
         self.count_label = label("", size=9, name="sessionCount")
         lay.addWidget(self.count_label)
 
@@ -157,7 +160,9 @@ class SessionsView(QWidget):
             self.table.setColumnWidth(col, width)
         lay.addWidget(self.table, 1)
 
-        buttons = QHBoxLayout()
+        button_row = QWidget(objectName="sessionButtons")
+        buttons = QHBoxLayout(button_row)
+        buttons.setContentsMargins(0, 0, 0, 0)
         self.open_button = QPushButton("Open")
         self.amend_button = QPushButton("Amend")
         self.history_button = QPushButton("History\u2026")
@@ -180,9 +185,9 @@ class SessionsView(QWidget):
         buttons.addStretch(1)
         for b in (self.export_button, self.export_all_button, self.backup_button, self.restore_button):
             buttons.addWidget(b)
-        lay.addLayout(buttons)
+        lay.addWidget(scrolling_row(button_row))  # on a narrow window the rows scroll sideways, never widen it
         if handoff is not None:  # note for the health record and FHIR document (ui/handoff_actions.py)
-            lay.addWidget(handoff.bar())
+            lay.addWidget(scrolling_row(handoff.bar()))
         self.message = label("", name="sessionsMessage", size=9)
         lay.addWidget(self.message)
 
