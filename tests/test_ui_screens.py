@@ -180,7 +180,7 @@ def test_outcome_switch_to_remission_updates_pool_forest_and_icons(evidence, sum
     g = response.frequencies
     assert (evidence.botox_icons.count(), evidence.placebo_icons.count()) != (
         whole_people(g.treatment_per_100), whole_people(g.control_per_100))
-    assert f"About {whole_people(f.treatment_per_100)} in 100 with Botox" in evidence.headline.text()
+    assert f"about {whole_people(f.treatment_per_100)} in 100 with Botox" in evidence.headline.text()
     assert "2 small trials with 104 people" in evidence.scope_label.text()
 
 
@@ -210,7 +210,8 @@ def test_headline_is_whole_numbers_with_range_certainty_scope_and_published_figu
     control = whole_people(f.control_per_100)
     assert (botox, low, high, control) == (44, 23, 87, 11)  # 44.4 (22.6 to 87.1) vs 10.7, as whole people
     headline = evidence.headline.text()
-    assert f"About {botox} in 100 with Botox; it could be as few as {low} or as many as {high}." in headline
+    assert headline.startswith(f"Our estimate: about {botox} in 100 with Botox; it could be as few as {low} or as many as "
+                               f"{high}.")  # an estimate says it is one
     assert f"About {control} in 100 after a dummy injection" in headline
     assert "54.2% vs 10.7%" in headline  # the published pooled figures, beside ours
     assert not re.search(r"\b\d+\.\d\b in 100", headline)  # no false precision

@@ -338,7 +338,7 @@ class BenefitFigure:
 
     @property
     def headline(self) -> str:
-        return (f"About {self.botox} in 100 with Botox; {self.range_text}. "
+        return (f"Our estimate: about {self.botox} in 100 with Botox; {self.range_text}. "
                 f"About {self.comparison} in 100 after a dummy injection.")
 
     @property
