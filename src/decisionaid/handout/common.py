@@ -33,7 +33,7 @@ def bullets(paragraphs: list[Paragraph], st: Styles) -> ListFlowable:
 
 def box(flowables: list, width: float, st: Styles, border=TEAL, keep: bool = True):
     """Flowables in a tinted box with a coloured border (kept on one page when `keep`)."""
-    t = Table([[f] for f in flowables], colWidths=[width])
+    t = Table([[f] for f in flowables], colWidths=[width], splitInRow=1)
     t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, border), ("BACKGROUND", (0, 0), (-1, -1), SOFT),
                            ("LEFTPADDING", (0, 0), (-1, -1), st.size * 0.7),
                            ("RIGHTPADDING", (0, 0), (-1, -1), st.size * 0.7),
@@ -44,7 +44,7 @@ def box(flowables: list, width: float, st: Styles, border=TEAL, keep: bool = Tru
 
 def grid(rows: list[list], widths: list[float], st: Styles, header: bool = True) -> Table:
     """A ruled table; rows may split across pages, and the header row repeats."""
-    t = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    t = Table(rows, colWidths=widths, repeatRows=1 if header else 0, splitInRow=1)
     style = [("GRID", (0, 0), (-1, -1), 0.4, "#9a9a9a"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("LEFTPADDING", (0, 0), (-1, -1), st.size * 0.35), ("RIGHTPADDING", (0, 0), (-1, -1), st.size * 0.35),
              ("TOPPADDING", (0, 0), (-1, -1), st.size * 0.2), ("BOTTOMPADDING", (0, 0), (-1, -1), st.size * 0.25)]

@@ -58,11 +58,13 @@ def _local(utc_iso: str) -> str:
 
 
 def _long_text(text: str, style) -> list[Paragraph]:
-    """Free text as paragraphs of at most NOTE_CHUNK characters, split at line ends where possible."""
+    """Free text as paragraphs of at most NOTE_CHUNK characters, split at a line end where possible, else after a
+    space (a word is never cut in two unless it is longer than NOTE_CHUNK)."""
     out, text = [], text or ""
     for line_block in text.split("\n\n") if text else []:
         while line_block:
             cut = len(line_block) if len(line_block) <= NOTE_CHUNK else (line_block.rfind("\n", 0, NOTE_CHUNK) + 1
+                                                                          or line_block.rfind(" ", 0, NOTE_CHUNK) + 1
                                                                           or NOTE_CHUNK)
             piece, line_block = line_block[:cut], line_block[cut:]
             out.append(Paragraph(escape(piece.rstrip("\n")) or "&nbsp;", style))
