@@ -18,7 +18,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 from reportlab.pdfgen.canvas import Canvas
 
 from decisionaid.handout import fonts
-from decisionaid.handout.markup import escape
+from decisionaid.handout.markup import escape, plain
 
 PAGE = A4
 MARGIN = 18 * mm
@@ -107,8 +107,8 @@ def render(story: list, meta: Meta, made_at: dt.datetime, footer: str = "", foot
     fonts.register()
     buf = io.BytesIO()
     doc = _Doc(buf, made_at, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-               bottomMargin=MARGIN, title=meta.title, subject=meta.subject, author=meta.author,
-               keywords=list(meta.keywords), creator=_creator(), lang=meta.lang, invariant=1,
+               bottomMargin=MARGIN, title=plain(meta.title), subject=plain(meta.subject), author=plain(meta.author),
+               keywords=[plain(k) for k in meta.keywords], creator=_creator(), lang=meta.lang, invariant=1,
                initialFontName=fonts.REGULAR)
     canvas_class = type("PageCanvas", (_NumberedCanvas,), {"footer": footer, "footer_size": footer_size})
     doc.build(story, canvasmaker=canvas_class)
