@@ -107,6 +107,12 @@ def test_characters_no_face_has_print_as_their_code_points():
     assert "[U+1F9E0]" in got and "[U+D800]" in got
 
 
+def test_a_code_keeps_its_typed_order_in_a_right_to_left_line():
+    pdf = build_record(record_input(settings(), 7, record(patient_ref=f"{ALLAH} {HOSTILE['zwj']}"), (), made_at=MADE,
+                                    summary=summary(), checklist=checklist()))
+    assert "[U+1F468 U+200D U+1F469 U+200D U+1F467]" in text(pdf)
+
+
 def test_control_characters_are_shown_not_swallowed():
     assert escape("a\x00b") == 'a<font color="#555555">[U+0000]</font>b'
     assert escape("line\nnext\tcol") == "line<br/>next \u00a0\u00a0\u00a0col"  # line breaks and tabs still work

@@ -117,3 +117,37 @@ def test_every_field_long_at_once():
         for name in shown.split():
             tag = field.replace("_", "")
             assert f"{tag}S" in texts[name] and f"{tag}E" in texts[name], (field, name)
+
+
+def footer_lines(pdf: bytes, size: float) -> list[list[tuple[float, str]]]:
+    """Per page, (height above the page's foot, text) of each line drawn at the footer's size."""
+    pages = []
+    for page in reader(pdf).pages:
+        lines = []
+
+        def visit(t, cm, tm, font, font_size):
+            if t.strip() and abs(font_size * tm[0] - size) < 0.05:
+                lines.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], t))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(lines)
+    return pages
+
+
+def test_a_long_identifier_in_the_footer_is_shortened_to_two_lines_in_the_margin():
+    from decisionaid.handout.document import MARGIN
+
+    typed = numbered("footer", 3000)
+    _, chart = build_both({"patient_ref": typed})
+    for lines in footer_lines(chart, 7.5):
+        heights = {round(y, 1) for y, _ in lines}
+        assert len(heights) <= 2 and max(heights) < MARGIN, f"the footer runs into the page: {sorted(heights)}"
+        assert any("\u2026" in t for _, t in lines) and any("Page" in t for _, t in lines)
+    words_back(chart, "footer", typed)  # in full in the record itself
+
+
+def test_a_table_taller_than_a_page_starts_under_its_heading_not_after_an_empty_page():
+    typed = numbered("first", 3000)
+    handout, _ = build_both({"patient_ref": typed})
+    first_page = reader(handout).pages[0].extract_text()
+    assert "firstS" in first_page and "w00100" in first_page

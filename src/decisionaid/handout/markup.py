@@ -80,24 +80,47 @@ def _visual(text: str) -> str:
     return "\n".join(get_display(_unshape(reshape(line))) if line else line for line in text.split("\n"))
 
 
-def _code(run: str) -> str:
+def _code(run: str, hidden: dict[str, str]) -> str:
     """Characters no embedded face draws, as their code points: '[U+1F9E0]', '[U+1F468 U+200D U+1F469]'."""
-    return '<font color="#555555">[' + " ".join(f"U+{ord(c):04X}" for c in run) + "]</font>"
+    chars = "".join(hidden.get(c, c) for c in run)
+    return '<font color="#555555">[' + " ".join(f"U+{ord(c):04X}" for c in chars) + "]</font>"
 
 
-def _marked_up(text: str) -> str:
+def _hide(text: str) -> tuple[str, dict[str, str]]:
+    """Each run of characters no face draws (with the joiners inside it) replaced by one private-use character.
+
+    Done before Arabic shaping and right-to-left reordering, so that a run keeps its typed order inside its
+    code ('[U+1F468 U+200D U+1F469]', not reversed) and counts as one left-to-right unit in a right-to-left line."""
+    none = {ch for ch in set(text) - {"\n"} if _face(ch) is None}
+    if not none:
+        return text, {}
+    cls = "".join(re.escape(c) for c in sorted(none))
+    joiners = "".join(sorted(_JOINERS))
+    runs = re.compile(f"[{joiners}]*[{cls}](?:[{cls}{joiners}])*")
+    free = (chr(c) for c in range(0x100000, 0x10FFFE) if chr(c) not in text)  # Private Use Area-B
+    hidden: dict[str, str] = {}
+
+    def hide(match):
+        mark = next(free)
+        hidden[mark] = match.group(0)
+        return mark
+
+    return runs.sub(hide, text), hidden
+
+
+def _marked_up(text: str, hidden: dict[str, str]) -> str:
     """Escaped text, with each character set in a face that has it, or as its code point if none does."""
-    faces = {ch: _face(ch) for ch in set(text) - {" ", "\n"}}
+    faces = {ch: (None if ch in hidden else _face(ch)) for ch in set(text) - {" ", "\n"}}
     special = {ch for ch, face in faces.items() if face != ""}
     if not special:
         return _xml_escape(text)
     if None in faces.values():
         special |= _JOINERS & faces.keys()
     runs = re.compile("([" + "".join(re.escape(c) for c in sorted(special)) + "]+)").split(text)
-    return "".join(_special(run, faces) if i % 2 else _xml_escape(run) for i, run in enumerate(runs) if run)
+    return "".join(_special(run, faces, hidden) if i % 2 else _xml_escape(run) for i, run in enumerate(runs) if run)
 
 
-def _special(text: str, faces: dict) -> str:
+def _special(text: str, faces: dict, hidden: dict[str, str]) -> str:
     """A run of characters outside the paragraph's face: each in the face that has it, or as a code point."""
     out, i, n = [], 0, len(text)
     while i < n:
@@ -106,7 +129,7 @@ def _special(text: str, faces: dict) -> str:
         if face is None or (ch in _JOINERS and j < n and faces[text[j]] is None):
             while j < n and (faces[text[j]] is None or text[j] in _JOINERS):
                 j += 1
-            out.append(_code(text[i:j]))
+            out.append(_code(text[i:j], hidden))
             i = j
             continue
         while j < n and faces[text[j]] == face and not (text[j] in _JOINERS and j + 1 < n
@@ -135,5 +158,6 @@ def escape(text: str) -> str:
     Korean...) is set in the fallback face; a character that no embedded face draws (a control character, most
     emoji, a lone surrogate...) prints as its code point in grey, e.g. [U+0007] or [U+1F9E0]."""
     text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    markup = _marked_up(_visual(text))
+    text, hidden = _hide(text)
+    markup = _marked_up(_visual(text), hidden)
     return _SPACE_AFTER_SPACE.sub("\u00a0", markup).replace("\n", "<br/>")
