@@ -13,7 +13,7 @@ from decisionaid.checklist.assessment import Assessment
 from decisionaid.checklist.items import Checklist
 from decisionaid.evidence.summary import EvidenceSummary
 from decisionaid.handout import charts
-from decisionaid.handout.common import bullets, box, cite_mark, day, grid, in_100, moment, para, source_list
+from decisionaid.handout.common import bullets, box, cell, cite_mark, day, grid, in_100, moment, para, source_list
 from decisionaid.handout.document import Meta, frame_width, render
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import ALERT, Styles, styles
@@ -111,7 +111,7 @@ class _Builder:
                 (labels["clinician"], r.clinician),
                 (labels["follow_up"], day(r.follow_up) or labels["no_follow_up"])]
         w = self.width
-        cells = [[Paragraph(escape(k), st.cell_bold), Paragraph(escape(val), st.cell)] for k, val in rows]
+        cells = [[Paragraph(escape(k), st.cell_bold), cell(val, st.cell, w * 0.33)] for k, val in rows]
         out.append(grid([cells[0] + cells[1], cells[2] + cells[3]], [w * 0.17, w * 0.33] * 2, st, header=False))
         if v.assessment.crisis:
             out += [Spacer(1, st.size * 0.5), Paragraph(escape(vw["crisis_first"]), st.alert),
@@ -137,10 +137,8 @@ class _Builder:
 
     def _qa(self, pairs) -> Table:
         st, w = self.st, self.width
-        t = grid([[Paragraph(escape(item.patient_text), st.cell), Paragraph(escape(str(answer)), st.cell_bold)]
-                  for item, answer in pairs], [w * 0.68, w * 0.32], st, header=False)
-        t.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
-        return t
+        return grid([[Paragraph(escape(item.patient_text), st.cell), cell(str(answer), st.cell_bold, w * 0.32)]
+                     for item, answer in pairs], [w * 0.68, w * 0.32], st, header=False, top=1, bottom=1.5)
 
     def _crisis_block(self) -> dict:
         return next(b for s in self.w.sections for b in s.blocks if b["kind"] == "crisis")

@@ -16,7 +16,7 @@ from decisionaid.checklist.phq9 import Phq9, phq9_band, phq9_total
 from decisionaid.evidence.formatting import fmt_ci, fmt_per_100, fmt_ratio
 from decisionaid.evidence.summary import METHOD_NAMES, EvidenceSummary
 from decisionaid.handout import charts
-from decisionaid.handout.common import box, cite_mark, day, grid, moment, source_list
+from decisionaid.handout.common import box, cell, cite_mark, day, grid, moment, source_list
 from decisionaid.handout.document import Meta, frame_width, render
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import ALERT, styles
@@ -85,12 +85,13 @@ class _Builder:
     def p(self, text: str, style=None, sources=()) -> Paragraph:
         return Paragraph(escape(text) + cite_mark(self.sources.cite(sources), self.st), style or self.st.body)
 
-    def cell(self, text: str, bold: bool = False) -> Paragraph:
-        return Paragraph(escape(text), self.st.cell_bold if bold else self.st.cell)
+    def cell(self, text: str, width: float, bold: bool = False):
+        return cell(text, self.st.cell_bold if bold else self.st.cell, width)
 
     def table(self, rows, fractions, header=True):
-        return grid([[c if not isinstance(c, str) else self.cell(c, header and i == 0) for c in row]
-                     for i, row in enumerate(rows)], [self.width * f for f in fractions], self.st, header)
+        widths = [self.width * f for f in fractions]
+        return grid([[c if not isinstance(c, str) else self.cell(c, w, header and i == 0) for c, w in zip(row, widths)]
+                     for i, row in enumerate(rows)], widths, self.st, header)
 
     # --- parts
     def heading(self) -> list:
