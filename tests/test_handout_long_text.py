@@ -4,7 +4,7 @@ A table row used to be unsplittable: a cell taller than a page (about 1,570 char
 answer, 1,920 in the identifier) stopped the handout and the record with reportlab's LayoutError.
 
 Each field gets LONG_TEXT characters of numbered words (default 6,000: several pages in a narrow column; set
-DECISIONAID_DRILL_LONG_TEXT=100000 for the full drill, about 3 minutes), and every number must come back from
+DECISIONAID_DRILL_LONG_TEXT=100000 for the full drill, 112 s on a loaded machine), and every number must come back from
 the PDF; one field also gets a single word as long as that, with nothing to break it at.
 """
 
