@@ -69,8 +69,10 @@ def test_line_breaks_and_runs_of_spaces_survive():
     assert "second   line    with tab" in " ".join(lines)
 
 
-def test_control_characters_print_as_visible_pictures_instead_of_vanishing():
-    assert escape("a\x00b\x07") == "a\u2400b\u2407"
+def test_control_characters_print_as_visible_code_points_instead_of_vanishing():
+    """No embedded face has the control pictures (U+2400 block), so a control character prints as [U+0007]."""
+    out = text(pdf_of("a\x00b\x07"))
+    assert "a[U+0000]b[U+0007]" in squash(out)
 
 
 # Letters, digits, punctuation, symbols and spaces that one of our two faces draws.

@@ -33,7 +33,7 @@ def bullets(paragraphs: list[Paragraph], st: Styles) -> ListFlowable:
 
 def box(flowables: list, width: float, st: Styles, border=TEAL, keep: bool = True):
     """Flowables in a tinted box with a coloured border (kept on one page when `keep`)."""
-    t = Table([[f] for f in flowables], colWidths=[width])
+    t = Table([[f] for f in flowables], colWidths=[width], splitInRow=1)
     t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, border), ("BACKGROUND", (0, 0), (-1, -1), SOFT),
                            ("LEFTPADDING", (0, 0), (-1, -1), st.size * 0.7),
                            ("RIGHTPADDING", (0, 0), (-1, -1), st.size * 0.7),
@@ -42,12 +42,58 @@ def box(flowables: list, width: float, st: Styles, border=TEAL, keep: bool = Tru
     return KeepTogether([t]) if keep else t
 
 
-def grid(rows: list[list], widths: list[float], st: Styles, header: bool = True) -> Table:
-    """A ruled table; rows may split across pages, and the header row repeats."""
-    t = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    style = [("GRID", (0, 0), (-1, -1), 0.4, "#9a9a9a"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+CELL_CHARS_PER_POINT = 6  # a cell's text is cut into pieces of about 30 lines of its column: 6 characters a point
+
+
+def pieces(text: str, size: int) -> list[str]:
+    """`text` in pieces of at most `size` characters, cut after a line break where possible, else after a space
+    (a word is cut only when it is longer than `size`). Joined again, the pieces give `text` back."""
+    out = []
+    while len(text) > size:
+        cut = text.rfind("\n", 0, size) + 1 or text.rfind(" ", 0, size) + 1 or size
+        out.append(text[:cut])
+        text = text[cut:]
+    return out + [text]
+
+
+def cell(text: str, style, width: float):
+    """A table cell's text as a paragraph; a long text as a list of paragraphs, which grid() sets in rows of
+    their own under one another (no rule between them), so a page can end between any two of them."""
+    size = max(200, int(width * CELL_CHARS_PER_POINT))
+    if len(text) <= size:
+        return Paragraph(escape(text), style)
+    return [Paragraph(escape(p[:-1] if p.endswith("\n") else p) or "&nbsp;", style) for p in pieces(text, size)]
+
+
+def grid(rows: list[list], widths: list[float], st: Styles, header: bool = True, top: float | None = None,
+         bottom: float | None = None) -> Table:
+    """A ruled table; the header row repeats on each page. A cell may be a list of flowables (see `cell`): its
+    row then continues in as many rows as the list has, ruled as one, so a long answer flows over pages.
+
+    Reportlab cannot split a row between pages, only between rows, and computes every row again for each
+    page: one row taller than a page stopped the PDF (LayoutError), and one very long row took minutes. Rows that
+    are still taller than a page split inside (splitInRow)."""
+    top = st.size * 0.2 if top is None else top
+    bottom = st.size * 0.25 if bottom is None else bottom
+    table_rows, starts = [], []
+    for row in rows:
+        parts = [c if isinstance(c, list) else [c] for c in row]
+        starts.append(len(table_rows))
+        for i in range(max((len(p) for p in parts), default=1)):
+            table_rows.append([p[i] if i < len(p) else "" for p in parts])
+    t = Table(table_rows, colWidths=widths, repeatRows=1 if header else 0, splitInRow=1, longTableOptimize=1)
+    line = (0.4, "#9a9a9a")
+    style = [("BOX", (0, 0), (-1, -1), *line), ("LINEAFTER", (0, 0), (-2, -1), *line),
+             ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("LEFTPADDING", (0, 0), (-1, -1), st.size * 0.35), ("RIGHTPADDING", (0, 0), (-1, -1), st.size * 0.35),
-             ("TOPPADDING", (0, 0), (-1, -1), st.size * 0.2), ("BOTTOMPADDING", (0, 0), (-1, -1), st.size * 0.25)]
+             ("TOPPADDING", (0, 0), (-1, -1), top), ("BOTTOMPADDING", (0, 0), (-1, -1), bottom)]
+    style += [("LINEABOVE", (0, s), (-1, s), *line) for s in starts[1:]]
+    first = set(starts)
+    for r in range(len(table_rows)):
+        if r not in first:
+            style.append(("TOPPADDING", (0, r), (-1, r), 0))
+        if r + 1 < len(table_rows) and r + 1 not in first:
+            style.append(("BOTTOMPADDING", (0, r), (-1, r), 0))
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), SOFT))
     t.setStyle(TableStyle(style))

@@ -14,11 +14,12 @@ from functools import lru_cache
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Paragraph
+from reportlab.platypus.doctemplate import _FrameBreak
 from reportlab.pdfgen.canvas import Canvas
 
 from decisionaid.handout import fonts
-from decisionaid.handout.markup import escape
+from decisionaid.handout.markup import escape, plain
 
 PAGE = A4
 MARGIN = 18 * mm
@@ -74,13 +75,50 @@ class _NumberedCanvas(Canvas):
         page.wrapOn(self, width, MARGIN)
         page.drawOn(self, MARGIN, MARGIN / 2)
         if self.footer:
-            left = Paragraph(escape(self.footer), style)
-            left.wrapOn(self, width * 0.78, MARGIN)
+            left = self._footer_paragraph(style, width * 0.78)
             left.drawOn(self, MARGIN, MARGIN / 2)
+
+    def _footer_paragraph(self, style, width: float) -> Paragraph:
+        """The footer in at most two lines, so it stays in the bottom margin: a longer one (a patient reference
+        of a thousand characters) is shortened, ending in "…"; the body of the document has it in full."""
+        cached = getattr(self, "_footer_cache", None)
+        if cached is not None and cached[0] == (style.fontSize, width):
+            return cached[1]
+        limit = 2 * style.leading + 0.01
+
+        def fits(text: str) -> Paragraph | None:
+            p = Paragraph(escape(text), style)
+            return p if p.wrapOn(self, width, MARGIN)[1] <= limit else None
+
+        best = fits(self.footer) if len(self.footer) <= 2000 else None  # two footer lines hold far fewer
+        if best is None:
+            low, high = 0, min(len(self.footer), 2000)  # footer[:low] + "…" fits; footer[:high] does not
+            best = fits("…")
+            while high - low > 1:
+                mid = (low + high) // 2
+                p = fits(self.footer[:mid].rstrip() + "…")
+                low, high, best = (mid, high, p) if p is not None else (low, mid, best)
+        self._footer_cache = ((style.fontSize, width), best)
+        return best
+
+
+class _KeepWithNext(KeepTogether):
+    """A heading kept with what follows it, as reportlab does, except when what follows is taller than a whole
+    page (a table with a long answer in it): that starts under its heading on the current page, where reportlab
+    would leave the rest of the page empty and start on the next one, to split there anyway."""
+
+    def split(self, aW, aH):
+        parts = super().split(aW, aH)
+        frame = getattr(self, "_frame", None)
+        if (parts and isinstance(parts[0], _FrameBreak) and frame is not None and self._H > frame._height
+                and aH > frame._height / 4):
+            return parts[1:]
+        return parts
 
 
 class _Doc(BaseDocTemplate):
     def __init__(self, buf, made_at: dt.datetime, **kw):
+        kw.setdefault("keepTogetherClass", _KeepWithNext)
         super().__init__(buf, **kw)
         self._made_at = made_at
         frame = Frame(MARGIN, MARGIN, PAGE[0] - 2 * MARGIN, PAGE[1] - 2 * MARGIN, id="body",
@@ -107,8 +145,8 @@ def render(story: list, meta: Meta, made_at: dt.datetime, footer: str = "", foot
     fonts.register()
     buf = io.BytesIO()
     doc = _Doc(buf, made_at, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-               bottomMargin=MARGIN, title=meta.title, subject=meta.subject, author=meta.author,
-               keywords=list(meta.keywords), creator=_creator(), lang=meta.lang, invariant=1,
+               bottomMargin=MARGIN, title=plain(meta.title), subject=plain(meta.subject), author=plain(meta.author),
+               keywords=[plain(k) for k in meta.keywords], creator=_creator(), lang=meta.lang, invariant=1,
                initialFontName=fonts.REGULAR)
     canvas_class = type("PageCanvas", (_NumberedCanvas,), {"footer": footer, "footer_size": footer_size})
     doc.build(story, canvasmaker=canvas_class)

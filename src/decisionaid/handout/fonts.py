@@ -13,6 +13,8 @@ import threading
 from functools import lru_cache
 
 REGULAR, BOLD, OBLIQUE, FALLBACK = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DroidSansFallback"
+# Families whose every style is one face: for a character only that face has (<b> cannot turn it into a box).
+ONLY_REGULAR, ONLY_BOLD = "DejaVuSans-Upright", "DejaVuSans-BoldAlways"
 _FILES = {REGULAR: "DejaVuSans.ttf.xz", BOLD: "DejaVuSans-Bold.ttf.xz", OBLIQUE: "DejaVuSans-Oblique.ttf.xz",
           FALLBACK: "DroidSansFallbackFull.ttf.xz"}
 _lock = threading.Lock()
@@ -41,12 +43,19 @@ def register() -> None:
 
         rl_config.useA85 = 0  # streams stay binary (Flate): smaller files, and no time spent on ASCII85
 
+        unpacked = {}
         for name, filename in _FILES.items():
             path = resource_path("fonts", filename)
             try:
-                pdfmetrics.registerFont(TTFont(name, _unpacked(path)))
+                unpacked[name] = _unpacked(path)
+                pdfmetrics.registerFont(TTFont(name, unpacked[name]))
             except Exception as exc:  # reportlab raises TTFError or OSError, depending on the damage
                 raise FontError(f"The font file {path} could not be read ({exc}). Reinstall decisionaid.") from None
+        for alias, name in ((ONLY_REGULAR, REGULAR), (ONLY_BOLD, BOLD)):
+            # The same face under a second name, bold and italic included: reportlab gives the alias the face
+            # already registered (one embedded font, not two).
+            unpacked[name].seek(0)
+            pdfmetrics.registerFont(TTFont(alias, unpacked[name]))
         pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=OBLIQUE, boldItalic=BOLD)
         _done = True
 

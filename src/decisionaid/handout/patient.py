@@ -14,7 +14,7 @@ from decisionaid.checklist.items import Checklist
 from decisionaid.evidence import figures
 from decisionaid.evidence.summary import EvidenceSummary
 from decisionaid.handout import charts
-from decisionaid.handout.common import bullets, box, cite_mark, day, grid, moment, para, source_list
+from decisionaid.handout.common import bullets, box, cell, cite_mark, day, grid, moment, para, source_list
 from decisionaid.handout.document import Meta, frame_width, render
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import ALERT, Styles, styles
@@ -165,7 +165,7 @@ class _Builder:
                 (labels["clinician"], r.clinician),
                 (labels["follow_up"], day(r.follow_up) or labels["no_follow_up"])]
         w = self.width
-        cells = [[Paragraph(escape(k), st.cell_bold), Paragraph(escape(val), st.cell)] for k, val in rows]
+        cells = [[Paragraph(escape(k), st.cell_bold), cell(val, st.cell, w * 0.33)] for k, val in rows]
         out.append(grid([cells[0] + cells[1], cells[2] + cells[3]], [w * 0.17, w * 0.33] * 2, st, header=False))
         decision = vw["decision"].get(r.decision or "none", vw["decision"]["none"])
         status = vw["crisis_status"] if v.assessment.crisis else vw["status"][v.assessment.status.value]
@@ -192,10 +192,8 @@ class _Builder:
 
     def _qa(self, pairs) -> Table:
         st, w = self.st, self.width
-        t = grid([[Paragraph(escape(item.patient_text), st.cell), Paragraph(escape(str(answer)), st.cell_bold)]
-                  for item, answer in pairs], [w * 0.68, w * 0.32], st, header=False)
-        t.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
-        return t
+        return grid([[Paragraph(escape(item.patient_text), st.cell), cell(str(answer), st.cell_bold, w * 0.32)]
+                     for item, answer in pairs], [w * 0.68, w * 0.32], st, header=False, top=1, bottom=1.5)
 
     def _about(self) -> str:
         """Who made the leaflet and who paid: the evidence pack's own statement when it has one (pack 2026.12.1,

@@ -17,7 +17,7 @@ from decisionaid.evidence import figures
 from decisionaid.evidence.formatting import fmt_ci, fmt_ratio
 from decisionaid.evidence.summary import METHOD_NAMES, EvidenceSummary
 from decisionaid.handout import charts
-from decisionaid.handout.common import box, cite_mark, day, grid, moment, source_list
+from decisionaid.handout.common import box, cell, cite_mark, day, grid, moment, source_list
 from decisionaid.handout.document import Meta, frame_width, render
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import ALERT, styles
@@ -59,11 +59,13 @@ def _local(utc_iso: str) -> str:
 
 
 def _long_text(text: str, style) -> list[Paragraph]:
-    """Free text as paragraphs of at most NOTE_CHUNK characters, split at line ends where possible."""
+    """Free text as paragraphs of at most NOTE_CHUNK characters, split at a line end where possible, else after a
+    space (a word is never cut in two unless it is longer than NOTE_CHUNK)."""
     out, text = [], text or ""
     for line_block in text.split("\n\n") if text else []:
         while line_block:
             cut = len(line_block) if len(line_block) <= NOTE_CHUNK else (line_block.rfind("\n", 0, NOTE_CHUNK) + 1
+                                                                          or line_block.rfind(" ", 0, NOTE_CHUNK) + 1
                                                                           or NOTE_CHUNK)
             piece, line_block = line_block[:cut], line_block[cut:]
             out.append(Paragraph(escape(piece.rstrip("\n")) or "&nbsp;", style))
@@ -84,12 +86,13 @@ class _Builder:
     def p(self, text: str, style=None, sources=()) -> Paragraph:
         return Paragraph(escape(text) + cite_mark(self.sources.cite(sources), self.st), style or self.st.body)
 
-    def cell(self, text: str, bold: bool = False) -> Paragraph:
-        return Paragraph(escape(text), self.st.cell_bold if bold else self.st.cell)
+    def cell(self, text: str, width: float, bold: bool = False):
+        return cell(text, self.st.cell_bold if bold else self.st.cell, width)
 
     def table(self, rows, fractions, header=True):
-        return grid([[c if not isinstance(c, str) else self.cell(c, header and i == 0) for c in row]
-                     for i, row in enumerate(rows)], [self.width * f for f in fractions], self.st, header)
+        widths = [self.width * f for f in fractions]
+        return grid([[c if not isinstance(c, str) else self.cell(c, w, header and i == 0) for c, w in zip(row, widths)]
+                     for i, row in enumerate(rows)], widths, self.st, header)
 
     # --- parts
     def heading(self) -> list:
