@@ -235,7 +235,7 @@ def test_without_its_key_check_the_passphrase_is_tried_on_the_file_and_the_newes
     crypto.enable(db, folder, PASS)
     crypto.keycheck_path(db).unlink()
     crypto.lock()
-    with pytest.raises(WrongPassphrase, match="key check .* is missing"):
+    with pytest.raises(WrongPassphrase, match=r"confirms the passphrase \(sessions.sqlite3.keycheck\) is missing"):
         crypto.unlock(db, "not the passphrase")
     data = bytearray(db.read_bytes())
     data[16:4096] = os.urandom(4096 - 16)

@@ -170,9 +170,10 @@ def _unlock_without_keycheck(db_path: Path, passphrase: str) -> Key:
             _write_keycheck(db_path, key, KDF_ITERATIONS)
             set_key(key)
             return key
-    raise WrongPassphrase(db_path, "The key check beside the sessions file is missing, so a wrong passphrase "
-                                   "cannot be told from a damaged file: check the passphrase, then restore a "
-                                   "backup if it is right.")
+    raise WrongPassphrase(db_path, f"The small file that confirms the passphrase ({keycheck_path(db_path).name}) "
+                                   "is missing, so the passphrase was tried on the sessions file and its newest "
+                                   "backup, and neither opened. Check Caps Lock and the keyboard layout; if you are "
+                                   "sure the passphrase is right, restore a backup. Nothing was changed.")
 
 
 def check_passphrase(db_path: Path, passphrase: str) -> bool:
