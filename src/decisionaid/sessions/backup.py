@@ -88,12 +88,13 @@ def _locked_temporary(final: Path) -> Iterator[Path]:
         os.close(fd)
 
 
-def _try_lock(fd: int) -> bool:
-    """Take the advisory lock on `fd` without waiting: False if another process holds it."""
+def _try_lock(fd: int) -> bool | None:
+    """Take the advisory lock on `fd` without waiting: False if another process holds it, None where the platform
+    has no such lock (Windows: only the age of a temporary file then tells it is stale)."""
     try:
         import fcntl
     except ImportError:
-        return True  # Windows: only the age of a temporary file tells it is stale
+        return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -115,6 +116,9 @@ def _remove_temporary(tmp: Path) -> None:
             p.unlink()
         except FileNotFoundError:
             continue
+        except OSError as exc:  # e.g. still open elsewhere (Windows): tried again at the next open
+            logging.getLogger(__name__).warning("Temporary file %s could not be removed: %s", p.name,
+                                                exc.strerror or type(exc).__name__)
 
 
 def _is_stale(tmp: Path, locked_by_writer: bool) -> bool:
@@ -127,9 +131,9 @@ def _is_stale(tmp: Path, locked_by_writer: bool) -> bool:
         free = _try_lock(fd)
     finally:
         os.close(fd)  # closing drops the lock we took
-    if not free:
+    if free is False:
         return False
-    if locked_by_writer:
+    if locked_by_writer and free:
         return True
     import time
 

@@ -8,10 +8,11 @@ the salt, the iteration count and an HMAC of a fixed text under the key. That ch
 not a database" for both.
 
 Turning encryption on copies the plain database into a new encrypted file (sqlcipher_export), checks the copy holds
-every session and revision, swaps it in with a rename, then overwrites the plain original with zeros and deletes it
+every session and revision, swaps it in with one rename, then overwrites the plain original with zeros and deletes it
 (a plain copy left behind would defeat the point; on SSDs and copy-on-write file systems old blocks may survive an
 overwrite, so full-disk encryption is still advised). Backups are converted the same way. Turning it off is the
-same in reverse; a new passphrase is PRAGMA rekey of the database and each backup (the salt stays).
+same in reverse; a new passphrase re-encrypts the database and each backup the same way (a checked copy renamed
+over the file; the salt stays). Each of the three is crash-safe: see "converting files" below.
 """
 
 from __future__ import annotations
