@@ -458,3 +458,15 @@ def test_encryption_killed_after_the_swap_finishes_the_backups_once_the_passphra
     assert crypto.pending_change(db) is None and crypto.plain_leftovers(db, folder) == []
     assert everything(db) == before
     assert_no_plaintext(tmp_path)
+
+
+def test_a_plain_file_damaged_at_its_first_bytes_is_still_called_damaged_not_locked(tmp_path):
+    db = tmp_path / "sessions.sqlite3"
+    fill(db)
+    shutil.rmtree(tmp_path / "backups")  # no backup tells encryption was never on
+    data = bytearray(db.read_bytes())
+    data[:16] = os.urandom(16)
+    db.write_bytes(bytes(data))
+    assert not crypto.needs_passphrase(db)
+    with pytest.raises(StoreCorrupt):
+        SessionStore.open(db)

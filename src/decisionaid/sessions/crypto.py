@@ -71,7 +71,7 @@ def lost_keycheck(db_path: Path) -> bool:
     the passphrase is asked for and tried on it (`unlock`), and the check written again. Unless every backup
     is plain: encryption was never on, so the file is damaged and the usual message follows."""
     db_path = Path(db_path)
-    if keycheck_path(db_path).is_file() or not is_encrypted(db_path):
+    if keycheck_path(db_path).is_file() or not is_encrypted(db_path) or _damaged_plain_header(db_path):
         return False
     if journal_path(db_path).exists() or _pending_path(db_path).exists():
         return True
@@ -175,6 +175,17 @@ def _unlock_without_keycheck(db_path: Path, passphrase: str) -> Key:
                                    "is missing, so the passphrase was tried on the sessions file and its newest "
                                    "backup, and neither opened. Check Caps Lock and the keyboard layout; if you are "
                                    "sure the passphrase is right, restore a backup. Nothing was changed.")
+
+
+def _damaged_plain_header(path: Path) -> bool:
+    """A plain SQLite file whose first 16 bytes were damaged still has SQLite's fixed header bytes 21-23 (64, 32,
+    32); an encrypted file has ciphertext there (a chance match: 1 in 16 million)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(24)
+    except OSError:
+        return False
+    return head[21:24] == b"\x40\x20\x20"
 
 
 def check_passphrase(db_path: Path, passphrase: str) -> bool:
@@ -514,6 +525,8 @@ def recover(db_path: Path, backup_dir: Path | None = None) -> list[str]:
     what was done, in words for the log (file names only)."""
     db_path = Path(db_path)
     done: list[str] = []
+    if not _anything_to_recover(db_path, backup_dir):
+        return done  # the usual case: nothing is created or changed
     with _converting(db_path) as ours:
         if not ours:
             return done  # another process is converting right now
@@ -537,6 +550,17 @@ def recover(db_path: Path, backup_dir: Path | None = None) -> list[str]:
     for line in done:
         _log.warning("Sessions file recovery: %s", line)
     return done
+
+
+def _anything_to_recover(db_path: Path, backup_dir: Path | None) -> bool:
+    folder = Path(backup_dir) if backup_dir is not None else db_path.parent / "backups"
+    if journal_path(db_path).exists():
+        return True
+    for where in (db_path.parent, folder):
+        if where.is_dir() and any(p.name.endswith((".old", ".converting", ".tmp", "-journal", "-wal", "-shm"))
+                                  for p in where.glob(".*")):
+            return True
+    return False
 
 
 def _recover_without_key(db_path: Path, journal: dict) -> list[str]:
