@@ -178,14 +178,16 @@ def _unlock_without_keycheck(db_path: Path, passphrase: str) -> Key:
 
 
 def _damaged_plain_header(path: Path) -> bool:
-    """A plain SQLite file whose first 16 bytes were damaged still has SQLite's fixed header bytes 21-23 (64, 32,
-    32); an encrypted file has ciphertext there (a chance match: 1 in 16 million)."""
+    """Whether `path` is not an encrypted file but a damaged one. An encrypted file's first page is ciphertext:
+    4 KB in which nearly every byte value occurs (at least 200 of 256; random data: 256). A plain SQLite file whose
+    first 16 bytes were damaged still has SQLite's fixed header bytes 21-23 (64, 32, 32) and much repetition;
+    text, zeros or a short file are not encrypted either."""
     try:
         with open(path, "rb") as f:
-            head = f.read(24)
+            head = f.read(4096)
     except OSError:
         return False
-    return head[21:24] == b"\x40\x20\x20"
+    return len(head) < 1024 or head[21:24] == b"\x40\x20\x20" or len(set(head)) < 200
 
 
 def check_passphrase(db_path: Path, passphrase: str) -> bool:
