@@ -173,8 +173,9 @@ def _unlock_without_keycheck(db_path: Path, passphrase: str) -> Key:
             return key
     raise WrongPassphrase(db_path, f"The small file that confirms the passphrase ({keycheck_path(db_path).name}) "
                                    "is missing, so the passphrase was tried on the sessions file and its newest "
-                                   "backup, and neither opened. Check Caps Lock and the keyboard layout; if you are "
-                                   "sure the passphrase is right, restore a backup. Nothing was changed.")
+                                   "backup, and neither opened. Check Caps Lock and the keyboard layout and try "
+                                   "again; if you are sure the passphrase is right, ask your IT support for help. "
+                                   "Nothing was changed.")
 
 
 def _damaged_plain_header(path: Path) -> bool:
