@@ -470,3 +470,42 @@ def test_a_plain_file_damaged_at_its_first_bytes_is_still_called_damaged_not_loc
     assert not crypto.needs_passphrase(db)
     with pytest.raises(StoreCorrupt):
         SessionStore.open(db)
+
+
+@pytest.mark.parametrize("nth_rename", [1, 2, 3, 4])
+def test_the_command_line_after_a_killed_encryption_shows_every_session(tmp_path, monkeypatch, capsys, nth_rename):
+    """Killed (no clean-up) at the Nth rename of turning encryption on; the next command recovers by itself, asks
+    for the passphrase only if the file is encrypted by then, and lists both sessions (never "0 of 0")."""
+    import getpass
+
+    from decisionaid import paths
+    from decisionaid.cli import main
+
+    data = tmp_path / "data"
+    db = data / paths.DATABASE_NAME
+    fill(db)
+    pid = os.fork()
+    if pid == 0:
+        real, count = os.replace, [0]
+
+        def dying(*args, **kwargs):
+            count[0] += 1
+            if count[0] == nth_rename:
+                os._exit(137)
+            return real(*args, **kwargs)
+
+        os.replace = dying
+        try:
+            crypto.enable(db, data / "backups", PASS)
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 137
+    connection.forget_key(locked=False)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": PASS)
+    try:
+        assert main(["--data-dir", str(data), "sessions", "list"]) == 0
+        assert "2 of 2 sessions" in capsys.readouterr().err
+    finally:
+        paths.set_data_dir(None)
+    assert not list(data.glob("*damaged*")) and not list(data.glob(".*.old"))
