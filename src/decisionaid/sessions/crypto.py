@@ -109,30 +109,33 @@ def unlock(db_path: Path, passphrase: str) -> Key:
     current = hmac.compare_digest(_check_value(key), expected)
     pending = _pending_path(db_path)
     if pending.exists():
-        try:
-            _salt, _iterations, pending_check = _read_keycheck(db_path, pending)
-            is_new = hmac.compare_digest(_check_value(key), pending_check)
-        except StoreError:
-            is_new = False
-        if is_new:
-            previous = _read_previous(pending)
-            if previous is not None:
-                _rekey_files(db_path, _journal_backup_dir(db_path, _read_journal(db_path) or {}, None),
-                             _unseal(previous, key), key)
-            if not _opens(db_path, key):
+        with _converting(db_path) as ours:  # never beside a conversion or recovery in another thread/process
+            if not ours:
+                raise _busy(db_path)
+            try:
+                _salt, _iterations, pending_check = _read_keycheck(db_path, pending)
+                is_new = hmac.compare_digest(_check_value(key), pending_check)
+            except StoreError:
+                is_new = False
+            if is_new:
+                previous = _read_previous(pending)
+                if previous is not None:
+                    _rekey_files(db_path, _journal_backup_dir(db_path, _read_journal(db_path) or {}, None),
+                                 _unseal(previous, key), key)
+                if not _opens(db_path, key):
+                    raise WrongPassphrase(db_path, "A change of passphrase was interrupted and the sessions file "
+                                                   "is still on the previous passphrase: enter that one.")
+                _settle_rekey(db_path, key, iterations)
+                _log.warning("Sessions file recovery: a change of passphrase was interrupted: finished")
+                current = True
+            elif current and _opens(db_path, key):
+                _remove(pending)  # the database was never re-encrypted (it goes first): the change is undone
+                _remove(journal_path(db_path))
+                _log.warning("Sessions file recovery: a change of passphrase was interrupted before the sessions "
+                             "file changed: undone")
+            elif current:
                 raise WrongPassphrase(db_path, "A change of passphrase was interrupted and the sessions file is "
-                                               "still on the previous passphrase: enter that one.")
-            _settle_rekey(db_path, key, iterations)
-            _log.warning("Sessions file recovery: a change of passphrase was interrupted: finished")
-            current = True
-        elif current and _opens(db_path, key):
-            _remove(pending)  # the database was never re-encrypted (it goes first): the change is undone
-            _remove(journal_path(db_path))
-            _log.warning("Sessions file recovery: a change of passphrase was interrupted before the sessions file "
-                         "changed: undone")
-        elif current:
-            raise WrongPassphrase(db_path, "A change of passphrase was interrupted and the sessions file is still "
-                                           "on the new passphrase: enter that one.")
+                                               "still on the new passphrase: enter that one.")
     if not current:
         raise WrongPassphrase(db_path)
     set_key(key)
