@@ -236,7 +236,7 @@ def test_without_its_key_check_the_passphrase_is_tried_on_the_file_and_the_newes
     crypto.enable(db, folder, PASS)
     crypto.keycheck_path(db).unlink()
     crypto.lock()
-    with pytest.raises(WrongPassphrase, match="key check .* is missing"):
+    with pytest.raises(WrongPassphrase, match=r"confirms the passphrase \(sessions.sqlite3.keycheck\) is missing"):
         crypto.unlock(db, "not the passphrase")
     data = bytearray(db.read_bytes())
     data[16:4096] = os.urandom(4096 - 16)
@@ -308,3 +308,205 @@ def test_sqlcipher_errors_map_to_the_same_messages_as_sqlite_ones(tmp_path):
     with pytest.raises(StoreTooNew):
         SessionStore.open(path)
     assert not list(tmp_path.glob("*damaged*"))
+
+
+# --- issue 12: no path through encryption loses a note ----------------------------------------------------------
+
+def test_a_lost_key_check_asks_for_the_passphrase_instead_of_setting_the_store_aside(tmp_path, monkeypatch, capsys):
+    import getpass
+
+    from decisionaid import paths
+    from decisionaid.cli import main
+
+    data = tmp_path / "data"
+    db = data / paths.DATABASE_NAME
+    fill(db)
+    crypto.enable(db, data / "backups", PASS)
+    crypto.keycheck_path(db).unlink()
+    connection.forget_key(locked=False)  # a new process
+    asked = []
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": asked.append(prompt) or PASS)
+    try:
+        assert main(["--data-dir", str(data), "sessions", "list"]) == 0
+        captured = capsys.readouterr()
+        assert "MRN-2" in captured.out and "2 of 2 sessions" in captured.err
+    finally:
+        paths.set_data_dir(None)
+    assert asked and crypto.keycheck_path(db).exists()  # asked once, and the check is written again
+    assert not list(data.glob("*damaged*"))
+    connection.forget_key(locked=False)
+    with pytest.raises(PassphraseNeeded):  # opening without the passphrase never reads it as plain
+        SessionStore.open(db)
+    assert not list(data.glob("*damaged*"))
+
+
+def test_a_damaged_encrypted_page_is_called_damaged_not_an_sql_logic_error(tmp_path):
+    db = tmp_path / "sessions.sqlite3"
+    with SessionStore.open(db) as store:
+        for n in range(30):
+            store.create(rec(notes=f"{NOTE} {n} " + "x" * 3000), "Dr Okafor")
+    crypto.enable(db, tmp_path / "backups", PASS)
+    crypto.lock()
+    data = db.read_bytes()
+    db.write_bytes(data[:-4096] + os.urandom(4096))  # the last page fails its HMAC check
+    crypto.unlock(db, PASS)
+    with pytest.raises(StoreCorrupt) as caught:
+        SessionStore.open(db)
+    assert "SQL logic error" not in str(caught.value)
+    assert caught.value.title == "The sessions file is damaged" and caught.value.moved_to.exists()
+
+
+def test_a_database_left_aside_by_a_killed_conversion_is_put_back_not_replaced_by_an_empty_one(tmp_path):
+    """What decisionaid before this version left when killed between its two renames: no sessions file, the data in
+    a hidden `.old` (and the copy in `.converting`)."""
+    db = tmp_path / "sessions.sqlite3"
+    fill(db)
+    os.replace(db, tmp_path / ".sessions.sqlite3.old")
+    shutil.copy(tmp_path / ".sessions.sqlite3.old", tmp_path / ".sessions.sqlite3.converting")
+    with SessionStore.open(db) as store:
+        assert store.count() == 2
+    assert not (tmp_path / ".sessions.sqlite3.old").exists()
+    assert not (tmp_path / ".sessions.sqlite3.converting").exists()
+
+
+def killed_backup(db: Path, folder: Path) -> None:
+    """A child takes a backup and is killed (os._exit, no clean-up) just before its temporary file is renamed."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            store = SessionStore.open(db, backup_dir=folder)
+            os.replace = lambda *a, **k: os._exit(137)
+            backup.take(store.db.conn, db, folder, "-before-v9")
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 137
+
+
+def test_a_backup_killed_part_way_leaves_no_copy_behind_at_the_next_open(tmp_path, caplog):
+    import logging
+
+    db, folder = tmp_path / "sessions.sqlite3", tmp_path / "backups"
+    fill(db)
+    with SessionStore.open(db) as store:
+        store.create(rec(patient_ref="MRN-3"), "Dr Okafor")
+    killed_backup(db, folder)
+    left = [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+    assert len(left) == 1 and b"quokka" in left[0].read_bytes()  # a plain copy of every session
+    with caplog.at_level(logging.INFO):
+        SessionStore.open(db, backup_dir=folder).close()
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+    assert left[0].name in caplog.text and "quokka" not in caplog.text and "MRN" not in caplog.text
+    assert len(read_page(db)) == 3
+
+
+def test_a_backup_being_written_by_another_process_is_left_alone(tmp_path):
+    import fcntl
+
+    db, folder = tmp_path / "sessions.sqlite3", tmp_path / "backups"
+    fill(db)
+    writing = folder / ".sessions-20260101T000000Z-r9.sqlite3.abc123.tmp"
+    shutil.copy(db, writing)
+    fd = os.open(writing, os.O_RDONLY)
+    pid = os.fork()
+    if pid == 0:  # the other process holds the writer's lock
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.read(os.open(os.devnull, os.O_RDONLY), 1)
+        import time
+        time.sleep(30)
+        os._exit(0)
+    try:
+        import time
+        time.sleep(0.3)
+        SessionStore.open(db, backup_dir=folder).close()
+        assert writing.exists()
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    SessionStore.open(db, backup_dir=folder).close()
+    assert not writing.exists()  # its writer is gone: removed
+
+
+def test_turning_encryption_on_removes_the_plain_copies_a_killed_backup_left(tmp_path):
+    db, folder = tmp_path / "sessions.sqlite3", tmp_path / "backups"
+    fill(db)
+    killed_backup(db, folder)
+    crypto.enable(db, folder, PASS)
+    assert_no_plaintext(tmp_path)
+
+
+def test_encryption_killed_after_the_swap_finishes_the_backups_once_the_passphrase_is_given(tmp_path, monkeypatch):
+    """Killed after the database was encrypted, before its backups: they are named as plain until the passphrase is
+    given at the next start, then encrypted; the database is never called damaged."""
+    db, folder = tmp_path / "sessions.sqlite3", tmp_path / "backups"
+    fill(db)
+    before = everything(db)
+    pid = os.fork()
+    if pid == 0:
+        monkeypatch.setenv(crypto.FAULT_ENV, "5")  # journal, key check, copy written, before swap, swapped
+        crypto._step_count = 0
+        try:
+            crypto.enable(db, folder, PASS)
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WTERMSIG(status) == 9
+    assert not connection.path_is_plain(db) and crypto.pending_change(db) == "enable"
+    assert crypto.plain_leftovers(db, folder) == [b.path for b in backup.list_backups(folder)]
+    assert crypto.needs_passphrase(db)
+    crypto.unlock(db, PASS)
+    assert crypto.pending_change(db) is None and crypto.plain_leftovers(db, folder) == []
+    assert everything(db) == before
+    assert_no_plaintext(tmp_path)
+
+
+def test_a_plain_file_damaged_at_its_first_bytes_is_still_called_damaged_not_locked(tmp_path):
+    db = tmp_path / "sessions.sqlite3"
+    fill(db)
+    shutil.rmtree(tmp_path / "backups")  # no backup tells encryption was never on
+    data = bytearray(db.read_bytes())
+    data[:16] = os.urandom(16)
+    db.write_bytes(bytes(data))
+    assert not crypto.needs_passphrase(db)
+    with pytest.raises(StoreCorrupt):
+        SessionStore.open(db)
+
+
+@pytest.mark.parametrize("nth_rename", [1, 2, 3, 4])
+def test_the_command_line_after_a_killed_encryption_shows_every_session(tmp_path, monkeypatch, capsys, nth_rename):
+    """Killed (no clean-up) at the Nth rename of turning encryption on; the next command recovers by itself, asks
+    for the passphrase only if the file is encrypted by then, and lists both sessions (never "0 of 0")."""
+    import getpass
+
+    from decisionaid import paths
+    from decisionaid.cli import main
+
+    data = tmp_path / "data"
+    db = data / paths.DATABASE_NAME
+    fill(db)
+    pid = os.fork()
+    if pid == 0:
+        real, count = os.replace, [0]
+
+        def dying(*args, **kwargs):
+            count[0] += 1
+            if count[0] == nth_rename:
+                os._exit(137)
+            return real(*args, **kwargs)
+
+        os.replace = dying
+        try:
+            crypto.enable(db, data / "backups", PASS)
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 137
+    connection.forget_key(locked=False)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": PASS)
+    try:
+        assert main(["--data-dir", str(data), "sessions", "list"]) == 0
+        assert "2 of 2 sessions" in capsys.readouterr().err
+    finally:
+        paths.set_data_dir(None)
+    assert not list(data.glob("*damaged*")) and not list(data.glob(".*.old"))

@@ -228,3 +228,63 @@ def test_a_new_passphrase_must_be_long_enough_and_typed_twice(qtbot):
     dialog.repeat.setText("long enough phrase")
     dialog.ok_button.click()
     assert dialog.result() == QDialog.Accepted and dialog.values() == ("", "long enough phrase")
+
+
+def test_a_lost_key_check_asks_for_the_passphrase_and_keeps_the_sessions(qtbot, encrypted, monkeypatch):
+    crypto.keycheck_path(paths.database_path()).unlink()
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: QMessageBox.No)  # a "damaged" box must not block the test
+    w = open_window(qtbot)
+    qtbot.waitUntil(lambda: w.session_lock.unlock_dialog is not None and w.session_lock.unlock_dialog.isVisible())
+    assert list(paths.data_dir().glob("*damaged*")) == []  # not taken for a damaged file
+    dialog = w.session_lock.unlock_dialog
+    shot(dialog, "unlock-lost-keycheck")
+    enter(qtbot, dialog.panel, "not the passphrase")
+    assert dialog.panel.error.text().startswith("Wrong passphrase")
+    shot(dialog, "unlock-lost-keycheck-wrong")
+    enter(qtbot, dialog.panel, PASS)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert crypto.keycheck_path(paths.database_path()).exists()
+    w.show_screen("Sessions")
+    view = w.screen("Sessions")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+    assert list(paths.data_dir().glob("*damaged*")) == []
+
+
+def test_an_interrupted_encryption_is_finished_after_the_passphrase_at_start_up(qtbot, data_dir, monkeypatch):
+    """Killed after the sessions file was encrypted and before its backups: the window asks for the passphrase
+    (it does not call the file damaged) and then encrypts the backups."""
+    record = SessionRecord(patient_ref="MRN-7731", clinician="Dr Okafor", held_at="2026-03-14T09:30",
+                           answers={}, notes=NOTE, status="Incomplete")
+    with SessionStore.open(paths.database_path(), backup_dir=paths.backup_dir()) as store:
+        store.create(record, "Dr Okafor")
+        store.automatic_backup()
+    pid = os.fork()
+    if pid == 0:
+        os.environ[crypto.FAULT_ENV] = "5"  # journal, key check, copy written, before swap, swapped: killed here
+        crypto._step_count = 0
+        try:
+            crypto.enable(paths.database_path(), paths.backup_dir(), PASS)
+        finally:
+            os._exit(1)
+    os.waitpid(pid, 0)
+    connection.forget_key(locked=False)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: QMessageBox.No)
+    assert not no_plaintext(data_dir)  # the backup is still plain
+    w = unlocked_window(qtbot)
+    w.show_screen("Sessions")
+    view = w.screen("Sessions")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+    assert no_plaintext(data_dir) and crypto.pending_change(paths.database_path()) is None
+    assert list(paths.data_dir().glob("*damaged*")) == []
+
+
+def test_a_backup_left_plain_is_named_each_time_the_sessions_are_unlocked(qtbot, encrypted, monkeypatch):
+    from decisionaid.sessions.connection import SQLITE_HEADER
+
+    damaged = paths.backup_dir() / "sessions-20260103T000000Z-r9.sqlite3"
+    damaged.write_bytes(SQLITE_HEADER + b"quokka" + os.urandom(5000))  # plain and unreadable: cannot be encrypted
+    problems = []
+    monkeypatch.setattr(MainWindow, "store_problem", lambda self, title, advice: problems.append((title, advice)))
+    unlocked_window(qtbot)
+    assert problems and problems[-1][0] == "Some older copies are not encrypted"
+    assert damaged.name in problems[-1][1]

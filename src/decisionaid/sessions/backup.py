@@ -8,9 +8,12 @@ the newest of each month before that. The newest backup is never removed.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -19,7 +22,7 @@ from decisionaid.sessions import schema, setaside
 from decisionaid.sessions.connection import connect, current_key, key_of, path_is_plain
 from decisionaid.sessions.errors import (StoreCorrupt, StoreError, StoreTooNew, database_errors, is_corruption,
                                          translate)
-from decisionaid.files import move_aside, owner_only, replacing
+from decisionaid.files import _fsync_folder, move_aside, owner_only, replacing
 
 _STAMP = "%Y%m%dT%H%M%SZ"
 _NAME = re.compile(r"(?P<stem>.+)-(?P<stamp>[0-9]{8}T[0-9]{6}Z)-r(?P<rev>[0-9]+)(?:-before-v[0-9]+)?\.sqlite3")
@@ -42,9 +45,13 @@ class Backup:
 
 
 def backup_to(conn: sqlite3.Connection, path: Path) -> Path:
-    """Copy the open database to `path` (one self-contained owner-only file, replaced atomically)."""
+    """Copy the open database to `path` (one self-contained owner-only file, replaced atomically).
+
+    The copy is written to `.<name>.<random>.tmp` beside it, held under an advisory lock while it is written, and
+    renamed into place; a run killed part-way leaves that temporary file, which the next open removes
+    (`clean_temporary_files`: the lock tells a dead writer's file from one being written right now)."""
     path = Path(path)
-    with replacing(path) as tmp:
+    with _locked_temporary(path) as tmp:
         dest = connect(tmp, key=key_of(conn))  # an encrypted database gives an encrypted backup, same key
         try:
             conn.backup(dest)
@@ -52,6 +59,120 @@ def backup_to(conn: sqlite3.Connection, path: Path) -> Path:
         finally:
             dest.close()
     return path
+
+
+TEMP_SUFFIX = ".tmp"
+_SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
+_STALE_UNLOCKED_SECONDS = 600  # temporary files written without the lock (restore, settings): this old is stale
+
+
+@contextmanager
+def _locked_temporary(final: Path) -> Iterator[Path]:
+    """Like files.replacing, but the temporary file is locked (flock) while it is written."""
+    import tempfile
+
+    with owner_only():
+        fd, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=TEMP_SUFFIX)
+    tmp = Path(name)
+    try:
+        _try_lock(fd)
+        yield tmp
+        os.fsync(fd)  # the same file SQLite wrote through its own descriptor
+        tmp.chmod(0o600)
+        os.replace(tmp, final)
+        _fsync_folder(final.parent)
+    except BaseException:
+        _remove_temporary(tmp)
+        raise
+    finally:
+        os.close(fd)
+
+
+def _try_lock(fd: int) -> bool | None:
+    """Take the advisory lock on `fd` without waiting: False if another process holds it, None where the platform
+    has no such lock (Windows: only the age of a temporary file then tells it is stale)."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _remove_temporary(tmp: Path) -> None:
+    """A temporary copy and its SQLite companions go; a plain one is overwritten with zeros first."""
+    for p in [tmp, *(Path(f"{tmp}{s}") for s in _SQLITE_COMPANIONS)]:
+        try:
+            if path_is_plain(tmp) or p != tmp:
+                size, block = p.stat().st_size, b"\0" * 65536
+                with open(p, "r+b") as f:
+                    for _ in range(0, size, len(block)):
+                        f.write(block)
+                    f.flush()
+                    os.fsync(f.fileno())
+            p.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:  # e.g. still open elsewhere (Windows): tried again at the next open
+            logging.getLogger(__name__).warning("Temporary file %s could not be removed: %s", p.name,
+                                                exc.strerror or type(exc).__name__)
+
+
+def _is_stale(tmp: Path, locked_by_writer: bool) -> bool:
+    """Whether no process is writing `tmp`: its lock is free (backups), or it was written long ago (others)."""
+    try:
+        fd = os.open(tmp, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        free = _try_lock(fd)
+    finally:
+        os.close(fd)  # closing drops the lock we took
+    if free is False:
+        return False
+    if locked_by_writer and free:
+        return True
+    import time
+
+    try:
+        return time.time() - tmp.stat().st_mtime > _STALE_UNLOCKED_SECONDS
+    except OSError:
+        return False
+
+
+def clean_temporary_files(db_path: Path, folder: Path | None) -> list[Path]:
+    """Remove the temporary copies a killed run left (a backup, a restore, a key check being written): each is a
+    whole or partial copy of the sessions, plain if encryption was off, so none may stay. Returns what was removed
+    (logged by the caller with the names only)."""
+    db_path = Path(db_path)
+    removed = []
+    places = [(db_path.parent, f".{db_path.name}.", False)]
+    if folder is not None:
+        places.append((Path(folder), ".", True))
+    for where, prefix, is_backups in places:
+        if not where.is_dir():
+            continue
+        for tmp in sorted(where.glob(f"{prefix}*{TEMP_SUFFIX}")):
+            name = tmp.name[1:].rsplit(".", 2)[0]  # .<final name>.<random>.tmp
+            ours = _NAME.fullmatch(name) if is_backups else name.startswith(db_path.name)
+            if not ours or not tmp.is_file():
+                continue
+            if _is_stale(tmp, locked_by_writer=is_backups):
+                _remove_temporary(tmp)
+                removed.append(tmp)
+        for companion in sorted(where.glob(f"{prefix}*{TEMP_SUFFIX}-*")):
+            base = Path(str(companion).rsplit("-", 1)[0])
+            if companion.name.endswith(_SQLITE_COMPANIONS) and not base.exists():
+                _remove_temporary(base)  # the companions of one already gone
+                removed.append(companion)
+    if removed:
+        _fsync_folder(db_path.parent)
+        if folder is not None and Path(folder).is_dir():
+            _fsync_folder(Path(folder))
+    return removed
 
 
 def take(conn: sqlite3.Connection, db_path: Path, folder: Path, suffix: str = "") -> Backup:
@@ -77,6 +198,10 @@ def automatic_backup(conn: sqlite3.Connection, db_path: Path, folder: Path,
     for old in thinned(list_backups(folder), now or datetime.now(timezone.utc)):
         old.path.unlink()
     return made
+
+
+def is_backup_name(name: str) -> bool:
+    return _NAME.fullmatch(name) is not None
 
 
 def list_backups(folder: Path) -> list[Backup]:

@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 
 # Primary SQLite result codes (extended codes keep these in their low byte).
-_BUSY, _LOCKED, _READONLY, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 11, 13, 14, 26
+_ERROR, _BUSY, _LOCKED, _READONLY, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 1, 5, 6, 8, 11, 13, 14, 26
 
 
 class StoreError(Exception):
@@ -134,7 +134,14 @@ _DATABASE_ERRORS = None
 
 
 def is_corruption(exc: BaseException) -> bool:
-    return isinstance(exc, database_errors()) and _code(exc) in (_CORRUPT, _NOTADB)
+    """SQLite's "damaged" codes; also SQLCipher's bare "SQL logic error", which is what it raises when a page of an
+    encrypted file fails its HMAC check (damaged on disk; a wrong passphrase is caught earlier by the key check)."""
+    if not isinstance(exc, database_errors()):
+        return False
+    if _code(exc) in (_CORRUPT, _NOTADB):
+        return True
+    return (_code(exc) == _ERROR and type(exc).__module__.startswith("sqlcipher3")
+            and str(exc) == "SQL logic error")
 
 
 def translate(exc: Exception, path: Path) -> StoreError:

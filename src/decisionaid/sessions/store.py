@@ -94,6 +94,10 @@ class SessionStore:
         if not writable(path):
             _log.warning("StoreReadOnly: %s cannot be written", path)
             raise StoreReadOnly(path)
+        try:
+            crypto.recover(path, backups)  # an interrupted change of encryption, temporary copies left by a kill
+        except OSError as exc:
+            raise translate(exc, path) from exc
         if current_key() is None and crypto.is_enabled(path):
             crypto.lock()  # never read an encrypted file as plain: it would look damaged and be moved aside
             raise PassphraseNeeded(path)

@@ -124,6 +124,21 @@ class SessionLock(QObject):
         self.unlock_dialog = None
         self.apply_settings(self.window.settings())
         self.window.after_unlock()
+        self._warn_plain_copies()
+
+    def _warn_plain_copies(self) -> None:
+        """Copies that are still unencrypted (damaged, so they could not be read to encrypt them) are named every
+        time the sessions are unlocked, until they are deleted. An interrupted "turn on" was finished by the unlock,
+        so what is left here really could not be converted."""
+        from decisionaid import paths
+        from decisionaid.sessions import crypto
+
+        left = crypto.plain_leftovers(_db_path(), paths.backup_dir()) if self.encrypted() else []
+        if left:
+            names = ", ".join(str(p) for p in left)
+            self.window.store_problem("Some older copies are not encrypted",
+                                      f"{names}: damaged, so they could not be read to encrypt them. Delete them "
+                                      "once you are sure you do not need them.")
 
     # --- settings: on, off, new passphrase ------------------------------------------------------------
 
@@ -168,12 +183,7 @@ class SessionLock(QObject):
         from decisionaid import paths
         from decisionaid.sessions import crypto
 
-        left = crypto.plain_leftovers(_db_path(), paths.backup_dir()) if self.encrypted() else []
-        if left:
-            names = ", ".join(str(p) for p in left)
-            self.window.store_problem("Some older copies are not encrypted",
-                                      f"{names}: damaged, so they could not be read to encrypt them. Delete them "
-                                      "once you are sure you do not need them.")
+        self._warn_plain_copies()
         self.window.reopen_store(message)
         self.apply_settings(self.window.settings())
         if self._settings_dialog is not None:
