@@ -40,12 +40,14 @@ class Source:
     url: str | None = None
     secondary: bool = False   # a review, registry copy, news or company page rather than the original paper
 
-    def reference(self, address_limit: int | None = None) -> str:
+    def reference(self, address_limit: int | None = None, one_id: bool = False) -> str:
         """The citation a clinician can look up: authors, title, journal or publisher, year, then PMID / DOI /
-        registry number, and the web address when there is none of those. On paper (`address_limit`), an address
+        registry number (only the first of them with `one_id`), and the web address when there is none of those. On paper (`address_limit`), an address
         longer than the limit is given as its site ('web page on mhra.gov.uk'): nobody types 170 characters."""
         ids = [f"PMID {self.pmid}" if self.pmid else "", f"DOI {self.doi}" if self.doi else "",
                self.registry or ""]
+        if one_id:  # a patient's leaflet: one number to look the paper up by is enough (PMID, else DOI, else registry)
+            ids = [next((i for i in ids if i), "")]
         if not (self.pmid or self.doi or self.registry) and self.url:
             if address_limit is not None and len(self.url) > address_limit:
                 host = self.url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")

@@ -128,8 +128,9 @@ def in_100(events: int, total: int) -> str:
     return f"{words} ({events} of {total})"
 
 
-def source_list(pack: Pack, numbers: SourceNumbers, st: Styles) -> Paragraph:
-    """The numbered references (PMID/DOI included) run together in one small paragraph, to save paper."""
-    refs = [f"<b>[{i}]</b> {escape(pack.sources[sid].reference(address_limit=50))}"
+def source_list(pack: Pack, numbers: SourceNumbers, st: Styles, one_id: bool = False) -> Paragraph:
+    """The numbered references (PMID/DOI included; with `one_id`, the first of them only) run together in one small
+    paragraph, to save paper."""
+    refs = [f"<b>[{i}]</b> {escape(pack.sources[sid].reference(address_limit=50, one_id=one_id))}"
             for i, sid in enumerate(numbers.order, 1)]
     return Paragraph("\u2003".join(refs), st.small)

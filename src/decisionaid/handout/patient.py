@@ -77,7 +77,7 @@ class _Builder:
 
     def _array_side(self) -> float:
         """Benefit and harm arrays are the same size: equal visual weight."""
-        return self.width * (0.3 if self.d.large_print else 0.15)
+        return self.width * (0.3 if self.d.large_print else 0.14)
 
     def icons(self, block: dict):
         placebo, botox = figures.benefit_arrays(self.d.summary.outcome(block["outcome"]))
@@ -116,8 +116,7 @@ class _Builder:
                                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                                ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
                                *spans]))
-        when = Paragraph(escape(f"Out of 100 people, {figures.harms_time_frame(pack)} unless stated:"), st.strong)
-        return [KeepTogether([when, t])]
+        return [KeepTogether([t])]  # the section's first sentence gives the denominator and the time frame
 
     def harms(self, block: dict):
         """The main harms as icon arrays, then every other harm as one short line, out of 100 with its time frame."""
@@ -133,7 +132,8 @@ class _Builder:
             lines.append(Paragraph(escape(f"{label}: {h.botox_words} {botox[:1].lower() + botox[1:]}, "
                                           f"{h.comparison_words} {dummy[:1].lower() + dummy[1:]}.")
                                    + cite_mark(cites, st), st.body))
-        return [*self.harm_icons(), *([bullets(lines, st)] if lines else [])]
+        # the one-line harms first: they fill the end of a page, while the arrays (kept together) may need a new one
+        return [*([bullets(lines, st)] if lines else []), *self.harm_icons()]
 
     def crisis(self, block: dict):
         """The crisis box for the patient: the lead, the crisis lines as a short bulleted list (one per line of the
@@ -222,7 +222,7 @@ class _Builder:
         out += [Paragraph(escape(f["sources_heading"]), st.heading),
                 Paragraph(escape(" ".join([self._about()] + [fill(f[k], self.values)
                                                              for k in ("review", "numbers", "pack")])), st.small)]
-        out.append(source_list(self.d.summary.pack, self.sources, st))
+        out.append(source_list(self.d.summary.pack, self.sources, st, one_id=True))
         return out
 
 
