@@ -314,7 +314,8 @@ class PatientView(QWidget):
         for r, item in enumerate(sections["decisional_conflict"].items):
             grid.addWidget(_label(item.patient_text), r, 0)
             grid.addLayout(self._choices(item.id, (("yes", d["yes"]), ("no", d["no"])), columns=2), r, 1)
-        grid.setColumnStretch(2, 1)  # Yes and No right after their question, not across the screen
+        grid.setColumnStretch(0, 4)  # Yes and No near their question, not across the screen
+        grid.setColumnStretch(2, 1)
         right.addLayout(grid)
         right.addSpacing(16)
         right.addWidget(_label(d["questions_heading"], "h2"))
