@@ -252,3 +252,12 @@ def test_the_screenshot_command_knows_the_three_steps():
     for step in STEPS:
         args = build_parser().parse_args(["screenshot", "x.png", "--screen", f"patient-{step}"])
         assert args.screen == f"patient-{step}"
+
+
+def test_the_revision_history_names_the_answer_not_who_gave_it():
+    from decisionaid.sessions.record import SessionRecord, changed_fields
+
+    old = SessionRecord("PT-1", "Dr A", "2026-12-01T10:00")
+    new = SessionRecord("PT-1", "Dr A", "2026-12-01T10:00", answers={"values_cost": "a lot"},
+                        answer_sources={"values_cost": PATIENT_VIEW})
+    assert changed_fields(old, new) == ("answers.values_cost",)

@@ -114,6 +114,8 @@ def changed_fields(old: SessionRecord, new: SessionRecord) -> tuple[str, ...]:
         if f.name == "answers":
             ids = list(after) + [k for k in before if k not in after]
             changed += [f"answers.{k}" for k in ids if before.get(k) != after.get(k)]
+        elif f.name == "answer_sources":
+            continue  # who gave an answer changes only with the answer, which is named above
         elif before != after:
             changed.append(f.name)
     return tuple(changed)
