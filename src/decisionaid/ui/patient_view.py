@@ -205,7 +205,7 @@ class PatientView(QWidget):
     def _array(self, figure) -> IconArray:
         w = IconArray()
         w.set_figure(figure)
-        w.setFixedSize(*ARRAY_SIZE)
+        w.setFixedSize(round(ARRAY_SIZE[0] * self.px / BASE_PX), round(ARRAY_SIZE[1] * self.px / BASE_PX))
         self.arrays.append(w)
         return w
 
@@ -471,10 +471,11 @@ class PatientView(QWidget):
             f"QWidget#patientView QPushButton:disabled {{ border-color: #9aa5b1; color: #59626b; background: #f0f0f0; }}"
             f"QWidget#patientView QRadioButton::indicator {{ width: {round(px * 1.1)}px; height: {round(px * 1.1)}px; }}"
             f"QWidget#patientView IconArray {{ font-size: {max(MIN_PX, round(px * 0.8))}px; }}")
-        for w in getattr(self, "arrays", []):
+        for w in getattr(self, "arrays", []):  # larger text, larger pictures: the caption never crowds the people
             f = w.font()
             f.setPixelSize(max(MIN_PX, round(px * 0.8)))
             w.setFont(f)
+            w.setFixedSize(round(ARRAY_SIZE[0] * px / BASE_PX), round(ARRAY_SIZE[1] * px / BASE_PX))
 
     def set_text_px(self, px: int) -> None:
         self.px = max(MIN_PX, min(MAX_PX, px))
