@@ -261,3 +261,19 @@ def test_the_revision_history_names_the_answer_not_who_gave_it():
     new = SessionRecord("PT-1", "Dr A", "2026-12-01T10:00", answers={"values_cost": "a lot"},
                         answer_sources={"values_cost": PATIENT_VIEW})
     assert changed_fields(old, new) == ("answers.values_cost",)
+
+
+def test_each_option_topic_shows_the_options_screens_own_answers(opened):
+    """The same content as the Options screen: each written topic shows that screen's rows, word for word."""
+    from decisionaid.ui.options_view import option_rows
+
+    w, _c, view = opened
+    rows = {q: (b, c) for q, b, c, _src in option_rows(w.summary)}
+    view.show_step("options")
+    for topic in ("serious", "sure", "involves", "repeats", "cost"):
+        view.show_topic(topic)
+        texts = view.visible_texts()
+        shown = [q for q in rows if q in texts]
+        assert shown, topic
+        for q in shown:
+            assert rows[q][0] in texts and rows[q][1] in texts, (topic, q)

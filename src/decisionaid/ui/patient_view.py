@@ -17,7 +17,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QRadioButton, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
+                               QRadioButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from decisionaid.evidence import figures
 from decisionaid.ui.common import qt_text
@@ -35,7 +35,6 @@ MIN_PX = 16
 MAX_PX = 40
 ARRAY_SIZE = (236, 230)
 INK, PAPER, ACCENT = "#111111", "#ffffff", "#0b3d6e"
-SAFETY = ("values", "decisional_conflict")  # the only checklist sections the patient sees
 
 
 def _row_key(answer) -> str:
@@ -76,6 +75,7 @@ class PatientView(QWidget):
         self.crisis_cleared = False
         self._syncing = False
         self._step = "team"
+        self.arrays: list[IconArray] = []  # every picture of 100 people, in the order shown
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
@@ -210,7 +210,6 @@ class PatientView(QWidget):
         return w
 
     def _help_topic(self) -> QWidget:
-        self.arrays: list[IconArray] = getattr(self, "arrays", [])
         o = self.w["options"]
         a = self.summary.outcome("response")
         placebo, botox = figures.benefit_arrays(a)
@@ -226,7 +225,6 @@ class PatientView(QWidget):
         return page
 
     def _harms_topic(self) -> QWidget:
-        self.arrays = getattr(self, "arrays", [])
         o = self.w["options"]
         page = QWidget(objectName="topicPage:harms")
         grid = QGridLayout(page)
@@ -471,7 +469,7 @@ class PatientView(QWidget):
             f"QWidget#patientView QPushButton:disabled {{ border-color: #9aa5b1; color: #59626b; background: #f0f0f0; }}"
             f"QWidget#patientView QRadioButton::indicator {{ width: {round(px * 1.1)}px; height: {round(px * 1.1)}px; }}"
             f"QWidget#patientView IconArray {{ font-size: {max(MIN_PX, round(px * 0.8))}px; }}")
-        for w in getattr(self, "arrays", []):  # larger text, larger pictures: the caption never crowds the people
+        for w in self.arrays:  # larger text, larger pictures: the caption never crowds the people
             f = w.font()
             f.setPixelSize(max(MIN_PX, round(px * 0.8)))
             w.setFont(f)
