@@ -45,7 +45,10 @@ class SessionRecord:
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["answers"] = dict(self.answers)
-        data["answer_sources"] = dict(self.answer_sources)
+        if self.answer_sources:  # written only when there is one, so other records keep their old payload
+            data["answer_sources"] = dict(self.answer_sources)
+        else:
+            del data["answer_sources"]
         data["phq9_items"] = None if self.phq9_items is None else list(self.phq9_items)
         return data
 
