@@ -40,6 +40,10 @@ def test_about_dialog_says_version_content_statement_and_licences(qtbot):
     assert f"decisionaid {VERSION}" in text
     assert f"Evidence pack {pack.version}, last reviewed {pack.last_reviewed.isoformat()}" in text
     assert "Checklist 2026.12.1, last reviewed" in text and "Handout wording" in text
+    from decisionaid.patient_view.wording import default_wording
+
+    pv = default_wording()
+    assert f"Patient view wording {pv.version}, last reviewed {pv.last_reviewed.isoformat()}" in text
     assert "supports, and does not replace, clinical judgement" in text
     assert "off-label" in text and "no network connection" in text
     for shipped, licence in (("Qt 6", "LGPL-3.0"), ("ReportLab", "BSD-3-Clause"), ("DejaVu Sans fonts", "Bitstream Vera"),

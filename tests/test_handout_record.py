@@ -119,3 +119,18 @@ def test_a_consultation_stopped_at_the_safety_check_does_not_read_like_a_list_of
     assert squash("questions were not asked: safety came first") in body
     # and the patient's crisis lines are not in the clinician's record
     assert squash("call Samaritans on 116 123") not in body
+
+
+def test_answers_from_the_patient_view_are_marked_in_the_record(tmp_path):
+    """Stored in a real SQLite file and read back: the marker travels with the record into the PDF."""
+    from decisionaid.sessions.record import PATIENT_VIEW, PATIENT_VIEW_WORDS
+
+    answers = answered()
+    with SessionStore.open(tmp_path / "sessions.sqlite3") as store:
+        sid = store.create(record(answers=answers, answer_sources={"values_cost": PATIENT_VIEW}), author="Dr A",
+                           kind="save")
+        view = store.get(sid)
+    assert view.record.answer_sources == {"values_cost": PATIENT_VIEW}
+    body = squash(text(build(view.record, revision_id=view.saved_revision_id)))
+    assert squash(f"{answers['values_cost']} ({PATIENT_VIEW_WORDS})") in body
+    assert body.count(squash(PATIENT_VIEW_WORDS)) == 1  # only the answer the patient gave

@@ -131,6 +131,26 @@ def test_consultation_screen_with_and_without_crisis(window):
     assert found == []
 
 
+def test_patient_view_every_step_and_the_crisis_page(window):
+    """The Patient view's texts (wording file, figure captions, option rows): every step, topic and part."""
+    from decisionaid.ui.patient_view import TOPICS
+
+    view = window.show_patient_view("team")
+    found = all_hits(view)
+    view.show_step("options")
+    for topic in TOPICS:
+        view.show_topic(topic)
+        found += all_hits(view)
+    view.show_step("decision")
+    for part in ("values", "sure"):
+        view.show_part(part)
+        found += all_hits(view)
+    window.screen("Consultation").show_record(record(phq9_items=(2, 2, 1, 2, 1, 1, 2, 1, 1)))  # crisis: help first
+    assert view.current_step() == "crisis"
+    found += all_hits(view)
+    assert found == []
+
+
 def test_sessions_screen(window):
     assert all_hits(window.screen("Sessions")) == []
 

@@ -118,8 +118,10 @@ def test_the_idle_lock_hides_everything_and_keeps_what_was_typed(qtbot, encrypte
     view.notes.setPlainText("Unsaved: quokka discussed \u05e9\u05dc\u05d5\u05dd \U0001F600")
     box = QMessageBox(QMessageBox.Information, "History", "MRN-quokka-9: details", QMessageBox.Ok, w)
     box.open()  # e.g. a history or preview window left open
+    patient_view = w.show_patient_view("decision")
+    assert patient_view.isVisible()
     w.session_lock.lock()
-    assert not box.isVisible()
+    assert not box.isVisible() and not patient_view.isVisible()
     assert w.session_lock.locked and connection.current_key() is None
     assert w.centralWidget().currentWidget() is w.session_lock.lock_screen
     assert not view.isVisible() and not w.nav.isVisible() and not w.menuBar().isEnabled()

@@ -100,9 +100,15 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
     window.show()
     if screenshot:
         def save() -> None:
-            window.show_screen(screen)
+            shot = window
+            if screen.startswith("patient-"):  # the Patient view, one step (team, options, decision)
+                shot = window.show_patient_view(screen.removeprefix("patient-"))
+                shot.showNormal()
+                shot.resize(1280, 720)
+            else:
+                window.show_screen(screen)
             app.processEvents()
-            ok = window.grab().save(screenshot)
+            ok = shot is not None and shot.grab().save(screenshot)
             print(f"Saved {screenshot}" if ok else f"Could not save {screenshot}", file=sys.stdout if ok else sys.stderr)
             app.exit(0 if ok else 1)
         window.ready.connect(save)

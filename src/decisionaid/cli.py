@@ -376,7 +376,8 @@ def build_parser() -> argparse.ArgumentParser:
     po.set_defaults(handler=_cmd_pool)
     sh = sub.add_parser("screenshot", help="save a picture of the main window (for documentation)")
     sh.add_argument("out", help="PNG file to write")
-    sh.add_argument("--screen", choices=("Evidence", "Options", "Caveats", "Consultation", "Sessions"),
+    sh.add_argument("--screen", choices=("Evidence", "Options", "Caveats", "Consultation", "Sessions",
+                                         "patient-team", "patient-options", "patient-decision"),
                     default="Evidence")
     sh.set_defaults(handler=_cmd_screenshot)
     _add_sessions_parser(sub)

@@ -38,6 +38,8 @@ SCHEMAS = {
     "checklist": Schema("checklist", ("checklist", "checklist.schema.json"),
                         "decisionaid.checklist._checklist_validator"),
     "handout": Schema("handout", ("handout", "handout.schema.json"), "decisionaid.handout._handout_validator"),
+    "patient_view": Schema("patient_view", ("patient_view", "patient_view.schema.json"),
+                           "decisionaid.patient_view._patient_view_validator"),
 }
 class CheckedFileError(Exception):
     """A schema-checked resource cannot be used. str() is one sentence: what, file, field, problem.

@@ -22,6 +22,7 @@ from decisionaid.handout.document import Meta, frame_width, render
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import ALERT, styles
 from decisionaid.handout.wording import SourceNumbers, long_date
+from decisionaid.sessions.record import PATIENT_VIEW, PATIENT_VIEW_WORDS
 
 SEVERITY_WORDS = {"stop": "STOP", "caution": "Caution", "info": "Note"}
 NOTE_CHUNK = 4000  # characters per paragraph of a long note: keeps layout fast and lets pages break anywhere
@@ -161,6 +162,8 @@ class _Builder:
                 if stopped and not answer:
                     skipped += 1
                     continue
+                if answer and r.answer_sources.get(item.id) == PATIENT_VIEW:
+                    answer = f"{answer} ({PATIENT_VIEW_WORDS})"
                 rows.append([item.question, answer if answer else "not answered",
                              SEVERITY_WORDS.get(flagged.get(item.id, ""), "")])
             if len(rows) > 1:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 DECISIONS = ("proceed", "defer", "decline", "refer")
+PATIENT_VIEW = "patient_view"
+PATIENT_VIEW_WORDS = "answered by the patient in the patient view"
 PHQ9_ITEMS = 9
 _HELD_AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -36,10 +38,17 @@ class SessionRecord:
     decision: str | None = None
     follow_up: str | None = None  # YYYY-MM-DD
     status: str = ""  # the assessment status text at save time
+    # who gave an answer, when not the clinician: item id -> PATIENT_VIEW (answered by the patient in the Patient
+    # view). Kept inside the JSON payload (no schema step); older payloads have none.
+    answer_sources: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["answers"] = dict(self.answers)
+        if self.answer_sources:  # written only when there is one, so other records keep their old payload
+            data["answer_sources"] = dict(self.answer_sources)
+        else:
+            del data["answer_sources"]
         data["phq9_items"] = None if self.phq9_items is None else list(self.phq9_items)
         return data
 
@@ -108,6 +117,8 @@ def changed_fields(old: SessionRecord, new: SessionRecord) -> tuple[str, ...]:
         if f.name == "answers":
             ids = list(after) + [k for k in before if k not in after]
             changed += [f"answers.{k}" for k in ids if before.get(k) != after.get(k)]
+        elif f.name == "answer_sources":
+            continue  # who gave an answer changes only with the answer, which is named above
         elif before != after:
             changed.append(f.name)
     return tuple(changed)
@@ -139,6 +150,9 @@ def _shape(record: SessionRecord) -> None:
     if not isinstance(record.answers, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                        for k, v in record.answers.items()):
         raise wrong("answers")
+    if not isinstance(record.answer_sources, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                              for k, v in record.answer_sources.items()):
+        raise wrong("answer_sources")
 
 
 def _text(name: str, label: str, value: object) -> None:

@@ -16,7 +16,8 @@ def _content_lines(summary) -> list[str]:
         lines.append(f"Evidence pack {p.version}, last reviewed {p.last_reviewed.isoformat()}{overdue}")
     else:
         lines.append("Evidence pack: not loaded (see the Evidence screen)")
-    for what, load in (("Checklist", _checklist), ("Handout wording", _wording)):
+    for what, load in (("Checklist", _checklist), ("Handout wording", _wording),
+                       ("Patient view wording", _patient_view_wording)):
         try:
             version, reviewed = load()
             lines.append(f"{what} {version}, last reviewed {reviewed}")
@@ -34,6 +35,13 @@ def _checklist():
 
 def _wording():
     from decisionaid.handout.wording import default_wording
+
+    w = default_wording()
+    return w.version, w.last_reviewed.isoformat()
+
+
+def _patient_view_wording():
+    from decisionaid.patient_view.wording import default_wording
 
     w = default_wording()
     return w.version, w.last_reviewed.isoformat()

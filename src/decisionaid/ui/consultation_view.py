@@ -125,12 +125,15 @@ class StatusPanel(QFrame):
 class ConsultationView(QWidget):
     saved = Signal(int)  # session id, after every successful write
     print_target_changed = Signal()  # a session began or ended: the record can (or cannot) be printed
+    record_shown = Signal()  # another record is on screen (new, reopened): the Patient view shows its answers
+    patient_answer_changed = Signal()
 
     def __init__(self, checklist, store_opener, settings, parent=None, print_actions=None, handoff=None):
         """`print_actions`: a print_actions.ActionSet acting on `print_subject()`, shown as a row of buttons."""
         super().__init__(parent)
         self.checklist, self._open_store, self.settings = checklist, store_opener, settings
         self.session_id: int | None = None
+        self._patient_answers: dict[str, str] = {}  # item id -> the answer the patient gave in the Patient view
         self.mode = "new"  # "new" (editing a consultation), "readonly" (reopened) or "amend"
         self.dirty = False
         self.last_error: str = ""
@@ -270,7 +273,32 @@ class ConsultationView(QWidget):
             decision=self.decision.currentData() or None,
             follow_up=self.follow_up.date().toString("yyyy-MM-dd") if self.has_follow_up.isChecked() else None,
             status=self.assessment().status.value,
+            answer_sources=self.answer_sources(),
         )
+
+    def answer_sources(self) -> dict[str, str]:
+        """Answers the patient gave in the Patient view and that still stand (the clinician may have changed one)."""
+        from decisionaid.sessions.record import PATIENT_VIEW
+
+        answers = self.form.answers()
+        return {k: PATIENT_VIEW for k, v in self._patient_answers.items() if answers.get(k) == v}
+
+    def set_patient_answer(self, item_id: str, value: str | None) -> None:
+        """An answer from the Patient view: set through the form's own widgets, so the status, the autosave and
+        the screen follow exactly as for a click here; marked as the patient's in the record."""
+        if self.mode == "readonly":
+            return
+        if value is None:
+            self._patient_answers.pop(item_id, None)
+        else:
+            self._patient_answers[item_id] = value
+        widget = self.form.answer_widget(item_id)
+        if widget.text is not None:
+            if widget.text.text() != (value or ""):
+                widget.text.setText(value or "")
+        elif value in widget.buttons:
+            widget.buttons[value].setChecked(True)
+        self.patient_answer_changed.emit()
 
     def assessment(self):
         from decisionaid.checklist.assessment import assess
@@ -299,7 +327,9 @@ class ConsultationView(QWidget):
         self.phq9.set_scores(record.phq9_items, record.phq9_total)
         self.phq9.blockSignals(False)
         self.form.set_answers(dict(record.answers))
+        self._patient_answers = {k: record.answers[k] for k in record.answer_sources if k in record.answers}
         self._refresh_status()
+        self.record_shown.emit()
 
     def crisis_guidance(self) -> str:
         """What the clinician reads on the crisis pathway: guidance for them, never the patient's crisis lines."""

@@ -70,6 +70,8 @@ class MainWindow(QMainWindow):
         self._add_printing()
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction("&Settings\u2026", self.show_settings)
+        self._patient_view = None
+        self._add_patient_view_menu()
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("About this &decision aid", self.show_about_decision_aid)
         help_menu.addAction("&About decisionaid", self.show_about)
@@ -137,6 +139,62 @@ class MainWindow(QMainWindow):
         view.print_target_changed.connect(self.print_current.refresh)
         view.print_target_changed.connect(self.handoff.refresh)
         return view
+
+    # --- the Patient view (ui/patient_view.py): its own window, turned towards the patient -----------
+
+    def _add_patient_view_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Patient view")
+        self.patient_view_action = menu.addAction("Show the &patient view", self.show_patient_view)
+        self.patient_view_action.setShortcut("Ctrl+Shift+P")
+        self.continue_action = menu.addAction("&Continue the choice after the safety talk",
+                                              self.continue_patient_view)
+        self.continue_action.setToolTip("The patient view shows help first while the crisis pathway is open; "
+                                        "this lets it go on to the options once you have talked it through.")
+
+    def patient_view(self):
+        """The Patient view for the consultation on screen (built on first use); None when it cannot be shown
+        (no evidence, or no checklist)."""
+        if self._patient_view is None:
+            consultation = self.screen("Consultation")
+            from decisionaid.ui.consultation_view import ConsultationView
+
+            if self.summary is None or not isinstance(consultation, ConsultationView):
+                return None
+            from decisionaid.ui.patient_view import PatientView
+
+            self._patient_view = PatientView(self.summary, self._checklist, consultation, self.settings, parent=self)
+            self._patient_view.closed_to_clinician.connect(self._back_from_patient_view)
+        return self._patient_view
+
+    def show_patient_view(self, step: str = "team"):
+        view = self.patient_view()
+        if view is None:
+            self.statusBar().showMessage("The patient view needs the evidence and the checklist, and the sessions "
+                                         "file unlocked.", 10000)
+            return None
+        view.refresh()
+        view.show_step(step)
+        screens = QGuiApplication.screens()
+        if len(screens) > 1 and self.screen_of_window() in screens:  # a second monitor: put it there
+            other = next(s for s in screens if s is not self.screen_of_window())
+            view.setGeometry(other.availableGeometry())
+        elif not view.isVisible():
+            view.resize(1280, 720)
+        view.show()
+        view.raise_()
+        view.activateWindow()
+        return view
+
+    def screen_of_window(self):
+        return QWidget.screen(self)
+
+    def continue_patient_view(self) -> None:
+        if self._patient_view is not None:
+            self._patient_view.continue_after_crisis()
+
+    def _back_from_patient_view(self) -> None:
+        self.raise_()
+        self.activateWindow()
 
     # --- printing: the File menu and the status bar (print_actions) ---------------------------------
 

@@ -105,6 +105,9 @@ class SessionLock(QObject):
         for dialog in self.window.findChildren(QDialog):
             if dialog.isVisible():
                 dialog.reject()  # a history, preview or message box may show patient details
+        patient_view = getattr(self.window, "_patient_view", None)
+        if patient_view is not None:
+            patient_view.hide()  # the patient's answers, on a screen turned towards the room
         self.window.close_store()
         crypto.lock()
         self.idle.pause()

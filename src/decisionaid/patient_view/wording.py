@@ -1,0 +1,77 @@
+"""The Patient view's plain-language wording (resources/patient_view/patient_view.json): loaded and schema-checked.
+
+The wording holds no clinical number: every figure on the Patient view comes from the figure model
+(evidence/figures.py) and the evidence pack, the same as the Evidence and Options screens. No Qt here, so tests can
+measure the reading level without a window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from decisionaid.evidence.schema_codegen import CheckedFileError, load_checked
+
+_DIGIT = re.compile(r"\d")
+
+
+class PatientViewWordingError(CheckedFileError):
+    """The Patient view wording cannot be used. str() is one sentence: file, field, problem."""
+
+    what = "Patient view wording"
+
+
+@dataclass(frozen=True)
+class PatientViewWording:
+    version: str
+    last_reviewed: dt.date
+    data: dict[str, Any]
+    path: Path
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+
+def default_path() -> Path:
+    from decisionaid.resources import resource_path
+
+    return resource_path("patient_view", "patient_view.json")
+
+
+def strings(node: Any, where: str = ""):
+    """(field, text) for every string in the wording, the metadata left out."""
+    if isinstance(node, str):
+        yield where, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if not where and key in ("format", "version", "last_reviewed"):
+                continue
+            yield from strings(value, f"{where}.{key}" if where else key)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from strings(value, f"{where}[{i}]")
+
+
+def _check(data: dict, path: Path) -> None:
+    for where, text in strings(data):
+        if where.startswith("steps."):  # "1. A choice": the step's own number, not a figure
+            text = text.split(".", 1)[-1]
+        if _DIGIT.search(text):
+            raise PatientViewWordingError(path, where, "holds a number: figures come from the evidence, never the "
+                                                       "wording")
+
+
+def load_wording(path: Path | str | None = None) -> PatientViewWording:
+    """Read, validate and build the wording. Raises PatientViewWordingError, never a bare traceback."""
+    path, data = load_checked("patient_view", path, default_path, PatientViewWordingError)
+    _check(data, path)
+    return PatientViewWording(data["version"], dt.date.fromisoformat(data["last_reviewed"]), data, path)
+
+
+@lru_cache(maxsize=1)
+def default_wording() -> PatientViewWording:
+    return load_wording()
