@@ -315,7 +315,7 @@ def test_sqlcipher_errors_map_to_the_same_messages_as_sqlite_ones(tmp_path):
 def test_a_lost_key_check_asks_for_the_passphrase_instead_of_setting_the_store_aside(tmp_path, monkeypatch, capsys):
     import getpass
 
-    from decisionaid import paths
+    from decisionaid import cli, paths
     from decisionaid.cli import main
 
     data = tmp_path / "data"
@@ -326,6 +326,7 @@ def test_a_lost_key_check_asks_for_the_passphrase_instead_of_setting_the_store_a
     connection.forget_key(locked=False)  # a new process
     asked = []
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": asked.append(prompt) or PASS)
+    monkeypatch.setattr(cli, "_ask_passphrase", lambda prompt="": getpass.getpass(prompt))  # a terminal or not
     try:
         assert main(["--data-dir", str(data), "sessions", "list"]) == 0
         captured = capsys.readouterr()
@@ -479,7 +480,7 @@ def test_the_command_line_after_a_killed_encryption_shows_every_session(tmp_path
     for the passphrase only if the file is encrypted by then, and lists both sessions (never "0 of 0")."""
     import getpass
 
-    from decisionaid import paths
+    from decisionaid import cli, paths
     from decisionaid.cli import main
 
     data = tmp_path / "data"
@@ -504,6 +505,7 @@ def test_the_command_line_after_a_killed_encryption_shows_every_session(tmp_path
     assert os.WEXITSTATUS(status) == 137
     connection.forget_key(locked=False)
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": PASS)
+    monkeypatch.setattr(cli, "_ask_passphrase", lambda prompt="": getpass.getpass(prompt))  # a terminal or not
     try:
         assert main(["--data-dir", str(data), "sessions", "list"]) == 0
         assert "2 of 2 sessions" in capsys.readouterr().err
