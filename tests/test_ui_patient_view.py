@@ -177,6 +177,17 @@ def test_every_figure_equals_the_evidence_screens(opened):
     assert len(view.arrays) == 2 + 2 * len(harms)
 
 
+def test_the_patient_views_arrays_fill_from_the_bottom_row_the_clinicians_from_the_top(opened):
+    """Across a desk the filled people rise from the bottom like a level; the Evidence screen keeps reading order."""
+    w, _c, view = opened
+    for a in view.arrays:
+        first, last = a.icon_rect(0), a.icon_rect(99)
+        assert first.y() > last.y() and first.x() < last.x()  # person 1 bottom left, person 100 top right
+    ev = w.screen("Evidence").botox_icons
+    assert ev.icon_rect(0).y() < ev.icon_rect(99).y()
+    assert figures.cell_of(0, from_bottom=True) == (figures.GRID - 1, 0) and figures.cell_of(0) == (0, 0)
+
+
 # --- one session, one record -------------------------------------------------------------------------------------
 
 def test_patient_answers_show_in_the_consultation_and_are_autosaved_marked_as_the_patients(qtbot, opened):

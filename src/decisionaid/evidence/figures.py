@@ -29,11 +29,13 @@ BODY = (0.25, 0.43, 0.5, 0.48, 0.14)  # left, top, width, height, corner radius
 OUTLINE = 1 / 18                    # outline width as a fraction of the cell (at least 1 px / 0.4 pt)
 
 
-def cell_of(i: int) -> tuple[int, int]:
-    """(row, column) of person i: filled row by row from the top left."""
+def cell_of(i: int, from_bottom: bool = False) -> tuple[int, int]:
+    """(row, column) of person i: filled row by row from the top left, or with `from_bottom` from the bottom left
+    upwards (the patient view's arrays, read as a level that rises)."""
     if not 0 <= i < TOTAL:
         raise IndexError(f"icon index {i} outside 0..{TOTAL - 1}")
-    return divmod(i, GRID)
+    row, col = divmod(i, GRID)
+    return (GRID - 1 - row, col) if from_bottom else (row, col)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class IconArrayFigure:
     caption: str = ""
     filled: str = BENEFIT
     empty: str = EMPTY
+    from_bottom: bool = False       # fill order: rows from the top (screens, paper) or from the bottom (patient view)
 
     def __post_init__(self):
         object.__setattr__(self, "count", max(0, min(int(self.count), TOTAL)))
@@ -53,6 +56,10 @@ class IconArrayFigure:
     def is_filled(self, i: int) -> bool:
         cell_of(i)
         return i < self.count
+
+    def cell(self, i: int) -> tuple[int, int]:
+        """(row, column) of person i in this figure's fill order."""
+        return cell_of(i, self.from_bottom)
 
 
 # --- forest plot -------------------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ class IconArray(Flowable):
         canv, cell = self.canv, self.size / GRID
         filled, empty = self._forms(canv, cell)
         for i in range(GRID * GRID):
-            row, col = model.cell_of(i)
+            row, col = self.figure.cell(i)
             canv.saveState()
             canv.translate(col * cell, self.size - (row + 1) * cell)
             canv.doForm(filled if self.figure.is_filled(i) else empty)

@@ -22,6 +22,7 @@ class IconArray(QWidget):
         super().__init__(parent)
         self._count, self._caption = 0, ""
         self._filled, self._empty = QColor(model.BENEFIT), QColor(model.EMPTY)
+        self._from_bottom = False
         sp = QSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
         sp.setHeightForWidth(True)
         self.setSizePolicy(sp)
@@ -43,6 +44,7 @@ class IconArray(QWidget):
     def set_figure(self, figure: IconArrayFigure) -> None:
         """Show the domain's figure: its count, caption and colours."""
         self._filled, self._empty = QColor(figure.filled), QColor(figure.empty)
+        self._from_bottom = figure.from_bottom
         self.set_count(figure.count, caption=figure.caption)
 
     def set_colors(self, filled: QColor, empty: QColor) -> None:
@@ -56,11 +58,11 @@ class IconArray(QWidget):
         return self._caption
 
     def icon_rect(self, i: int) -> QRect:
-        """Cell of icon i (0..99), filled row by row from the top-left."""
+        """Cell of icon i (0..99), in the figure's fill order (row by row from the top left, or from the bottom)."""
         if not 0 <= i < TOTAL:
             raise IndexError(f"icon index {i} outside 0..{TOTAL - 1}")
         cell, left, top = self._grid(self.width(), self.height())
-        row, col = model.cell_of(i)
+        row, col = model.cell_of(i, self._from_bottom)
         return QRect(round(left + col * cell), round(top + row * cell), round(cell), round(cell))
 
     # ---- geometry
@@ -104,7 +106,7 @@ class IconArray(QWidget):
         cell, left, top = self._grid(self.width(), self.height())
         person = _person_path(cell)
         for i in range(TOTAL):
-            row, col = model.cell_of(i)
+            row, col = model.cell_of(i, self._from_bottom)
             p.save()
             p.translate(left + col * cell, top + row * cell)
             if i < self._count:

@@ -14,6 +14,8 @@ clinician continues (`continue_after_crisis`).
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
@@ -204,7 +206,7 @@ class PatientView(QWidget):
 
     def _array(self, figure) -> IconArray:
         w = IconArray()
-        w.set_figure(figure)
+        w.set_figure(dataclasses.replace(figure, from_bottom=True))  # across a desk: a level rising from the bottom
         w.setFixedSize(round(ARRAY_SIZE[0] * self.px / BASE_PX), round(ARRAY_SIZE[1] * self.px / BASE_PX))
         self.arrays.append(w)
         return w
