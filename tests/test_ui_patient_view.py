@@ -288,3 +288,40 @@ def test_each_option_topic_shows_the_options_screens_own_answers(opened):
         assert shown, topic
         for q in shown:
             assert rows[q][0] in texts and rows[q][1] in texts, (topic, q)
+
+
+def test_the_sure_test_is_asked_at_the_start_and_again_at_the_end_and_both_reach_the_record(qtbot, opened):
+    """Team talk asks the SURE test before the options; decision talk asks it again. The start answers are kept beside
+    the checklist's (the end), autosaved, reopened, and printed in the clinician record."""
+    import datetime as dt
+
+    from decisionaid.handout.inputs import record_input
+    from decisionaid.handout.record import build_record
+    from pdf_text import text
+
+    w, consultation, view = opened
+    consultation.patient.setText(IDENTIFIER)
+    view.show_step("team")
+    for item, answer in (("sure_sure", "no"), ("sure_understand", "yes"), ("sure_risk_benefit", "no"),
+                         ("sure_encouragement", "yes")):
+        qtbot.mouseClick(view.findChild(QRadioButton, f"patient:start:{item}:{answer}"), Qt.LeftButton)
+    assert consultation.sure_start() == {"sure_sure": "no", "sure_understand": "yes", "sure_risk_benefit": "no",
+                                         "sure_encouragement": "yes"}
+    assert not consultation.form.answer_widget("sure_sure").buttons["no"].isChecked()  # the end is not yet asked
+    view.show_step("decision")
+    view.show_part("sure")
+    for item in ("sure_sure", "sure_understand", "sure_risk_benefit", "sure_encouragement"):
+        qtbot.mouseClick(view.findChild(QRadioButton, f"patient:{item}:yes"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: consultation.session_id is not None and not consultation.dirty,
+                    timeout=AUTOSAVE_MS + 3000)
+    stored = w.store().get(consultation.session_id)
+    record = stored.draft or stored.record
+    assert record.sure_start["sure_sure"] == "no" and record.answers["sure_sure"] == "yes"
+    consultation.show_record(record)  # reopened: the start answers come back into the view
+    view.show_step("team")
+    assert view.findChild(QRadioButton, "patient:start:sure_risk_benefit:no").isChecked()
+    pdf = build_record(record_input(w.settings(), consultation.session_id, record, (), summary=w.summary,
+                                    checklist=view.checklist, made_at=dt.datetime(2026, 12, 1, 10, 0)))
+    body = " ".join(text(pdf).split())
+    assert "SURE test at the start of the talk (answered by the patient in the patient view): 2 of 4 'yes'." in body
+    assert "SURE test at the end: 4 of 4 'yes'." in body

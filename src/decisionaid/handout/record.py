@@ -174,8 +174,16 @@ class _Builder:
         sure = self.assessment.sure_score
         if stopped and sure is None:
             return out
-        out.append(self.p(f"{self.d.checklist.sure.name}: "
-                          + (f"{sure} of {len(self.d.checklist.sure.items)} 'yes'." if sure is not None
+        n = len(self.d.checklist.sure.items)
+        start = self.d.record.sure_start
+        if start:  # asked at the start of the talk too, in the Patient view
+            yes = sum(1 for item in self.d.checklist.sure.items if start.get(item.item) == "yes")
+            answered = sum(1 for item in self.d.checklist.sure.items if item.item in start)
+            out.append(self.p(f"{self.d.checklist.sure.name} at the start of the talk (answered by the patient in the "
+                              f"patient view): {yes} of {n} 'yes'"
+                              + ("." if answered == n else f" ({answered} of {n} answered)."), st.body))
+        out.append(self.p(f"{self.d.checklist.sure.name}{' at the end' if start else ''}: "
+                          + (f"{sure} of {n} 'yes'." if sure is not None
                              else "not complete.") + f" {self.d.checklist.sure.citation}", st.body))
         return out
 

@@ -41,14 +41,18 @@ class SessionRecord:
     # who gave an answer, when not the clinician: item id -> PATIENT_VIEW (answered by the patient in the Patient
     # view). Kept inside the JSON payload (no schema step); older payloads have none.
     answer_sources: dict[str, str] = field(default_factory=dict)
+    # the SURE test as the patient answered it at the start of the talk (Patient view, team talk): SURE item id ->
+    # "yes" / "no". The checklist's own SURE answers are the ones at the end. In the JSON only when there is one.
+    sure_start: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["answers"] = dict(self.answers)
-        if self.answer_sources:  # written only when there is one, so other records keep their old payload
-            data["answer_sources"] = dict(self.answer_sources)
-        else:
-            del data["answer_sources"]
+        for name in ("answer_sources", "sure_start"):  # written only when there is one: older payloads stay as they were
+            if getattr(self, name):
+                data[name] = dict(getattr(self, name))
+            else:
+                del data[name]
         data["phq9_items"] = None if self.phq9_items is None else list(self.phq9_items)
         return data
 
@@ -150,9 +154,10 @@ def _shape(record: SessionRecord) -> None:
     if not isinstance(record.answers, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                        for k, v in record.answers.items()):
         raise wrong("answers")
-    if not isinstance(record.answer_sources, dict) or not all(isinstance(k, str) and isinstance(v, str)
-                                                              for k, v in record.answer_sources.items()):
-        raise wrong("answer_sources")
+    for name in ("answer_sources", "sure_start"):
+        value = getattr(record, name)
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise wrong(name)
 
 
 def _text(name: str, label: str, value: object) -> None:

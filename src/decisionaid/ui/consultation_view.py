@@ -134,6 +134,7 @@ class ConsultationView(QWidget):
         self.checklist, self._open_store, self.settings = checklist, store_opener, settings
         self.session_id: int | None = None
         self._patient_answers: dict[str, str] = {}  # item id -> the answer the patient gave in the Patient view
+        self._sure_start: dict[str, str] = {}  # SURE item id -> the patient's answer at the start of the talk
         self.mode = "new"  # "new" (editing a consultation), "readonly" (reopened) or "amend"
         self.dirty = False
         self.last_error: str = ""
@@ -274,6 +275,7 @@ class ConsultationView(QWidget):
             follow_up=self.follow_up.date().toString("yyyy-MM-dd") if self.has_follow_up.isChecked() else None,
             status=self.assessment().status.value,
             answer_sources=self.answer_sources(),
+            sure_start=dict(self._sure_start),
         )
 
     def answer_sources(self) -> dict[str, str]:
@@ -282,6 +284,21 @@ class ConsultationView(QWidget):
 
         answers = self.form.answers()
         return {k: PATIENT_VIEW for k, v in self._patient_answers.items() if answers.get(k) == v}
+
+    def sure_start(self) -> dict[str, str]:
+        return dict(self._sure_start)
+
+    def set_sure_start(self, item_id: str, value: str | None) -> None:
+        """The patient's SURE answer at the start of the talk (Patient view): kept beside the checklist's SURE
+        answers, which are the ones at the end, and autosaved like any other change."""
+        if self.mode == "readonly" or self._sure_start.get(item_id) == value:
+            return
+        if value is None:
+            self._sure_start.pop(item_id, None)
+        else:
+            self._sure_start[item_id] = value
+        self._edited()
+        self.patient_answer_changed.emit()
 
     def set_patient_answer(self, item_id: str, value: str | None) -> None:
         """An answer from the Patient view: set through the form's own widgets, so the status, the autosave and
@@ -328,6 +345,7 @@ class ConsultationView(QWidget):
         self.phq9.blockSignals(False)
         self.form.set_answers(dict(record.answers))
         self._patient_answers = {k: record.answers[k] for k in record.answer_sources if k in record.answers}
+        self._sure_start = dict(record.sure_start)
         self._refresh_status()
         self.record_shown.emit()
 

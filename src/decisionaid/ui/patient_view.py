@@ -76,6 +76,7 @@ class PatientView(QWidget):
         self.px = BASE_PX
         self.crisis_cleared = False
         self._syncing = False
+        self.start_groups: dict[str, QButtonGroup] = {}  # the SURE test at the start of the talk (team talk)
         self._step = "team"
         self.arrays: list[IconArray] = []  # every picture of 100 people, in the order shown
 
@@ -161,6 +162,19 @@ class PatientView(QWidget):
         v.addWidget(_label(t["off_label"], "strong", "offLabel"))
         v.addWidget(_label(t["current_care"]))
         v.addWidget(_label(t["together"]))
+        # the SURE test at the start of the talk; the same four questions come again in decision talk (the end)
+        d = self.w["decision"]
+        v.addWidget(_label(t["sure_heading"], "h2"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(2)
+        sections = {s.id: s for s in self.checklist.sections}
+        for r, item in enumerate(sections["decisional_conflict"].items):
+            grid.addWidget(_label(item.patient_text), r, 0)
+            grid.addLayout(self._choices(item.id, (("yes", d["yes"]), ("no", d["no"])), columns=2, start=True), r, 1)
+        grid.setColumnStretch(0, 4)
+        grid.setColumnStretch(2, 1)
+        v.addLayout(grid)
         v.addStretch(1)
         return page
 
@@ -309,6 +323,7 @@ class PatientView(QWidget):
         sure = QWidget(objectName="part:sure:page")
         right = QVBoxLayout(sure)
         right.setSpacing(2)
+        right.addWidget(_label(d["sure_again"], "small"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
         for r, item in enumerate(sections["decisional_conflict"].items):
@@ -338,19 +353,26 @@ class PatientView(QWidget):
     def current_part(self) -> str:
         return ("values", "sure")[self.parts.currentIndex()]
 
-    def _choices(self, item_id: str, options, columns: int) -> QGridLayout:
+    def _choices(self, item_id: str, options, columns: int, start: bool = False) -> QGridLayout:
+        """Radio buttons for one question; `start`: the SURE test at the start of the talk (kept apart from the
+        checklist's answer, which is the one at the end)."""
         grid = QGridLayout()
         grid.setHorizontalSpacing(28)
         grid.setVerticalSpacing(0)
         group = QButtonGroup(self)
         for i, (value, text) in enumerate(options):
-            b = QRadioButton(text, objectName=f"patient:{item_id}:{value}")
+            b = QRadioButton(text, objectName=f"patient:{'start:' if start else ''}{item_id}:{value}")
             b.setProperty("value", value)
             group.addButton(b)
             grid.addWidget(b, i // columns, i % columns)
         grid.setColumnStretch(columns, 1)
-        group.buttonToggled.connect(lambda b, on, i=item_id: on and self._answered(i, b.property("value")))
-        self.answer_groups[item_id] = group
+        if start:
+            group.buttonToggled.connect(lambda b, on, i=item_id: on and not self._syncing
+                                        and self.consultation.set_sure_start(i, b.property("value")))
+            self.start_groups[item_id] = group
+        else:
+            group.buttonToggled.connect(lambda b, on, i=item_id: on and self._answered(i, b.property("value")))
+            self.answer_groups[item_id] = group
         return grid
 
     # --- answers, safety, steps -----------------------------------------------------------------------
@@ -363,17 +385,18 @@ class PatientView(QWidget):
         """Show the session's current answers, and open or close the crisis pathway."""
         self._syncing = True
         try:
-            answers = self.consultation.form.answers()
-            for item_id, group in self.answer_groups.items():
-                group.setExclusive(False)
-                for b in group.buttons():
-                    b.setChecked(b.property("value") == answers.get(item_id))
-                group.setExclusive(True)
+            answers, at_start = self.consultation.form.answers(), self.consultation.sure_start()
+            for groups, given in ((self.answer_groups, answers), (self.start_groups, at_start)):
+                for item_id, group in groups.items():
+                    group.setExclusive(False)
+                    for b in group.buttons():
+                        b.setChecked(b.property("value") == given.get(item_id))
+                    group.setExclusive(True)
             for item_id, edit in self.answer_texts.items():
                 if edit.text() != answers.get(item_id, ""):
                     edit.setText(qt_text(answers.get(item_id, "")))
             read_only = self.consultation.mode == "readonly"
-            for group in self.answer_groups.values():
+            for group in (*self.answer_groups.values(), *self.start_groups.values()):
                 for b in group.buttons():
                     b.setEnabled(not read_only)
             for edit in self.answer_texts.values():
