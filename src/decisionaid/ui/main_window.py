@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         screens = QGuiApplication.screens()
         if len(screens) > 1 and self.screen_of_window() in screens:  # a second monitor: put it there
             other = next(s for s in screens if s is not self.screen_of_window())
+            view.setScreen(other)  # separate X screens share coordinates: the geometry alone would not move it
             view.setGeometry(other.availableGeometry())
         elif not view.isVisible():
             view.resize(1280, 720)
