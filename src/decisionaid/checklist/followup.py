@@ -32,6 +32,7 @@ class FollowUpRules:
     interval_weeks: int
     interval_text: str
     interval_source: str
+    due_window_days: int
     response_drop_percent: int
     remission_below: int
     meaningful_points: int
@@ -83,6 +84,7 @@ def load_rules(path: Path | str | None = None) -> FollowUpRules:
     return FollowUpRules(
         interval_weeks=get("default_interval", "weeks", kind=int),
         interval_text=get("default_interval", "text"), interval_source=get("default_interval", "source"),
+        due_window_days=get("due_window", "days", kind=int),
         response_drop_percent=get("response", "min_drop_percent", kind=int),
         remission_below=get("remission", "below", kind=int),
         meaningful_points=get("meaningful_change", "points", kind=int),

@@ -30,8 +30,17 @@ class Filters:
     date_from: date | str | None = None
     date_to: date | str | None = None
     decisions: tuple[str | None, ...] | None = None
+    # "due" (the follow-up date is today or within `due_window_days`) or "overdue" (it has passed), in both cases
+    # with no follow-up visit recorded from `due_window_days` before that date on. `today` defaults to date.today().
+    follow_up: str | None = None
+    today: date | str | None = None
+    due_window_days: int = 7
 
     def __post_init__(self):
+        if self.follow_up not in (None, "due", "overdue"):
+            raise ValueError(f"follow_up filter {self.follow_up!r} is not 'due' or 'overdue'")
+        if isinstance(self.today, str):
+            object.__setattr__(self, "today", date.fromisoformat(self.today))
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
             if isinstance(value, str):
@@ -140,6 +149,20 @@ def _where(filters: Filters | None) -> tuple[list[str], list]:
     if filters.date_to is not None:
         clauses.append("s.held_at < ?")
         params.append((filters.date_to + timedelta(days=1)).isoformat())
+    if filters.follow_up is not None:
+        today = filters.today or date.today()
+        window = f"-{int(filters.due_window_days)} days"
+        if filters.follow_up == "due":
+            clauses.append("s.follow_up >= ? AND s.follow_up <= ?")
+            params += [today.isoformat(), (today + timedelta(days=filters.due_window_days)).isoformat()]
+        else:
+            clauses.append("s.follow_up < ?")
+            params.append(today.isoformat())
+        # outstanding: no visit (as it reads now, its latest row) dated from the window before the follow-up on
+        clauses.append("NOT EXISTS (SELECT 1 FROM visits v WHERE v.session_id = s.id AND v.visit_date >= "
+                       "date(s.follow_up, ?) AND NOT EXISTS (SELECT 1 FROM visits w WHERE w.session_id = v.session_id "
+                       "AND w.visit_no = v.visit_no AND w.id > v.id))")
+        params.append(window)
     if filters.decisions:
         # "No decision" is NULL; coalesce keeps it one IN list, which SQLite walks newest first
         # instead of collecting every match of an OR to sort them.

@@ -68,6 +68,7 @@ V4 = (
         id INTEGER PRIMARY KEY,
         session_id INTEGER NOT NULL REFERENCES sessions(id),
         visit_no INTEGER NOT NULL,
+        visit_date TEXT NOT NULL,
         kind TEXT NOT NULL CHECK (kind IN ('save', 'amend')),
         author TEXT NOT NULL,
         created_at TEXT NOT NULL,
@@ -75,6 +76,7 @@ V4 = (
         payload TEXT NOT NULL
     )""",
     "CREATE INDEX visits_by_session ON visits(session_id, visit_no, id)",
+    "CREATE INDEX sessions_by_follow_up ON sessions(follow_up, id) WHERE follow_up IS NOT NULL",
     """CREATE TRIGGER visits_never_change BEFORE UPDATE ON visits
         BEGIN SELECT RAISE(ABORT, 'visits are never changed'); END""",
     """CREATE TRIGGER visits_never_deleted BEFORE DELETE ON visits

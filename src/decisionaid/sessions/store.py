@@ -195,9 +195,9 @@ class SessionStore:
             self._pointers(session_id)  # raises NoSuchSession
             number = self.db.execute("SELECT coalesce(max(visit_no), 0) + 1 FROM visits WHERE session_id = ?",
                                      [session_id]).fetchone()[0]
-            self.db.execute("INSERT INTO visits (session_id, visit_no, kind, author, created_at, reason, payload) "
-                            "VALUES (?, ?, 'save', ?, ?, NULL, ?)",
-                            [session_id, number, author, _now(), visit.to_json()])
+            self.db.execute("INSERT INTO visits (session_id, visit_no, visit_date, kind, author, created_at, reason, "
+                            "payload) VALUES (?, ?, ?, 'save', ?, ?, NULL, ?)",
+                            [session_id, number, visit.visit_date, author, _now(), visit.to_json()])
         _log.info("Saved follow-up visit %d of session %d", number, session_id)
         return number
 
@@ -213,9 +213,9 @@ class SessionStore:
                 self._pointers(session_id)
                 raise NoSuchSession(self.path, f"follow-up visit {visit_no} of session {session_id}")
             row_id = self.db.execute(
-                "INSERT INTO visits (session_id, visit_no, kind, author, created_at, reason, payload) "
-                "VALUES (?, ?, 'amend', ?, ?, ?, ?)", [session_id, visit_no, author, _now(), reason,
-                                                       visit.to_json()]).lastrowid
+                "INSERT INTO visits (session_id, visit_no, visit_date, kind, author, created_at, reason, payload) "
+                "VALUES (?, ?, ?, 'amend', ?, ?, ?, ?)", [session_id, visit_no, visit.visit_date, author, _now(),
+                                                          reason, visit.to_json()]).lastrowid
         _log.info("Amended follow-up visit %d of session %d", visit_no, session_id)
         return row_id
 
