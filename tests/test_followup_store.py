@@ -101,3 +101,20 @@ def test_the_v4_fixture_visits_read_back_with_their_amendment(tmp_path):
         assert [(v.visit_no, v.revision, v.visit.phq9_total) for v in visits] == [(1, 2, 12), (2, 1, None)]
         assert visits[0].visit.notes == "Caf\u00e9 job again part-time."
         assert store.visit_history(1, 1)[1].reason == "Total mistyped: 12, not 11"
+
+
+def test_the_app_hands_off_the_stored_visits(store):
+    """The window's FHIR export and note (ui/handoff_actions) carry the stored visits, oldest first."""
+    from decisionaid.checklist.items import load_checklist
+    from decisionaid.evidence.pack import load_pack
+    from decisionaid.evidence.summary import summarise
+    from decisionaid.settings import Settings
+    from decisionaid.ui.handoff_actions import handoff_input
+    from decisionaid.ui.print_actions import stored_subject
+
+    sid = first(store)
+    store.add_visit(sid, VisitRecord("2026-03-01", phq9_total=6), "Dr A")
+    store.add_visit(sid, VisitRecord("2026-02-01", phq9_items=(1,) * 9), "Dr A")
+    data = handoff_input(stored_subject(store, sid), (Settings(), summarise(load_pack()), load_checklist()))
+    assert [(str(v.when), v.total, v.items) for v in data.follow_ups] == [("2026-02-01", None, (1,) * 9),
+                                                                          ("2026-03-01", 6, None)]

@@ -184,15 +184,6 @@ def _value(value) -> str:
     return str(value)
 
 
-def follow_ups_for_handoff(store, session_id: int):
-    """Stored visits as the hand-offs' FollowUpVisit (FHIR PHQ-9 Observations, the note)."""
-    from decisionaid.handoff.visits import FollowUpVisit
-
-    return tuple(FollowUpVisit(dt.date.fromisoformat(v.visit.visit_date), v.visit.phq9_items, v.visit.phq9_total)
-                 for v in store.visits(session_id)
-                 if v.visit.phq9_items is not None or v.visit.phq9_total is not None)
-
-
 def _visit_options(p, required_date: bool) -> None:
     p.add_argument("--date", type=_day, required=required_date, metavar="YYYY-MM-DD", help="the day of the visit")
     phq = p.add_mutually_exclusive_group(required=required_date)
@@ -226,4 +217,4 @@ def add_followup_parser(ss) -> None:
     amend.set_defaults(sessions_handler=followup_amend)
 
 
-__all__ = ["add_followup_parser", "course_json", "course_text", "follow_ups_for_handoff", "json"]
+__all__ = ["add_followup_parser", "course_json", "course_text", "json"]

@@ -12,10 +12,10 @@ from pathlib import Path
 
 
 def handoff_for(store, session_id: int, made_at: dt.datetime | None = None, pack=None, checklist=None,
-                follow_ups=()):
-    """(HandoffInput, view, history) for one stored session. Follow-up visits are not stored yet: () for now."""
+                follow_ups=None):
+    """(HandoffInput, view, history) for one stored session, with its stored follow-up visits unless given."""
     from decisionaid import __version__
-    from decisionaid.handoff.visits import HandoffInput
+    from decisionaid.handoff.visits import HandoffInput, from_stored
 
     if pack is None:
         from decisionaid.evidence.pack import load_pack
@@ -27,6 +27,8 @@ def handoff_for(store, session_id: int, made_at: dt.datetime | None = None, pack
         checklist = load_checklist()
     view = store.get(session_id)
     history = store.history(session_id)
+    if follow_ups is None:
+        follow_ups = from_stored(store.visits(session_id))
     data = HandoffInput(session_id, view.record, checklist, pack,
                         made_at or dt.datetime.now().replace(microsecond=0), revision_id=view.saved_revision_id,
                         draft=view.saved_revision_id is None, follow_ups=tuple(follow_ups), app_version=__version__)

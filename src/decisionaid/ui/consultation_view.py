@@ -513,10 +513,11 @@ class ConsultationView(QWidget):
             return Subject(None, record, draft=True)
         view = store.get(self.session_id)
         history = tuple(store.history(self.session_id))
+        visits = tuple(store.visits(self.session_id))
         if self.mode == "readonly":
-            return Subject(self.session_id, view.record, history, False, view.saved_revision_id)
+            return Subject(self.session_id, view.record, history, False, view.saved_revision_id, visits)
         draft = self.dirty or view.draft is not None or view.saved_revision_id is None
-        return Subject(self.session_id, record, history, draft, None if draft else view.saved_revision_id)
+        return Subject(self.session_id, record, history, draft, None if draft else view.saved_revision_id, visits)
 
     def file_replaced(self, message: str) -> None:
         """The sessions file was moved aside (damaged, or a backup restored), so `session_id` may name another

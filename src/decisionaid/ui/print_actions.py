@@ -43,6 +43,7 @@ class Subject:
     history: tuple = ()             # the store's revisions, newest first (for the record)
     draft: bool = False             # the record has changes not saved as a revision
     revision_id: int | None = None  # the saved revision being filed, when not a draft
+    visits: tuple = ()              # the store's follow-up visits (StoredVisit), oldest first
 
 
 def stored_subject(store, session_id: int) -> Subject | None:
@@ -53,7 +54,7 @@ def stored_subject(store, session_id: int) -> Subject | None:
     view = store.get(session_id)
     draft = view.saved_revision_id is None
     return Subject(session_id, view.record, tuple(store.history(session_id)), draft,
-                   None if draft else view.saved_revision_id)
+                   None if draft else view.saved_revision_id, tuple(store.visits(session_id)))
 
 
 @dataclass(frozen=True)
