@@ -325,6 +325,18 @@ def _sessions_export(store, args: argparse.Namespace) -> int:
     return EXPORT_INCOMPLETE if count.damaged else 0
 
 
+def _sessions_import(store, args: argparse.Namespace) -> int:
+    from decisionaid.sessions.importing import import_sessions
+
+    result = import_sessions(store, args.file)
+    for file_id in result.duplicates:
+        print(f"decisionaid sessions: session {file_id} of {Path(args.file).name} is already in this sessions file: "
+              "left out.", file=sys.stderr)
+    print(f"Imported {len(result.created)} sessions from {args.file}"
+          + (f" as sessions {', '.join(str(new) for _old, new in result.created)}" if result.created else ""))
+    return EXPORT_INCOMPLETE if result.duplicates else 0
+
+
 EXPORT_INCOMPLETE = 3  # the export was written, without the damaged sessions named on stderr
 
 
@@ -385,6 +397,10 @@ def _add_sessions_parser(sub) -> None:
     from decisionaid.cli_followup import add_followup_parser
 
     add_followup_parser(ss)
+    im = ss.add_parser("import", help="read a JSON export back in, as new sessions with their revisions and "
+                                      "follow-up visits (sessions already here are left out)")
+    im.add_argument("file", metavar="FILE.json")
+    im.set_defaults(sessions_handler=_sessions_import)
     bk = ss.add_parser("backup", help="copy all sessions to one file (owner-only)")
     bk.add_argument("--out", required=True, metavar="FILE")
     bk.set_defaults(sessions_handler=_sessions_backup)

@@ -341,6 +341,26 @@ class SessionStore:
             self._catch_up_index()
         make_private(self.path)
 
+    def _import_session(self, revisions, visits) -> int:
+        """sessions/importing.py, inside its transaction: a new session from checked revisions (kind, author,
+        created_at, reason, payload), keeping their times, and its visits' revisions."""
+        first = revisions[0]
+        r = first.payload
+        session_id = self.db.execute(
+            "INSERT INTO sessions (patient_ref, clinician, held_at, status, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)", [r.patient_ref, r.clinician, r.held_at, r.status, first.created_at,
+                                          first.created_at]).lastrowid
+        for rev in revisions:
+            self._append(session_id, rev.kind, rev.payload, rev.author, rev.reason, rev.created_at)
+        for number, visit_revisions in visits:
+            for rev in visit_revisions:
+                self.db.execute(
+                    "INSERT INTO visits (session_id, visit_no, visit_date, kind, author, created_at, reason, payload) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [session_id, number, rev.payload.visit_date, rev.kind,
+                                                        rev.author, rev.created_at, rev.reason,
+                                                        rev.payload.to_json()])
+        return session_id
+
     def _check(self, record: SessionRecord, author: str, draft: bool = False) -> None:
         if not isinstance(record, SessionRecord):
             raise TypeError(f"expected a SessionRecord, not {type(record).__name__}")
