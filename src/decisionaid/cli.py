@@ -286,7 +286,7 @@ def _sessions_show(store, args: argparse.Namespace) -> int:
 
 def _numbered(store, session_id: int) -> dict[int, int]:
     """Database revision id -> 1, 2, 3 within the session (every kind counted)."""
-    return {h.revision_id: n for n, h in enumerate(reversed(store.history(session_id, include_autosaves=True)), 1)}
+    return {h.revision_id: h.number for h in store.history(session_id, include_autosaves=True)}
 
 
 def _changes(previous, h) -> str:

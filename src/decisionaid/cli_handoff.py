@@ -35,12 +35,13 @@ def handoff_for(store, session_id: int, made_at: dt.datetime | None = None, pack
     return data, view, history
 
 
-def record_pdf(settings, data, history, summary=None) -> bytes:
+def record_pdf(settings, data, history, summary=None, visits=(), visit_revisions=()) -> bytes:
     """The clinician record PDF of the session being handed off (the same as `decisionaid record`)."""
     from decisionaid.handout.inputs import record_input
     from decisionaid.handout.record import build_record
 
     return build_record(record_input(settings, data.session_id, data.record, history, draft=data.draft,
+                                     visits=visits, visit_revisions=visit_revisions,
                                      revision_id=data.revision_id, made_at=data.made_at, summary=summary,
                                      checklist=data.checklist))
 
@@ -82,7 +83,9 @@ def export_fhir(store, args: argparse.Namespace) -> int:
         from decisionaid.handoff.visits import check_ready
 
         check_ready(data)
-        payload = bundle_bytes(build_bundle(data, record_pdf(load_settings(), data, history)))
+        pdf = record_pdf(load_settings(), data, history, visits=store.visits(args.id[0]),
+                         visit_revisions=store.visit_revisions(args.id[0]))
+        payload = bundle_bytes(build_bundle(data, pdf))
     except _known_errors() as exc:
         print(f"decisionaid sessions export: {exc}", file=sys.stderr)
         return 2

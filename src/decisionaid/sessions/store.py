@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -52,6 +52,7 @@ class Revision:
     reason: str | None
     record: SessionRecord
     changes: tuple[str, ...]  # fields that differ from the revision listed before it (empty for the first)
+    number: int | None = None  # from history(): 1, 2, 3 within the session, every kind counted
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,17 @@ class SessionStore:
                                           "GROUP BY visit_no", [session_id]).fetchall())
         return [_visit(self.path, row, counts[row[2]]) for row in rows]
 
+    def visit_revisions(self, session_id: int) -> list[StoredVisit]:
+        """Every revision of every visit of the session, by visit then oldest first (`.revision` 1, 2, ...)."""
+        with self._guard(transaction=True):
+            self._pointers(session_id)
+            rows = self.db.execute(f"{_VISIT} WHERE session_id = ? ORDER BY visit_no, id", [session_id]).fetchall()
+        out, count = [], {}
+        for row in rows:
+            count[row[2]] = count.get(row[2], 0) + 1
+            out.append(_visit(self.path, row, count[row[2]]))
+        return out
+
     def visit_history(self, session_id: int, visit_no: int) -> list[StoredVisit]:
         """Every revision of one visit, oldest first (revision 1 is the visit as first saved)."""
         with self._guard(transaction=True):
@@ -264,9 +276,11 @@ class SessionStore:
                 [session_id, *kinds]).fetchall()
             if not rows:
                 self._pointers(session_id)  # raises NoSuchSession
+            numbers = {rid: n for n, (rid,) in enumerate(self.db.execute(
+                "SELECT id FROM revisions WHERE session_id = ? ORDER BY id", [session_id]), 1)}
         listed, previous = [], None
         for row in rows:
-            revision = _revision(self.path, row, previous)
+            revision = replace(_revision(self.path, row, previous), number=numbers.get(row[0]))
             listed.append(revision)
             previous = revision.record
         return listed[::-1]

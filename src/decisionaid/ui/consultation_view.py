@@ -514,10 +514,12 @@ class ConsultationView(QWidget):
         view = store.get(self.session_id)
         history = tuple(store.history(self.session_id))
         visits = tuple(store.visits(self.session_id))
+        revisions = tuple(store.visit_revisions(self.session_id))
         if self.mode == "readonly":
-            return Subject(self.session_id, view.record, history, False, view.saved_revision_id, visits)
+            return Subject(self.session_id, view.record, history, False, view.saved_revision_id, visits, revisions)
         draft = self.dirty or view.draft is not None or view.saved_revision_id is None
-        return Subject(self.session_id, record, history, draft, None if draft else view.saved_revision_id, visits)
+        return Subject(self.session_id, record, history, draft, None if draft else view.saved_revision_id, visits,
+                       revisions)
 
     def file_replaced(self, message: str) -> None:
         """The sessions file was moved aside (damaged, or a backup restored), so `session_id` may name another
