@@ -194,7 +194,7 @@ def course_chart(figure, width: float, font_size: float = 8.0) -> Drawing:
         d.add(Polygon([px - fs * 0.45, y1 + fs * 0.7, px + fs * 0.45, y1 + fs * 0.7, px, y1 + fs * 0.05],
                       fillColor=colors.HexColor(cm.INJECTION), strokeColor=None))
     if figure.injections:
-        text(x1, height - fs * 1.3, "\u25bc Botox given (dotted line)", anchor="end", size=fs * 0.85,
+        text(x1 - fs, height - fs * 1.3, "\u25bc Botox given (dotted line)", anchor="end", size=fs * 0.85,
              color=colors.HexColor(cm.INJECTION))
     line = colors.HexColor(cm.LINE)
     pts = figure.plotted
@@ -207,7 +207,7 @@ def course_chart(figure, width: float, font_size: float = 8.0) -> Drawing:
     # item 9 strip
     sy = axis_h + strip_h / 2
     d.add(Line(x0, sy, x1, sy, strokeColor=colors.HexColor(model.RULE), strokeWidth=0.4))
-    text(x0 - fs * 0.6, sy - fs * 0.35, "Item 9", anchor="end", bold=True)
+    text(x0 - fs * 1.2, sy - fs * 0.35, "Item 9", anchor="end", bold=True)
     for p in figure.points:
         if p.item9 is None:
             text(x(p.day), sy - fs * 0.35, "\u2013", anchor="middle")

@@ -8,6 +8,7 @@ screen; the autosave retries until it succeeds.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
@@ -36,6 +37,18 @@ def _fit_height(widget) -> None:
     need = widget.layout().totalHeightForWidth(widget.width())
     if need > 0 and widget.minimumHeight() != need:
         widget.setMinimumHeight(need)
+
+
+@functools.lru_cache(maxsize=1)
+def _follow_up_rules():
+    """checklist/followup.json, or None when it cannot be read (the date then starts at the consultation's)."""
+    from decisionaid.checklist.followup import FollowUpRulesError, load_rules
+    from decisionaid.resources import ResourceError
+
+    try:
+        return load_rules()
+    except (FollowUpRulesError, ResourceError):
+        return None
 
 
 class CrisisBox(QFrame):
@@ -255,6 +268,10 @@ class ConsultationView(QWidget):
                        self.decision.currentIndexChanged, self.has_follow_up.toggled, self.follow_up.dateChanged):
             signal.connect(self._edited)
         self.has_follow_up.toggled.connect(self.follow_up.setEnabled)
+        self.held_at.dateTimeChanged.connect(self._follow_up_default)
+        rules = _follow_up_rules()
+        if rules is not None:
+            self.follow_up.setToolTip(rules.interval_text)
         self.patient.textChanged.connect(lambda t: self.name_warning.setVisible(bool(_FULL_NAME.match(t))))
         self.patient.textChanged.connect(self.patient_error.hide)
         self.new_button.clicked.connect(self.new_session)
@@ -301,6 +318,8 @@ class ConsultationView(QWidget):
         self.follow_up.setEnabled(record.follow_up is not None)
         if record.follow_up:
             self.follow_up.setDate(QDate.fromString(record.follow_up, "yyyy-MM-dd"))
+        else:
+            self._follow_up_default()
         for w in widgets:
             w.blockSignals(False)
         self.phq9.blockSignals(True)
@@ -308,6 +327,18 @@ class ConsultationView(QWidget):
         self.phq9.blockSignals(False)
         self.form.set_answers(dict(record.answers))
         self._refresh_status()
+
+    def _follow_up_default(self, *_) -> None:
+        """While no follow-up is set, the date offered is the interval after the consultation that the follow-up
+        rules give (the trials' primary time point), never a placeholder."""
+        if self.has_follow_up.isChecked():
+            return
+        held = self.held_at.dateTime().toString("yyyy-MM-ddTHH:mm")
+        rules = _follow_up_rules()
+        day = rules.default_follow_up(held) if rules is not None else held[:10]
+        blocked = self.follow_up.blockSignals(True)
+        self.follow_up.setDate(QDate.fromString(day, "yyyy-MM-dd"))
+        self.follow_up.blockSignals(blocked)
 
     def crisis_guidance(self) -> str:
         """What the clinician reads on the crisis pathway: guidance for them, never the patient's crisis lines."""
