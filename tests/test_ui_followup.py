@@ -130,3 +130,23 @@ def test_due_and_overdue_follow_ups_are_found_from_the_sessions_screen(qtbot, tm
     w.grab().save(str(tmp_path / "sessions-overdue.png"))
     w.close()
     paths.set_data_dir(None)
+
+
+def test_the_follow_up_date_defaults_to_six_weeks_after_the_consultation(qtbot, data_dir):
+    from PySide6.QtCore import QDateTime
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.ready, timeout=5000):
+        w.load_evidence()
+    w.show_screen("Consultation")
+    view = w.screen("Consultation")
+    view.held_at.setDateTime(QDateTime.fromString("2026-10-05T09:30", "yyyy-MM-ddTHH:mm"))
+    assert view.follow_up.date().toString("yyyy-MM-dd") == "2026-11-16"  # never a 2000-01-01 placeholder
+    assert "week 6" in view.follow_up.toolTip()
+    qtbot.mouseClick(view.has_follow_up, Qt.LeftButton)
+    assert view.record().follow_up == "2026-11-16"
+    view.held_at.setDateTime(QDateTime.fromString("2026-10-12T09:30", "yyyy-MM-ddTHH:mm"))
+    assert view.record().follow_up == "2026-11-16"  # a date the clinician set stays as set
+    w.close()
