@@ -223,13 +223,14 @@ class SessionStore:
     def visits(self, session_id: int) -> list[StoredVisit]:
         """Each visit as it reads now (its latest revision), oldest visit first."""
         with self._guard(transaction=True):
-            self._pointers(session_id)
             rows = self.db.execute(
-                f"{_VISIT} WHERE session_id = ? AND id IN (SELECT max(id) FROM visits WHERE session_id = ? "
-                "GROUP BY visit_no) ORDER BY visit_no", [session_id, session_id]).fetchall()
-            counts = dict(self.db.execute("SELECT visit_no, count(*) FROM visits WHERE session_id = ? "
-                                          "GROUP BY visit_no", [session_id]).fetchall())
-        return [_visit(self.path, row, counts[row[2]]) for row in rows]
+                "SELECT v.id, v.session_id, v.visit_no, v.kind, CAST(v.author AS BLOB), v.created_at, "
+                "CAST(v.reason AS BLOB), CAST(v.payload AS BLOB), n.revisions FROM visits v JOIN (SELECT max(id) AS "
+                "latest, count(*) AS revisions FROM visits WHERE session_id = ? GROUP BY visit_no) n "
+                "ON v.id = n.latest ORDER BY v.visit_no", [session_id]).fetchall()
+            if not rows:
+                self._pointers(session_id)  # raises NoSuchSession
+        return [_visit(self.path, row[:8], row[8]) for row in rows]
 
     def visit_revisions(self, session_id: int) -> list[StoredVisit]:
         """Every revision of every visit of the session, by visit then oldest first (`.revision` 1, 2, ...)."""
