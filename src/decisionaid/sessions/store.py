@@ -222,7 +222,7 @@ class SessionStore:
 
     def visits(self, session_id: int) -> list[StoredVisit]:
         """Each visit as it reads now (its latest revision), oldest visit first."""
-        with self._guard(transaction=True):
+        with self._guard():  # one statement: a consistent read without a transaction of its own
             rows = self.db.execute(
                 "SELECT v.id, v.session_id, v.visit_no, v.kind, CAST(v.author AS BLOB), v.created_at, "
                 "CAST(v.reason AS BLOB), CAST(v.payload AS BLOB), n.revisions FROM visits v JOIN (SELECT max(id) AS "

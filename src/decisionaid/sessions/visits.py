@@ -40,8 +40,7 @@ class VisitRecord:
     def from_dict(cls, data: object) -> VisitRecord:
         if not isinstance(data, dict):
             raise RecordError("visit", "The stored visit is not a JSON object.")
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: v for k, v in data.items() if k in _FIELDS}
         for name in ("phq9_items", "side_effects"):
             if values.get(name) is not None:
                 if not isinstance(values[name], list):
@@ -84,6 +83,9 @@ class VisitRecord:
             raise RecordError("next_step", f"Next step {self.next_step!r} is not one of {', '.join(NEXT_STEPS)}.")
 
 
+_FIELDS = frozenset(f.name for f in fields(VisitRecord))
+
+
 def changed_visit_fields(old: VisitRecord, new: VisitRecord) -> tuple[tuple[str, object, object], ...]:
     """(field, old value, new value) for each field that differs."""
     return tuple((f.name, getattr(old, f.name), getattr(new, f.name)) for f in fields(VisitRecord)
@@ -94,11 +96,12 @@ def _shape(visit: VisitRecord) -> None:
     def wrong(name: str) -> RecordError:
         return RecordError(name, f"The stored visit's {name} has the wrong type.")
 
-    for name in ("visit_date", "side_effects_other", "impression", "notes"):
-        if not isinstance(getattr(visit, name), str):
+    for name, value in (("visit_date", visit.visit_date), ("side_effects_other", visit.side_effects_other),
+                        ("impression", visit.impression), ("notes", visit.notes)):
+        if value.__class__ is not str and not isinstance(value, str):
             raise wrong(name)
-    for name in ("botox_date", "next_step"):
-        if getattr(visit, name) is not None and not isinstance(getattr(visit, name), str):
+    for name, value in (("botox_date", visit.botox_date), ("next_step", visit.next_step)):
+        if value is not None and not isinstance(value, str):
             raise wrong(name)
     if visit.botox_given is not None and not isinstance(visit.botox_given, bool):
         raise wrong("botox_given")
