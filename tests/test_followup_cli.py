@@ -55,6 +55,13 @@ def test_a_patient_through_three_follow_ups(capsys, data_dir):
     assert "revision 2 (amendment) by clinician" in out and "'Mistyped': phq9_total: 14 \u2192 13" in out
     assert "side effects: Headache" in out and "next step: Repeat the injection" in out
     assert "HAMD, MADRS or BDI" in out and "Med Care 2004" in out
+    assert "this patient's sessions" not in out  # one session only
+    with SessionStore.open(data_dir / paths.DATABASE_NAME) as store:
+        later = store.create(SessionRecord("MRN-1", "Dr Okafor", "2026-06-01T09:00"), "Dr Okafor")
+    code, out, _ = run(capsys, data_dir, "show", str(later))
+    assert "this patient's sessions (oldest first):" in out
+    assert "session 1, 2026-01-05 09:00: first consultation, decision not decided, 3 follow-up visit(s)" in out
+    assert f"session {later}, 2026-06-01 09:00: later consultation (this one)" in out
     code, out, _ = run(capsys, data_dir, "show", "1", "--json")
     shown = json.loads(out)
     assert [v["phq9_total_computed"] for v in shown["visits"]] == [13, 5, 4]

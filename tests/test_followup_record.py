@@ -17,7 +17,7 @@ from pdf_text import squash, text
 
 
 @pytest.fixture(scope="module")
-def body(tmp_path_factory):
+def record_body(tmp_path_factory):
     path = tmp_path_factory.mktemp("fu") / "sessions.sqlite3"
     with SessionStore.open(path) as store:
         for n in range(12):  # other sessions first, so database ids differ from the numbers within a session
@@ -33,15 +33,22 @@ def body(tmp_path_factory):
         store.add_visit(sid, VisitRecord("2026-12-28", phq9_total=4, next_step="repeat"), "Dr Okafor")
         store.amend_visit(sid, 1, VisitRecord("2026-10-26", phq9_total=13, side_effects=("headache",),
                                               botox_given=True, botox_date="2026-10-05"), "Dr Okafor", "Mistyped")
+        later = store.create(SessionRecord("MRN-4711", "Dr Okafor", "2027-03-01T10:00", decision="proceed"),
+                             "Dr Okafor")
         view = store.get(sid)
         data = record_input(settings(), sid, view.record, store.history(sid, include_autosaves=True),
                             revision_id=view.saved_revision_id, made_at=MADE, summary=summary(),
                             checklist=checklist(), visits=store.visits(sid),
-                            visit_revisions=store.visit_revisions(sid))
-    return squash(text(build_record(data)))
+                            visit_revisions=store.visit_revisions(sid),
+                            patient_sessions=store.patient_course("MRN-4711"))
+    return squash(text(build_record(data))), sid, later
 
 
-def test_the_record_shows_the_course_and_each_visits_outcomes(body):
+def test_the_record_shows_the_course_and_each_visits_outcomes(record_body):
+    body, sid, later = record_body
+    assert squash("This patient's sessions, oldest first:") in body
+    assert squash("first consultation (this record)") in body
+    assert squash("later consultation") in body and squash(str(later)) in body
     assert squash("Follow-up visits and the course so far") in body
     assert squash("PHQ-9 over time") in body and squash("half the first score (8)") in body
     assert squash("Botox given on 2026-10-05") in body
@@ -51,14 +58,16 @@ def test_the_record_shows_the_course_and_each_visits_outcomes(body):
     assert squash("Side effects: Headache") in body and squash("Next step: Repeat the injection") in body
 
 
-def test_the_definitions_their_sources_and_the_scale_caveat_are_printed(body):
+def test_the_definitions_their_sources_and_the_scale_caveat_are_printed(record_body):
+    body = record_body[0]
     assert squash("Response: a PHQ-9 total at least 50% lower than at the first consultation; reported in NCQA HEDIS"
                   ) in body
     assert squash("Remission: a PHQ-9 total below 5") in body and squash("Med Care 2004") in body
     assert squash("HAMD, MADRS or BDI scales, not the PHQ-9") in body
 
 
-def test_revisions_are_numbered_within_the_session_and_amendments_show_old_and_new(body):
+def test_revisions_are_numbered_within_the_session_and_amendments_show_old_and_new(record_body):
+    body = record_body[0]
     assert squash("3 amendment Dr Okafor") in body and squash("2 autosave") in body
     assert squash("notes: partner → partner present") in body  # against the autosave listed before it
     assert squash("Saved revision 3") in body and squash("Saved revision 15") not in body

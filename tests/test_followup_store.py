@@ -118,3 +118,15 @@ def test_the_app_hands_off_the_stored_visits(store):
     data = handoff_input(stored_subject(store, sid), (Settings(), summarise(load_pack()), load_checklist()))
     assert [(str(v.when), v.total, v.items) for v in data.follow_ups] == [("2026-02-01", None, (1,) * 9),
                                                                           ("2026-03-01", 6, None)]
+
+
+def test_one_patients_sessions_are_found_together_oldest_first(store):
+    a = store.create(SessionRecord("MRN-4711", "Dr A", "2026-05-05T09:00"), "Dr A")
+    store.create(SessionRecord("MRN-4711 B", "Dr A", "2026-01-06T09:00"), "Dr A")  # another patient
+    b = store.create(SessionRecord("MRN-4711", "Dr A", "2026-01-05T09:00"), "Dr A")
+    draft = store.create(SessionRecord("", "Dr A", "2026-06-01T09:00"), "Dr A", kind="autosave")
+    store.autosave(draft, SessionRecord("MRN-4711", "Dr A", "2026-06-01T09:00"), "Dr A")  # typed since
+    signs = store.create(SessionRecord("+/+", "Dr A", "2026-06-01T09:00"), "Dr A")
+    assert [s.session_id for s in store.patient_sessions("MRN-4711")] == [b, a, draft]
+    assert [s.session_id for s in store.patient_sessions("+/+")] == [signs]
+    assert store.patient_sessions("  ") == []

@@ -123,6 +123,8 @@ def course_json(store, session_id: int, record) -> dict:
     visits = store.visits(session_id)
     c = course(checklist, rules, record, visits)
     return {
+        "patient_sessions": [{"session_id": s.session_id, "held_at": s.held_at, "decision": s.decision,
+                              "follow_up": s.follow_up} for s in store.patient_sessions(record.patient_ref)],
         "visits": [{"visit": v.visit_no, **v.visit.to_dict(),
                     "phq9_total_computed": phq9_total(Phq9(v.visit.phq9_items, v.visit.phq9_total)),
                     "revisions": [{"revision": h.revision, "kind": KIND_LABELS[h.kind], "author": h.author,
@@ -140,6 +142,14 @@ def course_text(store, session_id: int, record, plain) -> list[str]:
     rules, checklist = _rules_and_checklist()
     visits = store.visits(session_id)
     lines = [f"follow-up due: {record.follow_up or 'not set'}"]
+    course_sessions = store.patient_sessions(record.patient_ref)
+    if len(course_sessions) > 1:
+        lines.append("this patient's sessions (oldest first):")
+        for n, s in enumerate(course_sessions, 1):
+            kind = "first consultation" if n == 1 else "later consultation"
+            here = " (this one)" if s.session_id == session_id else ""
+            lines.append(f"  session {s.session_id}, {s.held_at.replace('T', ' ')}: {kind}{here}, decision "
+                         f"{s.decision or 'not decided'}, {len(store.visits(s.session_id))} follow-up visit(s)")
     if not visits:
         return lines + ["follow-up visits: none yet"]
     by_no = {v.visit_no: v for v in visits}

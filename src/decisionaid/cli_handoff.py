@@ -35,13 +35,14 @@ def handoff_for(store, session_id: int, made_at: dt.datetime | None = None, pack
     return data, view, history
 
 
-def record_pdf(settings, data, history, summary=None, visits=(), visit_revisions=()) -> bytes:
+def record_pdf(settings, data, history, summary=None, visits=(), visit_revisions=(), patient_sessions=()) -> bytes:
     """The clinician record PDF of the session being handed off (the same as `decisionaid record`)."""
     from decisionaid.handout.inputs import record_input
     from decisionaid.handout.record import build_record
 
     return build_record(record_input(settings, data.session_id, data.record, history, draft=data.draft,
                                      visits=visits, visit_revisions=visit_revisions,
+                                     patient_sessions=patient_sessions,
                                      revision_id=data.revision_id, made_at=data.made_at, summary=summary,
                                      checklist=data.checklist))
 
@@ -84,7 +85,8 @@ def export_fhir(store, args: argparse.Namespace) -> int:
 
         check_ready(data)
         pdf = record_pdf(load_settings(), data, history, visits=store.visits(args.id[0]),
-                         visit_revisions=store.visit_revisions(args.id[0]))
+                         visit_revisions=store.visit_revisions(args.id[0]),
+                         patient_sessions=store.patient_course(data.record.patient_ref))
         payload = bundle_bytes(build_bundle(data, pdf))
     except _known_errors() as exc:
         print(f"decisionaid sessions export: {exc}", file=sys.stderr)

@@ -17,7 +17,8 @@ def _session(session_id: int):
     unlock_if_encrypted()
     with SessionStore.open(database, backup_dir=backups) as store:
         view, history = store.get(session_id), store.history(session_id)
-        _session.visits = (store.visits(session_id), store.visit_revisions(session_id))
+        _session.visits = (store.visits(session_id), store.visit_revisions(session_id),
+                           store.patient_course(view.record.patient_ref))
         return view, history
 
 
@@ -72,11 +73,11 @@ def _record(settings, args) -> bytes:
     from decisionaid.handout.record import build_record
 
     view, history = _session(args.session)
-    visits, visit_revisions = _session.visits
+    visits, visit_revisions, patient_sessions = _session.visits
     draft = view.saved_revision_id is None
     return build_record(record_input(settings, args.session, view.record, history, draft=draft,
                                      revision_id=view.saved_revision_id, visits=visits,
-                                     visit_revisions=visit_revisions))
+                                     visit_revisions=visit_revisions, patient_sessions=patient_sessions))
 
 
 def add_parsers(sub) -> None:

@@ -38,7 +38,7 @@ def handout_input(settings, session_id: int | None = None, record=None, large_pr
 
 def record_input(settings, session_id: int, record, history=(), draft: bool = False,
                  revision_id: int | None = None, made_at: dt.datetime | None = None, summary=None,
-                 checklist=None, visits=(), visit_revisions=()) -> RecordInput:
+                 checklist=None, visits=(), visit_revisions=(), patient_sessions=()) -> RecordInput:
     """The chart record of one session; `history` is the store's revisions (newest first) or (); `visits` and
     `visit_revisions` the store's follow-up visits (as they read now, and every revision of each)."""
     summary, checklist, made_at = _defaults(summary, checklist, made_at)
@@ -56,7 +56,7 @@ def record_input(settings, session_id: int, record, history=(), draft: bool = Fa
         rules = load_rules()
     return RecordInput(summary, checklist, session_id, record, tuple(entries), made_at,
                        settings.clinician_name or record.clinician, draft, revision_id, tuple(visits),
-                       tuple(visit_revisions), rules)
+                       tuple(visit_revisions), rules, tuple(patient_sessions))
 
 
 def _values(before, after, changes) -> tuple[tuple[str, str, str], ...]:

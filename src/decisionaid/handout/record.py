@@ -57,6 +57,7 @@ class RecordInput:
     visits: tuple = ()                  # sessions.store.StoredVisit, as each visit reads now
     visit_revisions: tuple = ()         # every revision of every visit (StoredVisit, .revision numbered 1, 2, ...)
     follow_up_rules: object = None      # checklist.followup.FollowUpRules (needed when there are visits)
+    patient_sessions: tuple = ()        # (SessionSummary, number of visits) of every session of this patient
 
 
 def _local(utc_iso: str) -> str:
@@ -275,20 +276,33 @@ class _Builder:
                          h.reason or "", changed])
         return [self.h("Revision history (newest first)"), self.table(rows, [0.06, 0.13, 0.14, 0.14, 0.18, 0.35])]
 
+    def patient_course(self) -> list:
+        """This patient's sessions together (first consultation, later ones), when there is more than one."""
+        if len(self.d.patient_sessions) < 2:
+            return []
+        rows = [["Session", "Date and time", "", "Decision", "Follow-up visits"]]
+        for n, (s, visits) in enumerate(self.d.patient_sessions, 1):
+            kind = "first consultation" if n == 1 else "later consultation"
+            if s.session_id == self.d.session_id:
+                kind += " (this record)"
+            rows.append([str(s.session_id), moment(s.held_at), kind, (s.decision or "not decided"), str(visits)])
+        return [self.p("This patient's sessions, oldest first:", self.st.strong),
+                self.table(rows, [0.12, 0.22, 0.3, 0.16, 0.2])]
+
     def follow_up(self) -> list:
         """The follow-up visits: the course chart, each visit's outcomes, the definitions and the visits' history."""
         d, st = self.d, self.st
         if not d.visits or d.follow_up_rules is None:
             due = d.record.follow_up
-            return [self.h("Follow-up"), self.p(f"Follow-up due: {day(due) if due else 'not set'}. "
-                                                "No follow-up visit recorded yet.")]
+            return [self.h("Follow-up"), *self.patient_course(),
+                    self.p(f"Follow-up due: {day(due) if due else 'not set'}. No follow-up visit recorded yet.")]
         from decisionaid.checklist.course_figure import figure_for
         from decisionaid.checklist.followup import course, definition_lines, percent_text
 
         rules = d.follow_up_rules
         c = course(d.checklist, rules, d.record, d.visits)
         fig = figure_for(d.checklist, c, d.visits)
-        out = [self.h("Follow-up visits and the course so far"),
+        out = [self.h("Follow-up visits and the course so far")] + self.patient_course() + [
                KeepTogether([charts.course_chart(fig, self.width), self.p(fig.summary_text(), st.small)])]
         yes_no = {True: "yes", False: "no", None: "–"}
         meaningful = {"improvement": "yes (better)", "worsening": "yes (worse)", "": "no", None: "–"}

@@ -95,6 +95,22 @@ def page(db, after: tuple[str, int] | None, limit: int, filters: Filters | None,
     return [SessionSummary(*row[:7], bool(row[7]), row[8]) for row in rows]
 
 
+def same_patient(db, patient_ref: str, limit: int = 500) -> list[SessionSummary]:
+    """Sessions whose patient reference is exactly `patient_ref`, oldest first: one patient's course. Found through
+    the search index's patient column (every word of the reference), then compared exactly."""
+    words = fts_query(patient_ref).removesuffix("*")
+    if not patient_ref.strip():
+        return []
+    if words and any(c.isalnum() for c in patient_ref):  # the index holds words of letters and digits only
+        sql = (f"SELECT {_COLUMNS} FROM sessions s WHERE s.id IN (SELECT rowid FROM sessions_fts WHERE "
+               "sessions_fts MATCH ?) AND s.patient_ref = ? ORDER BY s.held_at, s.id LIMIT ?")
+        params = [f"patient_ref : ({words})", patient_ref, limit]
+    else:  # no word to look up (only signs): every session is read
+        sql = f"SELECT {_COLUMNS} FROM sessions s WHERE s.patient_ref = ? ORDER BY s.held_at, s.id LIMIT ?"
+        params = [patient_ref, limit]
+    return [SessionSummary(*row[:7], bool(row[7]), row[8]) for row in db.execute(sql, params).fetchall()]
+
+
 def _text(value: bytes | None) -> str | None:
     return None if value is None else bytes(value).decode("utf-8", errors="replace")
 

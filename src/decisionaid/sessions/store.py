@@ -312,6 +312,19 @@ class SessionStore:
             self._catch_up_index()
             return listing.page(self.db, after, limit, filters, fts or None)
 
+    def patient_sessions(self, patient_ref: str) -> list[SessionSummary]:
+        """Every session with exactly this patient reference, oldest first (first consultation, later ones)."""
+        with self._guard(transaction=True):
+            self._catch_up_index()
+            return listing.same_patient(self.db, patient_ref)
+
+    def patient_course(self, patient_ref: str) -> list[tuple[SessionSummary, int]]:
+        """`patient_sessions` with each session's number of follow-up visits."""
+        sessions = self.patient_sessions(patient_ref)
+        with self._guard():
+            return [(s, self.db.execute("SELECT count(DISTINCT visit_no) FROM visits WHERE session_id = ?",
+                                        [s.session_id]).fetchone()[0]) for s in sessions]
+
     def count(self, filters: Filters | None = None) -> int:
         with self._guard():
             return listing.count(self.db, filters)

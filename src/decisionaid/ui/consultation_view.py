@@ -547,10 +547,11 @@ class ConsultationView(QWidget):
         visits = tuple(store.visits(self.session_id))
         revisions = tuple(store.visit_revisions(self.session_id))
         if self.mode == "readonly":
-            return Subject(self.session_id, view.record, history, False, view.saved_revision_id, visits, revisions)
+            return Subject(self.session_id, view.record, history, False, view.saved_revision_id, visits, revisions,
+                           tuple(store.patient_course(view.record.patient_ref)))
         draft = self.dirty or view.draft is not None or view.saved_revision_id is None
         return Subject(self.session_id, record, history, draft, None if draft else view.saved_revision_id, visits,
-                       revisions)
+                       revisions, tuple(store.patient_course(record.patient_ref)))
 
     def file_replaced(self, message: str) -> None:
         """The sessions file was moved aside (damaged, or a backup restored), so `session_id` may name another

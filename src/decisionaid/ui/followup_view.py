@@ -150,6 +150,10 @@ class FollowUpDialog(QDialog):
         self.summary.setText(f"Patient {qt_text(self.record.patient_ref)} \u00b7 first consultation "
                              f"{self.course.baseline_date} (PHQ-9 {first}) \u00b7 follow-up due "
                              f"{self.record.follow_up or 'not set'}")
+        others = [s for s, _n in self.store.patient_course(self.record.patient_ref) if s.session_id != self.session_id]
+        if others:
+            self.summary.setText(self.summary.text() + "\nThis patient's other sessions: " + "; ".join(
+                f"session {s.session_id} ({s.held_at[:10]})" for s in others))
         figure = figure_for(self.checklist, self.course, self.visits)
         self.chart.set_figure(figure)
         self.chart_text.setText(figure.summary_text())

@@ -46,14 +46,16 @@ def handoff_input(subject, context, made_at: dt.datetime | None = None):
     return data
 
 
-def _write_fhir(data, history, settings, summary, path: str, visits=(), visit_revisions=()) -> str:
+def _write_fhir(data, history, settings, summary, path: str, visits=(), visit_revisions=(),
+                patient_sessions=()) -> str:
     """Worker thread: the record PDF, the Bundle, and the file (owner-only, temporary name then rename)."""
     from decisionaid.cli_handoff import record_pdf
     from decisionaid.files import write_private
     from decisionaid.handoff.fhir import build_bundle, bundle_bytes
 
     payload = bundle_bytes(build_bundle(data, record_pdf(settings, data, history, summary=summary, visits=visits,
-                                                         visit_revisions=visit_revisions)))
+                                                         visit_revisions=visit_revisions,
+                                                         patient_sessions=patient_sessions)))
     write_private(Path(path), payload)
     return path
 
@@ -166,7 +168,8 @@ class HandoffActions(QObject):
         self.refresh()
         self._status("Making the FHIR document\u2026")
         run_in_background(_write_fhir, data, subject.history, settings, summary, path,
-                          getattr(subject, "visits", ()), getattr(subject, "visit_revisions", ()), on_done=self._exported, on_error=lambda exc: self._export_failed(exc, path))
+                          getattr(subject, "visits", ()), getattr(subject, "visit_revisions", ()),
+                          getattr(subject, "patient_sessions", ()), on_done=self._exported, on_error=lambda exc: self._export_failed(exc, path))
 
     def _exported(self, path: str) -> None:
         self.busy = False
