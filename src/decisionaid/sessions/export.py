@@ -126,11 +126,14 @@ def _visit_rows(store, session_id: int) -> list[tuple]:
 
     rows = []
     for row_id, visit_no, kind, author, created_at, reason, payload in store.db.execute(
-            "SELECT id, visit_no, kind, author, created_at, reason, CAST(payload AS BLOB) FROM visits "
-            "WHERE session_id = ? ORDER BY visit_no, id", [session_id]):
+            "SELECT id, visit_no, CAST(kind AS BLOB), CAST(author AS BLOB), CAST(created_at AS BLOB), "
+            "CAST(reason AS BLOB), CAST(payload AS BLOB) FROM visits WHERE session_id = ? ORDER BY visit_no, id",
+            [session_id]):
         try:
+            kind, author, created_at = (bytes(v).decode("utf-8") for v in (kind, author, created_at))
+            reason = None if reason is None else bytes(reason).decode("utf-8")
             rows.append((visit_no, kind, author, created_at, reason, VisitRecord.from_json(payload)))
-        except RecordError:
+        except (RecordError, TypeError, UnicodeDecodeError):
             raise RecordDamaged(store.path, session_id, row_id) from None
     return rows
 
@@ -169,15 +172,25 @@ def _revision_dicts(store, session_id: int) -> list[dict]:
 
     out = []
     for n, (row_id, kind, author, created_at, reason, payload) in enumerate(store.db.execute(
-            "SELECT id, kind, author, created_at, reason, CAST(payload AS BLOB) FROM revisions "
-            "WHERE session_id = ? ORDER BY id", [session_id]).fetchall(), 1):
+            "SELECT id, CAST(kind AS BLOB), CAST(author AS BLOB), CAST(created_at AS BLOB), CAST(reason AS BLOB), "
+            "CAST(payload AS BLOB) FROM revisions WHERE session_id = ? ORDER BY id", [session_id]).fetchall(), 1):
         try:
+            kind, author, created_at = (bytes(v).decode("utf-8") for v in (kind, author, created_at))
+            reason = None if reason is None else bytes(reason).decode("utf-8")
             record = decode_record(store.path, session_id, row_id, payload).to_dict()
-        except RecordDamaged:
-            record = None  # an older revision that cannot be read: named, the session still exported
+        except (RecordDamaged, TypeError, UnicodeDecodeError):
+            # an older revision that cannot be read: marked, the session still exported
+            kind, author, created_at, reason, record = (_lenient(v) for v in (kind, author, created_at, reason,
+                                                                               None))
         out.append({"revision": n, "kind": kind, "author": author, "created_at": created_at, "reason": reason,
                     "record": record, **({"damaged": True} if record is None else {})})
     return out
+
+
+def _lenient(value):
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", errors="replace")
+    return value
 
 
 def _write_json(out, rows, store) -> int:
