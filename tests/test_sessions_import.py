@@ -105,3 +105,23 @@ def test_a_file_that_is_not_an_export_is_refused_in_one_line(tmp_path):
     bad.write_text("{", encoding="utf-8")
     with SessionStore.open(tmp_path / "s.sqlite3") as store, pytest.raises(RecordError, match="not valid JSON"):
         import_sessions(store, bad)
+
+
+def test_csv_and_json_carry_every_item_the_computed_total_reasons_and_visits(source, tmp_path):
+    import csv
+
+    out_csv, out_json = tmp_path / "e.csv", tmp_path / "e.json"
+    export_sessions(source, None, "csv", out_csv)
+    export_sessions(source, None, "json", out_json)
+    with open(out_csv, encoding="utf-8-sig", newline="") as f:
+        (row,) = [r for r in csv.DictReader(f) if r["patient_ref"] == "MRN-1"]
+    assert [row[f"phq9_item{n}"] for n in range(1, 10)] == ["2"] * 8 + ["0"]
+    assert row["phq9_total"] == "" and row["phq9_total_computed"] == "16"  # only items were entered
+    assert row["amendment_reasons"] == "Item 9 misread"
+    assert row["follow_up_visits"] == "2026-02-16: PHQ-9 8; 2026-03-30: PHQ-9 1"
+    (item,) = [i for i in json.loads(out_json.read_text(encoding="utf-8"))
+               if i["record"]["patient_ref"] == "MRN-1"]
+    assert item["record"]["phq9_total"] is None and item["phq9_total_computed"] == 16
+    assert [(v["visit"], v["phq9_total_computed"], len(v["revisions"])) for v in item["visits"]] == [(1, 8, 2),
+                                                                                                    (2, 1, 1)]
+    assert item["visits"][0]["revisions"][1]["reason"] == "Mistyped"
