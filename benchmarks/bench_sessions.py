@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import itertools
+import json
 import os
 import random
 import statistics
@@ -36,8 +37,9 @@ from decisionaid.sessions.connection import connect  # noqa: E402
 from decisionaid.sessions.listing import Filters, fts_query  # noqa: E402
 from decisionaid.sessions.record import SessionRecord  # noqa: E402
 from decisionaid.sessions.store import QuickCheck, SessionStore  # noqa: E402
+from decisionaid.sessions.visits import VisitRecord  # noqa: E402
 
-GENERATOR = 1  # bump whenever the generated records change, so a stale cached file is not reused
+GENERATOR = 2  # bump whenever the generated records change, so a stale cached file is not reused
 BATCH = 10_000
 # Words of consultation notes, most frequent first (drawn with Zipf weights: the first ~20 appear in most notes).
 WORDS = """patient discussed the and with to of reports mood sleep treatment botox injection today risks benefits
@@ -122,6 +124,30 @@ class Generator:
                              status=status)
 
 
+def _visits(self, rec: SessionRecord) -> list[VisitRecord]:
+    """Sessions that went ahead: 0 to 3 follow-up visits (weeks 3, 6, 12), totals drifting down, sometimes items."""
+    rng = self.rng
+    if rec.decision != "proceed" or rng.random() < 0.2:
+        return []
+    start = datetime.strptime(rec.held_at, "%Y-%m-%dT%H:%M").date()
+    total, out = rng.randint(8, 24), []
+    for weeks in (3, 6, 12)[:rng.randint(1, 3)]:
+        total = min(24, max(0, total - rng.randint(-2, 6)))
+        day = (start + timedelta(weeks=weeks, days=rng.randint(-3, 3))).isoformat()
+        if rng.random() < 0.5:
+            out.append(VisitRecord(day, phq9_total=total, side_effects=("headache",) if rng.random() < 0.1 else (),
+                                   next_step=rng.choice(("repeat", "review", "stop"))))
+        else:
+            items = [0] * 9
+            for _ in range(min(total, 24)):
+                items[rng.randrange(8)] = min(3, items[rng.randrange(8)] + 1)
+            out.append(VisitRecord(day, phq9_items=tuple(items), notes=" ".join(rng.choices(WORDS, k=8))))
+    return out
+
+
+Generator.visits = _visits
+
+
 def generate(path: Path, n: int) -> str:
     """Fill through the real API: most sessions saved once; some never-saved drafts, later drafts and amendments.
     Returns (and keeps beside the file) a line saying how long it took."""
@@ -140,6 +166,8 @@ def generate(path: Path, n: int) -> str:
                     store.autosave(sid, dataclasses.replace(rec, notes=rec.notes + " Unsaved addition."), rec.clinician)
                 elif roll > 0.95:
                     store.amend(sid, dataclasses.replace(rec, decision="defer"), rec.clinician, "Patient changed mind")
+                for visit in gen.visits(rec):  # follow-up visits of most sessions that went ahead
+                    store.add_visit(sid, visit, rec.clinician)
                 in_store += time.perf_counter() - begin
         print(f"\r  generated {min(first + BATCH, n):,} / {n:,} sessions", end="", flush=True)
     store.close()
@@ -261,6 +289,26 @@ def bench_listing(store: SessionStore, q, n: int, runs: int) -> None:
          raw_page("s.decision = 'refer'"), runs, ids)
     pair("first page, no decision yet", lambda: store.list_page(filters=Filters(decisions=(None,))),
          raw_page("s.decision IS NULL"), runs, ids)
+    # Follow-up due / overdue (a fixed "today" inside the generated years), against the same rule written by hand.
+    today = "2023-06-01"
+    outstanding = ("NOT EXISTS (SELECT 1 FROM visits v WHERE v.session_id = s.id AND v.visit_date >= "
+                   "date(s.follow_up, '-7 days') AND NOT EXISTS (SELECT 1 FROM visits w WHERE w.session_id = "
+                   "v.session_id AND w.visit_no = v.visit_no AND w.id > v.id))")
+    pair("first page, follow-up overdue", lambda: store.list_page(filters=Filters(follow_up="overdue", today=today)),
+         raw_page(f"s.follow_up < ? AND {outstanding}", [today]), runs, ids)
+    pair("first page, follow-up due", lambda: store.list_page(filters=Filters(follow_up="due", today=today)),
+         raw_page(f"s.follow_up >= ? AND s.follow_up <= '2023-06-08' AND {outstanding}", [today]), runs, ids)
+    with_visits = q("SELECT session_id FROM visits ORDER BY id DESC LIMIT 1").fetchone()
+    if with_visits:
+        sid = with_visits[0]
+        def raw_visits():  # the same rows, each payload parsed as any reader of them must
+            rows = q("SELECT visit_no, id, session_id, kind, author, created_at, reason, payload FROM visits "
+                     "WHERE session_id = ? AND id IN (SELECT max(id) FROM visits WHERE session_id = ? "
+                     "GROUP BY visit_no) ORDER BY visit_no", [sid, sid]).fetchall()
+            return [(*row[:7], json.loads(row[7])) for row in rows]
+
+        pair("one session's visits (payloads parsed)", lambda: store.visits(sid), raw_visits, runs,
+             lambda rows: [v.visit_no for v in rows])
     # The store's MATCH text (every word quoted, the last one a prefix), the same join and order, LIMIT 50.
     for kind, term in TERMS.items():
         match = fts_query(term)

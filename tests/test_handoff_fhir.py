@@ -316,3 +316,25 @@ def test_cli_fhir_export_needs_exactly_one_session(stored, tmp_path, capsys):
     code = main(["--data-dir", str(folder), "sessions", "export", "--format", "fhir", "--id", "99", "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err and not out.exists()
+
+
+def test_cli_fhir_export_carries_the_stored_follow_up_visits(stored, tmp_path, capsys):
+    import json
+
+    from decisionaid.sessions.visits import VisitRecord
+
+    folder, sid, _ = stored
+    with SessionStore.open(folder / paths.DATABASE_NAME) as store:
+        store.add_visit(sid, VisitRecord("2027-01-20", phq9_total=9), "Dr A")
+        store.add_visit(sid, VisitRecord("2026-12-30", phq9_items=(1, 1, 1, 1, 0, 0, 1, 0, 1)), "Dr A")
+        store.add_visit(sid, VisitRecord("2027-02-10", notes="phoned, no PHQ-9"), "Dr A")  # no panel
+        store.amend_visit(sid, 1, VisitRecord("2027-01-20", phq9_total=8), "Dr A", "Mistyped")
+    out = tmp_path / "doc.json"
+    assert main(["--data-dir", str(folder), "sessions", "export", "--format", "fhir", "--id", str(sid),
+                 "--out", str(out)]) == 0
+    capsys.readouterr()
+    bundle = json.loads(out.read_text(encoding="utf-8"))
+    assert_valid(bundle)
+    panels = observations(bundle, "44249-1")
+    assert [p["effectiveDateTime"][:10] for p in panels[1:]] == ["2026-12-30", "2027-01-20"]  # oldest first
+    assert [o["valueQuantity"]["value"] for o in observations(bundle, "44261-6")][1:] == [6, 8]  # as amended

@@ -71,7 +71,9 @@ def test_show_with_history(capsys, data_dir):
     code, out, _ = run(capsys, "--data-dir", str(data_dir), "sessions", "show", "3", "--history")
     assert code == 0
     assert "notes: Bell\\x07 and <b>tags</b>" in out
-    assert "amend by Dr Haddad" in out and "'Team meeting'" in out and ": decision" in out
+    # numbered within the session (not database ids), the amendment named, old -> new values
+    assert "revision 2 (amendment) by Dr Haddad" in out and "'Team meeting': decision: (blank) \u2192 refer" in out
+    assert "revision 1 (saved) by Dr Okafor" in out and "first version" in out
     code, out, _ = run(capsys, "--data-dir", str(data_dir), "sessions", "show", "3", "--json")
     assert json.loads(out)["record"]["notes"] == "Bell\x07 and <b>tags</b>"
 

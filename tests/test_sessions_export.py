@@ -55,7 +55,8 @@ def test_csv_reads_back_to_the_same_sessions(store, tmp_path):
     rows = read_csv(out)
     assert list(rows[0]) == ["session_id", "patient_ref", "held_at", "clinician", "decision", "status", "follow_up",
                              "phq9_total", "answer.pregnancy", "answer.suicidal_thoughts", "answer.sure_1", "notes",
-                             "saved_revision_id", "revision_count"]
+                             "saved_revision_id", "revision_count", *(f"phq9_item{n}" for n in range(1, 10)),
+                             "phq9_total_computed", "amendment_reasons", "follow_up_visits"]
     assert [int(r["session_id"]) for r in rows] == [s.session_id for s in store.list_page(limit=100)]
     for row in rows:
         view = store.get(int(row["session_id"]))

@@ -65,6 +65,7 @@ def test_the_frozen_statements_are_the_released_steps():
     assert generator(1).V1_DDL == schema.STEPS[0]
     assert generator(2).V2_DDL == schema.STEPS[1]
     assert generator(3).V3_DDL == schema.STEPS[2]
+    assert generator(4).V4_DDL == schema.STEPS[3]
 
 
 @pytest.mark.parametrize("version", VERSIONS)

@@ -163,10 +163,19 @@ def _cmd_sessions(args: argparse.Namespace) -> int:
             return args.sessions_handler(database, args)
         with SessionStore.open(database, backup_dir=backups) as store:
             return args.sessions_handler(store, args)
-    except (StoreError, RecordError, DataDirError) as exc:
+    except (StoreError, RecordError, DataDirError, *_content_errors()) as exc:
         hint = _set_aside_hint(exc) if isinstance(exc, StoreCorrupt) and exc.moved_to is not None else ""
         print(f"decisionaid sessions: {exc}{hint}", file=sys.stderr)
         return 2
+
+
+def _content_errors() -> tuple:
+    """The content files the follow-up part reads (each error is one sentence naming the file)."""
+    from decisionaid.checklist.followup import FollowUpRulesError
+    from decisionaid.checklist.items import ChecklistError
+    from decisionaid.evidence.pack import PackError
+
+    return FollowUpRulesError, ChecklistError, PackError
 
 
 def _set_aside_hint(exc) -> str:
@@ -215,7 +224,14 @@ def _sessions_filters(args: argparse.Namespace):
     from decisionaid.sessions.listing import Filters
 
     decisions = None if args.decision is None else tuple(None if d == "none" else d for d in args.decision)
-    return Filters(date_from=args.date_from, date_to=args.date_to, decisions=decisions)
+    follow_up = "due" if getattr(args, "due", False) else "overdue" if getattr(args, "overdue", False) else None
+    window = 7
+    if follow_up is not None:
+        from decisionaid.checklist.followup import load_rules
+
+        window = load_rules().due_window_days
+    return Filters(date_from=args.date_from, date_to=args.date_to, decisions=decisions, follow_up=follow_up,
+                   due_window_days=window)
 
 
 def _sessions_list(store, args: argparse.Namespace) -> int:
@@ -239,25 +255,60 @@ def _sessions_list(store, args: argparse.Namespace) -> int:
 
 
 def _sessions_show(store, args: argparse.Namespace) -> int:
+    from decisionaid.cli_followup import KIND_LABELS, course_json, course_text
+
     view = store.get(args.id)
     history = store.history(args.id, include_autosaves=True) if args.history else []
+    numbered = _numbered(store, args.id) if args.history else {}
     if args.json:
         print(json.dumps({"session_id": view.session_id, "saved_revision_id": view.saved_revision_id,
                           "revision_count": view.revision_count, "record": view.record.to_dict(),
                           "draft": view.draft.to_dict() if view.draft else None,
-                          "history": [{"revision_id": h.revision_id, "kind": h.kind, "author": h.author,
+                          "history": [{"revision_id": h.revision_id, "revision": numbered[h.revision_id],
+                                       "kind": h.kind, "author": h.author,
                                        "created_at": h.created_at, "reason": h.reason, "changes": list(h.changes)}
-                                      for h in history]}, indent=2, ensure_ascii=False))
+                                      for h in history],
+                          **course_json(store, args.id, view.record)}, indent=2, ensure_ascii=False))
         return 0
     for name, value in view.record.to_dict().items():
         print(f"{name}: {_plain(json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value)}")
     if view.draft is not None and view.saved_revision_id is not None:
         print("(an unsaved draft is newer than this saved record)")
-    for h in history:
+    for line in course_text(store, args.id, view.record, _plain):
+        print(line)
+    chronological = history[::-1]
+    for previous, h in reversed(list(zip([None, *chronological], chronological))):
         reason = f" because {h.reason!r}" if h.reason else ""
-        print(_plain(f"revision {h.revision_id} {h.kind} by {h.author} at {h.created_at}{reason}: "
-                     f"{', '.join(h.changes) or 'first'}"))
+        print(_plain(f"revision {numbered[h.revision_id]} ({KIND_LABELS[h.kind]}) by {h.author} at {h.created_at}"
+                     f"{reason}: {_changes(previous, h) if previous is not None else 'first version'}"))
     return 0
+
+
+def _numbered(store, session_id: int) -> dict[int, int]:
+    """Database revision id -> 1, 2, 3 within the session (every kind counted)."""
+    return {h.revision_id: h.number for h in store.history(session_id, include_autosaves=True)}
+
+
+def _changes(previous, h) -> str:
+    """What changed, as old -> new values."""
+    if not h.changes:
+        return "no change"
+    before, after = previous.record.to_dict(), h.record.to_dict()
+    parts = []
+    for name in h.changes:
+        if name.startswith("answers."):
+            key = name.split(".", 1)[1]
+            old, new = before["answers"].get(key), after["answers"].get(key)
+        else:
+            old, new = before[name], after[name]
+        parts.append(f"{name}: {_shown(old)} \u2192 {_shown(new)}")
+    return "; ".join(parts)
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _sessions_export(store, args: argparse.Namespace) -> int:
@@ -272,6 +323,18 @@ def _sessions_export(store, args: argparse.Namespace) -> int:
         print(f"decisionaid sessions: {damage.title}, left out of the export. {damage.advice}", file=sys.stderr)
     print(f"Exported {count} sessions to {args.out}")
     return EXPORT_INCOMPLETE if count.damaged else 0
+
+
+def _sessions_import(store, args: argparse.Namespace) -> int:
+    from decisionaid.sessions.importing import import_sessions
+
+    result = import_sessions(store, args.file)
+    for file_id in result.duplicates:
+        print(f"decisionaid sessions: session {file_id} of {Path(args.file).name} is already in this sessions file: "
+              "left out.", file=sys.stderr)
+    print(f"Imported {len(result.created)} sessions from {args.file}"
+          + (f" as sessions {', '.join(str(new) for _old, new in result.created)}" if result.created else ""))
+    return EXPORT_INCOMPLETE if result.duplicates else 0
 
 
 EXPORT_INCOMPLETE = 3  # the export was written, without the damaged sessions named on stderr
@@ -308,6 +371,10 @@ def _add_sessions_parser(sub) -> None:
     filters.add_argument("--decision", nargs="+", choices=("proceed", "defer", "decline", "refer", "none"),
                          help="only these decisions (none: no decision yet)")
     filters.add_argument("--json", action="store_true", help="machine-readable output")
+    due = filters.add_mutually_exclusive_group()
+    due.add_argument("--due", action="store_true", help="only sessions whose follow-up is due (this week)")
+    due.add_argument("--overdue", action="store_true", help="only sessions whose follow-up date has passed "
+                                                            "with no follow-up visit recorded")
     ss.add_parser("list", parents=[filters], help="newest sessions").set_defaults(sessions_handler=_sessions_list,
                                                                                 query=None)
     se_search = ss.add_parser("search", parents=[filters], help="sessions whose patient, clinician or notes match")
@@ -327,6 +394,13 @@ def _add_sessions_parser(sub) -> None:
     from decisionaid.cli_handoff import add_note_parser
 
     add_note_parser(ss)
+    from decisionaid.cli_followup import add_followup_parser
+
+    add_followup_parser(ss)
+    im = ss.add_parser("import", help="read a JSON export back in, as new sessions with their revisions and "
+                                      "follow-up visits (sessions already here are left out)")
+    im.add_argument("file", metavar="FILE.json")
+    im.set_defaults(sessions_handler=_sessions_import)
     bk = ss.add_parser("backup", help="copy all sessions to one file (owner-only)")
     bk.add_argument("--out", required=True, metavar="FILE")
     bk.set_defaults(sessions_handler=_sessions_backup)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 
 def handoff_for(store, session_id: int, made_at: dt.datetime | None = None, pack=None, checklist=None,
-                follow_ups=()):
-    """(HandoffInput, view, history) for one stored session. Follow-up visits are not stored yet: () for now."""
+                follow_ups=None):
+    """(HandoffInput, view, history) for one stored session, with its stored follow-up visits unless given."""
     from decisionaid import __version__
-    from decisionaid.handoff.visits import HandoffInput
+    from decisionaid.handoff.visits import HandoffInput, from_stored
 
     if pack is None:
         from decisionaid.evidence.pack import load_pack
@@ -27,18 +27,22 @@ def handoff_for(store, session_id: int, made_at: dt.datetime | None = None, pack
         checklist = load_checklist()
     view = store.get(session_id)
     history = store.history(session_id)
+    if follow_ups is None:
+        follow_ups = from_stored(store.visits(session_id))
     data = HandoffInput(session_id, view.record, checklist, pack,
                         made_at or dt.datetime.now().replace(microsecond=0), revision_id=view.saved_revision_id,
                         draft=view.saved_revision_id is None, follow_ups=tuple(follow_ups), app_version=__version__)
     return data, view, history
 
 
-def record_pdf(settings, data, history, summary=None) -> bytes:
+def record_pdf(settings, data, history, summary=None, visits=(), visit_revisions=(), patient_sessions=()) -> bytes:
     """The clinician record PDF of the session being handed off (the same as `decisionaid record`)."""
     from decisionaid.handout.inputs import record_input
     from decisionaid.handout.record import build_record
 
     return build_record(record_input(settings, data.session_id, data.record, history, draft=data.draft,
+                                     visits=visits, visit_revisions=visit_revisions,
+                                     patient_sessions=patient_sessions,
                                      revision_id=data.revision_id, made_at=data.made_at, summary=summary,
                                      checklist=data.checklist))
 
@@ -80,7 +84,10 @@ def export_fhir(store, args: argparse.Namespace) -> int:
         from decisionaid.handoff.visits import check_ready
 
         check_ready(data)
-        payload = bundle_bytes(build_bundle(data, record_pdf(load_settings(), data, history)))
+        pdf = record_pdf(load_settings(), data, history, visits=store.visits(args.id[0]),
+                         visit_revisions=store.visit_revisions(args.id[0]),
+                         patient_sessions=store.patient_course(data.record.patient_ref))
+        payload = bundle_bytes(build_bundle(data, pdf))
     except _known_errors() as exc:
         print(f"decisionaid sessions export: {exc}", file=sys.stderr)
         return 2

@@ -8,14 +8,18 @@ from pathlib import Path
 
 
 def _session(session_id: int):
-    """(view, history) of one stored session; raises the store's errors."""
+    """(view, history) of one stored session; raises the store's errors. Its follow-up visits are kept in
+    `_session.visits` (visits, visit revisions) for the record."""
     from decisionaid.cli import store_paths, unlock_if_encrypted
     from decisionaid.sessions.store import SessionStore
 
     database, backups = store_paths()
     unlock_if_encrypted()
     with SessionStore.open(database, backup_dir=backups) as store:
-        return store.get(session_id), store.history(session_id)
+        view, history = store.get(session_id), store.history(session_id)
+        _session.visits = (store.visits(session_id), store.visit_revisions(session_id),
+                           store.patient_course(view.record.patient_ref))
+        return view, history
 
 
 def _write(out: str, data: bytes, what: str) -> int:
@@ -69,9 +73,11 @@ def _record(settings, args) -> bytes:
     from decisionaid.handout.record import build_record
 
     view, history = _session(args.session)
+    visits, visit_revisions, patient_sessions = _session.visits
     draft = view.saved_revision_id is None
     return build_record(record_input(settings, args.session, view.record, history, draft=draft,
-                                     revision_id=view.saved_revision_id))
+                                     revision_id=view.saved_revision_id, visits=visits,
+                                     visit_revisions=visit_revisions, patient_sessions=patient_sessions))
 
 
 def add_parsers(sub) -> None:

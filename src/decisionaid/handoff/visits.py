@@ -1,6 +1,6 @@
 """What the hand-offs need about one session, and follow-up visits as plain data.
 
-Follow-up visits are not stored yet: callers pass an empty tuple until the session store keeps them.
+Follow-up visits come from the session store (`from_stored`): each visit with a PHQ-9 becomes a FollowUpVisit.
 """
 
 from __future__ import annotations
@@ -19,6 +19,13 @@ class FollowUpVisit:
     when: dt.date | dt.datetime
     items: tuple[int | None, ...] | None = None
     total: int | None = None
+
+
+def from_stored(visits) -> tuple[FollowUpVisit, ...]:
+    """The store's visits (StoredVisit: .visit is a VisitRecord) with a PHQ-9, as FollowUpVisits, oldest first."""
+    return tuple(FollowUpVisit(dt.date.fromisoformat(v.visit.visit_date), v.visit.phq9_items, v.visit.phq9_total)
+                 for v in sorted(visits, key=lambda v: (v.visit.visit_date, v.visit_no))
+                 if v.visit.phq9_items is not None or v.visit.phq9_total is not None)
 
 
 @dataclass(frozen=True)

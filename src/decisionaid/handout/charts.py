@@ -144,3 +144,82 @@ def forest_plot(figure: ForestFigure, width: float, font_size: float = 8.0) -> D
     text(x(1) + fs * 0.5, y_axis - fs * 2.7, figure.right_text, anchor="start")
     text((plot_x0 + plot_x1) / 2, y_axis - fs * 3.9, figure.measure_label, anchor="middle")
     return d
+
+
+def course_chart(figure, width: float, font_size: float = 8.0) -> Drawing:
+    """The PHQ-9 course (checklist/course_figure.py): severity bands, the dashed half-baseline line, a triangle on
+    each day Botox was given, and item 9 on its own strip below (a filled mark when above 0)."""
+    from decisionaid.checklist import course_figure as cm
+
+    fonts.register()
+    fs = font_size
+    label_w, right_w = fs * 9.5, fs * 9.5
+    plot_h, strip_h, axis_h, top = fs * 16, fs * 3.2, fs * 3.2, fs * 2.2
+    height = top + plot_h + strip_h + axis_h
+    d = Drawing(width, height)
+    x0, x1 = label_w, width - right_w
+    y0 = axis_h + strip_h
+    y1 = y0 + plot_h
+    black = colors.black
+
+    def x(day: float) -> float:
+        return x0 + day / max(figure.x_max, 1) * (x1 - x0)
+
+    def y(v: float) -> float:
+        return y0 + (v - figure.y_min) / (figure.y_max - figure.y_min) * (y1 - y0)
+
+    def text(px, py, s, anchor="start", bold=False, size=fs, color=black):
+        if s:
+            d.add(String(px, py, s, fontName=fonts.BOLD if bold else fonts.REGULAR, fontSize=size,
+                         textAnchor=anchor, fillColor=color))
+
+    text(x0, height - fs * 1.3, figure.title, bold=True)
+    for band in figure.bands:
+        d.add(Rect(x0, y(band.low), x1 - x0, y(band.high) - y(band.low), fillColor=colors.HexColor(band.fill),
+                   strokeColor=None, strokeWidth=0))
+        text(x1 + fs * 0.5, (y(band.low) + y(band.high)) / 2 - fs * 0.35, band.label, size=fs * 0.9)
+    d.add(Rect(x0, y0, x1 - x0, y1 - y0, fillColor=None, strokeColor=black, strokeWidth=0.6))
+    for t in figure.y_ticks:
+        d.add(Line(x0 - fs * 0.4, y(t), x0, y(t), strokeColor=black, strokeWidth=0.6))
+        text(x0 - fs * 0.6, y(t) - fs * 0.35, str(t), anchor="end")
+    text(fs * 0.2, (y0 + y1) / 2, "PHQ-9 total", size=fs * 0.9)
+    if figure.half_baseline is not None:
+        hy = y(float(figure.half_baseline))
+        d.add(Line(x0, hy, x1, hy, strokeColor=colors.HexColor(cm.HALF), strokeWidth=1.0, strokeDashArray=[4, 3]))
+        text(x0 + fs * 0.3, hy + fs * 0.3, figure.half_label, size=fs * 0.85, color=colors.HexColor(cm.HALF))
+    for day, _date in figure.injections:
+        px = x(day)
+        d.add(Line(px, y0, px, y1, strokeColor=colors.HexColor(cm.INJECTION), strokeWidth=0.6,
+                   strokeDashArray=[1, 2]))
+        d.add(Polygon([px - fs * 0.45, y1 + fs * 0.7, px + fs * 0.45, y1 + fs * 0.7, px, y1 + fs * 0.05],
+                      fillColor=colors.HexColor(cm.INJECTION), strokeColor=None))
+    if figure.injections:
+        text(x1 - fs, height - fs * 1.3, "\u25bc Botox given (dotted line)", anchor="end", size=fs * 0.85,
+             color=colors.HexColor(cm.INJECTION))
+    line = colors.HexColor(cm.LINE)
+    pts = figure.plotted
+    for a, b in zip(pts, pts[1:]):
+        d.add(Line(x(a.day), y(a.total), x(b.day), y(b.total), strokeColor=line, strokeWidth=1.4))
+    for p in pts:
+        d.add(Rect(x(p.day) - fs * 0.3, y(p.total) - fs * 0.3, fs * 0.6, fs * 0.6, fillColor=line,
+                   strokeColor=line))
+        text(x(p.day), y(p.total) + fs * 0.6, str(p.total), anchor="middle", bold=True, size=fs * 0.9)
+    # item 9 strip
+    sy = axis_h + strip_h / 2
+    d.add(Line(x0, sy, x1, sy, strokeColor=colors.HexColor(model.RULE), strokeWidth=0.4))
+    text(x0 - fs * 1.2, sy - fs * 0.35, "Item 9", anchor="end", bold=True)
+    for p in figure.points:
+        if p.item9 is None:
+            text(x(p.day), sy - fs * 0.35, "\u2013", anchor="middle")
+            continue
+        color = colors.HexColor(cm.ALERT) if p.alert else black
+        d.add(Rect(x(p.day) - fs * 0.45, sy - fs * 0.45, fs * 0.9, fs * 0.9, fillColor=color if p.alert else None,
+                   strokeColor=color, strokeWidth=0.8))
+        text(x(p.day) + fs * 0.7, sy - fs * 0.35, str(p.item9), bold=p.alert, color=color)
+    text(x1 + fs * 0.5, sy - fs * 0.35, "above 0: crisis pathway", size=fs * 0.8, color=colors.HexColor(cm.ALERT))
+    for t in figure.x_ticks:
+        d.add(Line(x(t), axis_h, x(t), axis_h - fs * 0.4, strokeColor=black, strokeWidth=0.6))
+        text(x(t), axis_h - fs * 1.4, figure.x_tick_label(t), anchor="middle")
+    d.add(Line(x0, axis_h, x1, axis_h, strokeColor=black, strokeWidth=0.6))
+    text((x0 + x1) / 2, axis_h - fs * 2.7, "time since the first consultation", anchor="middle", size=fs * 0.9)
+    return d

@@ -38,10 +38,43 @@ def handout_input(settings, session_id: int | None = None, record=None, large_pr
 
 def record_input(settings, session_id: int, record, history=(), draft: bool = False,
                  revision_id: int | None = None, made_at: dt.datetime | None = None, summary=None,
-                 checklist=None) -> RecordInput:
-    """The chart record of one session; `history` is the store's revisions (newest first) or ()."""
+                 checklist=None, visits=(), visit_revisions=(), patient_sessions=()) -> RecordInput:
+    """The chart record of one session; `history` is the store's revisions (newest first) or (); `visits` and
+    `visit_revisions` the store's follow-up visits (as they read now, and every revision of each)."""
     summary, checklist, made_at = _defaults(summary, checklist, made_at)
-    entries = tuple(HistoryEntry(h.revision_id, h.kind, h.author, h.created_at, h.reason, tuple(h.changes))
-                    for h in history)
-    return RecordInput(summary, checklist, session_id, record, entries, made_at,
-                       settings.clinician_name or record.clinician, draft, revision_id)
+    history = list(history)
+    entries = []
+    for i, h in enumerate(history):
+        before = history[i + 1].record if i + 1 < len(history) and hasattr(h, "record") else None
+        values = _values(before, h.record, h.changes) if before is not None else ()
+        entries.append(HistoryEntry(h.revision_id, h.kind, h.author, h.created_at, h.reason, tuple(h.changes),
+                                    values, getattr(h, "number", None) or len(history) - i))
+    rules = None
+    if visits:
+        from decisionaid.checklist.followup import load_rules
+
+        rules = load_rules()
+    return RecordInput(summary, checklist, session_id, record, tuple(entries), made_at,
+                       settings.clinician_name or record.clinician, draft, revision_id, tuple(visits),
+                       tuple(visit_revisions), rules, tuple(patient_sessions))
+
+
+def _values(before, after, changes) -> tuple[tuple[str, str, str], ...]:
+    """(field, old, new) as text for each changed field ('answers.<id>' looked up in the answers)."""
+    out = []
+    for name in changes:
+        if name.startswith("answers."):
+            key = name[len("answers."):]
+            old, new = before.answers.get(key), after.answers.get(key)
+        else:
+            old, new = getattr(before, name, None), getattr(after, name, None)
+        out.append((name, _text(old), _text(new)))
+    return tuple(out)
+
+
+def _text(value) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, tuple):
+        return ",".join("-" if v is None else str(v) for v in value)
+    return str(value)

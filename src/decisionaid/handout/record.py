@@ -37,6 +37,11 @@ class HistoryEntry:
     created_at: str        # UTC, ISO 8601
     reason: str | None
     changes: tuple[str, ...]
+    values: tuple[tuple[str, str, str], ...] = ()  # (field, old, new) for each change, as text
+    number: int | None = None                       # 1, 2, 3 within the session
+
+
+KIND_WORDS = {"save": "saved", "amend": "amendment", "autosave": "autosave", "revert": "draft discarded"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,10 @@ class RecordInput:
     made_by: str = ""
     draft: bool = False                 # True: this is an unsaved draft, not a saved revision
     revision_id: int | None = None
+    visits: tuple = ()                  # sessions.store.StoredVisit, as each visit reads now
+    visit_revisions: tuple = ()         # every revision of every visit (StoredVisit, .revision numbered 1, 2, ...)
+    follow_up_rules: object = None      # checklist.followup.FollowUpRules (needed when there are visits)
+    patient_sessions: tuple = ()        # (SessionSummary, number of visits) of every session of this patient
 
 
 def _local(utc_iso: str) -> str:
@@ -98,8 +107,9 @@ class _Builder:
     # --- parts
     def heading(self) -> list:
         d, r, st = self.d, self.d.record, self.st
+        number = next((h.number for h in d.history if h.revision_id == d.revision_id and h.number), None)
         state = (f"Unsaved draft (autosaved), newer than any saved version" if d.draft
-                 else f"Saved revision {d.revision_id}" if d.revision_id else "Saved")
+                 else f"Saved revision {number}" if number else "Saved")
         rows = [["Session", str(d.session_id)], ["Patient reference", r.patient_ref],
                 ["Date and time", moment(r.held_at)], ["Clinician", r.clinician],
                 ["Record state", state], ["Printed", f"{d.made_at:%Y-%m-%d %H:%M} by {d.made_by or 'not set'}"]]
@@ -266,11 +276,103 @@ class _Builder:
         return out
 
     def history(self) -> list:
-        rows = [["Rev.", "Kind", "Author", "Local time", "Reason", "Changed"]]
-        for h in self.d.history:
-            rows.append([str(h.revision_id), h.kind, h.author, _local(h.created_at), h.reason or "",
-                         "; ".join(self._field(c) for c in h.changes) or "first version"])
-        return [self.h("Revision history (newest first)"), self.table(rows, [0.07, 0.09, 0.15, 0.14, 0.2, 0.35])]
+        rows = [["Rev.", "Kind", "Author", "Local time", "Reason", "Changed (old → new)"]]
+        count = len(self.d.history)
+        for i, h in enumerate(self.d.history):
+            number = h.number if h.number is not None else count - i
+            if i == count - 1 and not h.changes:
+                changed = "first version"
+            elif h.values:
+                changed = "; ".join(f"{self._field(name)}: {old} → {new}" for name, old, new in h.values)
+            else:
+                changed = "; ".join(self._field(c) for c in h.changes) or "no change"
+            rows.append([str(number), KIND_WORDS.get(h.kind, h.kind), h.author, _local(h.created_at),
+                         h.reason or "", changed])
+        return [self.h("Revision history (newest first)"), self.table(rows, [0.06, 0.13, 0.14, 0.14, 0.18, 0.35])]
+
+    def patient_course(self) -> list:
+        """This patient's sessions together (first consultation, later ones), when there is more than one."""
+        if len(self.d.patient_sessions) < 2:
+            return []
+        rows = [["Session", "Date and time", "", "Decision", "Follow-up visits"]]
+        for n, (s, visits) in enumerate(self.d.patient_sessions, 1):
+            kind = "first consultation" if n == 1 else "later consultation"
+            if s.session_id == self.d.session_id:
+                kind += " (this record)"
+            rows.append([str(s.session_id), moment(s.held_at), kind, (s.decision or "not decided"), str(visits)])
+        return [self.p("This patient's sessions, oldest first:", self.st.strong),
+                self.table(rows, [0.12, 0.22, 0.3, 0.16, 0.2])]
+
+    def follow_up(self) -> list:
+        """The follow-up visits: the course chart, each visit's outcomes, the definitions and the visits' history."""
+        d, st = self.d, self.st
+        if not d.visits or d.follow_up_rules is None:
+            due = d.record.follow_up
+            return [self.h("Follow-up"), *self.patient_course(),
+                    self.p(f"Follow-up due: {day(due) if due else 'not set'}. No follow-up visit recorded yet.")]
+        from decisionaid.checklist.course_figure import figure_for
+        from decisionaid.checklist.followup import course, definition_lines, percent_text
+
+        rules = d.follow_up_rules
+        c = course(d.checklist, rules, d.record, d.visits)
+        fig = figure_for(d.checklist, c, d.visits)
+        out = [self.h("Follow-up visits and the course so far")] + self.patient_course() + [
+               KeepTogether([charts.course_chart(fig, self.width), self.p(fig.summary_text(), st.small)])]
+        yes_no = {True: "yes", False: "no", None: "–"}
+        meaningful = {"improvement": "yes (better)", "worsening": "yes (worse)", "": "no", None: "–"}
+        rows = [["Visit", "Date", "PHQ-9", "Change", rules.response.label, rules.remission.label,
+                 "≥ 5 points", "Item 9"]]
+        for o in c.outcomes:
+            change = ("–" if o.change_points is None
+                      else f"{o.change_points:+d} ({percent_text(o.change_percent)})")
+            rows.append([str(o.visit_no), day(o.visit_date),
+                         "–" if o.total is None else f"{o.total} ({o.band})", change, yes_no[o.response],
+                         yes_no[o.remission], meaningful[o.meaningful],
+                         "–" if o.item9 is None else (f"{o.item9}: crisis pathway" if o.crisis else str(o.item9))])
+        out.append(self.table(rows, [0.06, 0.12, 0.15, 0.14, 0.12, 0.12, 0.13, 0.16]))
+        by_no = {v.visit_no: v for v in d.visits}
+        harm_labels = {h.id: h.label for h in d.summary.pack.harms.items}
+        for o in c.outcomes:
+            v = by_no[o.visit_no].visit
+            lines = []
+            if o.crisis:
+                lines.append(Paragraph(f"Visit {o.visit_no}: PHQ-9 item 9 is above 0: follow the crisis pathway "
+                                       "(as at the first consultation).", st.alert))
+            effects = [harm_labels.get(h, h) for h in v.side_effects] + ([v.side_effects_other]
+                                                                          if v.side_effects_other else [])
+            facts = [f"Side effects: {'; '.join(effects) if effects else 'none recorded'}"]
+            if v.botox_given is not None:
+                facts.append(f"Botox given: {'yes' if v.botox_given else 'no'}"
+                             + (f" ({day(v.botox_date)})" if v.botox_date else ""))
+            if v.impression:
+                facts.append(f"Patient's impression: {v.impression}")
+            if v.next_step:
+                facts.append(f"Next step: {rules.next_steps[v.next_step]}")
+            if o.why_not:
+                facts.append(o.why_not)
+            lines.append(self.p(f"Visit {o.visit_no} ({day(o.visit_date)}). " + ". ".join(facts) + "."))
+            if v.notes:
+                lines += _long_text(f"Notes: {v.notes}", st.body)
+            out += lines
+        out += [self.p(line, st.small) for line in definition_lines(rules)]
+        amended = [r for r in d.visit_revisions if r.revision > 1]
+        if amended:
+            from decisionaid.sessions.visits import changed_visit_fields
+
+            rows = [["Visit", "Rev.", "Kind", "Author", "Local time", "Reason", "Changed (old → new)"]]
+            previous = {}
+            for r in d.visit_revisions:
+                before = previous.get(r.visit_no)
+                previous[r.visit_no] = r.visit
+                if before is None:
+                    continue
+                changes = "; ".join(f"{name.replace('_', ' ')}: {_shown(old)} → {_shown(new)}"
+                                    for name, old, new in changed_visit_fields(before, r.visit))
+                rows.append([str(r.visit_no), str(r.revision), KIND_WORDS.get(r.kind, r.kind), r.author,
+                             _local(r.created_at), r.reason or "", changes or "no change"])
+            out += [self.h("Follow-up visits: amendments"),
+                    self.table(rows, [0.06, 0.06, 0.13, 0.13, 0.14, 0.16, 0.32])]
+        return out
 
     def _field(self, change: str) -> str:
         """'answers.ci_pregnancy' -> the question's text; 'follow_up' -> 'follow up'."""
@@ -283,9 +385,19 @@ class _Builder:
 
     def story(self) -> list:
         out = self.heading() + self.status() + self.phq9() + self.decision() + self.discussion()
-        out += self.checklist() + self.notes() + self.evidence() + self.history()
+        out += self.checklist() + self.notes() + self.follow_up() + self.evidence() + self.history()
         out += [self.h("Sources"), source_list(self.d.summary.pack, self.sources, self.st)]
         return out
+
+
+def _shown(value) -> str:
+    if value is None or value == () or value == "":
+        return "(blank)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ",".join("-" if v is None else str(v) for v in value)
+    return str(value)
 
 
 def record_meta(data: RecordInput) -> Meta:

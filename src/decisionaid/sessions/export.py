@@ -1,6 +1,9 @@
 """Export sessions to CSV (one flat row each) or JSON (the full record), streamed and owner-only.
 
 Each session's record is its latest saved one (a session never saved exports its draft, with no saved revision id).
+Both formats carry every PHQ-9 item and the total computed from the items (or the total entered), the reasons given
+for amendments and the follow-up visits. JSON also carries every revision and every visit revision, so that
+`decisionaid sessions import` (sessions/importing.py) can read an export back into another store.
 The file is written under a temporary name and renamed, so a failed export never leaves half a file.
 
 CSV is UTF-8 with a byte-order mark (so spreadsheets detect the encoding). To stop a spreadsheet running a cell as
@@ -48,8 +51,9 @@ def export_sessions(store, session_ids: Iterable[int] | None, fmt: str, out_path
     with (store._guard(transaction=True, target=out_path), replacing(out_path) as tmp,
           open(tmp, "w", encoding=encoding, newline="") as out):
         damaged: list[RecordDamaged] = []
-        rows = _rows(store, ids, damaged)
-        written = _write_csv(out, rows, _answer_ids(store, ids)) if fmt == "csv" else _write_json(out, rows)
+        rows = _complete(store, _rows(store, ids, damaged), damaged)
+        written = (_write_csv(out, rows, _answer_ids(store, ids), store) if fmt == "csv"
+                   else _write_json(out, rows, store))
     result = Exported(written)
     result.damaged = tuple(damaged)
     return result
@@ -71,6 +75,15 @@ def _rows(store, ids: list[int] | None, damaged: list) -> Iterator[tuple[int, in
             damaged.append(exc)
             continue
         yield session_id, saved, count, record
+
+
+def _complete(store, rows, damaged: list):
+    """The rows with their revisions and visit revisions read (a damaged one leaves the session out, named)."""
+    for session_id, saved, count, record in rows:
+        try:
+            yield session_id, saved, count, record, _revision_dicts(store, session_id), _visit_rows(store, session_id)
+        except RecordDamaged as exc:
+            damaged.append(exc)
 
 
 def _one(store, session_id: int) -> tuple:
@@ -100,26 +113,103 @@ def _answer_ids(store, ids: list[int] | None) -> list[str]:
     return sorted(keys)
 
 
-def _write_csv(out, rows, answer_ids: list[str]) -> int:
+def _computed_total(items, total) -> int | None:
+    from decisionaid.checklist.phq9 import Phq9, phq9_total
+
+    return phq9_total(Phq9(items, total))
+
+
+def _visit_rows(store, session_id: int) -> list[tuple]:
+    """(visit_no, kind, author, created_at, reason, VisitRecord) of every visit revision, oldest first."""
+    from decisionaid.sessions.visits import VisitRecord
+    from decisionaid.sessions.record import RecordError
+
+    rows = []
+    for row_id, visit_no, kind, author, created_at, reason, payload in store.db.execute(
+            "SELECT id, visit_no, CAST(kind AS BLOB), CAST(author AS BLOB), CAST(created_at AS BLOB), "
+            "CAST(reason AS BLOB), CAST(payload AS BLOB) FROM visits WHERE session_id = ? ORDER BY visit_no, id",
+            [session_id]):
+        try:
+            kind, author, created_at = (bytes(v).decode("utf-8") for v in (kind, author, created_at))
+            reason = None if reason is None else bytes(reason).decode("utf-8")
+            rows.append((visit_no, kind, author, created_at, reason, VisitRecord.from_json(payload)))
+        except (RecordError, TypeError, UnicodeDecodeError):
+            raise RecordDamaged(store.path, session_id, row_id) from None
+    return rows
+
+
+def _write_csv(out, rows, answer_ids: list[str], store) -> int:
     writer = csv.writer(out)
     writer.writerow(["session_id", "patient_ref", "held_at", "clinician", "decision", "status", "follow_up",
                      "phq9_total"] + [f"answer.{item}" for item in answer_ids]
-                    + ["notes", "saved_revision_id", "revision_count"])
+                    + ["notes", "saved_revision_id", "revision_count"]
+                    + [f"phq9_item{n}" for n in range(1, 10)]
+                    + ["phq9_total_computed", "amendment_reasons", "follow_up_visits"])
     written = 0
-    for session_id, saved, count, r in rows:
+    for session_id, saved, count, r, revisions, visit_rows in rows:
         text = [r.patient_ref, r.held_at, r.clinician, r.decision, r.status, r.follow_up]
+        items = list(r.phq9_items) if r.phq9_items is not None else [None] * 9
+        latest = {}
+        for visit_no, *_rest, visit in visit_rows:
+            latest[visit_no] = visit
+        visits = "; ".join(f"{v.visit_date}: PHQ-9 {_blank(_computed_total(v.phq9_items, v.phq9_total))}"
+                           for v in sorted(latest.values(), key=lambda v: v.visit_date))
         writer.writerow([session_id, *map(_cell, text), r.phq9_total,
-                         *(_cell(r.answers.get(item)) for item in answer_ids), _cell(r.notes), saved, count])
+                         *(_cell(r.answers.get(item)) for item in answer_ids), _cell(r.notes), saved, count,
+                         *(_blank(i) for i in items), _blank(_computed_total(r.phq9_items, r.phq9_total)),
+                         _cell(" | ".join(v["reason"] for v in revisions if v["kind"] == "amend" and v["reason"])),
+                         _cell(visits)])
         written += 1
     return written
 
 
-def _write_json(out, rows) -> int:
+def _blank(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _revision_dicts(store, session_id: int) -> list[dict]:
+    from decisionaid.sessions.store import decode_record
+
+    out = []
+    for n, (row_id, kind, author, created_at, reason, payload) in enumerate(store.db.execute(
+            "SELECT id, CAST(kind AS BLOB), CAST(author AS BLOB), CAST(created_at AS BLOB), CAST(reason AS BLOB), "
+            "CAST(payload AS BLOB) FROM revisions WHERE session_id = ? ORDER BY id", [session_id]).fetchall(), 1):
+        try:
+            kind, author, created_at = (bytes(v).decode("utf-8") for v in (kind, author, created_at))
+            reason = None if reason is None else bytes(reason).decode("utf-8")
+            record = decode_record(store.path, session_id, row_id, payload).to_dict()
+        except (RecordDamaged, TypeError, UnicodeDecodeError):
+            # an older revision that cannot be read: marked, the session still exported
+            kind, author, created_at, reason, record = (_lenient(v) for v in (kind, author, created_at, reason,
+                                                                               None))
+        out.append({"revision": n, "kind": kind, "author": author, "created_at": created_at, "reason": reason,
+                    "record": record, **({"damaged": True} if record is None else {})})
+    return out
+
+
+def _lenient(value):
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", errors="replace")
+    return value
+
+
+def _write_json(out, rows, store) -> int:
     out.write("[")
     written = 0
-    for session_id, saved, count, record in rows:
+    for session_id, saved, count, record, revisions, visit_rows in rows:
+        visits: dict[int, list] = {}
+        for visit_no, kind, author, created_at, reason, visit in visit_rows:
+            visits.setdefault(visit_no, []).append({"kind": kind, "author": author, "created_at": created_at,
+                                                    "reason": reason, "visit": visit.to_dict()})
         item = {"session_id": session_id, "saved_revision_id": saved, "revision_count": count,
-                "record": record.to_dict()}
+                "record": record.to_dict(),
+                "phq9_total_computed": _computed_total(record.phq9_items, record.phq9_total),
+                "revisions": revisions,
+                "visits": [{"visit": n, "visit_date": revs[-1]["visit"]["visit_date"],
+                            "phq9_total_computed": _computed_total(revs[-1]["visit"]["phq9_items"],
+                                                                   revs[-1]["visit"]["phq9_total"]),
+                            "revisions": [{"revision": i, **r} for i, r in enumerate(revs, 1)]}
+                           for n, revs in sorted(visits.items())]}
         out.write(("," if written else "") + "\n" + json.dumps(item, ensure_ascii=False))
         written += 1
     out.write("\n]\n")

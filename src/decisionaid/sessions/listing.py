@@ -30,8 +30,17 @@ class Filters:
     date_from: date | str | None = None
     date_to: date | str | None = None
     decisions: tuple[str | None, ...] | None = None
+    # "due" (the follow-up date is today or within `due_window_days`) or "overdue" (it has passed), in both cases
+    # with no follow-up visit recorded from `due_window_days` before that date on. `today` defaults to date.today().
+    follow_up: str | None = None
+    today: date | str | None = None
+    due_window_days: int = 7
 
     def __post_init__(self):
+        if self.follow_up not in (None, "due", "overdue"):
+            raise ValueError(f"follow_up filter {self.follow_up!r} is not 'due' or 'overdue'")
+        if isinstance(self.today, str):
+            object.__setattr__(self, "today", date.fromisoformat(self.today))
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
             if isinstance(value, str):
@@ -84,6 +93,22 @@ def page(db, after: tuple[str, int] | None, limit: int, filters: Filters | None,
         rows = [(row[0], *map(_text, row[1:7]), row[7], _text(row[8]))
                 for row in db.execute(sql.format(_COLUMNS_AS_BYTES), params).fetchall()]
     return [SessionSummary(*row[:7], bool(row[7]), row[8]) for row in rows]
+
+
+def same_patient(db, patient_ref: str, limit: int = 500) -> list[SessionSummary]:
+    """Sessions whose patient reference is exactly `patient_ref`, oldest first: one patient's course. Found through
+    the search index's patient column (every word of the reference), then compared exactly."""
+    words = fts_query(patient_ref).removesuffix("*")
+    if not patient_ref.strip():
+        return []
+    if words and any(c.isalnum() for c in patient_ref):  # the index holds words of letters and digits only
+        sql = (f"SELECT {_COLUMNS} FROM sessions s WHERE s.id IN (SELECT rowid FROM sessions_fts WHERE "
+               "sessions_fts MATCH ?) AND s.patient_ref = ? ORDER BY s.held_at, s.id LIMIT ?")
+        params = [f"patient_ref : ({words})", patient_ref, limit]
+    else:  # no word to look up (only signs): every session is read
+        sql = f"SELECT {_COLUMNS} FROM sessions s WHERE s.patient_ref = ? ORDER BY s.held_at, s.id LIMIT ?"
+        params = [patient_ref, limit]
+    return [SessionSummary(*row[:7], bool(row[7]), row[8]) for row in db.execute(sql, params).fetchall()]
 
 
 def _text(value: bytes | None) -> str | None:
@@ -140,6 +165,20 @@ def _where(filters: Filters | None) -> tuple[list[str], list]:
     if filters.date_to is not None:
         clauses.append("s.held_at < ?")
         params.append((filters.date_to + timedelta(days=1)).isoformat())
+    if filters.follow_up is not None:
+        today = filters.today or date.today()
+        window = f"-{int(filters.due_window_days)} days"
+        if filters.follow_up == "due":
+            clauses.append("s.follow_up >= ? AND s.follow_up <= ?")
+            params += [today.isoformat(), (today + timedelta(days=filters.due_window_days)).isoformat()]
+        else:
+            clauses.append("s.follow_up < ?")
+            params.append(today.isoformat())
+        # outstanding: no visit (as it reads now, its latest row) dated from the window before the follow-up on
+        clauses.append("NOT EXISTS (SELECT 1 FROM visits v WHERE v.session_id = s.id AND v.visit_date >= "
+                       "date(s.follow_up, ?) AND NOT EXISTS (SELECT 1 FROM visits w WHERE w.session_id = v.session_id "
+                       "AND w.visit_no = v.visit_no AND w.id > v.id))")
+        params.append(window)
     if filters.decisions:
         # "No decision" is NULL; coalesce keeps it one IN list, which SQLite walks newest first
         # instead of collecting every match of an OR to sort them.

@@ -61,7 +61,29 @@ V3 = (
     "\u2066\u2067\u2068\u2069\ufeff]*')",
 )
 
-STEPS = (V1, V2, V3)
+# Follow-up visits: each row is one revision of one visit (numbered 1, 2, 3 within its session); a visit's latest
+# row is what it says now. Like session revisions, rows are never changed or deleted.
+V4 = (
+    """CREATE TABLE visits (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        visit_no INTEGER NOT NULL,
+        visit_date TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('save', 'amend')),
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        reason TEXT,
+        payload TEXT NOT NULL
+    )""",
+    "CREATE INDEX visits_by_session ON visits(session_id, visit_no, id)",
+    "CREATE INDEX sessions_by_follow_up ON sessions(follow_up, id) WHERE follow_up IS NOT NULL",
+    """CREATE TRIGGER visits_never_change BEFORE UPDATE ON visits
+        BEGIN SELECT RAISE(ABORT, 'visits are never changed'); END""",
+    """CREATE TRIGGER visits_never_deleted BEFORE DELETE ON visits
+        BEGIN SELECT RAISE(ABORT, 'visits are never deleted'); END""",
+)
+
+STEPS = (V1, V2, V3, V4)
 CURRENT = len(STEPS)
 
 

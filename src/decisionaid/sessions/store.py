@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from decisionaid.sessions.errors import (NoSuchSession, PassphraseNeeded, Record
 from decisionaid.files import _fsync_folder, make_private, move_aside, owner_only, with_sidecars
 from decisionaid.sessions.listing import Filters, SessionSummary
 from decisionaid.sessions.record import RecordError, SessionRecord, changed_fields, check_text
+from decisionaid.sessions.visits import VisitRecord
 
 KINDS = ("autosave", "save", "amend", "revert")
 _SAVED = ("save", "amend")
@@ -36,6 +37,8 @@ _LISTED = ("patient_ref", "clinician", "held_at", "decision", "status", "follow_
 # damage (sqlite3's own error would quote the bytes, which are patient text).
 _REVISION = ("SELECT id, session_id, kind, CAST(author AS BLOB), created_at, CAST(reason AS BLOB), "
              "CAST(payload AS BLOB) FROM revisions")
+_VISIT = ("SELECT id, session_id, visit_no, kind, CAST(author AS BLOB), created_at, CAST(reason AS BLOB), "
+          "CAST(payload AS BLOB) FROM visits")
 _log = logging.getLogger(__name__)  # events and error classes only, never record text (see decisionaid.log)
 
 
@@ -49,6 +52,20 @@ class Revision:
     reason: str | None
     record: SessionRecord
     changes: tuple[str, ...]  # fields that differ from the revision listed before it (empty for the first)
+    number: int | None = None  # from history(): 1, 2, 3 within the session, every kind counted
+
+
+@dataclass(frozen=True)
+class StoredVisit:
+    row_id: int
+    session_id: int
+    visit_no: int          # 1, 2, 3 within the session
+    kind: str              # save or amend
+    author: str
+    created_at: str        # UTC, ISO 8601
+    reason: str | None
+    visit: VisitRecord
+    revision: int          # from visits(): how many revisions the visit has; from visit_history(): this one's number
 
 
 @dataclass(frozen=True)
@@ -172,6 +189,74 @@ class SessionStore:
                 return latest
             return self._append(session_id, "revert", self._record(saved), author, None, _now())
 
+    # Follow-up visits: each write appends one row to `visits` (schema v4); a visit is never overwritten.
+
+    def add_visit(self, session_id: int, visit: VisitRecord, author: str, **limits) -> int:
+        """A new follow-up visit of a saved session; returns its number within the session (1, 2, 3 ...).
+        `limits` (phq9_item_max, phq9_total_max, harm_ids) are passed to VisitRecord.validate."""
+        check_text("author", "Author", author, required=True)
+        visit.validate(**limits)
+        with self._guard(transaction=True):
+            self._pointers(session_id)  # raises NoSuchSession
+            number = self.db.execute("SELECT coalesce(max(visit_no), 0) + 1 FROM visits WHERE session_id = ?",
+                                     [session_id]).fetchone()[0]
+            self.db.execute("INSERT INTO visits (session_id, visit_no, visit_date, kind, author, created_at, reason, "
+                            "payload) VALUES (?, ?, ?, 'save', ?, ?, NULL, ?)",
+                            [session_id, number, visit.visit_date, author, _now(), visit.to_json()])
+        _log.info("Saved follow-up visit %d of session %d", number, session_id)
+        return number
+
+    def amend_visit(self, session_id: int, visit_no: int, visit: VisitRecord, author: str, reason: str,
+                    **limits) -> int:
+        """Change a visit after the fact: a new revision with the reason; the old one stays in the history."""
+        check_text("author", "Author", author, required=True)
+        check_text("reason", "Reason for the amendment", reason, required=True)
+        visit.validate(**limits)
+        with self._guard(transaction=True):
+            if self.db.execute("SELECT 1 FROM visits WHERE session_id = ? AND visit_no = ?",
+                               [session_id, visit_no]).fetchone() is None:
+                self._pointers(session_id)
+                raise NoSuchSession(self.path, f"follow-up visit {visit_no} of session {session_id}")
+            row_id = self.db.execute(
+                "INSERT INTO visits (session_id, visit_no, visit_date, kind, author, created_at, reason, payload) "
+                "VALUES (?, ?, ?, 'amend', ?, ?, ?, ?)", [session_id, visit_no, visit.visit_date, author, _now(),
+                                                          reason, visit.to_json()]).lastrowid
+        _log.info("Amended follow-up visit %d of session %d", visit_no, session_id)
+        return row_id
+
+    def visits(self, session_id: int) -> list[StoredVisit]:
+        """Each visit as it reads now (its latest revision), oldest visit first."""
+        with self._guard():  # one statement: a consistent read without a transaction of its own
+            rows = self.db.execute(
+                "SELECT v.id, v.session_id, v.visit_no, v.kind, CAST(v.author AS BLOB), v.created_at, "
+                "CAST(v.reason AS BLOB), CAST(v.payload AS BLOB), n.revisions FROM visits v JOIN (SELECT max(id) AS "
+                "latest, count(*) AS revisions FROM visits WHERE session_id = ? GROUP BY visit_no) n "
+                "ON v.id = n.latest ORDER BY v.visit_no", [session_id]).fetchall()
+            if not rows:
+                self._pointers(session_id)  # raises NoSuchSession
+        return [_visit(self.path, row[:8], row[8]) for row in rows]
+
+    def visit_revisions(self, session_id: int) -> list[StoredVisit]:
+        """Every revision of every visit of the session, by visit then oldest first (`.revision` 1, 2, ...)."""
+        with self._guard(transaction=True):
+            self._pointers(session_id)
+            rows = self.db.execute(f"{_VISIT} WHERE session_id = ? ORDER BY visit_no, id", [session_id]).fetchall()
+        out, count = [], {}
+        for row in rows:
+            count[row[2]] = count.get(row[2], 0) + 1
+            out.append(_visit(self.path, row, count[row[2]]))
+        return out
+
+    def visit_history(self, session_id: int, visit_no: int) -> list[StoredVisit]:
+        """Every revision of one visit, oldest first (revision 1 is the visit as first saved)."""
+        with self._guard(transaction=True):
+            rows = self.db.execute(f"{_VISIT} WHERE session_id = ? AND visit_no = ? ORDER BY id",
+                                   [session_id, visit_no]).fetchall()
+            if not rows:
+                self._pointers(session_id)
+                raise NoSuchSession(self.path, f"follow-up visit {visit_no} of session {session_id}")
+        return [_visit(self.path, row, n) for n, row in enumerate(rows, 1)]
+
     # Reads.
 
     def get(self, session_id: int) -> SessionView:
@@ -196,9 +281,11 @@ class SessionStore:
                 [session_id, *kinds]).fetchall()
             if not rows:
                 self._pointers(session_id)  # raises NoSuchSession
+            numbers = {rid: n for n, (rid,) in enumerate(self.db.execute(
+                "SELECT id FROM revisions WHERE session_id = ? ORDER BY id", [session_id]), 1)}
         listed, previous = [], None
         for row in rows:
-            revision = _revision(self.path, row, previous)
+            revision = replace(_revision(self.path, row, previous), number=numbers.get(row[0]))
             listed.append(revision)
             previous = revision.record
         return listed[::-1]
@@ -228,6 +315,19 @@ class SessionStore:
         with self._guard(transaction=True):
             self._catch_up_index()
             return listing.page(self.db, after, limit, filters, fts or None)
+
+    def patient_sessions(self, patient_ref: str) -> list[SessionSummary]:
+        """Every session with exactly this patient reference, oldest first (first consultation, later ones)."""
+        with self._guard(transaction=True):
+            self._catch_up_index()
+            return listing.same_patient(self.db, patient_ref)
+
+    def patient_course(self, patient_ref: str) -> list[tuple[SessionSummary, int]]:
+        """`patient_sessions` with each session's number of follow-up visits."""
+        sessions = self.patient_sessions(patient_ref)
+        with self._guard():
+            return [(s, self.db.execute("SELECT count(DISTINCT visit_no) FROM visits WHERE session_id = ?",
+                                        [s.session_id]).fetchone()[0]) for s in sessions]
 
     def count(self, filters: Filters | None = None) -> int:
         with self._guard():
@@ -272,6 +372,26 @@ class SessionStore:
         with self.db.atomic():
             self._catch_up_index()
         make_private(self.path)
+
+    def _import_session(self, revisions, visits) -> int:
+        """sessions/importing.py, inside its transaction: a new session from checked revisions (kind, author,
+        created_at, reason, payload), keeping their times, and its visits' revisions."""
+        first = revisions[0]
+        r = first.payload
+        session_id = self.db.execute(
+            "INSERT INTO sessions (patient_ref, clinician, held_at, status, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)", [r.patient_ref, r.clinician, r.held_at, r.status, first.created_at,
+                                          first.created_at]).lastrowid
+        for rev in revisions:
+            self._append(session_id, rev.kind, rev.payload, rev.author, rev.reason, rev.created_at)
+        for number, visit_revisions in visits:
+            for rev in visit_revisions:
+                self.db.execute(
+                    "INSERT INTO visits (session_id, visit_no, visit_date, kind, author, created_at, reason, payload) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [session_id, number, rev.payload.visit_date, rev.kind,
+                                                        rev.author, rev.created_at, rev.reason,
+                                                        rev.payload.to_json()])
+        return session_id
 
     def _check(self, record: SessionRecord, author: str, draft: bool = False) -> None:
         if not isinstance(record, SessionRecord):
@@ -513,6 +633,18 @@ def _revision(path: Path, row: tuple, previous: SessionRecord | None) -> Revisio
         raise RecordDamaged(path, session_id, revision_id) from None
     changes = changed_fields(previous, record) if previous is not None else ()
     return Revision(revision_id, session_id, kind, author, created_at, reason, record, changes)
+
+
+def _visit(path: Path, row: tuple, revision: int) -> StoredVisit:
+    row_id, session_id, visit_no, kind, author, created_at, reason, payload = row
+    try:
+        author = bytes(author).decode("utf-8")
+        reason = None if reason is None else bytes(reason).decode("utf-8")
+        visit = VisitRecord.from_json(payload)
+    except (TypeError, UnicodeDecodeError, RecordError):
+        _log.info("Session %s visit %s is damaged", session_id, visit_no)
+        raise RecordDamaged(path, session_id, row_id) from None
+    return StoredVisit(row_id, session_id, visit_no, kind, author, created_at, reason, visit, revision)
 
 
 class QuickCheck:

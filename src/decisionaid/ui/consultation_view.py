@@ -8,6 +8,7 @@ screen; the autosave retries until it succeeds.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
@@ -36,6 +37,18 @@ def _fit_height(widget) -> None:
     need = widget.layout().totalHeightForWidth(widget.width())
     if need > 0 and widget.minimumHeight() != need:
         widget.setMinimumHeight(need)
+
+
+@functools.lru_cache(maxsize=1)
+def _follow_up_rules():
+    """checklist/followup.json, or None when it cannot be read (the date then starts at the consultation's)."""
+    from decisionaid.checklist.followup import FollowUpRulesError, load_rules
+    from decisionaid.resources import ResourceError
+
+    try:
+        return load_rules()
+    except (FollowUpRulesError, ResourceError):
+        return None
 
 
 class CrisisBox(QFrame):
@@ -251,6 +264,10 @@ class ConsultationView(QWidget):
                        self.decision.currentIndexChanged, self.has_follow_up.toggled, self.follow_up.dateChanged):
             signal.connect(self._edited)
         self.has_follow_up.toggled.connect(self.follow_up.setEnabled)
+        self.held_at.dateTimeChanged.connect(self._follow_up_default)
+        rules = _follow_up_rules()
+        if rules is not None:
+            self.follow_up.setToolTip(rules.interval_text)
         self.patient.textChanged.connect(lambda t: self.name_warning.setVisible(bool(_FULL_NAME.match(t))))
         self.patient.textChanged.connect(self.patient_error.hide)
         self.new_button.clicked.connect(self.new_session)
@@ -338,6 +355,8 @@ class ConsultationView(QWidget):
         self.follow_up.setEnabled(record.follow_up is not None)
         if record.follow_up:
             self.follow_up.setDate(QDate.fromString(record.follow_up, "yyyy-MM-dd"))
+        else:
+            self._follow_up_default()
         for w in widgets:
             w.blockSignals(False)
         self.phq9.blockSignals(True)
@@ -348,6 +367,18 @@ class ConsultationView(QWidget):
         self._sure_start = dict(record.sure_start)
         self._refresh_status()
         self.record_shown.emit()
+
+    def _follow_up_default(self, *_) -> None:
+        """While no follow-up is set, the date offered is the interval after the consultation that the follow-up
+        rules give (the trials' primary time point), never a placeholder."""
+        if self.has_follow_up.isChecked():
+            return
+        held = self.held_at.dateTime().toString("yyyy-MM-ddTHH:mm")
+        rules = _follow_up_rules()
+        day = rules.default_follow_up(held) if rules is not None else held[:10]
+        blocked = self.follow_up.blockSignals(True)
+        self.follow_up.setDate(QDate.fromString(day, "yyyy-MM-dd"))
+        self.follow_up.blockSignals(blocked)
 
     def crisis_guidance(self) -> str:
         """What the clinician reads on the crisis pathway: guidance for them, never the patient's crisis lines."""
@@ -553,10 +584,14 @@ class ConsultationView(QWidget):
             return Subject(None, record, draft=True)
         view = store.get(self.session_id)
         history = tuple(store.history(self.session_id))
+        visits = tuple(store.visits(self.session_id))
+        revisions = tuple(store.visit_revisions(self.session_id))
         if self.mode == "readonly":
-            return Subject(self.session_id, view.record, history, False, view.saved_revision_id)
+            return Subject(self.session_id, view.record, history, False, view.saved_revision_id, visits, revisions,
+                           tuple(store.patient_course(view.record.patient_ref)))
         draft = self.dirty or view.draft is not None or view.saved_revision_id is None
-        return Subject(self.session_id, record, history, draft, None if draft else view.saved_revision_id)
+        return Subject(self.session_id, record, history, draft, None if draft else view.saved_revision_id, visits,
+                       revisions, tuple(store.patient_course(record.patient_ref)))
 
     def file_replaced(self, message: str) -> None:
         """The sessions file was moved aside (damaged, or a backup restored), so `session_id` may name another

@@ -4,7 +4,7 @@
 One pair of actions for the window (File menu, Ctrl+Shift+C and Ctrl+Shift+E), acting on what is on screen: the
 session selected on the Sessions screen, otherwise the consultation on the Consultation screen. Both screens show
 them as buttons. The note style (full or short) is a setting. Default file names never carry the patient's
-identifier. Follow-up visits are not stored yet, so the documents hold the consultation's own PHQ-9 only.
+identifier. The documents carry the follow-up visits' PHQ-9 scores too.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ STATUS_MS = 10000
 def handoff_input(subject, context, made_at: dt.datetime | None = None):
     """A HandoffInput for a print_actions.Subject; `context` is (settings, summary, checklist)."""
     from decisionaid import __version__
-    from decisionaid.handoff.visits import HandoffError, HandoffInput, check_ready
+    from decisionaid.handoff.visits import HandoffError, HandoffInput, check_ready, from_stored
 
     _settings, summary, checklist = context
     if subject is None or subject.record is None:
@@ -40,18 +40,22 @@ def handoff_input(subject, context, made_at: dt.datetime | None = None):
                            "the FHIR document are made from a saved session.")
     data = HandoffInput(subject.session_id, subject.record, checklist, summary.pack,
                         made_at or dt.datetime.now().replace(microsecond=0), revision_id=subject.revision_id,
-                        draft=subject.draft, follow_ups=(), app_version=__version__)
+                        draft=subject.draft, follow_ups=from_stored(getattr(subject, "visits", ())),
+                        app_version=__version__)
     check_ready(data)
     return data
 
 
-def _write_fhir(data, history, settings, summary, path: str) -> str:
+def _write_fhir(data, history, settings, summary, path: str, visits=(), visit_revisions=(),
+                patient_sessions=()) -> str:
     """Worker thread: the record PDF, the Bundle, and the file (owner-only, temporary name then rename)."""
     from decisionaid.cli_handoff import record_pdf
     from decisionaid.files import write_private
     from decisionaid.handoff.fhir import build_bundle, bundle_bytes
 
-    payload = bundle_bytes(build_bundle(data, record_pdf(settings, data, history, summary=summary)))
+    payload = bundle_bytes(build_bundle(data, record_pdf(settings, data, history, summary=summary, visits=visits,
+                                                         visit_revisions=visit_revisions,
+                                                         patient_sessions=patient_sessions)))
     write_private(Path(path), payload)
     return path
 
@@ -164,7 +168,8 @@ class HandoffActions(QObject):
         self.refresh()
         self._status("Making the FHIR document\u2026")
         run_in_background(_write_fhir, data, subject.history, settings, summary, path,
-                          on_done=self._exported, on_error=lambda exc: self._export_failed(exc, path))
+                          getattr(subject, "visits", ()), getattr(subject, "visit_revisions", ()),
+                          getattr(subject, "patient_sessions", ()), on_done=self._exported, on_error=lambda exc: self._export_failed(exc, path))
 
     def _exported(self, path: str) -> None:
         self.busy = False

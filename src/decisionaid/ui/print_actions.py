@@ -43,6 +43,9 @@ class Subject:
     history: tuple = ()             # the store's revisions, newest first (for the record)
     draft: bool = False             # the record has changes not saved as a revision
     revision_id: int | None = None  # the saved revision being filed, when not a draft
+    visits: tuple = ()              # the store's follow-up visits (StoredVisit), oldest first
+    visit_revisions: tuple = ()     # every revision of those visits (for the record's amendments)
+    patient_sessions: tuple = ()    # (SessionSummary, visit count) of every session of this patient
 
 
 def stored_subject(store, session_id: int) -> Subject | None:
@@ -53,7 +56,8 @@ def stored_subject(store, session_id: int) -> Subject | None:
     view = store.get(session_id)
     draft = view.saved_revision_id is None
     return Subject(session_id, view.record, tuple(store.history(session_id)), draft,
-                   None if draft else view.saved_revision_id)
+                   None if draft else view.saved_revision_id, tuple(store.visits(session_id)),
+                   tuple(store.visit_revisions(session_id)), tuple(store.patient_course(view.record.patient_ref)))
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,8 @@ class Document:
         from decisionaid.handout.record import build_record
 
         return build_record(record_input(self.settings, s.session_id, s.record, s.history, s.draft, s.revision_id,
-                                         self.made_at, summary, checklist))
+                                         self.made_at, summary, checklist, s.visits, s.visit_revisions,
+                                         s.patient_sessions))
 
 
 def explain(exc: BaseException, path: str | None = None) -> str:

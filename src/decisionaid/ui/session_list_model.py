@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
 from decisionaid.ui.common import qt_text
 
-COLUMNS = ("Date and time", "Patient", "Clinician", "Status", "Decision", "Follow-up", "")
+COLUMNS = ("Date and time", "Patient", "Clinician", "Status", "Decision", "Follow-up", "", "Session no.")
 PAGE = 100
 
 
@@ -127,7 +127,7 @@ class SessionListModel(QAbstractTableModel):
             return (s.held_at.replace("T", " "), qt_text(s.patient_ref) or "(no identifier yet)", qt_text(s.clinician),
                     s.status or "",
                     (s.decision or "not decided").capitalize(), s.follow_up or "",
-                    "unsaved draft" if s.is_draft else "")[index.column()]
+                    "unsaved draft" if s.is_draft else "", str(s.session_id))[index.column()]
         if role == Qt.UserRole:
             return s.session_id
         return None

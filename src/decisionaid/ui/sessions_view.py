@@ -16,7 +16,20 @@ from decisionaid.ui.session_list_model import SessionListModel
 
 DECISION_FILTERS = (("Any decision", None), ("Proceed", "proceed"), ("Defer", "defer"), ("Decline", "decline"),
                     ("Refer", "refer"))
+FOLLOW_UP_FILTERS = (("Any follow-up", None), ("Follow-up due", "due"), ("Follow-up overdue", "overdue"))
 SEARCH_DELAY_MS = 250
+
+
+def _due_window() -> int:
+    from decisionaid.checklist.followup import FollowUpRulesError, load_rules
+    from decisionaid.resources import ResourceError
+
+    try:
+        return load_rules().due_window_days
+    except (FollowUpRulesError, ResourceError):
+        from decisionaid.sessions.listing import Filters
+
+        return Filters.due_window_days
 
 
 def local_time(utc_iso: str) -> str:
@@ -85,17 +98,37 @@ class HistoryDialog(QDialog):
         except StoreError as exc:  # e.g. one damaged revision: say which instead of a half list
             self.viewer.setPlainText(f"The history could not be read: {exc.title}. {exc.advice}")
             return
-        for rev in revisions:
-            text = f"{local_time(rev.created_at)} \u00b7 {rev.kind} by {rev.author}"
+        kinds = {"save": "saved", "amend": "amendment", "autosave": "autosave", "revert": "draft discarded"}
+        for i, rev in enumerate(revisions):
+            number = f"Revision {rev.number} \u00b7 " if rev.number else ""
+            text = f"{number}{kinds.get(rev.kind, rev.kind)} by {rev.author} \u00b7 {local_time(rev.created_at)}"
             if rev.reason:
                 text += f"\nReason: {rev.reason}"
-            changes = [self._field_name(c) for c in rev.changes]
-            text += "\nChanged: " + ("; ".join(changes) if changes else "first version")
+            before = revisions[i + 1].record if i + 1 < len(revisions) else None
+            changes = [self._change(c, before, rev.record) for c in rev.changes]
+            text += "\nChanged: " + ("; ".join(changes) if changes else "first version" if before is None
+                                      else "no change")
             item = QListWidgetItem(text)
             item.setData(Qt.UserRole, rev)
             self.revisions.addItem(item)
         if self.revisions.count():
             self.revisions.setCurrentRow(0)
+
+    def _change(self, change: str, before, after) -> str:
+        """'field: old \u2192 new' (answers by their question)."""
+        def value(record):
+            if change.startswith("answers."):
+                v = record.answers.get(change[len("answers."):])
+            else:
+                v = getattr(record, change, None)
+            if v is None or v == "":
+                return "(blank)"
+            return ",".join("-" if x is None else str(x) for x in v) if isinstance(v, tuple) else str(v)
+
+        name = self._field_name(change)
+        if before is None or change == "notes":
+            return name  # notes can be long: read them in the revision itself
+        return f"{name}: {value(before)} \u2192 {value(after)}"
 
     def _field_name(self, change: str) -> str:
         if change.startswith("answers."):
@@ -142,6 +175,13 @@ class SessionsView(QWidget):
         filters.addWidget(label("to", wrap=False))
         filters.addWidget(self.date_to)
         filters.addWidget(self.decision)
+        self.follow_up_filter = QComboBox(objectName="followUpFilter")
+        for text, value in FOLLOW_UP_FILTERS:
+            self.follow_up_filter.addItem(text, value)
+        self.follow_up_filter.setToolTip("Due: the follow-up date is within the coming week. Overdue: the date has "
+                                         "passed. In both, no follow-up visit has been recorded since a week before "
+                                         "that date.")
+        filters.addWidget(self.follow_up_filter)
         self.search.setMinimumWidth(160)
         lay.addWidget(scrolling_row(filter_row))
         self.count_label = label("", size=9, name="sessionCount")
@@ -156,7 +196,7 @@ class SessionsView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((140, 160, 140, 190, 110, 100)):
+        for col, width in enumerate((140, 160, 140, 190, 110, 100, 110)):
             self.table.setColumnWidth(col, width)
         lay.addWidget(self.table, 1)
 
@@ -166,11 +206,13 @@ class SessionsView(QWidget):
         self.open_button = QPushButton("Open")
         self.amend_button = QPushButton("Amend")
         self.history_button = QPushButton("History\u2026")
+        self.follow_up_button = QPushButton("Follow-up\u2026", objectName="followUpButton")
+        self.follow_up_button.setToolTip("Record a follow-up visit of the selected session and see its course")
         self.export_button = QPushButton("Export selected\u2026")
         self.export_all_button = QPushButton("Export all\u2026")
         self.backup_button = QPushButton("Back up now\u2026")
         self.restore_button = QPushButton("Restore from backup\u2026")
-        for b in (self.open_button, self.amend_button, self.history_button):
+        for b in (self.open_button, self.amend_button, self.history_button, self.follow_up_button):
             buttons.addWidget(b)
         self.print_set = self.print_buttons = None
         if printing is not None:  # Handout and Record menus for the selected session (ui/print_actions.py)
@@ -197,8 +239,9 @@ class SessionsView(QWidget):
         self.use_dates.toggled.connect(self.date_from.setEnabled)
         self.use_dates.toggled.connect(self.date_to.setEnabled)
         for signal in (self.use_dates.toggled, self.date_from.dateChanged, self.date_to.dateChanged,
-                       self.decision.currentIndexChanged):
+                       self.decision.currentIndexChanged, self.follow_up_filter.currentIndexChanged):
             signal.connect(self.refresh)
+        self.follow_up_button.clicked.connect(self.show_follow_up)
         self.table.doubleClicked.connect(lambda _i: self._emit(self.open_requested))
         self.open_button.clicked.connect(lambda: self._emit(self.open_requested))
         self.amend_button.clicked.connect(lambda: self._emit(self.amend_requested))
@@ -221,7 +264,8 @@ class SessionsView(QWidget):
         decision = self.decision.currentData()
         return Filters(date_from=self.date_from.date().toString("yyyy-MM-dd") if self.use_dates.isChecked() else None,
                        date_to=self.date_to.date().toString("yyyy-MM-dd") if self.use_dates.isChecked() else None,
-                       decisions=(decision,) if decision else ())
+                       decisions=(decision,) if decision else (), follow_up=self.follow_up_filter.currentData(),
+                       due_window_days=_due_window())
 
     def refresh(self) -> None:
         """Ask for the first page of the current search and filters; it is read on a worker thread and shown when it
@@ -265,7 +309,7 @@ class SessionsView(QWidget):
 
     def _update_buttons(self, *_) -> None:
         n = len(self.selected_ids())
-        for b in (self.open_button, self.amend_button, self.history_button):
+        for b in (self.open_button, self.amend_button, self.history_button, self.follow_up_button):
             b.setEnabled(n == 1)
         self.export_button.setEnabled(n > 0)
         if self.print_set is not None:
@@ -277,6 +321,26 @@ class SessionsView(QWidget):
         from decisionaid.ui.print_actions import stored_subject
 
         return stored_subject(self._open_store(), self.selected_ids()[0])
+
+    def show_follow_up(self) -> None:
+        from decisionaid.checklist.items import ChecklistError, load_checklist
+        from decisionaid.evidence.pack import PackError, load_pack
+        from decisionaid.checklist.followup import FollowUpRulesError
+        from decisionaid.sessions.errors import StoreError
+        from decisionaid.settings import load as load_settings
+        from decisionaid.ui.followup_view import FollowUpDialog
+
+        ids = self.selected_ids()
+        if not ids:
+            return
+        try:
+            dialog = FollowUpDialog(self._open_store(), ids[0], load_checklist(), load_pack(), load_settings(), self)
+        except (ChecklistError, PackError, FollowUpRulesError, StoreError) as exc:
+            self.message.setText(f"The follow-up could not be opened: {getattr(exc, 'title', exc)} "
+                                 f"{getattr(exc, 'advice', '')}".strip())
+            return
+        dialog.exec()
+        self.refresh()  # a visit may end a due or overdue follow-up
 
     def show_history(self) -> None:
         ids = self.selected_ids()
