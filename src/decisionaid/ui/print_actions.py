@@ -63,10 +63,15 @@ class Document:
     settings: Any                  # settings.Settings
     large_print: bool = False
     made_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    paper: str | None = None       # "a4" or "letter"; None: from the settings (ui.paper.paper_for)
 
     def __post_init__(self):
         if self.kind == RECORD and self.subject.session_id is None:
             raise ValueError("a record needs a session")
+        if self.paper is None:  # resolved here, on the UI thread: build() runs on a worker
+            from decisionaid.ui.paper import paper_for
+
+            object.__setattr__(self, "paper", paper_for(self.settings))
 
     @property
     def title(self) -> str:
@@ -102,12 +107,12 @@ class Document:
             from decisionaid.handout.patient import build_handout
 
             return build_handout(handout_input(self.settings, s.session_id, s.record, self.large_print,
-                                               self.made_at, summary, checklist))
+                                               self.made_at, summary, checklist, paper=self.paper))
         from decisionaid.handout.inputs import record_input
         from decisionaid.handout.record import build_record
 
         return build_record(record_input(self.settings, s.session_id, s.record, s.history, s.draft, s.revision_id,
-                                         self.made_at, summary, checklist))
+                                         self.made_at, summary, checklist, paper=self.paper))
 
 
 def explain(exc: BaseException, path: str | None = None) -> str:
