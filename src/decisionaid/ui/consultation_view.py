@@ -217,6 +217,7 @@ class ConsultationView(QWidget):
         self.notes = QPlainTextEdit(objectName="notes")
         self.notes.setPlaceholderText("What was discussed, in your words")
         self.notes.setMinimumHeight(160)
+        self.notes.setTabChangesFocus(True)  # Tab leaves the note (a keyboard user would be trapped)
         form_lay.addWidget(self.notes)
         form_lay.addWidget(heading("Decision and follow-up", 2))
         dec = QFormLayout()
