@@ -118,3 +118,32 @@ def test_help_lists_every_shortcut_from_the_actions(qtbot, window):
 def test_quit_key_closes_the_window(qtbot, window):
     press(qtbot, Qt.Key_Q, Qt.ControlModifier)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+
+
+def test_each_question_is_one_tab_stop_on_its_answer_or_its_first_button(qtbot, window):
+    """Tab and Shift+Tab reach a question once, on the checked answer, else on the first: Space then records the
+    same answer in every session, not whichever button the keyboard happened to land on."""
+    press(qtbot, Qt.Key_4, Qt.ControlModifier)
+    view = window.screen("Consultation")
+    form = view.form
+    psychotic = form.answer_widget("safety_psychotic_features").buttons
+    bipolar = form.answer_widget("safety_bipolar").buttons
+    psychotic["unsure"].setFocus()
+    press(qtbot, Qt.Key_Tab)  # out of an unanswered question in one key
+    assert QApplication.focusWidget() is bipolar["yes"]
+    press(qtbot, Qt.Key_Backtab)  # back into it: its first answer, not its last
+    assert QApplication.focusWidget() is psychotic["yes"]
+    press(qtbot, Qt.Key_Right)  # arrows move between the answers, Space chooses
+    assert QApplication.focusWidget() is psychotic["no"]
+    press(qtbot, Qt.Key_Space)
+    assert psychotic["no"].isChecked()
+    press(qtbot, Qt.Key_Tab)
+    press(qtbot, Qt.Key_Backtab)
+    assert QApplication.focusWidget() is psychotic["no"]  # the checked answer
+
+    form.set_answers({})  # another consultation: nothing answered
+    bipolar["yes"].setFocus()
+    press(qtbot, Qt.Key_Backtab)
+    assert QApplication.focusWidget() is psychotic["yes"]
+    press(qtbot, Qt.Key_Space)
+    assert form.answers().get("safety_psychotic_features") == "yes"

@@ -22,6 +22,9 @@ from decisionaid.ui.common import heading, label, qt_text, scrolling_row, tint, 
 from decisionaid.ui.phq9_input import Phq9Input
 
 AUTOSAVE_MS = 1500
+# Where a new follow-up date starts: 6 weeks after the consultation, when the trials measured their main results
+# (primary endpoints at 6 weeks). A starting point for the clinician, not a recommendation: they change it.
+FOLLOW_UP_DAYS = 42
 RETRY_MS = 5000
 DECISIONS = (("", "Not decided yet"), ("proceed", "Proceed"), ("defer", "Defer"), ("decline", "Decline"),
              ("refer", "Refer"))
@@ -230,8 +233,13 @@ class ConsultationView(QWidget):
         self.follow_up.setDisplayFormat("yyyy-MM-dd")
         self.follow_up.setCalendarPopup(True)
         self.follow_up.setEnabled(False)
+        self.follow_up_warning = label("This date is in the past.", size=9, bold=True, wrap=False,
+                                       name="followUpWarning")
+        tint(self.follow_up_warning, "#fff3cd", "#5c4400", margin=4)
+        self.follow_up_warning.hide()
         follow.addWidget(self.has_follow_up)
         follow.addWidget(self.follow_up)
+        follow.addWidget(self.follow_up_warning)
         follow.addStretch(1)
         dec.addRow("Decision", self.decision)
         dec.addRow("Follow-up", follow)
@@ -252,6 +260,9 @@ class ConsultationView(QWidget):
                        self.decision.currentIndexChanged, self.has_follow_up.toggled, self.follow_up.dateChanged):
             signal.connect(self._edited)
         self.has_follow_up.toggled.connect(self.follow_up.setEnabled)
+        self.held_at.dateTimeChanged.connect(self._follow_up_in_step)
+        for signal in (self.has_follow_up.toggled, self.follow_up.dateChanged):
+            signal.connect(self._check_follow_up)
         self.patient.textChanged.connect(lambda t: self.name_warning.setVisible(bool(_FULL_NAME.match(t))))
         self.patient.textChanged.connect(self.patient_error.hide)
         self.new_button.clicked.connect(self.new_session)
@@ -339,8 +350,11 @@ class ConsultationView(QWidget):
         self.follow_up.setEnabled(record.follow_up is not None)
         if record.follow_up:
             self.follow_up.setDate(QDate.fromString(record.follow_up, "yyyy-MM-dd"))
+        else:  # ready at the usual interval, should the clinician tick Follow-up (was 2000-01-01)
+            self.follow_up.setDate(self.held_at.date().addDays(FOLLOW_UP_DAYS))
         for w in widgets:
             w.blockSignals(False)
+        self._check_follow_up()
         self.phq9.blockSignals(True)
         self.phq9.set_scores(record.phq9_items, record.phq9_total)
         self.phq9.blockSignals(False)
@@ -364,6 +378,17 @@ class ConsultationView(QWidget):
         self.status.show_assessment(self.assessment(), self.crisis_guidance(), self.checklist)
 
     # --- modes --------------------------------------------------------------------------------------
+
+    def _follow_up_in_step(self) -> None:
+        """Until a follow-up is chosen, its date moves with the consultation's."""
+        if not self.has_follow_up.isChecked():
+            self.follow_up.setDate(self.held_at.date().addDays(FOLLOW_UP_DAYS))
+
+    def _check_follow_up(self, *_) -> None:
+        """A follow-up being set in the past is shown at the field (a reopened session's old date is not)."""
+        past = (self.has_follow_up.isChecked() and self.mode != "readonly"
+                and self.follow_up.date() < QDate.currentDate())
+        self.follow_up_warning.setVisible(past)
 
     def new_session(self) -> None:
         if self.dirty:
@@ -417,6 +442,7 @@ class ConsultationView(QWidget):
         for w in (self.held_at, self.decision, self.has_follow_up):
             w.setEnabled(not read_only)
         self.follow_up.setEnabled(not read_only and self.has_follow_up.isChecked())
+        self._check_follow_up()
         self.phq9.set_read_only(read_only)
         self.form.set_read_only(read_only)
         self.amend_button.setVisible(read_only)
