@@ -64,12 +64,14 @@ class _Answer(QWidget):
         if item.answer_type == "text":
             self.text = QLineEdit()
             self.text.setObjectName(f"answer:{item.id}")
+            self.text.setAccessibleName(item.question)
             self.text.textChanged.connect(self.changed)
             row.addWidget(self.text, 1)
             return
         for i, (value, text) in enumerate(options):
             button = QRadioButton(text)
             button.setObjectName(f"answer:{item.id}:{value}")
+            button.setAccessibleName(f"{item.question} {text}")  # a screen reader says the question with the answer
             self.group.addButton(button)
             self.buttons[value] = button
             if wide:

@@ -95,6 +95,7 @@ class StatusPanel(QFrame):
             inner.addWidget(w)
         inner.addStretch(1)
         scroll = QScrollArea()
+        scroll.setAccessibleName("Status of the consultation")  # a tab stop to scroll the reasons: named
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
         scroll.setWidget(body)
@@ -186,6 +187,7 @@ class ConsultationView(QWidget):
         split = QSplitter(Qt.Horizontal)
         split.setChildrenCollapsible(False)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.NoFocus)  # no invisible tab stop: Tab goes to the fields, scrolled into view
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
         body = QWidget()
@@ -218,6 +220,7 @@ class ConsultationView(QWidget):
         form_lay.addWidget(self.form)
         form_lay.addWidget(heading("Notes", 2))
         self.notes = QPlainTextEdit(objectName="notes")
+        self.notes.setAccessibleName("Notes")
         self.notes.setPlaceholderText("What was discussed, in your words")
         self.notes.setMinimumHeight(160)
         self.notes.setTabChangesFocus(True)  # Tab leaves the note (a keyboard user would be trapped)
@@ -230,6 +233,7 @@ class ConsultationView(QWidget):
         follow = QHBoxLayout()
         self.has_follow_up = QCheckBox("Follow-up on", objectName="hasFollowUp")
         self.follow_up = QDateEdit(objectName="followUp")
+        self.follow_up.setAccessibleName("Follow-up date")
         self.follow_up.setDisplayFormat("yyyy-MM-dd")
         self.follow_up.setCalendarPopup(True)
         self.follow_up.setEnabled(False)

@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Screens")
         self.nav.addItems(SCREENS)
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()

@@ -588,6 +588,7 @@ class ActionSet(QObject):
 def _button(action: QAction, text: str, name: str) -> QPushButton:
     """A push button that runs `action` and follows its enabled state and tooltip."""
     b = QPushButton(text, objectName=name)
+    b.setAccessibleName(action.text().replace("&", ""))  # "Preview handout…", not two buttons called "Preview…"
     b.clicked.connect(action.trigger)
 
     def follow() -> None:

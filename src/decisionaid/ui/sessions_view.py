@@ -123,10 +123,13 @@ class SessionsView(QWidget):
         filters.setContentsMargins(0, 0, 0, 0)
         self.search = QLineEdit(objectName="sessionSearch")
         self.search.setPlaceholderText("Search notes, identifiers and clinicians")
+        self.search.setAccessibleName("Search sessions")
         self.search.setClearButtonEnabled(True)
         self.use_dates = QCheckBox("From", objectName="useDates")
         self.date_from = QDateEdit(objectName="dateFrom")
         self.date_to = QDateEdit(objectName="dateTo")
+        self.date_from.setAccessibleName("Sessions held on or after")
+        self.date_to.setAccessibleName("Sessions held on or before")
         for d in (self.date_from, self.date_to):
             d.setDisplayFormat("yyyy-MM-dd")
             d.setCalendarPopup(True)
@@ -149,6 +152,7 @@ class SessionsView(QWidget):
 
         self.model = SessionListModel()
         self.table = QTableView(objectName="sessionTable")
+        self.table.setAccessibleName("Sessions")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
