@@ -101,6 +101,10 @@ def test_automatic_paper_in_the_app_follows_the_locale(qapp, monkeypatch):
         assert ui_paper.paper_for(Settings()) == "a4"
         QLocale.setDefault(QLocale(QLocale.Language.Spanish, QLocale.Country.Mexico))
         assert ui_paper.paper_for(Settings()) == "letter"
+        asked = []
+        monkeypatch.setattr(ui_paper, "printer_paper", lambda: asked.append(1) or "a4")  # an A4 printer
+        assert ui_paper.paper_for(Settings()) == "letter" and asked == []  # saving a PDF asks no print system
+        assert ui_paper.paper_for(Settings(), printing=True) == "a4" and asked == [1]
     finally:
         QLocale.setDefault(old)
 

@@ -26,9 +26,11 @@ def locale_territory() -> str:
     return name.split("_")[-1].upper() if "_" in name else ""
 
 
-def paper_for(settings) -> str:
-    """"a4" or "letter": what handouts and records are laid out on, and what printing presets."""
+def paper_for(settings, printing: bool = False) -> str:
+    """"a4" or "letter": what handouts and records are laid out on, and what printing presets. The default
+    printer is asked only when `printing` (asking it opens a socket to the print system, CUPS, which may be on
+    another machine: saving or previewing a PDF connects to nothing)."""
     setting = getattr(settings, "paper", "auto")
     if setting in ("a4", "letter"):
         return setting
-    return resolve_paper("auto", printer_paper(), locale_territory())
+    return resolve_paper("auto", printer_paper() if printing else None, locale_territory())

@@ -307,6 +307,12 @@ class PrintActions(QObject):
     def print_document(self, doc: Document, ask: bool = True, raster: bool | None = None, pages=None) -> None:
         """Build, then ask for the printer (page range and copies), then print. `ask=False` uses `self.printer`
         as it is; `raster=True` renders pages even for a PDF file (tests)."""
+        if pages is None and getattr(doc.settings, "paper", "auto") == "auto":
+            import dataclasses
+
+            from decisionaid.ui.paper import paper_for
+
+            doc = dataclasses.replace(doc, paper=paper_for(doc.settings, printing=True))  # the printer's paper
         if not self._start(doc, f"Preparing {doc.noun} for printing\u2026"):
             return
         if pages is not None:
