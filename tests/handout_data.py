@@ -26,6 +26,7 @@ def checklist():
 
 
 def settings(**kw) -> Settings:
+    kw.setdefault("paper", "a4")  # not "auto": the tests' documents do not depend on the machine's locale
     return Settings(clinician_name=kw.pop("clinician_name", "Dr Łukasz Nowak"), **kw)
 
 

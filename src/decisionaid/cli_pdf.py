@@ -65,7 +65,8 @@ def _handout(settings, args) -> bytes:
     if args.session is not None:
         view, _history = _session(args.session)
         record = view.record
-    return build_handout(handout_input(settings, args.session, record, large_print=args.large_print))
+    return build_handout(handout_input(settings, args.session, record, large_print=args.large_print,
+                                       paper=args.paper))
 
 
 def _record(settings, args) -> bytes:
@@ -77,7 +78,13 @@ def _record(settings, args) -> bytes:
     draft = view.saved_revision_id is None
     return build_record(record_input(settings, args.session, view.record, history, draft=draft,
                                      revision_id=view.saved_revision_id, visits=visits,
-                                     visit_revisions=visit_revisions, patient_sessions=patient_sessions))
+                                     visit_revisions=visit_revisions, patient_sessions=patient_sessions,
+                                     paper=args.paper))
+
+
+def _paper_option(parser) -> None:
+    parser.add_argument("--paper", choices=("a4", "letter"), default=None,
+                        help="paper size (default: the Paper setting; Automatic uses the region's usual paper)")
 
 
 def add_parsers(sub) -> None:
@@ -85,8 +92,10 @@ def add_parsers(sub) -> None:
     ho.add_argument("--out", required=True, metavar="FILE.pdf", help="PDF file to write (owner-only)")
     ho.add_argument("--session", type=int, metavar="ID", help="personalise it with this session's answers")
     ho.add_argument("--large-print", action="store_true", help="14 pt text and larger pictures")
+    _paper_option(ho)
     ho.set_defaults(handler=lambda args: _run(args, _handout))
     rc = sub.add_parser("record", help="write the clinician record of one session as PDF, for the chart")
     rc.add_argument("--session", type=int, required=True, metavar="ID", help="the session to file")
     rc.add_argument("--out", required=True, metavar="FILE.pdf", help="PDF file to write (owner-only)")
+    _paper_option(rc)
     rc.set_defaults(handler=lambda args: _run(args, _record))

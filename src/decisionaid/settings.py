@@ -23,6 +23,9 @@ FORMAT = 1
 IDLE_LOCK_DEFAULT = 10  # minutes; applies only while the sessions file is encrypted (a passphrase to ask for)
 IDLE_LOCK_MAX = 240
 NOTE_STYLES = ("full", "short")  # the same as handoff.note.NOTE_STYLES
+PAPERS = ("auto", "a4", "letter")  # "auto": the default printer's paper, else the region's usual paper
+# Regions whose usual paper is US Letter (CLDR's paperSize data); A4 everywhere else.
+LETTER_TERRITORIES = frozenset("BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split())
 _log = logging.getLogger(__name__)
 
 
@@ -42,6 +45,32 @@ class Settings:
     idle_lock_minutes: int = IDLE_LOCK_DEFAULT  # 0: never lock
     clinic_contact: str = ""    # who a patient calls about this treatment (not in a crisis), e.g. "Riverside clinic, 0123 456"
     note_style: str = "full"  # the note for the health record: "full" or "short"
+    paper: str = "auto"       # handouts and records: "auto", "a4" or "letter" (see resolve_paper)
+
+
+def region_paper(territory: str) -> str:
+    """The usual paper of a region given as a two-letter code ("US", "DE"): "letter" or "a4"."""
+    return "letter" if (territory or "").upper() in LETTER_TERRITORIES else "a4"
+
+
+def environment_territory() -> str:
+    """The region of the process's locale (LC_ALL, LC_PAPER, LANG: "en_US.UTF-8" gives "US"), or ""."""
+    for name in ("LC_ALL", "LC_PAPER", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            code = value.split(".")[0].split("@")[0]
+            return code.split("_")[1].upper() if "_" in code else ""
+    return ""
+
+
+def resolve_paper(setting: str, printer_paper: str | None = None, territory: str | None = None) -> str:
+    """The paper to lay documents out on: the setting when it names one; for "auto", the default printer's paper
+    when it is A4 or Letter, else the region's usual paper (`territory`, or the locale's when None)."""
+    if setting in ("a4", "letter"):
+        return setting
+    if printer_paper in ("a4", "letter"):
+        return printer_paper
+    return region_paper(environment_territory() if territory is None else territory)
 
 
 def _settings_path(path: str | os.PathLike | None) -> Path:
@@ -70,8 +99,8 @@ def _parse(raw: bytes) -> tuple[Settings, bool]:
                 values[f.name] = minutes
             else:
                 damaged = True
-        elif f.name == "note_style":
-            if data[f.name] in NOTE_STYLES:
+        elif f.name in ("note_style", "paper"):
+            if data[f.name] in (NOTE_STYLES if f.name == "note_style" else PAPERS):
                 values[f.name] = data[f.name]
             else:
                 damaged = True
@@ -127,7 +156,8 @@ def save(settings: Settings, path: str | os.PathLike | None = None) -> Path:
     data: dict[str, object] = {"format": FORMAT, "clinician_name": settings.clinician_name,
                                "emergency_number": settings.emergency_number,
                                "clinic_contact": settings.clinic_contact,
-                               "idle_lock_minutes": settings.idle_lock_minutes, "note_style": settings.note_style}
+                               "idle_lock_minutes": settings.idle_lock_minutes, "note_style": settings.note_style,
+                               "paper": settings.paper}
     if settings.crisis_text.strip() and settings.crisis_text != default_crisis_text():
         data["crisis_text"] = settings.crisis_text
     payload = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -81,7 +81,7 @@ def forest_plot(figure: ForestFigure, width: float, font_size: float = 8.0) -> D
     rows, pooled = figure.rows, figure.pooled
     row_h, top_pad, axis_h = fs * 2.1, fs * 2.4, fs * 4.6
     height = top_pad + row_h * (len(rows) + 2.3) + axis_h
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=fonts.REGULAR)  # else reportlab names Helvetica, not embedded
     label_w, detail_w, est_w, weight_w = width * 0.22, width * 0.17, width * 0.17, width * 0.08
     plot_x0 = label_w + detail_w + fs
     plot_x1 = width - est_w - weight_w - fs

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Paragraph, Table, TableStyle
+from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Paragraph, Table
+from reportlab.platypus import TableStyle as _TableStyle
+
+from decisionaid.handout import fonts
 
 from decisionaid.evidence.formatting import whole_people
 from decisionaid.evidence.pack import Pack
@@ -29,6 +32,12 @@ def bullets(paragraphs: list[Paragraph], st: Styles) -> ListFlowable:
     return ListFlowable([ListItem(p, leftIndent=st.size * 1.2, value="\u2022") for p in paragraphs],
                         bulletType="bullet", bulletFontName=st.body.fontName, bulletFontSize=st.size,
                         leftIndent=st.size * 1.2, spaceAfter=st.size * 0.3)
+
+
+def TableStyle(commands) -> _TableStyle:
+    """reportlab's TableStyle with the cells' font set to our embedded one: reportlab otherwise sets Helvetica
+    for every cell, even one that holds only paragraphs, and the PDF names a font it does not embed."""
+    return _TableStyle([("FONT", (0, 0), (-1, -1), fonts.REGULAR)] + list(commands))
 
 
 def box(flowables: list, width: float, st: Styles, border=TEAL, keep: bool = True):

@@ -1,4 +1,4 @@
-"""The page frame every PDF shares: A4, embedded DejaVu fonts, metadata, page numbers, repeatable bytes.
+"""The page frame every PDF shares: A4 or US Letter, embedded DejaVu fonts, metadata, page numbers, repeatable bytes.
 
 `render()` is deterministic: reportlab's invariant mode, with the document's timestamp taken from the caller
 (`made_at`), so the same inputs always give the same bytes and tests can compare builds.
@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Paragraph
@@ -21,8 +21,19 @@ from reportlab.pdfgen.canvas import Canvas
 from decisionaid.handout import fonts
 from decisionaid.handout.markup import escape, plain
 
+PAPERS = {"a4": A4, "letter": LETTER}  # points: 595.3 x 841.9 and 612 x 792
 PAGE = A4
 MARGIN = 18 * mm
+# Letter is 50 pt shorter and 17 pt wider than A4: narrower margins there keep every document on as many pages.
+MARGINS = {"a4": MARGIN, "letter": 14 * mm}
+
+
+def page_size(paper: str = "a4") -> tuple[float, float]:
+    """The page in points for "a4" or "letter". Raises ValueError for any other name."""
+    try:
+        return PAPERS[paper]
+    except KeyError:
+        raise ValueError(f"unknown paper {paper!r}: use a4 or letter") from None
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,7 @@ class _NumberedCanvas(Canvas):
 
     footer = ""
     footer_size = 8.0
+    margin = MARGIN
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,13 +82,14 @@ class _NumberedCanvas(Canvas):
     def _footer(self, total: int) -> None:
         style = ParagraphStyle("footer", fontName=fonts.REGULAR, fontSize=self.footer_size,
                                leading=self.footer_size * 1.25, textColor="#444444")
-        width = PAGE[0] - 2 * MARGIN
+        margin = self.margin
+        width = self._pagesize[0] - 2 * margin
         page = Paragraph(f"Page {self._pageNumber} of {total}", ParagraphStyle("n", parent=style, alignment=2))
-        page.wrapOn(self, width, MARGIN)
-        page.drawOn(self, MARGIN, MARGIN / 2)
+        page.wrapOn(self, width, margin)
+        page.drawOn(self, margin, margin / 2)
         if self.footer:
             left = self._footer_paragraph(style, width * 0.78)
-            left.drawOn(self, MARGIN, MARGIN / 2)
+            left.drawOn(self, margin, margin / 2)
 
     def _footer_paragraph(self, style, width: float) -> Paragraph:
         """The footer in at most two lines, so it stays in the bottom margin: a longer one (a patient reference
@@ -88,7 +101,7 @@ class _NumberedCanvas(Canvas):
 
         def fits(text: str) -> Paragraph | None:
             p = Paragraph(escape(text), style)
-            return p if p.wrapOn(self, width, MARGIN)[1] <= limit else None
+            return p if p.wrapOn(self, width, self.margin)[1] <= limit else None
 
         best = fits(self.footer) if len(self.footer) <= 2000 else None  # two footer lines hold far fewer
         if best is None:
@@ -117,11 +130,12 @@ class _KeepWithNext(KeepTogether):
 
 
 class _Doc(BaseDocTemplate):
-    def __init__(self, buf, made_at: dt.datetime, **kw):
+    def __init__(self, buf, made_at: dt.datetime, margin: float = MARGIN, **kw):
         kw.setdefault("keepTogetherClass", _KeepWithNext)
-        super().__init__(buf, **kw)
+        super().__init__(buf, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin, **kw)
         self._made_at = made_at
-        frame = Frame(MARGIN, MARGIN, PAGE[0] - 2 * MARGIN, PAGE[1] - 2 * MARGIN, id="body",
+        width, height = self.pagesize
+        frame = Frame(margin, margin, width - 2 * margin, height - 2 * margin, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
@@ -136,18 +150,20 @@ def _creator() -> str:
     return f"decisionaid {__version__}"
 
 
-def frame_width() -> float:
-    return PAGE[0] - 2 * MARGIN
+def frame_width(paper: str = "a4") -> float:
+    return page_size(paper)[0] - 2 * MARGINS[paper]
 
 
-def render(story: list, meta: Meta, made_at: dt.datetime, footer: str = "", footer_size: float = 8.0) -> bytes:
-    """The story as PDF bytes. `footer` (plain text, escaped here) is printed at the foot of every page."""
+def render(story: list, meta: Meta, made_at: dt.datetime, footer: str = "", footer_size: float = 8.0,
+           paper: str = "a4") -> bytes:
+    """The story as PDF bytes on `paper` ("a4" or "letter"). `footer` (plain text, escaped here) is printed at
+    the foot of every page."""
     fonts.register()
     buf = io.BytesIO()
-    doc = _Doc(buf, made_at, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-               bottomMargin=MARGIN, title=plain(meta.title), subject=plain(meta.subject), author=plain(meta.author),
+    doc = _Doc(buf, made_at, margin=MARGINS[paper], pagesize=page_size(paper), title=plain(meta.title), subject=plain(meta.subject), author=plain(meta.author),
                keywords=[plain(k) for k in meta.keywords], creator=_creator(), lang=meta.lang, invariant=1,
                initialFontName=fonts.REGULAR)
-    canvas_class = type("PageCanvas", (_NumberedCanvas,), {"footer": footer, "footer_size": footer_size})
+    canvas_class = type("PageCanvas", (_NumberedCanvas,), {"footer": footer, "footer_size": footer_size,
+                                                        "margin": MARGINS[paper]})
     doc.build(story, canvasmaker=canvas_class)
     return buf.getvalue()

@@ -26,19 +26,31 @@ def _defaults(summary, checklist, made_at):
     return summary, checklist, made_at or dt.datetime.now().replace(microsecond=0)
 
 
+def _paper(settings, paper: str | None) -> str:
+    """`paper` when given ("a4" or "letter"), else the settings' paper ("auto": the locale's region)."""
+    if paper is not None:
+        return paper
+    from decisionaid.settings import resolve_paper
+
+    return resolve_paper(getattr(settings, "paper", "auto"))
+
+
 def handout_input(settings, session_id: int | None = None, record=None, large_print: bool = False,
-                  made_at: dt.datetime | None = None, summary=None, checklist=None) -> HandoutInput:
-    """A generic handout, or (given a session id and its record) a personal one."""
+                  made_at: dt.datetime | None = None, summary=None, checklist=None,
+                  paper: str | None = None) -> HandoutInput:
+    """A generic handout, or (given a session id and its record) a personal one; on `paper` ("a4", "letter"; by
+    default the one the settings give)."""
     summary, checklist, made_at = _defaults(summary, checklist, made_at)
     visit = None if record is None else Visit(session_id, record, assess_record(checklist, record))
     return HandoutInput(summary, checklist, settings.crisis_text, made_at, settings.emergency_number,
                         (record.clinician if record is not None else "") or settings.clinician_name, visit,
-                        large_print, getattr(settings, "clinic_contact", ""))
+                        large_print, getattr(settings, "clinic_contact", ""), _paper(settings, paper))
 
 
 def record_input(settings, session_id: int, record, history=(), draft: bool = False,
                  revision_id: int | None = None, made_at: dt.datetime | None = None, summary=None,
-                 checklist=None, visits=(), visit_revisions=(), patient_sessions=()) -> RecordInput:
+                 checklist=None, visits=(), visit_revisions=(), patient_sessions=(),
+                 paper: str | None = None) -> RecordInput:
     """The chart record of one session; `history` is the store's revisions (newest first) or (); `visits` and
     `visit_revisions` the store's follow-up visits (as they read now, and every revision of each)."""
     summary, checklist, made_at = _defaults(summary, checklist, made_at)
@@ -56,7 +68,7 @@ def record_input(settings, session_id: int, record, history=(), draft: bool = Fa
         rules = load_rules()
     return RecordInput(summary, checklist, session_id, record, tuple(entries), made_at,
                        settings.clinician_name or record.clinician, draft, revision_id, tuple(visits),
-                       tuple(visit_revisions), rules, tuple(patient_sessions))
+                       tuple(visit_revisions), rules, tuple(patient_sessions), _paper(settings, paper))
 
 
 def _values(before, after, changes) -> tuple[tuple[str, str, str], ...]:

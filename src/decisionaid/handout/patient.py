@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from decisionaid.checklist.assessment import Assessment
 from decisionaid.checklist.items import Checklist
 from decisionaid.evidence import figures
 from decisionaid.evidence.summary import EvidenceSummary
 from decisionaid.handout import charts
-from decisionaid.handout.common import bullets, box, cell, cite_mark, day, grid, moment, para, source_list
+from decisionaid.handout.common import TableStyle, bullets, box, cell, cite_mark, day, grid, moment, para, source_list
 from decisionaid.handout.document import Meta, frame_width, render
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import ALERT, Styles, styles
@@ -40,6 +40,7 @@ class HandoutInput:
     visit: Visit | None = None
     large_print: bool = False
     clinic_contact: str = ""   # Settings.clinic_contact: "Who do I call?"
+    paper: str = "a4"          # "a4" or "letter" (document.PAPERS)
 
 
 class _Builder:
@@ -49,7 +50,7 @@ class _Builder:
         self.values = numbers(data.summary, data.made_at.date(), wording, data.emergency_number,
                               data.clinic_contact.strip())
         self.sources = SourceNumbers()
-        self.width = frame_width()
+        self.width = frame_width(data.paper)
 
     def text(self, text: str, style=None, sources=()) -> Paragraph:
         cites = self.sources.cite(sources)
@@ -252,4 +253,4 @@ def build_handout(data: HandoutInput, wording: Wording | None = None) -> bytes:
     story = builder.story()
     footer = f"{wording.title}. Evidence pack {data.summary.pack.version}."
     return render(story, handout_meta(data, wording), data.made_at, footer=footer,
-                  footer_size=builder.st.size * 0.75)
+                  footer_size=builder.st.size * 0.75, paper=data.paper)

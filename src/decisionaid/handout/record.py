@@ -59,6 +59,7 @@ class RecordInput:
     visit_revisions: tuple = ()         # every revision of every visit (StoredVisit, .revision numbered 1, 2, ...)
     follow_up_rules: object = None      # checklist.followup.FollowUpRules (needed when there are visits)
     patient_sessions: tuple = ()        # (SessionSummary, number of visits) of every session of this patient
+    paper: str = "a4"                   # "a4" or "letter" (document.PAPERS)
 
 
 def _local(utc_iso: str) -> str:
@@ -87,7 +88,7 @@ class _Builder:
         self.d = data
         self.st = styles(False, base=9.0)
         self.sources = SourceNumbers()
-        self.width = frame_width()
+        self.width = frame_width(data.paper)
         self.assessment: Assessment = assess_record(data.checklist, data.record)
 
     def h(self, text: str) -> Paragraph:
@@ -412,4 +413,5 @@ def build_record(data: RecordInput) -> bytes:
     """The record as PDF bytes; the same input gives the same bytes."""
     builder = _Builder(data)
     footer = f"Session {data.session_id} \u00b7 patient {data.record.patient_ref} \u00b7 clinician record"
-    return render(builder.story(), record_meta(data), data.made_at, footer=footer, footer_size=7.5)
+    return render(builder.story(), record_meta(data), data.made_at, footer=footer, footer_size=7.5,
+                  paper=data.paper)

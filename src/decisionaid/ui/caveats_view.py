@@ -32,6 +32,7 @@ class _Numbers:
 class CaveatsView(QScrollArea):
     def __init__(self, pack: Pack, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setAccessibleName("Caveats screen")  # a tab stop to scroll it by keyboard: named
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.NoFrame)
         body = QWidget()

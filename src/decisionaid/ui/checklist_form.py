@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLineEdit, QRadioButton, QVBoxLayout,
                                QWidget)
 
@@ -59,16 +59,19 @@ class _Answer(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         self.text = None
         self.group = QButtonGroup(self)
+        self._stop, self._arrow = None, False
         self.buttons: dict[str, QRadioButton] = {}
         if item.answer_type == "text":
             self.text = QLineEdit()
             self.text.setObjectName(f"answer:{item.id}")
+            self.text.setAccessibleName(item.question)
             self.text.textChanged.connect(self.changed)
             row.addWidget(self.text, 1)
             return
         for i, (value, text) in enumerate(options):
             button = QRadioButton(text)
             button.setObjectName(f"answer:{item.id}:{value}")
+            button.setAccessibleName(f"{item.question} {text}")  # a screen reader says the question with the answer
             self.group.addButton(button)
             self.buttons[value] = button
             if wide:
@@ -78,6 +81,30 @@ class _Answer(QWidget):
         if not wide:
             row.addStretch(1)
         self.group.buttonToggled.connect(lambda _b, on: on and self.changed.emit())
+        self.group.buttonToggled.connect(self._one_tab_stop)
+        self._one_tab_stop()
+
+    def _one_tab_stop(self, *_) -> None:
+        """Tab reaches a question once, on its checked answer or else its first one (arrow keys move between the
+        answers): the same button whatever was answered before, so Space always records what is in focus."""
+        buttons = list(self.buttons.values())
+        stop = next((b for b in buttons if b.isChecked()), buttons[0] if buttons else None)
+        self._stop = stop
+        for button in buttons:
+            button.setFocusPolicy(Qt.StrongFocus if button is stop else Qt.ClickFocus)
+            button.removeEventFilter(self)
+            button.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        # Qt's Shift+Tab can come back to the button focused last, even one outside the tab chain: send it on to
+        # the tab stop. Arrow keys (which Qt reports with the same focus reasons) still move between the answers.
+        if event.type() == QEvent.KeyPress and event.key() in (Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down):
+            self._arrow = True
+            QTimer.singleShot(0, lambda: setattr(self, "_arrow", False))
+        elif (event.type() == QEvent.FocusIn and watched is not self._stop and self._stop is not None
+                and not self._arrow and event.reason() in (Qt.TabFocusReason, Qt.BacktabFocusReason)):
+            self._stop.setFocus(event.reason())
+        return False
 
     def value(self) -> str | None:
         if self.text is not None:
@@ -95,6 +122,7 @@ class _Answer(QWidget):
         for v, button in self.buttons.items():
             button.setChecked(v == value)
         self.group.setExclusive(True)
+        self._one_tab_stop()
 
     def set_read_only(self, read_only: bool) -> None:
         if self.text is not None:

@@ -101,10 +101,12 @@ def tint(widget: QWidget, background: QColor | str, text: QColor | str | None = 
     return widget
 
 
-def readonly_table(rows: int, headers: tuple[str, ...], name: str) -> QTableWidget:
-    """A wrapped, read-only table that grows to its full height instead of scrolling (see fit_table_height)."""
+def readonly_table(rows: int, headers: tuple[str, ...], name: str, title: str = "") -> QTableWidget:
+    """A wrapped, read-only table that grows to its full height instead of scrolling (see fit_table_height);
+    `title` is what a screen reader calls it."""
     table = QTableWidget(rows, len(headers))
     table.setObjectName(name)
+    table.setAccessibleName(title)
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().setVisible(False)
     table.setWordWrap(True)
@@ -126,6 +128,7 @@ def scrolling_row(row):
     from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy
 
     area = QScrollArea()
+    area.setFocusPolicy(Qt.NoFocus)  # no invisible tab stop: Tab goes to the controls, which it scrolls into view
     area.setWidget(row)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.NoFrame)

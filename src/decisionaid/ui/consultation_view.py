@@ -23,6 +23,8 @@ from decisionaid.ui.common import heading, label, qt_text, scrolling_row, tint, 
 from decisionaid.ui.phq9_input import Phq9Input
 
 AUTOSAVE_MS = 1500
+# Where a new follow-up date starts: 6 weeks after the consultation, when the trials measured their main results
+# (primary endpoints at 6 weeks). A starting point for the clinician, not a recommendation: they change it.
 RETRY_MS = 5000
 DECISIONS = (("", "Not decided yet"), ("proceed", "Proceed"), ("defer", "Defer"), ("decline", "Decline"),
              ("refer", "Refer"))
@@ -105,6 +107,7 @@ class StatusPanel(QFrame):
             inner.addWidget(w)
         inner.addStretch(1)
         scroll = QScrollArea()
+        scroll.setAccessibleName("Status of the consultation")  # a tab stop to scroll the reasons: named
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
         scroll.setWidget(body)
@@ -196,6 +199,7 @@ class ConsultationView(QWidget):
         split = QSplitter(Qt.Horizontal)
         split.setChildrenCollapsible(False)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.NoFocus)  # no invisible tab stop: Tab goes to the fields, scrolled into view
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
         body = QWidget()
@@ -228,8 +232,10 @@ class ConsultationView(QWidget):
         form_lay.addWidget(self.form)
         form_lay.addWidget(heading("Notes", 2))
         self.notes = QPlainTextEdit(objectName="notes")
+        self.notes.setAccessibleName("Notes")
         self.notes.setPlaceholderText("What was discussed, in your words")
         self.notes.setMinimumHeight(160)
+        self.notes.setTabChangesFocus(True)  # Tab leaves the note (a keyboard user would be trapped)
         form_lay.addWidget(self.notes)
         form_lay.addWidget(heading("Decision and follow-up", 2))
         dec = QFormLayout()
@@ -239,11 +245,17 @@ class ConsultationView(QWidget):
         follow = QHBoxLayout()
         self.has_follow_up = QCheckBox("Follow-up on", objectName="hasFollowUp")
         self.follow_up = QDateEdit(objectName="followUp")
+        self.follow_up.setAccessibleName("Follow-up date")
         self.follow_up.setDisplayFormat("yyyy-MM-dd")
         self.follow_up.setCalendarPopup(True)
         self.follow_up.setEnabled(False)
+        self.follow_up_warning = label("This date is in the past.", size=9, bold=True, wrap=False,
+                                       name="followUpWarning")
+        tint(self.follow_up_warning, "#fff3cd", "#5c4400", margin=4)
+        self.follow_up_warning.hide()
         follow.addWidget(self.has_follow_up)
         follow.addWidget(self.follow_up)
+        follow.addWidget(self.follow_up_warning)
         follow.addStretch(1)
         dec.addRow("Decision", self.decision)
         dec.addRow("Follow-up", follow)
@@ -268,6 +280,8 @@ class ConsultationView(QWidget):
         rules = _follow_up_rules()
         if rules is not None:
             self.follow_up.setToolTip(rules.interval_text)
+        for signal in (self.has_follow_up.toggled, self.follow_up.dateChanged):
+            signal.connect(self._check_follow_up)
         self.patient.textChanged.connect(lambda t: self.name_warning.setVisible(bool(_FULL_NAME.match(t))))
         self.patient.textChanged.connect(self.patient_error.hide)
         self.new_button.clicked.connect(self.new_session)
@@ -359,6 +373,7 @@ class ConsultationView(QWidget):
             self._follow_up_default()
         for w in widgets:
             w.blockSignals(False)
+        self._check_follow_up()
         self.phq9.blockSignals(True)
         self.phq9.set_scores(record.phq9_items, record.phq9_total)
         self.phq9.blockSignals(False)
@@ -394,6 +409,12 @@ class ConsultationView(QWidget):
         self.status.show_assessment(self.assessment(), self.crisis_guidance(), self.checklist)
 
     # --- modes --------------------------------------------------------------------------------------
+
+    def _check_follow_up(self, *_) -> None:
+        """A follow-up being set in the past is shown at the field (a reopened session's old date is not)."""
+        past = (self.has_follow_up.isChecked() and self.mode != "readonly"
+                and self.follow_up.date() < QDate.currentDate())
+        self.follow_up_warning.setVisible(past)
 
     def new_session(self) -> None:
         if self.dirty:
@@ -447,6 +468,7 @@ class ConsultationView(QWidget):
         for w in (self.held_at, self.decision, self.has_follow_up):
             w.setEnabled(not read_only)
         self.follow_up.setEnabled(not read_only and self.has_follow_up.isChecked())
+        self._check_follow_up()
         self.phq9.set_read_only(read_only)
         self.form.set_read_only(read_only)
         self.amend_button.setVisible(read_only)

@@ -60,6 +60,7 @@ class _Cell(QTableWidgetItem):
 class EvidenceView(QScrollArea):
     def __init__(self, summary: EvidenceSummary, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setAccessibleName("Evidence screen")  # a tab stop to scroll it by keyboard: named
         self.summary = summary
         self.pack: Pack = summary.pack
         self.setWidgetResizable(True)
@@ -225,7 +226,8 @@ class EvidenceView(QScrollArea):
         if harms.evidence:
             v.addWidget(heading("Every source of side-effect data, with the people it comes from", 3))
             table = readonly_table(len(harms.evidence), ("Source", "People", "Time frame", "What it found"),
-                                   "harmSources")
+                                   "harmSources",
+                                   "Every source of side-effect data")
             for r, e in enumerate(harms.evidence):
                 tip = f"{pack.provenance_legend[e.provenance]}\nSource: {pack.cite(e.sources)}"
                 for c, text in enumerate((e.name, e.population, e.time_frame, e.finding)):
@@ -245,7 +247,7 @@ class EvidenceView(QScrollArea):
 
     def _studies_table(self) -> QTableWidget:
         pack = self.pack
-        table = readonly_table(len(pack.trials), STUDY_COLUMNS, "studiesTable")
+        table = readonly_table(len(pack.trials), STUDY_COLUMNS, "studiesTable", "The studies")
         table.setSelectionMode(QAbstractItemView.SingleSelection)
         for row, trial in enumerate(pack.trials):
             fields = self._trial_fields(trial)

@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Screens")
         self.nav.addItems(SCREENS)
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
@@ -75,6 +76,9 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("About this &decision aid", self.show_about_decision_aid)
         help_menu.addAction("&About decisionaid", self.show_about)
+        from decisionaid.ui import keyboard
+
+        keyboard.install(self, self.file_menu, help_menu, SCREENS)  # New, Save, Find, Quit, Ctrl+1..5, the list
 
     @staticmethod
     def _placeholder(text: str) -> QWidget:
@@ -211,7 +215,7 @@ class MainWindow(QMainWindow):
             handout_tip="The patient handout for the consultation on screen (the general handout when none is "
                         "open)",
             record_tip="The clinician record of the consultation on screen, for the chart")
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.file_menu = self.menuBar().addMenu("&File")
         self.print_current.add_to_menu(file_menu)
         PrintProgress(self.printing, self.statusBar())
         self._add_handoff(file_menu)

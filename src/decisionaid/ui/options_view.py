@@ -95,6 +95,7 @@ def option_rows(summary: EvidenceSummary) -> list[tuple[str, str, str, str]]:
 class OptionsView(QScrollArea):
     def __init__(self, summary: EvidenceSummary, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setAccessibleName("Options screen")  # a tab stop to scroll it by keyboard: named
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.NoFrame)
         pack = summary.pack
@@ -108,7 +109,7 @@ class OptionsView(QScrollArea):
         lay.addWidget(citation_label(pack, pack.options.intro_sources))
 
         rows = option_rows(summary)
-        table = readonly_table(len(rows), columns(summary), "optionGrid")
+        table = readonly_table(len(rows), columns(summary), "optionGrid", "The options side by side")
         for r, (question, botox, usual, source) in enumerate(rows):
             for c, text in enumerate((question, botox, usual)):
                 item = QTableWidgetItem(text)

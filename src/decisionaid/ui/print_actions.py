@@ -67,10 +67,15 @@ class Document:
     settings: Any                  # settings.Settings
     large_print: bool = False
     made_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    paper: str | None = None       # "a4" or "letter"; None: from the settings (ui.paper.paper_for)
 
     def __post_init__(self):
         if self.kind == RECORD and self.subject.session_id is None:
             raise ValueError("a record needs a session")
+        if self.paper is None:  # resolved here, on the UI thread: build() runs on a worker
+            from decisionaid.ui.paper import paper_for
+
+            object.__setattr__(self, "paper", paper_for(self.settings))
 
     @property
     def title(self) -> str:
@@ -106,13 +111,13 @@ class Document:
             from decisionaid.handout.patient import build_handout
 
             return build_handout(handout_input(self.settings, s.session_id, s.record, self.large_print,
-                                               self.made_at, summary, checklist))
+                                               self.made_at, summary, checklist, paper=self.paper))
         from decisionaid.handout.inputs import record_input
         from decisionaid.handout.record import build_record
 
         return build_record(record_input(self.settings, s.session_id, s.record, s.history, s.draft, s.revision_id,
                                          self.made_at, summary, checklist, s.visits, s.visit_revisions,
-                                         s.patient_sessions))
+                                         s.patient_sessions, paper=self.paper))
 
 
 def explain(exc: BaseException, path: str | None = None) -> str:
@@ -307,6 +312,12 @@ class PrintActions(QObject):
     def print_document(self, doc: Document, ask: bool = True, raster: bool | None = None, pages=None) -> None:
         """Build, then ask for the printer (page range and copies), then print. `ask=False` uses `self.printer`
         as it is; `raster=True` renders pages even for a PDF file (tests)."""
+        if pages is None and getattr(doc.settings, "paper", "auto") == "auto":
+            import dataclasses
+
+            from decisionaid.ui.paper import paper_for
+
+            doc = dataclasses.replace(doc, paper=paper_for(doc.settings, printing=True))  # the printer's paper
         if not self._start(doc, f"Preparing {doc.noun} for printing\u2026"):
             return
         if pages is not None:
@@ -588,6 +599,7 @@ class ActionSet(QObject):
 def _button(action: QAction, text: str, name: str) -> QPushButton:
     """A push button that runs `action` and follows its enabled state and tooltip."""
     b = QPushButton(text, objectName=name)
+    b.setAccessibleName(action.text().replace("&", ""))  # "Preview handout…", not two buttons called "Preview…"
     b.clicked.connect(action.trigger)
 
     def follow() -> None:

@@ -156,10 +156,13 @@ class SessionsView(QWidget):
         filters.setContentsMargins(0, 0, 0, 0)
         self.search = QLineEdit(objectName="sessionSearch")
         self.search.setPlaceholderText("Search notes, identifiers and clinicians")
+        self.search.setAccessibleName("Search sessions")
         self.search.setClearButtonEnabled(True)
         self.use_dates = QCheckBox("From", objectName="useDates")
         self.date_from = QDateEdit(objectName="dateFrom")
         self.date_to = QDateEdit(objectName="dateTo")
+        self.date_from.setAccessibleName("Sessions held on or after")
+        self.date_to.setAccessibleName("Sessions held on or before")
         for d in (self.date_from, self.date_to):
             d.setDisplayFormat("yyyy-MM-dd")
             d.setCalendarPopup(True)
@@ -189,6 +192,7 @@ class SessionsView(QWidget):
 
         self.model = SessionListModel()
         self.table = QTableView(objectName="sessionTable")
+        self.table.setAccessibleName("Sessions")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
@@ -243,6 +247,13 @@ class SessionsView(QWidget):
             signal.connect(self.refresh)
         self.follow_up_button.clicked.connect(self.show_follow_up)
         self.table.doubleClicked.connect(lambda _i: self._emit(self.open_requested))
+        from PySide6.QtGui import QAction, QKeySequence  # Enter on the list opens the selected session
+
+        self.open_on_enter = QAction("Open the selected session", self.table)
+        self.open_on_enter.setShortcuts([QKeySequence(Qt.Key_Return), QKeySequence(Qt.Key_Enter)])
+        self.open_on_enter.setShortcutContext(Qt.WidgetShortcut)
+        self.open_on_enter.triggered.connect(self._open_current)
+        self.table.addAction(self.open_on_enter)
         self.open_button.clicked.connect(lambda: self._emit(self.open_requested))
         self.amend_button.clicked.connect(lambda: self._emit(self.amend_requested))
         self.history_button.clicked.connect(self.show_history)
@@ -301,6 +312,13 @@ class SessionsView(QWidget):
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.session_at(r).session_id for r in rows]
+
+    def _open_current(self) -> None:
+        """Enter: the selected session, or the row the keyboard is on when none is selected."""
+        current = self.table.currentIndex()
+        if not self.selected_ids() and current.isValid():
+            self.table.selectRow(current.row())
+        self._emit(self.open_requested)
 
     def _emit(self, signal) -> None:
         ids = self.selected_ids()

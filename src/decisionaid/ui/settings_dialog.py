@@ -1,5 +1,5 @@
 """Settings a clinician sets once: their name, the crisis text shown to patients, the local emergency number, the
-clinic's own contact for the handout, and
+clinic's own contact for the handout, the note style, the paper (Automatic, A4 or US Letter), and
 encryption of the saved sessions (turn on, change the passphrase, turn off; lock after idle minutes)."""
 
 from __future__ import annotations
@@ -44,8 +44,14 @@ class SettingsDialog(QDialog):
         self.note_style.addItem("Full note (every section and answer)", "full")
         self.note_style.addItem("Short note (the essentials)", "short")
         self.note_style.setCurrentIndex(max(0, self.note_style.findData(settings.note_style)))
+        self.paper = QComboBox(objectName="settingsPaper")
+        self.paper.addItem("Automatic (the printer's paper, else your region's)", "auto")
+        self.paper.addItem("A4", "a4")
+        self.paper.addItem("US Letter", "letter")
+        self.paper.setCurrentIndex(max(0, self.paper.findData(getattr(settings, "paper", "auto"))))
         note_form = QFormLayout()
         note_form.addRow("Note for the health record", self.note_style)
+        note_form.addRow("&Paper for handouts and records", self.paper)
         lay.addLayout(note_form)
         lay.addWidget(self._encryption_box(settings))
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
@@ -99,4 +105,4 @@ class SettingsDialog(QDialog):
                                    emergency_number=self.emergency.text().strip(), crisis_text=crisis,
                                    clinic_contact=self.clinic.text().strip(),
                                    idle_lock_minutes=self.idle_minutes.value(),
-                                   note_style=self.note_style.currentData())
+                                   note_style=self.note_style.currentData(), paper=self.paper.currentData())

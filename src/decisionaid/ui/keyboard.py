@@ -1,0 +1,139 @@
+"""Keyboard shortcuts of the main window, and Help > Keyboard shortcuts, which lists them from the actions
+themselves (never a hand-written list).
+
+Standard keys where Qt has them (QKeySequence.StandardKey: New, Save, Print, Find, Quit), Ctrl+1 to Ctrl+5 for the
+screens. Ctrl+Shift+P is the Patient view, so the clinician record prints with Ctrl+Alt+P."""
+
+from __future__ import annotations
+
+import functools
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
+
+PRINT_RECORD_SHORTCUT = "Ctrl+Alt+P"
+
+
+def _keys(standard: QKeySequence.StandardKey, fallback: str) -> list[QKeySequence]:
+    """The platform's main key for a standard action (not the dedicated "New" or "Save" keys some keyboards
+    have, which the list would name as words); `fallback` where the platform has none (Quit on Windows)."""
+    keys = QKeySequence.keyBindings(standard)
+    return keys[:1] or [QKeySequence(fallback)]
+
+
+def _consultation(window):
+    window.show_screen("Consultation")
+    view = window.screen("Consultation")
+    return view if hasattr(view, "save") else None  # None: locked or not built (no checklist)
+
+
+def _new_session(window) -> None:
+    view = _consultation(window)
+    if view is not None:
+        view.new_session()
+
+
+def _save(window) -> None:
+    view = _consultation(window)
+    if view is not None:
+        view.save()
+
+
+def _find(window) -> None:
+    window.show_screen("Sessions")
+    search = getattr(window.screen("Sessions"), "search", None)
+    if search is not None:
+        search.setFocus(Qt.ShortcutFocusReason)
+        search.selectAll()
+
+
+def install(window, file_menu, help_menu, screens) -> None:
+    """Add New session, Save, Find and Quit to the File menu, keys to the print actions, a Go menu for the screens
+    and Help > Keyboard shortcuts."""
+    first = file_menu.actions()[0] if file_menu.actions() else None
+
+    def add(text, keys, slot, name):
+        action = QAction(text, window, objectName=name)
+        action.setShortcuts(keys)
+        action.triggered.connect(functools.partial(slot, window))
+        file_menu.insertAction(first, action)
+        return action
+
+    window.new_action = add("&New session", _keys(QKeySequence.New, "Ctrl+N"), _new_session, "newSession")
+    window.save_action = add("&Save session", _keys(QKeySequence.Save, "Ctrl+S"), _save, "saveSession")
+    window.find_action = add("&Find a session\u2026", _keys(QKeySequence.Find, "Ctrl+F"), _find, "findSession")
+    file_menu.insertSeparator(first)
+    file_menu.addSeparator()
+    window.quit_action = QAction("&Quit", window, objectName="quit")
+    window.quit_action.setShortcuts(_keys(QKeySequence.Quit, "Ctrl+Q"))
+    window.quit_action.triggered.connect(window.close)
+    file_menu.addAction(window.quit_action)
+    window.print_current.print_handout.setShortcuts(_keys(QKeySequence.Print, "Ctrl+P"))
+    window.print_current.print_record.setShortcut(QKeySequence(PRINT_RECORD_SHORTCUT))
+    window.menuBar().insertMenu(help_menu.menuAction(), _go_menu(window, screens))
+    help_menu.addSeparator()
+    shortcuts = help_menu.addAction("&Keyboard shortcuts", functools.partial(show_shortcuts, window))
+    shortcuts.setObjectName("keyboardShortcuts")
+    shortcuts.setShortcut(QKeySequence(QKeySequence.HelpContents) if QKeySequence.keyBindings(
+        QKeySequence.HelpContents) else QKeySequence("F1"))
+
+
+
+def _go_menu(window, screens):
+    from PySide6.QtWidgets import QMenu
+
+    menu = QMenu("&Go", window)
+    window.screen_actions = []
+    for n, name in enumerate(screens, start=1):
+        action = menu.addAction(f"&{n} {name}", functools.partial(window.show_screen, name))
+        action.setShortcut(QKeySequence(f"Ctrl+{n}"))
+        action.setObjectName(f"goTo{name}")
+        action.setProperty("listText", f"Go to the {name} screen")  # in Help > Keyboard shortcuts
+        window.screen_actions.append(action)
+    return menu
+
+
+def shortcut_rows(window) -> list[tuple[str, str]]:
+    """(what it does, keys) for every action of the window that has a key, in menu order, then any others."""
+    rows, seen = [], set()
+
+    def visit(actions):
+        for action in actions:
+            if action.menu() is not None:
+                visit(action.menu().actions())
+            elif action not in seen and not action.shortcut().isEmpty():
+                seen.add(action)
+                text = action.property("listText") or action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("\u2026")
+                keys = ", ".join(k.toString(QKeySequence.NativeText) for k in action.shortcuts())
+                rows.append((text, keys))
+
+    visit(window.menuBar().actions())
+    visit(window.findChildren(QAction))
+    return rows
+
+
+def show_shortcuts(window) -> QDialog:
+    dialog = QDialog(window, objectName="shortcutsDialog")
+    dialog.setWindowTitle("Keyboard shortcuts")
+    lay = QVBoxLayout(dialog)
+    rows = shortcut_rows(window)
+    table = QTableWidget(len(rows), 2, dialog, objectName="shortcutsTable")
+    table.setHorizontalHeaderLabels(["Action", "Keys"])
+    table.setAccessibleName("Keyboard shortcuts")
+    table.setEditTriggers(QTableWidget.NoEditTriggers)
+    table.verticalHeader().hide()
+    for r, (text, keys) in enumerate(rows):
+        table.setItem(r, 0, QTableWidgetItem(text))
+        table.setItem(r, 1, QTableWidgetItem(keys))
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setStretchLastSection(True)
+    lay.addWidget(table)
+    buttons = QDialogButtonBox(QDialogButtonBox.Close, dialog)
+    buttons.rejected.connect(dialog.reject)
+    lay.addWidget(buttons)
+    dialog.resize(540, 600)
+    window.shortcuts_dialog = dialog
+    dialog.setAttribute(Qt.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
