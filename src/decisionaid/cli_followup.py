@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 
 KIND_LABELS = {"save": "saved", "amend": "amendment", "autosave": "autosave", "revert": "draft discarded"}
 
@@ -80,7 +79,6 @@ def _limits(checklist) -> dict:
 
 
 def followup_add(store, args: argparse.Namespace) -> int:
-    from decisionaid.checklist.followup import course, outcome_lines
 
     rules, checklist = _rules_and_checklist()
     store.get(args.id)  # NoSuchSession before anything else

@@ -14,7 +14,7 @@ from decisionaid.checklist.items import Checklist
 from decisionaid.evidence import figures
 from decisionaid.evidence.summary import EvidenceSummary
 from decisionaid.handout import charts
-from decisionaid.handout.common import TableStyle, bullets, box, cell, cite_mark, day, grid, moment, para, source_list
+from decisionaid.handout.common import TableStyle, bullets, box, cell, cite_mark, day, grid, moment, source_list
 from decisionaid.handout.document import Meta, frame_width, render
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import ALERT, Styles, styles

@@ -12,9 +12,8 @@ import functools
 import re
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QFormLayout, QFrame, QHBoxLayout,
-                               QInputDialog, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QSplitter,
+                               QInputDialog, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
                                QVBoxLayout, QWidget)
 
 from decisionaid.checklist.assessment import INCOMPLETE_REASON

@@ -383,7 +383,6 @@ class EvidenceView(QScrollArea):
         analysis, measure, method = self.current()
         result = analysis.result(measure, method)
         outcome = analysis.outcome
-        counts = {t.short: t.outcome(outcome.id) for t in analysis.included}
 
         fig = figures.forest_figure(analysis, measure, method)
         self.forest.set_data(fig)
