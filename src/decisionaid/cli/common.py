@@ -1,7 +1,8 @@
 """What the commands share: the data folder and its checks, the passphrase prompt, one-line errors and exit codes.
 
-Every command prints one line on stderr for a problem it knows and exits 2 (EXPORT_INCOMPLETE, 3: an export written
-without the sessions named on stderr); nothing here imports more than the standard library until a command runs.
+A command prints one line on stderr for a problem it knows, named "decisionaid COMMAND: ...", and exits 2 (1 when
+the file it was writing could not be written; EXPORT_INCOMPLETE, 3, when an export or import was done without the
+sessions named on stderr). Nothing here imports more than the standard library until a command runs.
 """
 
 from __future__ import annotations
