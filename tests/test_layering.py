@@ -47,7 +47,7 @@ ALLOWED: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "checklist": {"resources", "content", "evidence"},
     "patient_view": {"resources", "content", "evidence"},
     "sessions": {"files", "paths", "output_guard", "log", "checklist"},
-    "handoff": {"decisionaid", "content", "evidence", "checklist", "handout"},
+    "handoff": {"decisionaid", "content", "evidence", "checklist"},
     "handout": {*_BASE, "settings", "content", "evidence", "checklist", "patient_view", "sessions"},
     # the faces: the window and the command line, and the start-up code that chooses between them
     "ui": {*_BASE, "log", "instance_lock", "about", "settings", *_DOMAIN},

@@ -1,6 +1,7 @@
 """The clinician record PDF a FHIR document carries: the same PDF as `decisionaid record`, for the session handed off.
 
-Used by the FHIR export of the command line (cli/handoff.py) and of the window (ui/handoff_actions.py).
+Used by the FHIR export of the command line (cli/handoff.py) and of the window (ui/handoff_actions.py); handoff/
+itself stays free of reportlab (handoff.fhir.build_bundle is given these bytes).
 """
 
 from __future__ import annotations
