@@ -84,6 +84,7 @@ class Import:
     target: str        # what it imports: a project module, or a third-party top-level name
     line: int
     module_level: bool  # runs when the module is loaded (not inside a function, not under TYPE_CHECKING)
+    takes: str | None = None  # `from target import takes`, when takes is a name in target (not a submodule)
 
 
 def module_name(path: Path, src: Path) -> str:
@@ -121,7 +122,8 @@ def read_imports(src: Path, top: str = "decisionaid") -> tuple[dict[str, list[Im
                 base = resolve(node)
                 for alias in node.names:
                     sub = f"{base}.{alias.name}"  # `from decisionaid import paths` imports a module
-                    found.append(Import(name, sub if sub in files else base, node.lineno, module_level))
+                    found.append(Import(name, sub, node.lineno, module_level) if sub in files
+                                 else Import(name, base, node.lineno, module_level, alias.name))
             elif isinstance(node, ast.Call):
                 func = node.func
                 called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
@@ -144,6 +146,50 @@ def read_imports(src: Path, top: str = "decisionaid") -> tuple[dict[str, list[Im
         visit(ast.parse(path.read_text(encoding="utf-8"), str(path)), True)
         imports[name] = found
     return imports, dynamic
+
+
+def defined_names(src: Path, top: str = "decisionaid") -> dict[str, set[str] | None]:
+    """{module: the names it defines at its top level (functions, classes, assignments, imports)}; None for a module
+    that may define any name (a star import, a module __getattr__)."""
+    found: dict[str, set[str] | None] = {}
+    for path in sorted((src / top).rglob("*.py")):
+        names: set[str] = set()
+        anything = False
+        stack = list(ast.parse(path.read_text(encoding="utf-8"), str(path)).body)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+                anything |= node.name == "__getattr__"
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    anything |= alias.name == "*"
+                    names.add(alias.asname or alias.name.split(".")[0])
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.With)):
+                targets = node.targets if isinstance(node, ast.Assign) else \
+                    [i.optional_vars for i in node.items if i.optional_vars] if isinstance(node, ast.With) else \
+                    [node.target]
+                for target in targets:
+                    names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+            if isinstance(node, (ast.If, ast.Try, ast.For, ast.With, ast.While)):
+                for field in ("body", "orelse", "finalbody", "handlers"):
+                    stack.extend(getattr(node, field, []))
+            if isinstance(node, ast.ExceptHandler):
+                stack.extend(node.body)
+        found[module_name(path, src)] = None if anything else names
+    return found
+
+
+def unknown_names(imports: dict[str, list[Import]], defined: dict[str, set[str] | None]) -> list[str]:
+    """`from decisionaid.x import name` where x defines no such name: after a move, an import inside a function
+    would fail only when that function first runs."""
+    problems = set()
+    for module, found in imports.items():
+        for imp in found:
+            names = defined.get(imp.target, set())
+            if imp.takes is not None and imp.target in defined and names is not None and imp.takes not in names:
+                problems.add(f"{module} line {imp.line}: {imp.target} has no {imp.takes}")
+    return sorted(problems)
 
 
 def wrong_way(imports: dict[str, list[Import]], top: str = "decisionaid", allowed=None, confined=None) -> list[str]:
@@ -237,6 +283,11 @@ def test_no_stale_exceptions(project):
     assert [key for key in EXCEPTIONS if key not in found] == []
 
 
+def test_every_name_imported_from_our_modules_exists(project):
+    imports, _dynamic = project
+    assert unknown_names(imports, defined_names(SRC)) == []
+
+
 def test_no_import_circles_at_load_time(project):
     imports, _dynamic = project
     assert circles(imports) == []
@@ -293,6 +344,17 @@ def test_the_checker_reports_confined_libraries_loading_by_name_circles_and_new_
         "decisionaid.plugins: 'plugins' is not in the layering table: add it to ALLOWED"]
     assert dynamic == [("decisionaid.evidence.pack", 2)]
     assert circles(imports) == [["decisionaid.checklist.items", "decisionaid.checklist.phq9"]]
+
+
+def test_the_checker_reports_a_name_that_moved_away(tmp_path):
+    src = _tree(tmp_path, {"decisionaid/files.py": "import os\nfrom pathlib import Path\n\ndef replacing():\n    pass\n"
+                                                   "try:\n    LIMIT = 1\nexcept ImportError:\n    pass\n",
+                           "decisionaid/cli/__init__.py": "from decisionaid.files import LIMIT, Path, replacing\n"
+                                                          "def main():\n"
+                                                          "    from decisionaid.files import write_private\n"})
+    imports, _dynamic = read_imports(src)
+    assert unknown_names(imports, defined_names(src)) == [
+        "decisionaid.cli line 3: decisionaid.files has no write_private"]
 
 
 def test_a_lazy_import_makes_no_circle(tmp_path):
