@@ -59,7 +59,7 @@ def sessions_note(store, args: argparse.Namespace) -> int:
 
 
 def export_fhir(store, args: argparse.Namespace) -> int:
-    from decisionaid.files import write_private
+    from decisionaid.output_guard import write_private
     from decisionaid.handout.attachment import record_pdf
     from decisionaid.handoff.fhir import build_bundle, bundle_bytes
     from decisionaid.settings import load as load_settings

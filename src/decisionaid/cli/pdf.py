@@ -23,7 +23,7 @@ def _session(session_id: int):
 
 
 def _write(out: str, data: bytes, what: str) -> int:
-    from decisionaid.files import write_private
+    from decisionaid.output_guard import write_private
     from decisionaid.output_guard import ProtectedOutput
 
     try:
