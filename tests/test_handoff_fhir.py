@@ -164,7 +164,7 @@ def test_follow_up_visits_become_their_own_phq9_panels():
 
 
 def test_the_document_reference_carries_the_record_pdf():
-    from decisionaid.cli_handoff import record_pdf
+    from decisionaid.handout.attachment import record_pdf
 
     data = handoff()
     pdf = record_pdf(hd.settings(), data, (), summary=hd.summary())

@@ -147,7 +147,7 @@ def stored(tmp_path):
 
 
 def test_cli_prints_the_same_note(stored, capsys, monkeypatch):
-    from decisionaid.cli_handoff import handoff_for
+    from decisionaid.cli.handoff import handoff_for
 
     folder, sid, _ = stored
     for flags, style in (([], "full"), (["--short"], "short")):

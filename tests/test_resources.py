@@ -44,7 +44,7 @@ def wheel(tmp_path_factory):
 def test_wheel_ships_resources_inside_the_package(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("decisionaid/resources/evidence/pack.json", "decisionaid/resources/evidence/pack.schema.json",
-                 "decisionaid/cli.py", "decisionaid/evidence/pooling.py"):
+                 "decisionaid/cli/__init__.py", "decisionaid/evidence/pooling.py"):
         assert name in names
 
 

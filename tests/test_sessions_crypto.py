@@ -191,7 +191,8 @@ def test_restoring_an_old_plain_backup_into_an_encrypted_setup_encrypts_it(tmp_p
 def test_the_command_line_asks_for_the_passphrase_and_names_a_wrong_one(tmp_path, monkeypatch, capsys):
     import getpass
 
-    from decisionaid import cli, paths
+    from decisionaid import paths
+    from decisionaid.cli import common as cli
     from decisionaid.cli import main
 
     db = tmp_path / "data" / paths.DATABASE_NAME
@@ -315,7 +316,8 @@ def test_sqlcipher_errors_map_to_the_same_messages_as_sqlite_ones(tmp_path):
 def test_a_lost_key_check_asks_for_the_passphrase_instead_of_setting_the_store_aside(tmp_path, monkeypatch, capsys):
     import getpass
 
-    from decisionaid import cli, paths
+    from decisionaid import paths
+    from decisionaid.cli import common as cli
     from decisionaid.cli import main
 
     data = tmp_path / "data"
@@ -480,7 +482,8 @@ def test_the_command_line_after_a_killed_encryption_shows_every_session(tmp_path
     for the passphrase only if the file is encrypted by then, and lists both sessions (never "0 of 0")."""
     import getpass
 
-    from decisionaid import cli, paths
+    from decisionaid import paths
+    from decisionaid.cli import common as cli
     from decisionaid.cli import main
 
     data = tmp_path / "data"

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from decisionaid import paths
-from decisionaid.cli import EXPORT_INCOMPLETE, main
+from decisionaid.cli import main
+from decisionaid.cli.common import EXPORT_INCOMPLETE
 from decisionaid.sessions.errors import RecordDamaged, StoreError
 from decisionaid.sessions.export import export_sessions
 from decisionaid.sessions.record import SessionRecord

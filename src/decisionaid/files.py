@@ -85,14 +85,3 @@ def _fsync_folder(path: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def write_private(final: Path, data: bytes) -> None:
-    """Write `data` to `final` whole or not at all, owner-only (a half-written PDF never appears). Raises
-    output_guard.ProtectedOutput, writing nothing, if `final` is one of the program's own files."""
-    from decisionaid.output_guard import check_output
-
-    final = Path(final)
-    check_output(final)
-    with replacing(final) as tmp:
-        tmp.write_bytes(data)

@@ -16,6 +16,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from decisionaid.files import replacing
+
 
 class ProtectedOutput(Exception):
     """The chosen output file is one of the program's own; the message is one line naming it and what it is."""
@@ -146,3 +148,12 @@ def check_output(target: str | os.PathLike, database: Path | None = None, backup
     refused = refusal(target, database, backups)
     if refused is not None:
         raise refused
+
+
+def write_private(final: Path, data: bytes) -> None:
+    """Write `data` to `final` whole or not at all, owner-only (a half-written PDF never appears). Raises
+    ProtectedOutput, writing nothing, if `final` is one of the program's own files."""
+    final = Path(final)
+    check_output(final)
+    with replacing(final) as tmp:
+        tmp.write_bytes(data)

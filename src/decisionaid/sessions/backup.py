@@ -20,6 +20,7 @@ from pathlib import Path
 
 from decisionaid.sessions import schema, setaside
 from decisionaid.sessions.connection import connect, current_key, key_of, path_is_plain
+from decisionaid.sessions.keyed_copy import export_file
 from decisionaid.sessions.errors import (StoreCorrupt, StoreError, StoreTooNew, database_errors, is_corruption,
                                          translate)
 from decisionaid.files import _fsync_folder, move_aside, owner_only, replacing
@@ -249,8 +250,6 @@ def copy_in(source: Path, tmp: Path) -> None:
     if key is None or not path_is_plain(source):
         shutil.copyfile(source, tmp)
         return
-    from decisionaid.sessions.crypto import export_file
-
     tmp.unlink()
     with owner_only():
         export_file(source, None, tmp, key)

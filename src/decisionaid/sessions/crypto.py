@@ -1,23 +1,18 @@
-"""Encryption at rest (opt-in): the passphrase, its key check, and turning encryption on, off or to a new passphrase.
+"""Encryption at rest (opt-in): turning it on, off or to a new passphrase, crash-safe, and unlocking the sessions.
 
-The key is PBKDF2-HMAC-SHA512 of the passphrase with a random 16-byte salt and 256,000 iterations (SQLCipher 4's own
-key derivation, so every file also opens with the passphrase in the sqlcipher shell). The database and all its
-backups share that salt and key. The passphrase is never stored: `<database>.keycheck` beside the database holds
-the salt, the iteration count and an HMAC of a fixed text under the key. That check is what tells "wrong passphrase"
-(the check fails) from "damaged file" (the check passes, the file still cannot be read): SQLCipher reports "file is
-not a database" for both.
-
-Turning encryption on copies the plain database into a new encrypted file (sqlcipher_export), checks the copy holds
-every session and revision, swaps it in with one rename, then overwrites the plain original with zeros and deletes it
-(a plain copy left behind would defeat the point; on SSDs and copy-on-write file systems old blocks may survive an
-overwrite, so full-disk encryption is still advised). Backups are converted the same way. Turning it off is the
-same in reverse; a new passphrase re-encrypts the database and each backup the same way (a checked copy renamed
-over the file; the salt stays). Each of the three is crash-safe: see "converting files" below.
+The passphrase's key and its key check are keys.py; the copy of one file under another key is keyed_copy.py. This
+module changes whole files: turning encryption on copies the plain database into a new encrypted file
+(sqlcipher_export), checks the copy holds every session and revision, swaps it in with one rename, then overwrites
+the plain original with zeros and deletes it (a plain copy left behind would defeat the point; on SSDs and
+copy-on-write file systems old blocks may survive an overwrite, so full-disk encryption is still advised). Backups
+are converted the same way. Turning it off is the same in reverse; a new passphrase re-encrypts the database and
+each backup the same way (a checked copy renamed over the file; the salt stays). Each of the three is crash-safe:
+see "converting files" below. `unlock` checks the passphrase and finishes what an interrupted change left;
+`recover` puts right, without the key, what it can.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import logging
@@ -35,25 +30,16 @@ from decisionaid.sessions.connection import (Key, connect, current_key, forget_k
                                             set_key)
 from decisionaid.sessions.errors import (StoreCorrupt, StoreError, WrongPassphrase, database_errors,
                                          is_corruption, translate)
+from decisionaid.sessions.keyed_copy import export_file
+from decisionaid.sessions.keys import (KDF_ITERATIONS, check_passphrase, check_value, derive, keycheck_path, opens,
+                                       pending_path, read_keycheck, read_previous, seal, unseal, write_keycheck)
 
-KDF_ITERATIONS = 256_000  # SQLCipher 4's default; tests lower it only for files they make themselves
-_CHECK_TEXT = b"decisionaid key check v1"
-_FORMAT = 1
-MIN_PASSPHRASE = 8
-
-
-def keycheck_path(db_path: Path) -> Path:
-    db_path = Path(db_path)
-    return db_path.with_name(db_path.name + ".keycheck")
-
-
-def derive(passphrase: str, salt: bytes, iterations: int) -> Key:
-    raw = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, iterations, 32)
-    return Key(raw, salt)
-
-
-def _check_value(key: Key) -> str:
-    return hmac.new(key.raw, _CHECK_TEXT, hashlib.sha256).hexdigest()
+# What the window, the command line and the self-test use. KDF_ITERATIONS is read here at each `enable` (tests
+# lower it on this module); check_passphrase, derive and keycheck_path are keys.py's, offered here too.
+__all__ = ["FAULT_ENV", "KDF_ITERATIONS", "change_passphrase", "check_passphrase", "derive", "disable", "enable",
+           "is_enabled", "keycheck_path", "lock", "needs_passphrase", "pending_change", "plain_leftovers",
+           "recover", "unlock"]
+_write_keycheck, _pending_path = write_keycheck, pending_path  # tests fake an interrupted change of passphrase
 
 
 def is_enabled(db_path: Path) -> bool:
@@ -73,7 +59,7 @@ def lost_keycheck(db_path: Path) -> bool:
     db_path = Path(db_path)
     if keycheck_path(db_path).is_file() or not is_encrypted(db_path) or _damaged_plain_header(db_path):
         return False
-    if journal_path(db_path).exists() or _pending_path(db_path).exists():
+    if journal_path(db_path).exists() or pending_path(db_path).exists():
         return True
     backups = _backup_files(db_path.parent / "backups")
     return not backups or not all(path_is_plain(b) for b in backups)
@@ -104,31 +90,31 @@ def unlock(db_path: Path, passphrase: str) -> Key:
         key = _unlock_without_keycheck(db_path, passphrase)
         _finish_with_key(db_path, key)
         return key
-    salt, iterations, expected = _read_keycheck(db_path)
+    salt, iterations, expected = read_keycheck(db_path)
     key = derive(passphrase, salt, iterations)
-    current = hmac.compare_digest(_check_value(key), expected)
-    pending = _pending_path(db_path)
+    current = hmac.compare_digest(check_value(key), expected)
+    pending = pending_path(db_path)
     if pending.exists():
         with _converting(db_path) as ours:  # never beside a conversion or recovery in another thread/process
             if not ours:
                 raise _busy(db_path)
             try:
-                _salt, _iterations, pending_check = _read_keycheck(db_path, pending)
-                is_new = hmac.compare_digest(_check_value(key), pending_check)
+                _salt, _iterations, pending_check = read_keycheck(db_path, pending)
+                is_new = hmac.compare_digest(check_value(key), pending_check)
             except StoreError:
                 is_new = False
             if is_new:
-                previous = _read_previous(pending)
+                previous = read_previous(pending)
                 if previous is not None:
                     _rekey_files(db_path, _journal_backup_dir(db_path, _read_journal(db_path) or {}, None),
-                                 _unseal(previous, key), key)
-                if not _opens(db_path, key):
+                                 unseal(previous, key), key)
+                if not opens(db_path, key):
                     raise WrongPassphrase(db_path, "A change of passphrase was interrupted and the sessions file "
                                                    "is still on the previous passphrase: enter that one.")
                 _settle_rekey(db_path, key, iterations)
                 _log.warning("Sessions file recovery: a change of passphrase was interrupted: finished")
                 current = True
-            elif current and _opens(db_path, key):
+            elif current and opens(db_path, key):
                 _remove(pending)  # the database was never re-encrypted (it goes first): the change is undone
                 _remove(journal_path(db_path))
                 _log.warning("Sessions file recovery: a change of passphrase was interrupted before the sessions "
@@ -143,23 +129,6 @@ def unlock(db_path: Path, passphrase: str) -> Key:
     return key
 
 
-def _pending_path(db_path: Path) -> Path:
-    return keycheck_path(db_path).with_suffix(".keycheck-pending")
-
-
-def _opens(path: Path, key: Key) -> bool:
-    """Whether `key` reads `path` (its first page: instant). False also for a file damaged at its start."""
-    try:
-        conn = connect(path, key=key)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            conn.close()
-    except database_errors():
-        return False
-    return True
-
-
 def _unlock_without_keycheck(db_path: Path, passphrase: str) -> Key:
     """The key check is gone: try the passphrase on the database, then on the newest backup (both carry the salt).
     If only the backup opens, the passphrase is right and the database is damaged (the caller's open reports it)."""
@@ -170,8 +139,8 @@ def _unlock_without_keycheck(db_path: Path, passphrase: str) -> Key:
         with open(path, "rb") as f:
             salt = f.read(16)
         key = derive(passphrase, salt, KDF_ITERATIONS)
-        if _opens(path, key):
-            _write_keycheck(db_path, key, KDF_ITERATIONS)
+        if opens(path, key):
+            write_keycheck(db_path, key, KDF_ITERATIONS)
             set_key(key)
             return key
     raise WrongPassphrase(db_path, f"The small file that confirms the passphrase ({keycheck_path(db_path).name}) "
@@ -192,45 +161,6 @@ def _damaged_plain_header(path: Path) -> bool:
     except OSError:
         return False
     return len(head) < 1024 or head[21:24] == b"\x40\x20\x20" or len(set(head)) < 200
-
-
-def check_passphrase(db_path: Path, passphrase: str) -> bool:
-    """Whether `passphrase` is the current one (the key in memory is left as it is)."""
-    salt, iterations, expected = _read_keycheck(Path(db_path))
-    return hmac.compare_digest(_check_value(derive(passphrase, salt, iterations)), expected)
-
-
-def _read_keycheck(db_path: Path, path: Path | None = None) -> tuple[bytes, int, str]:
-    path = path or keycheck_path(db_path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return bytes.fromhex(data["salt"]), int(data["iterations"]), str(data["check"])
-    except FileNotFoundError as exc:
-        raise StoreError("The key check is missing",
-                         f"{path.name} should be beside the encrypted sessions file; restore it from your computer's "
-                         "backup (without it a wrong passphrase cannot be told from a damaged file).", path) from exc
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError("The key check cannot be read",
-                         f"{path.name} is damaged; restore it from your computer's backup.", path) from exc
-
-
-def _read_previous(pending: Path) -> str | None:
-    try:
-        value = json.loads(pending.read_text(encoding="utf-8")).get("previous")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return value if isinstance(value, str) and len(value) == 64 else None
-
-
-def _write_keycheck(db_path: Path, key: Key, iterations: int, path: Path | None = None,
-                    previous: str | None = None) -> None:
-    """Written whole, flushed to disk and renamed into place (the folder flushed too) before the caller goes on."""
-    data = {"format": _FORMAT, "kdf": "PBKDF2-HMAC-SHA512", "iterations": iterations, "salt": key.salt.hex(),
-            "check": _check_value(key)}
-    if previous is not None:
-        data["previous"] = previous  # the previous key, sealed under this one: see change_passphrase
-    with replacing(path or keycheck_path(db_path)) as tmp:
-        tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
 # --- converting files -----------------------------------------------------------------------------------------
@@ -332,52 +262,6 @@ def _converting(db_path: Path) -> Iterator[bool]:
         yield True
     finally:
         os.close(fd)
-
-
-def export_file(source: Path, source_key: Key | None, target: Path, target_key: Key | None) -> None:
-    """Copy the sessions file `source` into the new file `target` with another key (None: plain), with
-    sqlcipher_export, then check the copy holds the same sessions and revisions. Raises StoreError."""
-    from sqlcipher3 import dbapi2 as sqlcipher
-
-    try:
-        conn = sqlcipher.connect(os.fspath(source))
-        try:
-            if source_key is not None:
-                conn.execute(f"PRAGMA key = {source_key.pragma()}")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            target_pragma = target_key.pragma() if target_key is not None else "''"
-            conn.execute(f"ATTACH DATABASE ? AS target KEY {target_pragma}", [os.fspath(target)])
-            conn.execute("SELECT sqlcipher_export('target')")
-            conn.execute(f"PRAGMA target.user_version = {int(version)}")
-            conn.commit()
-            conn.execute("DETACH DATABASE target")
-            expected = _fingerprint(conn)
-        finally:
-            conn.close()
-        copy = connect(target, key=target_key)
-        try:
-            copy.execute("PRAGMA journal_mode = DELETE")
-            ok = (copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-                  and _fingerprint(copy) == expected)
-        finally:
-            copy.close()
-    except database_errors() as exc:
-        if is_corruption(exc):
-            raise StoreCorrupt(Path(source), None, title="The sessions file could not be converted") from exc
-        raise translate(exc, Path(source)) from exc
-    if not ok:
-        raise StoreError("The converted copy did not match",
-                         "Nothing was changed; try again, and ask your IT support if it happens again.", Path(source))
-
-
-def _fingerprint(conn) -> tuple:
-    """What must survive a conversion: the format version, every session row and every revision."""
-    digest = hashlib.sha256()
-    for row in conn.execute("SELECT id, session_id, kind, author, created_at, reason, payload FROM revisions "
-                            "ORDER BY id"):
-        digest.update(repr(row).encode("utf-8"))
-    sessions = conn.execute("SELECT count(*), total(latest_revision) FROM sessions").fetchone()
-    return conn.execute("PRAGMA user_version").fetchone()[0], tuple(sessions), digest.hexdigest()
 
 
 def _converting_path(path: Path) -> Path:
@@ -578,10 +462,10 @@ def _recover_without_key(db_path: Path, journal: dict) -> list[str]:
         return ["turning encryption on was interrupted before the sessions file changed: undone"]
     if op == "disable" and not encrypted:
         _remove(keycheck_path(db_path))
-        _remove(_pending_path(db_path))
+        _remove(pending_path(db_path))
         _remove(journal_path(db_path))
         return ["turning encryption off was interrupted after the sessions file was decrypted: finished"]
-    if op == "rekey" and not _pending_path(db_path).exists():
+    if op == "rekey" and not pending_path(db_path).exists():
         _remove(journal_path(db_path))  # killed before the new key check was written: nothing else changed
         return ["a change of passphrase was interrupted before anything changed: undone"]
     if op not in ("enable", "disable", "rekey"):
@@ -642,7 +526,7 @@ def enable(db_path: Path, backup_dir: Path | None, passphrase: str, iterations: 
         _write_journal(db_path, "enable", backup_dir, "key check")
         _step("journal written")
         try:
-            _write_keycheck(db_path, key, iterations)  # before the swap: an encrypted file always has its check
+            write_keycheck(db_path, key, iterations)  # before the swap: an encrypted file always has its check
             _step("key check written")
             if db_path.exists() and path_is_plain(db_path):
                 _convert_in_place(db_path, None, key)
@@ -665,7 +549,7 @@ def plain_leftovers(db_path: Path, backup_dir: Path | None) -> list[Path]:
 
 def _disable_files(db_path: Path, backup_dir: Path | None, key: Key) -> None:
     for path in _backup_files(backup_dir):
-        if path.stat().st_size and not path_is_plain(path) and _opens(path, key):
+        if path.stat().st_size and not path_is_plain(path) and opens(path, key):
             try:
                 _convert_in_place(path, key, None)
             except StoreError:
@@ -675,7 +559,7 @@ def _disable_files(db_path: Path, backup_dir: Path | None, key: Key) -> None:
         _convert_in_place(db_path, key, None)
     _remove(keycheck_path(db_path))
     _step("key check removed")
-    _remove(_pending_path(db_path))
+    _remove(pending_path(db_path))
     _remove(journal_path(db_path))
     forget_key(locked=False)
 
@@ -715,22 +599,11 @@ def _check_whole(path: Path, key: Key) -> None:
         raise StoreCorrupt(path, None, title="The sessions file could not be converted")
 
 
-def _seal(previous: Key, new: Key) -> str:
-    """The previous raw key, sealed under the new one (only the new passphrase unseals it)."""
-    pad = hmac.new(new.raw, b"decisionaid previous key v1", hashlib.sha256).digest()
-    return bytes(a ^ b for a, b in zip(previous.raw, pad)).hex()
-
-
-def _unseal(sealed: str, new: Key) -> Key:
-    pad = hmac.new(new.raw, b"decisionaid previous key v1", hashlib.sha256).digest()
-    return Key(bytes(a ^ b for a, b in zip(bytes.fromhex(sealed), pad)), new.salt)
-
-
 def _rekey_files(db_path: Path, backup_dir: Path | None, old_key: Key, new_key: Key) -> None:
     """Each encrypted file still on `old_key` is swapped for a copy on `new_key` (database first)."""
     for path in [db_path, *_backup_files(backup_dir)]:
-        if path.exists() and path.stat().st_size and not path_is_plain(path) and not _opens(path, new_key):
-            if not _opens(path, old_key):
+        if path.exists() and path.stat().st_size and not path_is_plain(path) and not opens(path, new_key):
+            if not opens(path, old_key):
                 _log.warning("%s opens with neither passphrase (damaged?); it stays as it is", path.name)
                 continue
             try:
@@ -742,9 +615,9 @@ def _rekey_files(db_path: Path, backup_dir: Path | None, old_key: Key, new_key: 
 
 
 def _settle_rekey(db_path: Path, new_key: Key, iterations: int) -> None:
-    _write_keycheck(db_path, new_key, iterations)
+    write_keycheck(db_path, new_key, iterations)
     _step("key check replaced")
-    _remove(_pending_path(db_path))
+    _remove(pending_path(db_path))
     _remove(journal_path(db_path))
 
 
@@ -754,7 +627,7 @@ def change_passphrase(db_path: Path, backup_dir: Path | None, old: str, new: str
     db_path = Path(db_path)
     recover(db_path, backup_dir)
     old_key = unlock(db_path, old)
-    _salt, iterations, _check = _read_keycheck(db_path)
+    _salt, iterations, _check = read_keycheck(db_path)
     new_key = derive(new, old_key.salt, iterations)
     _check_whole(db_path, old_key)
     with _converting(db_path) as ours:
@@ -762,7 +635,7 @@ def change_passphrase(db_path: Path, backup_dir: Path | None, old: str, new: str
             raise _busy(db_path)
         _write_journal(db_path, "rekey", backup_dir, "pending key check")
         _step("journal written")
-        _write_keycheck(db_path, new_key, iterations, _pending_path(db_path), previous=_seal(old_key, new_key))
+        write_keycheck(db_path, new_key, iterations, pending_path(db_path), previous=seal(old_key, new_key))
         _step("pending key check written")
         _rekey_files(db_path, backup_dir, old_key, new_key)
         _settle_rekey(db_path, new_key, iterations)

@@ -49,8 +49,8 @@ def handoff_input(subject, context, made_at: dt.datetime | None = None):
 def _write_fhir(data, history, settings, summary, path: str, visits=(), visit_revisions=(),
                 patient_sessions=()) -> str:
     """Worker thread: the record PDF, the Bundle, and the file (owner-only, temporary name then rename)."""
-    from decisionaid.cli_handoff import record_pdf
-    from decisionaid.files import write_private
+    from decisionaid.handout.attachment import record_pdf
+    from decisionaid.output_guard import write_private
     from decisionaid.handoff.fhir import build_bundle, bundle_bytes
 
     payload = bundle_bytes(build_bundle(data, record_pdf(settings, data, history, summary=summary, visits=visits,

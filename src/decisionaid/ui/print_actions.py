@@ -3,7 +3,7 @@
 The PDF is always built by `handout/` on a worker thread; the window stays usable and the actions are disabled
 until the build is over, so a double click cannot start two. Then:
 
-- Save as PDF writes the bytes owner-only, whole or not at all (`files.write_private`).
+- Save as PDF writes the bytes owner-only, whole or not at all (`output_guard.write_private`).
 - Print asks for the printer (QPrintDialog, page range and copies). "Print to file" (a PDF printer with a file
   name) gets our own vector PDF, with its text; a real printer gets each page rendered by pypdfium2 at its
   resolution (at most 300 dpi), one page at a time on a worker thread, painted on the UI thread.
@@ -291,7 +291,7 @@ class PrintActions(QObject):
         _settings, summary, checklist = self._context()
 
         def work(data=pages.data if pages is not None else None):
-            from decisionaid.files import write_private
+            from decisionaid.output_guard import write_private
 
             data = data if data is not None else doc.build(summary, checklist)
             write_private(Path(path), data)
@@ -375,7 +375,7 @@ class PrintActions(QObject):
         all_pages = indexes == list(range(pages.count))
 
         def work():
-            from decisionaid.files import write_private
+            from decisionaid.output_guard import write_private
 
             write_private(Path(path), pages.data if all_pages else select_pages(pages.data, indexes))
             return path

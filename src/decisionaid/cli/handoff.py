@@ -1,6 +1,6 @@
 """`decisionaid sessions note ID [--short]` and `decisionaid sessions export --format fhir --id N --out FILE.json`.
 
-Both are given the open store by cli._cmd_sessions, which turns StoreError and RecordError into one line.
+Both are given the open store by cli/sessions.py (_cmd_sessions), which turns StoreError and RecordError into one line.
 """
 
 from __future__ import annotations
@@ -35,18 +35,6 @@ def handoff_for(store, session_id: int, made_at: dt.datetime | None = None, pack
     return data, view, history
 
 
-def record_pdf(settings, data, history, summary=None, visits=(), visit_revisions=(), patient_sessions=()) -> bytes:
-    """The clinician record PDF of the session being handed off (the same as `decisionaid record`)."""
-    from decisionaid.handout.inputs import record_input
-    from decisionaid.handout.record import build_record
-
-    return build_record(record_input(settings, data.session_id, data.record, history, draft=data.draft,
-                                     visits=visits, visit_revisions=visit_revisions,
-                                     patient_sessions=patient_sessions,
-                                     revision_id=data.revision_id, made_at=data.made_at, summary=summary,
-                                     checklist=data.checklist))
-
-
 def _known_errors():
     from decisionaid.checklist.items import ChecklistError
     from decisionaid.evidence.pack import PackError
@@ -71,7 +59,8 @@ def sessions_note(store, args: argparse.Namespace) -> int:
 
 
 def export_fhir(store, args: argparse.Namespace) -> int:
-    from decisionaid.files import write_private
+    from decisionaid.output_guard import write_private
+    from decisionaid.handout.attachment import record_pdf
     from decisionaid.handoff.fhir import build_bundle, bundle_bytes
     from decisionaid.settings import load as load_settings
 

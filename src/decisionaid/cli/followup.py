@@ -1,6 +1,6 @@
 """`decisionaid sessions followup add|amend ID ...`, and the follow-up part of `sessions show` and of the hand-offs.
 
-Handlers are given the open store by cli._cmd_sessions, which turns StoreError and RecordError into one line.
+Handlers are given the open store by cli/sessions.py (_cmd_sessions), which turns StoreError and RecordError into one line.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from pathlib import Path
 def _session(session_id: int):
     """(view, history) of one stored session; raises the store's errors. Its follow-up visits are kept in
     `_session.visits` (visits, visit revisions) for the record."""
-    from decisionaid.cli import store_paths, unlock_if_encrypted
+    from decisionaid.cli.common import store_paths, unlock_if_encrypted
     from decisionaid.sessions.store import SessionStore
 
     database, backups = store_paths()
@@ -23,7 +23,7 @@ def _session(session_id: int):
 
 
 def _write(out: str, data: bytes, what: str) -> int:
-    from decisionaid.files import write_private
+    from decisionaid.output_guard import write_private
     from decisionaid.output_guard import ProtectedOutput
 
     try:
@@ -40,7 +40,7 @@ def _write(out: str, data: bytes, what: str) -> int:
 
 def _run(args: argparse.Namespace, build) -> int:
     from decisionaid.checklist.items import ChecklistError
-    from decisionaid.cli import DataDirError, check_numbers, guard_output, store_paths
+    from decisionaid.cli.common import DataDirError, check_numbers, guard_output, store_paths
     from decisionaid.evidence.pack import PackError
     from decisionaid.handout.fonts import FontError
     from decisionaid.handout.wording import WordingError
