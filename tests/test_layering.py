@@ -13,10 +13,10 @@ DOMAIN = ["decisionaid.evidence.pack", "decisionaid.evidence.pooling", "decision
           "decisionaid.settings", "decisionaid.checklist.items", "decisionaid.checklist.assessment",
           "decisionaid.checklist.phq9", "decisionaid.sessions.store", "decisionaid.sessions.export",
           "decisionaid.sessions.backup", "decisionaid.handoff.note", "decisionaid.handoff.fhir",
-          "decisionaid.cli_handoff", "decisionaid.patient_view.wording"]
+          "decisionaid.cli_handoff", "decisionaid.patient_view.wording", "decisionaid.content"]
 # Only sessions/ talks to SQLite (STYLE.md): the rest of the domain must not even load the module.
 NO_SQLITE = ["decisionaid.evidence.summary", "decisionaid.checklist.assessment", "decisionaid.settings",
-             "decisionaid.paths", "decisionaid.handoff.note", "decisionaid.handoff.fhir"]
+             "decisionaid.paths", "decisionaid.handoff.note", "decisionaid.handoff.fhir", "decisionaid.content"]
 HEAVY = ("PySide6", "numpy", "statsmodels", "reportlab", "scipy", "pandas")
 
 

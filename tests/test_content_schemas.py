@@ -1,0 +1,128 @@
+"""The content files' two descriptions agree: the JSON Schemas authors read (resources/*/*.schema.json) and the
+msgspec Structs the app decodes with. Every shipped file passes both, and many small breakages of each file
+(a field left out, an unknown field added, a value of the wrong type, an empty text or list, a negative number)
+are refused or accepted by both alike. Edit one description without the other and this fails.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import jsonschema
+import msgspec
+import pytest
+
+from decisionaid.evidence.pack import Pack
+from decisionaid.handout.wording import HandoutFile
+from decisionaid.patient_view.wording import PatientViewFile
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+
+FILES = {  # content file -> (its schema, the Struct it decodes into)
+    "evidence/pack.json": ("evidence/pack.schema.json", Pack),
+    "handout/handout.json": ("handout/handout.schema.json", HandoutFile),
+    "patient_view/patient_view.json": ("patient_view/patient_view.schema.json", PatientViewFile),
+}
+
+def _schema(name: str):
+    schema = json.loads((RESOURCES / name).read_text(encoding="utf-8"))
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def _struct_accepts(model, data) -> bool:
+    try:
+        msgspec.json.decode(msgspec.json.encode(data), type=model)
+    except msgspec.ValidationError:
+        return False
+    return True
+
+
+def _broken(data, path, value):
+    """A copy of `data` with the value at `path` replaced (or left out): only the containers on the path are copied."""
+    top = copy.copy(data)
+    target = top
+    for p in path[:-1]:
+        target[p] = copy.copy(target[p])
+        target = target[p]
+    if value is _DROP:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return top
+
+
+_DROP = object()
+
+
+def _wrong_type(value):
+    if isinstance(value, bool):
+        return "yes"
+    if isinstance(value, (int, float)):
+        return "12"
+    if isinstance(value, str):
+        return 12345
+    if isinstance(value, list):
+        return {}
+    if isinstance(value, dict):
+        return []
+    return "x"
+
+
+def _value_mutations(path, value):
+    yield "wrong type", path, _wrong_type(value)
+    if isinstance(value, str):
+        yield "empty text", path, ""
+    elif isinstance(value, list):
+        yield "empty list", path, []
+    elif isinstance(value, int) and not isinstance(value, bool):
+        yield "negative", path, -1
+
+
+def mutations(node, path=(), seen=None):
+    """(description, path, new value) for small breakages of every field. An object with the same fields and
+    value types as one already broken (say, the twentieth figure) is not broken again inside, which keeps the
+    count under a thousand without losing a kind of field."""
+    seen = set() if seen is None else seen
+    if isinstance(node, dict):
+        signature = tuple(sorted((k, type(v).__name__) for k, v in node.items()))
+        if signature in seen:
+            return
+        seen.add(signature)
+        yield "unknown field", path + ("zz_unknown",), "x"
+        for key, value in node.items():
+            yield "left out", path + (key,), _DROP
+            yield from _value_mutations(path + (key,), value)
+            yield from mutations(value, path + (key,), seen)
+    elif isinstance(node, list) and node:
+        yield from _value_mutations(path + (0,), node[0])
+        for i, item in enumerate(node):  # items shaped like one already broken are skipped above
+            yield from mutations(item, path + (i,), seen)
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_every_shipped_file_passes_its_schema_and_its_structs(name):
+    schema_name, model = FILES[name]
+    data = json.loads((RESOURCES / name).read_text(encoding="utf-8"))
+    errors = [e.message for e in _schema(schema_name).iter_errors(data)]
+    assert not errors, errors[:3]
+    assert _struct_accepts(model, data)
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_schema_and_structs_refuse_and_accept_the_same_broken_files(name):
+    schema_name, model = FILES[name]
+    validator = _schema(schema_name)
+    data = json.loads((RESOURCES / name).read_text(encoding="utf-8"))
+    disagreements, tried = [], 0
+    for what, path, value in mutations(data):
+        broken = _broken(data, path, value)
+        tried += 1
+        by_schema, by_structs = validator.is_valid(broken), _struct_accepts(model, broken)
+        if by_schema != by_structs:
+            shown = ".".join(str(p) for p in path)
+            disagreements.append(f"{what} at {shown}: schema {'accepts' if by_schema else 'refuses'}, "
+                                 f"Structs {'accept' if by_structs else 'refuse'}")
+    assert tried > 50
+    assert not disagreements, "\n".join(disagreements)
