@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -334,3 +335,15 @@ def load_checklist(path: Path | str | None = None) -> Checklist:
     path, data = load_checked("checklist", path, default_checklist_path, ChecklistError)
     _check_references(data, path)
     return _build(data, path)
+
+
+def default_checklist() -> Checklist:
+    """The bundled checklist (the one load_checklist() reads), read again only when its file changes: for code that
+    checks records against it many times (sessions/). Raises ChecklistError, or ResourceError when it is missing."""
+    path = default_checklist_path()
+    return _load_once(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _load_once(path: Path, _stamp: int) -> Checklist:
+    return load_checklist(path)
