@@ -1,6 +1,7 @@
 """The content files' two descriptions agree: the JSON Schemas authors read (resources/*/*.schema.json) and the
 msgspec Structs the app decodes with. Every shipped file passes both, and many small breakages of each file
-(a field left out, an unknown field added, a value of the wrong type, an empty text or list, a negative number)
+(a field left out, an unknown field added, a value of the wrong type, an empty text or list, a negative number,
+a list item given twice)
 are refused or accepted by both alike. Edit one description without the other and this fails.
 """
 
@@ -14,6 +15,7 @@ import jsonschema
 import msgspec
 import pytest
 
+from decisionaid.checklist.items import ChecklistFile
 from decisionaid.evidence.pack import Pack
 from decisionaid.handout.wording import HandoutFile
 from decisionaid.patient_view.wording import PatientViewFile
@@ -21,6 +23,7 @@ from decisionaid.patient_view.wording import PatientViewFile
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 
 FILES = {  # content file -> (its schema, the Struct it decodes into)
+    "checklist/checklist.json": ("checklist/checklist.schema.json", ChecklistFile),
     "evidence/pack.json": ("evidence/pack.schema.json", Pack),
     "handout/handout.json": ("handout/handout.schema.json", HandoutFile),
     "patient_view/patient_view.json": ("patient_view/patient_view.schema.json", PatientViewFile),
@@ -97,6 +100,7 @@ def mutations(node, path=(), seen=None):
             yield from mutations(value, path + (key,), seen)
     elif isinstance(node, list) and node:
         yield from _value_mutations(path + (0,), node[0])
+        yield "repeated item", path, node + node[:1]
         for i, item in enumerate(node):  # items shaped like one already broken are skipped above
             yield from mutations(item, path + (i,), seen)
 
@@ -126,3 +130,27 @@ def test_schema_and_structs_refuse_and_accept_the_same_broken_files(name):
                                  f"Structs {'accept' if by_structs else 'refuse'}")
     assert tried > 50
     assert not disagreements, "\n".join(disagreements)
+
+
+@pytest.mark.parametrize("name, loader, what", [
+    ("handout/handout.json", "decisionaid.handout.wording:load_wording", "Handout wording"),
+    ("patient_view/patient_view.json", "decisionaid.patient_view.wording:load_wording", "Patient view wording"),
+    ("evidence/pack.json", "decisionaid.evidence.pack:load_pack", "Evidence pack"),
+    ("checklist/checklist.json", "decisionaid.checklist.items:load_checklist", "Checklist"),
+])
+def test_a_review_date_that_is_no_real_day_gets_one_sentence(tmp_path, name, loader, what):
+    """2026-02-30 has the right form but is no day: one line naming file and field, never a traceback."""
+    import importlib
+
+    from decisionaid.content import CheckedFileError
+
+    module, function = loader.split(":")
+    data = json.loads((RESOURCES / name).read_text(encoding="utf-8"))
+    data["last_reviewed"] = "2026-02-30"
+    path = tmp_path / Path(name).name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CheckedFileError) as info:
+        getattr(importlib.import_module(module), function)(path)
+    message = str(info.value)
+    assert message.startswith(f"{what} {path.name}, field last_reviewed: ") and "2026-02-30" in message
+    assert "\n" not in message

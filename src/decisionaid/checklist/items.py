@@ -1,4 +1,4 @@
-"""The consultation checklist: a versioned JSON file in resources/, validated on load into frozen dataclasses.
+"""The consultation checklist: a versioned JSON file in resources/, checked on load and built into frozen dataclasses.
 
 A malformed checklist raises ChecklistError whose message names the file, the field and the problem.
 The clinical content (questions, reasons, sources, the PHQ-9 scale, the SURE test, the crisis text) is all data,
@@ -13,10 +13,14 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
 
 from decisionaid.checklist.phq9 import Band, Phq9Scale
-from decisionaid.evidence.schema_codegen import CheckedFileError, field_name, load_checked
+from decisionaid.content import CheckedFileError, Id, field_name, load_checked
+from decisionaid.content.types import Model
 
 UNSURE = "unsure"
 YES = "yes"                      # a SURE item's "yes" scores 1
@@ -167,6 +171,145 @@ def default_checklist_path() -> Path:
     from decisionaid.resources import resource_path
 
     return resource_path("checklist", "checklist.json")
+
+
+# --- the file's shape (resources/checklist/checklist.schema.json says the same for authors; a test keeps them in
+# step). Decoding checks it; the dataclasses above are then built from the checked data, with the rules between
+# items, the PHQ-9 scale and the SURE test that a schema cannot state. A field left out stays left out (UNSET).
+
+Text = Annotated[str, msgspec.Meta(min_length=1, pattern=r"\S")]   # here also never only spaces
+Texts = Annotated[list[Text], msgspec.Meta(min_length=1)]
+Version = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}\.[0-9]{1,2}\.[0-9]+$")]
+IsoDate = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]  # a real day: _check_references
+Whole = Annotated[int, msgspec.Meta(ge=0)]
+Positive = Annotated[int, msgspec.Meta(ge=1)]
+
+
+def _unique(values, name: str) -> None:
+    if values is not UNSET and len(set(values)) != len(values):
+        repeated = next(v for i, v in enumerate(values) if v in values[:i])
+        raise ValueError(f"field {name}: '{repeated}' is given twice")
+
+
+class AnswerFile(Model, frozen=True):
+    value: Text
+    label: Text
+
+
+Answers = Annotated[list[AnswerFile], msgspec.Meta(min_length=2)]
+
+
+class AnswerTypesFile(Model, frozen=True):
+    yes_no: Answers
+    yes_no_unsure: Answers
+    discussed: Answers
+
+
+class DecisionFile(Model, frozen=True):
+    code: Id
+    label: Text
+
+
+class DecisionsFile(Model, frozen=True):
+    undecided: Text
+    options: Annotated[list[DecisionFile], msgspec.Meta(min_length=1)]
+
+
+class ItemFile(Model, frozen=True):
+    id: Id
+    question: Text
+    patient_text: Text
+    answer_type: Literal["yes_no", "yes_no_unsure", "discussed", "choice", "text"]
+    severity: Literal["stop", "caution", "info"]
+    flag_when: list[Text]
+    why: Text
+    source: Text
+    sourced: bool
+    required: bool
+    choices: Annotated[list[Text], msgspec.Meta(min_length=2)] | UnsetType = UNSET
+    reason: Text | UnsetType = UNSET
+    caution_when: Annotated[list[Text], msgspec.Meta(min_length=1)] | UnsetType = UNSET
+    caution_reason: Text | UnsetType = UNSET
+    crisis: bool | UnsetType = UNSET
+
+    def __post_init__(self):
+        for name in ("choices", "flag_when", "caution_when"):
+            _unique(getattr(self, name), name)
+
+
+class SectionFile(Model, frozen=True):
+    id: Id
+    title: Text
+    intro: Text
+    items: Annotated[list[ItemFile], msgspec.Meta(min_length=1)]
+
+
+class BandFile(Model, frozen=True):
+    min: Whole
+    max: Whole
+    label: Text
+
+
+class Phq9File(Model, frozen=True):
+    name: Text
+    period: Text
+    item_min: Whole
+    item_max: Positive
+    response_labels: Texts
+    item_labels: Texts
+    item_wording_note: Text
+    stem: Text
+    total_min: Whole
+    total_max: Positive
+    bands: Annotated[list[BandFile], msgspec.Meta(min_length=1)]
+    safety_item: Positive
+    safety_reason: Text
+    severity_item: Id
+    severity_mismatch_reason: Text
+    source: Text
+
+
+class SureItemFile(Model, frozen=True):
+    item: Id
+    letter: Annotated[str, msgspec.Meta(pattern="^[A-Z]$")]
+    meaning: Text
+
+
+class SureFile(Model, frozen=True):
+    name: Text
+    items: Annotated[list[SureItemFile], msgspec.Meta(min_length=1)]
+    pass_score: Positive
+    caution_reason: Text
+    citation: Text
+    pmid: Annotated[str, msgspec.Meta(pattern="^[0-9]{6,9}$")]
+    wording_verified: bool
+    wording_note: Text
+    terms_of_use: Text
+    source: Text
+
+
+class CrisisFile(Model, frozen=True):
+    default_text: Text
+    default_text_status: Text
+    default_text_sources: Texts
+    not_covered: Text
+    clinician_guidance: Text
+    clinician_guidance_source: Text
+    clinician_handout_line: Text
+    record_note: Text
+
+
+class ChecklistFile(Model, frozen=True):
+    format: Literal[1]
+    version: Version
+    last_reviewed: IsoDate
+    compiled_from: Text
+    answer_types: AnswerTypesFile
+    decisions: DecisionsFile
+    sections: Annotated[list[SectionFile], msgspec.Meta(min_length=1)]
+    phq9: Phq9File
+    sure: SureFile
+    crisis: CrisisFile
 
 
 def _options(data: dict, item: dict) -> tuple[Answer, ...]:
@@ -332,7 +475,8 @@ def _check_references(data: dict, path: Path) -> None:
 
 def load_checklist(path: Path | str | None = None) -> Checklist:
     """Read, validate and build the checklist. Raises ChecklistError, never a bare traceback."""
-    path, data = load_checked("checklist", path, default_checklist_path, ChecklistError)
+    path, file = load_checked("checklist", path, default_checklist_path, ChecklistError, ChecklistFile)
+    data = msgspec.to_builtins(file)  # checked; the rules between its parts read it as plain data
     _check_references(data, path)
     return _build(data, path)
 

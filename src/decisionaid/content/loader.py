@@ -70,7 +70,7 @@ def load_checked(name: str, path: Path | str | None, default_path: Callable[[], 
 _AT = " - at `$"
 _PART = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
 _TYPES = {"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false", "null": "null",
-          "object": "an object", "array": "a list"}
+          "object": "object", "array": "a list"}
 _MISSING = object()
 
 
