@@ -15,10 +15,13 @@ import jsonschema
 import msgspec
 import pytest
 
-from decisionaid.checklist.items import ChecklistFile
-from decisionaid.evidence.pack import Pack
+from decisionaid.checklist.items import ChecklistFile, load_checklist
+from decisionaid.content import CheckedFileError
+from decisionaid.evidence.pack import Pack, load_pack
 from decisionaid.handout.wording import HandoutFile
+from decisionaid.handout.wording import load_wording as load_handout_wording
 from decisionaid.patient_view.wording import PatientViewFile
+from decisionaid.patient_view.wording import load_wording as load_patient_view_wording
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 
@@ -133,24 +136,56 @@ def test_schema_and_structs_refuse_and_accept_the_same_broken_files(name):
 
 
 @pytest.mark.parametrize("name, loader, what", [
-    ("handout/handout.json", "decisionaid.handout.wording:load_wording", "Handout wording"),
-    ("patient_view/patient_view.json", "decisionaid.patient_view.wording:load_wording", "Patient view wording"),
-    ("evidence/pack.json", "decisionaid.evidence.pack:load_pack", "Evidence pack"),
-    ("checklist/checklist.json", "decisionaid.checklist.items:load_checklist", "Checklist"),
+    ("handout/handout.json", load_handout_wording, "Handout wording"),
+    ("patient_view/patient_view.json", load_patient_view_wording, "Patient view wording"),
+    ("evidence/pack.json", load_pack, "Evidence pack"),
+    ("checklist/checklist.json", load_checklist, "Checklist"),
 ])
 def test_a_review_date_that_is_no_real_day_gets_one_sentence(tmp_path, name, loader, what):
     """2026-02-30 has the right form but is no day: one line naming file and field, never a traceback."""
-    import importlib
-
-    from decisionaid.content import CheckedFileError
-
-    module, function = loader.split(":")
     data = json.loads((RESOURCES / name).read_text(encoding="utf-8"))
     data["last_reviewed"] = "2026-02-30"
     path = tmp_path / Path(name).name
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(CheckedFileError) as info:
-        getattr(importlib.import_module(module), function)(path)
+        loader(path)
     message = str(info.value)
     assert message.startswith(f"{what} {path.name}, field last_reviewed: ") and "2026-02-30" in message
     assert "\n" not in message
+
+
+def _last_source(d):
+    return list(d["sources"])[-1]
+
+
+@pytest.mark.parametrize("change, field, words", [
+    (lambda d: d["sources"][_last_source(d)].__setitem__("extra", 1), "sources.{last}", "extra"),
+    (lambda d: d["practical"].pop("cost"), "practical", "missing required field cost"),
+    (lambda d: d["options"]["rows"][0]["botox"].__setitem__("computed", "response"), "options.rows[0].botox",
+     "exactly one of"),
+    (lambda d: d["trials"][0]["randomized"].__setitem__("value", True), "trials[0].randomized.value", "True"),
+    (lambda d: d["caveats"][0].__setitem__("title", ""), "caveats[0].title", "must not be empty"),
+    (lambda d: d["update_policy"].__setitem__("review_every_months", 61), "update_policy.review_every_months",
+     "at most 60 (found 61)"),
+])
+def test_a_broken_pack_is_named_in_plain_words(tmp_path, change, field, words):
+    data = json.loads((RESOURCES / "evidence/pack.json").read_text(encoding="utf-8"))
+    field = field.format(last=_last_source(data))
+    change(data)
+    path = tmp_path / "pack.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CheckedFileError) as info:
+        load_pack(path)
+    message = str(info.value)
+    assert message.startswith(f"Evidence pack pack.json, field {field}: "), message
+    assert words in message
+    assert "`" not in message and "$." not in message  # no decoder wording
+
+
+def test_a_block_of_unknown_kind_is_named_with_its_place(tmp_path):
+    data = json.loads((RESOURCES / "handout/handout.json").read_text(encoding="utf-8"))
+    data["sections"][1]["blocks"][0]["kind"] = "poem"
+    path = tmp_path / "handout.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CheckedFileError, match=r"handout.json, field sections\[1\]\.blocks\[0\]\.kind: .*'poem'"):
+        load_handout_wording(path)
