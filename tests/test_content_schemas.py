@@ -189,3 +189,12 @@ def test_a_block_of_unknown_kind_is_named_with_its_place(tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(CheckedFileError, match=r"handout.json, field sections\[1\]\.blocks\[0\]\.kind: .*'poem'"):
         load_handout_wording(path)
+
+
+def test_a_syntax_error_after_an_unknown_field_is_reported_as_invalid_json(tmp_path):
+    """The decoder meets the unknown field first; the file's real problem is that it is not JSON at all."""
+    path = tmp_path / "checklist.json"
+    path.write_text('{"items": [ not json', encoding="utf-8")
+    with pytest.raises(CheckedFileError) as info:
+        load_checklist(path)
+    assert str(info.value) == "Checklist checklist.json: is not valid JSON: Expecting value at line 1, column 13"

@@ -54,23 +54,25 @@ def load_checked(name: str, path: Path | str | None, default_path: Callable[[], 
         raise error(path, "", f"is not UTF-8 text (byte {exc.start})") from exc
     try:
         return path, msgspec.json.decode(text, type=model)
-    except msgspec.ValidationError as exc:
-        raise error(path, *explain(text, model, exc)) from None
-    except msgspec.DecodeError:
-        pass
-    try:  # only to word the syntax error the way Python's json module does (line and column)
-        json.loads(text)
+    except msgspec.DecodeError as exc:  # ValidationError is a DecodeError too
+        problem = exc
+    # A broken file only from here on. The decoder stops at the first problem, which may be a field it does not know
+    # before a syntax error further on: the syntax error is the one to report, worded as Python's json module does.
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise error(path, "", f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
-    raise error(path, "", "is not valid JSON")
+    if not isinstance(problem, msgspec.ValidationError):
+        raise error(path, "", "is not valid JSON")
+    raise error(path, *explain(data, model, problem)) from None
 
 
 # --- turning msgspec's message into (field, problem) -------------------------------------------------------------
 
 _AT = " - at `$"
 _PART = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
-_TYPES = {"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false", "null": "null",
-          "object": "object", "array": "a list"}
+_TYPES = {"str": "text", "int": "an integer (a whole number)", "float": "a number", "bool": "true or false",
+          "null": "null", "object": "object", "array": "a list"}
 _MISSING = object()
 
 
@@ -138,10 +140,10 @@ def _found(value: Any) -> str:
     return f" (found {shown if len(shown) <= 60 else shown[:57] + '...'})"
 
 
-def explain(text: str, model: type, exc: msgspec.ValidationError) -> tuple[str, str]:
-    """(field, problem in plain words) for a file that is valid JSON but not the shape `model` describes."""
+def explain(data: Any, model: type, exc: msgspec.ValidationError) -> tuple[str, str]:
+    """(field, problem in plain words) for a file that is valid JSON (parsed: `data`) but not the shape `model`
+    describes."""
     message, parts = _message_and_path(exc)
-    data = json.loads(text)
     if ... in parts:
         parts = _resolve_keys(data, parts, model, message)
     value = _at(data, parts)
