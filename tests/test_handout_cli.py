@@ -72,10 +72,3 @@ def test_a_broken_wording_file_names_file_field_and_problem(tmp_path):
     bad.write_text(raw.replace('"kind": "harms",', '"kind": "harm",'), encoding="utf-8")
     with pytest.raises(WordingError, match="sections"):
         load_wording(bad)
-
-
-def test_the_generated_validator_matches_the_schema():
-    from decisionaid.evidence import schema_codegen
-    from decisionaid.handout import _handout_validator
-
-    assert _handout_validator.SCHEMA_SHA256 == schema_codegen.schema_sha256(name="handout")

@@ -34,7 +34,7 @@ def test_record_holds_the_identifier_decision_reasons_and_every_question(stored)
     rec = record(answers=answered(fit_sex="man", ci_prior_ptosis="unsure"), decision="decline")
     body = squash(text(build(rec, history, revision_id=view.saved_revision_id)))
     assert squash(PATIENT) in body
-    assert squash("Decision decline") in body
+    assert squash("Decision Decline") in body  # the words the Consultation screen shows, not the stored code
     assessment = assess_record(checklist(), rec)
     assert len(assessment.reasons) >= 2
     for reason in assessment.reasons:

@@ -85,17 +85,6 @@ def test_a_missing_field_is_named(tmp_path):
         load_wording(path)
 
 
-def test_the_generated_validator_matches_the_schema():
-    from decisionaid.evidence import schema_codegen
-    from decisionaid.patient_view import _patient_view_validator
-
-    assert _patient_view_validator.SCHEMA_SHA256 == schema_codegen.schema_sha256(name="patient_view")
-    assert schema_codegen.generate("patient_view") == schema_codegen.SCHEMAS["patient_view"].target.read_text(
-        encoding="utf-8")
-
-
-# --- what the patient sees -------------------------------------------------------------------------------------
-
 def test_no_identifier_notes_phq9_items_reasons_or_jargon_on_any_page(qtbot, opened):
     w, consultation, view = opened
     consultation.patient.setText(IDENTIFIER)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Mapping
 
-from decisionaid.checklist.items import UNSURE, Checklist, Item
+from decisionaid.checklist.items import UNSURE, YES, Checklist, Item
 from decisionaid.checklist.phq9 import Phq9, phq9_band, phq9_total, safety_score, validate_phq9
 
 # item_id of reasons that come from a rule rather than from one item
@@ -96,10 +96,10 @@ def _sure(checklist: Checklist, answers: Mapping[str, object]) -> tuple[int | No
     given = [(entry, _answer(checklist.item(entry.item), answers)) for entry in sure.items]
     if any(value is None for _, value in given):
         return None, None
-    score = sum(value == "yes" for _, value in given)
+    score = sum(value == YES for _, value in given)
     if score >= sure.pass_score:
         return score, None
-    no = ", ".join(f"{e.letter} ({e.meaning})" for e, value in given if value != "yes")
+    no = ", ".join(f"{e.letter} ({e.meaning})" for e, value in given if value != YES)
     return score, Reason(SURE_REASON, "caution",
                          f"{PREFIX['caution']}: {sure.caution_reason} Score {score} of {len(given)}; "
                          f"'no' to {no}.")

@@ -1,26 +1,30 @@
-"""The consultation checklist: a versioned JSON file in resources/, validated on load into frozen dataclasses.
+"""The consultation checklist: a versioned JSON file in resources/, checked on load and built into frozen dataclasses.
 
 A malformed checklist raises ChecklistError whose message names the file, the field and the problem.
-The clinical content (questions, reasons, sources, the PHQ-9 scale, the SURE test, the crisis text) is all data;
-the rules that judge answers are in assessment.py.
+The clinical content (questions, reasons, sources, the PHQ-9 scale, the SURE test, the crisis text) is all data,
+and so are the concepts every screen and document shares: the answers each kind of question takes with the words
+shown for them (on screen and on paper alike), and the decisions a consultation can end in with their labels.
+The rules that judge answers are in assessment.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
 
 from decisionaid.checklist.phq9 import Band, Phq9Scale
-from decisionaid.evidence.schema_codegen import CheckedFileError, field_name, load_checked
+from decisionaid.content import CheckedFileError, Id, field_name, load_checked
+from decisionaid.content.types import Model
 
-ANSWER_VALUES = {
-    "yes_no": ("yes", "no"),
-    "yes_no_unsure": ("yes", "no", "unsure"),
-    "discussed": ("discussed", "not yet"),
-}
 UNSURE = "unsure"
+YES = "yes"                      # a SURE item's "yes" scores 1
+NO_DECISION = "none"             # how filters and the command line name "not decided yet"; never a decision's code
 SEVERITIES = ("stop", "caution", "info")
 JUDGEMENT_WORDS = "clinical judgement"
 
@@ -29,6 +33,18 @@ class ChecklistError(CheckedFileError):
     """The checklist cannot be used. str() is one sentence: file, field, problem."""
 
     what = "Checklist"
+
+
+@dataclass(frozen=True)
+class Answer:
+    value: str                   # what is stored, e.g. "yes"
+    label: str                   # what the clinician and the patient read, on screen and on paper, e.g. "Yes"
+
+
+@dataclass(frozen=True)
+class Decision:
+    code: str                    # what is stored, e.g. "proceed"
+    label: str                   # what the clinician reads, e.g. "Proceed"
 
 
 @dataclass(frozen=True)
@@ -49,12 +65,18 @@ class Item:
     crisis: bool = False         # a flagged answer opens the crisis pathway
     caution_when: tuple[str, ...] = ()   # answers that raise a caution (not the item's own severity)
     caution_reason: str | None = None    # the reason for such an answer, after "Caution: "
+    options: tuple[Answer, ...] = ()     # the possible answers with their labels (a choice's label is its text)
 
     def allowed_answers(self) -> tuple[str, ...] | None:
         """The answer values this item accepts; None for free text."""
-        if self.answer_type == "choice":
-            return self.choices
-        return ANSWER_VALUES.get(self.answer_type)
+        if self.answer_type == "text":
+            return None
+        return tuple(o.value for o in self.options)
+
+    def answer_label(self, value: str) -> str:
+        """The words for an answer, the same on screen and on paper ("yes" -> "Yes"). Free text, and a value this
+        checklist does not offer (a record saved under an older one), come back as they are."""
+        return next((o.label for o in self.options if o.value == value), value)
 
 
 @dataclass(frozen=True)
@@ -108,6 +130,27 @@ class Checklist:
     last_reviewed: dt.date
     compiled_from: str
     path: Path
+    decisions: tuple[Decision, ...] = ()  # what a consultation can end in, in the order offered
+    undecided: str = ""                  # the label for no decision yet
+
+    @property
+    def decision_codes(self) -> tuple[str, ...]:
+        """The decisions a record may hold, e.g. ("proceed", "defer", ...)."""
+        return tuple(d.code for d in self.decisions)
+
+    def decision_label(self, code: str | None) -> str:
+        """The words for a decision ("proceed" -> "Proceed"; none -> "Not decided yet"), on screen and on paper.
+        A code this checklist does not offer (a record saved under an older one) comes back as it is."""
+        if not code:
+            return self.undecided
+        return next((d.label for d in self.decisions if d.code == code), code)
+
+    def answer_label(self, item_id: str, value: str) -> str:
+        """The words for an answer to the item with this id; the value itself for an item this checklist lacks."""
+        try:
+            return self.item(item_id).answer_label(value)
+        except KeyError:
+            return value
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -130,6 +173,151 @@ def default_checklist_path() -> Path:
     return resource_path("checklist", "checklist.json")
 
 
+# --- the file's shape (resources/checklist/checklist.schema.json says the same for authors; a test keeps them in
+# step). Decoding checks it; the dataclasses above are then built from the checked data, with the rules between
+# items, the PHQ-9 scale and the SURE test that a schema cannot state. A field left out stays left out (UNSET).
+
+Text = Annotated[str, msgspec.Meta(min_length=1, pattern=r"\S")]   # here also never only spaces
+Texts = Annotated[list[Text], msgspec.Meta(min_length=1)]
+Version = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}\.[0-9]{1,2}\.[0-9]+$")]
+IsoDate = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]  # a real day: _check_references
+Whole = Annotated[int, msgspec.Meta(ge=0)]
+Positive = Annotated[int, msgspec.Meta(ge=1)]
+
+
+def _unique(values, name: str) -> None:
+    if values is not UNSET and len(set(values)) != len(values):
+        repeated = next(v for i, v in enumerate(values) if v in values[:i])
+        raise ValueError(f"field {name}: '{repeated}' is given twice")
+
+
+class AnswerFile(Model, frozen=True):
+    value: Text
+    label: Text
+
+
+Answers = Annotated[list[AnswerFile], msgspec.Meta(min_length=2)]
+
+
+class AnswerTypesFile(Model, frozen=True):
+    yes_no: Answers
+    yes_no_unsure: Answers
+    discussed: Answers
+
+
+class DecisionFile(Model, frozen=True):
+    code: Id
+    label: Text
+
+
+class DecisionsFile(Model, frozen=True):
+    undecided: Text
+    options: Annotated[list[DecisionFile], msgspec.Meta(min_length=1)]
+
+
+class ItemFile(Model, frozen=True):
+    id: Id
+    question: Text
+    patient_text: Text
+    answer_type: Literal["yes_no", "yes_no_unsure", "discussed", "choice", "text"]
+    severity: Literal["stop", "caution", "info"]
+    flag_when: list[Text]
+    why: Text
+    source: Text
+    sourced: bool
+    required: bool
+    choices: Annotated[list[Text], msgspec.Meta(min_length=2)] | UnsetType = UNSET
+    reason: Text | UnsetType = UNSET
+    caution_when: Annotated[list[Text], msgspec.Meta(min_length=1)] | UnsetType = UNSET
+    caution_reason: Text | UnsetType = UNSET
+    crisis: bool | UnsetType = UNSET
+
+    def __post_init__(self):
+        for name in ("choices", "flag_when", "caution_when"):
+            _unique(getattr(self, name), name)
+
+
+class SectionFile(Model, frozen=True):
+    id: Id
+    title: Text
+    intro: Text
+    items: Annotated[list[ItemFile], msgspec.Meta(min_length=1)]
+
+
+class BandFile(Model, frozen=True):
+    min: Whole
+    max: Whole
+    label: Text
+
+
+class Phq9File(Model, frozen=True):
+    name: Text
+    period: Text
+    item_min: Whole
+    item_max: Positive
+    response_labels: Texts
+    item_labels: Texts
+    item_wording_note: Text
+    stem: Text
+    total_min: Whole
+    total_max: Positive
+    bands: Annotated[list[BandFile], msgspec.Meta(min_length=1)]
+    safety_item: Positive
+    safety_reason: Text
+    severity_item: Id
+    severity_mismatch_reason: Text
+    source: Text
+
+
+class SureItemFile(Model, frozen=True):
+    item: Id
+    letter: Annotated[str, msgspec.Meta(pattern="^[A-Z]$")]
+    meaning: Text
+
+
+class SureFile(Model, frozen=True):
+    name: Text
+    items: Annotated[list[SureItemFile], msgspec.Meta(min_length=1)]
+    pass_score: Positive
+    caution_reason: Text
+    citation: Text
+    pmid: Annotated[str, msgspec.Meta(pattern="^[0-9]{6,9}$")]
+    wording_verified: bool
+    wording_note: Text
+    terms_of_use: Text
+    source: Text
+
+
+class CrisisFile(Model, frozen=True):
+    default_text: Text
+    default_text_status: Text
+    default_text_sources: Texts
+    not_covered: Text
+    clinician_guidance: Text
+    clinician_guidance_source: Text
+    clinician_handout_line: Text
+    record_note: Text
+
+
+class ChecklistFile(Model, frozen=True):
+    format: Literal[1]
+    version: Version
+    last_reviewed: IsoDate
+    compiled_from: Text
+    answer_types: AnswerTypesFile
+    decisions: DecisionsFile
+    sections: Annotated[list[SectionFile], msgspec.Meta(min_length=1)]
+    phq9: Phq9File
+    sure: SureFile
+    crisis: CrisisFile
+
+
+def _options(data: dict, item: dict) -> tuple[Answer, ...]:
+    if item["answer_type"] == "choice":
+        return tuple(Answer(c, c) for c in item["choices"])
+    return tuple(Answer(a["value"], a["label"]) for a in data["answer_types"].get(item["answer_type"], ()))
+
+
 def _build(data: dict, path: Path) -> Checklist:
     sections = tuple(
         Section(s["id"], s["title"], s["intro"], tuple(
@@ -137,7 +325,8 @@ def _build(data: dict, path: Path) -> Checklist:
                  answer_type=i["answer_type"], choices=tuple(i.get("choices", ())), severity=i["severity"],
                  flag_when=tuple(i["flag_when"]), why=i["why"], source=i["source"], sourced=i["sourced"],
                  required=i["required"], reason=i.get("reason"), crisis=i.get("crisis", False),
-                 caution_when=tuple(i.get("caution_when", ())), caution_reason=i.get("caution_reason"))
+                 caution_when=tuple(i.get("caution_when", ())), caution_reason=i.get("caution_reason"),
+                 options=_options(data, i))
             for i in s["items"]))
         for s in data["sections"])
     p, su, c = data["phq9"], data["sure"], data["crisis"]
@@ -158,9 +347,11 @@ def _build(data: dict, path: Path) -> Checklist:
         default_text_sources=tuple(c["default_text_sources"]), not_covered=c["not_covered"],
         clinician_guidance=c["clinician_guidance"], clinician_guidance_source=c["clinician_guidance_source"],
         clinician_handout_line=c["clinician_handout_line"], record_note=c["record_note"])
+    decisions = tuple(Decision(d["code"], d["label"]) for d in data["decisions"]["options"])
     return Checklist(version=data["version"], sections=sections, phq9=phq9, crisis=crisis, sure=sure,
                      last_reviewed=dt.date.fromisoformat(data["last_reviewed"]),
-                     compiled_from=data["compiled_from"], path=path)
+                     compiled_from=data["compiled_from"], path=path, decisions=decisions,
+                     undecided=data["decisions"]["undecided"])
 
 
 def _check_items(data: dict, fail) -> dict[str, tuple[list[Any], dict]]:
@@ -179,7 +370,8 @@ def _check_items(data: dict, fail) -> dict[str, tuple[list[Any], dict]]:
             if (item["answer_type"] == "choice") != ("choices" in item):
                 fail(where + ["choices"], "a choice item needs 'choices'" if item["answer_type"] == "choice"
                      else f"only a choice item can have 'choices' (this one is {item['answer_type']})")
-            allowed = item.get("choices") if item["answer_type"] == "choice" else ANSWER_VALUES.get(item["answer_type"])
+            allowed = (item.get("choices") if item["answer_type"] == "choice"
+                       else [a["value"] for a in data["answer_types"].get(item["answer_type"], ())] or None)
             for fi, value in enumerate(item["flag_when"]):
                 if allowed is None:
                     fail(where + ["flag_when", fi], "a free-text item cannot raise a flag")
@@ -203,6 +395,27 @@ def _check_items(data: dict, fail) -> dict[str, tuple[list[Any], dict]]:
                 fail(where + ["why"], "an item marked sourced: false must say in 'why' that it is "
                                       "clinical judgement, not from our sources")
     return items
+
+
+def _check_concepts(data: dict, fail) -> None:
+    """The answer types and the decisions: no value, label or code twice."""
+    for kind, answers in data["answer_types"].items():
+        for key in ("value", "label"):
+            seen: set[str] = set()
+            for ai, answer in enumerate(answers):
+                if answer[key] in seen:
+                    fail(["answer_types", kind, ai, key], f"'{answer[key]}' comes twice")
+                seen.add(answer[key])
+    for kind, value, why in (("yes_no_unsure", UNSURE, "it counts as a caution until checked"),
+                             ("yes_no", YES, "the SURE test counts it")):
+        if value not in [a["value"] for a in data["answer_types"][kind]]:
+            fail(["answer_types", kind], f"needs the answer '{value}' ({why})")
+    seen_codes: set[str] = set()
+    for di, decision in enumerate(data["decisions"]["options"]):
+        if decision["code"] in seen_codes or decision["code"] == NO_DECISION:
+            fail(["decisions", "options", di, "code"], f"'{decision['code']}' "
+                 + ("comes twice" if decision["code"] in seen_codes else "stands for no decision and cannot be one"))
+        seen_codes.add(decision["code"])
 
 
 def _check_phq9(data: dict, items: dict, fail) -> None:
@@ -250,6 +463,7 @@ def _check_references(data: dict, path: Path) -> None:
     def fail(where: list[Any], problem: str):
         raise ChecklistError(path, field_name(where), problem)
 
+    _check_concepts(data, fail)
     items = _check_items(data, fail)
     _check_phq9(data, items, fail)
     _check_sure(data, items, fail)
@@ -261,6 +475,19 @@ def _check_references(data: dict, path: Path) -> None:
 
 def load_checklist(path: Path | str | None = None) -> Checklist:
     """Read, validate and build the checklist. Raises ChecklistError, never a bare traceback."""
-    path, data = load_checked("checklist", path, default_checklist_path, ChecklistError)
+    path, file = load_checked("checklist", path, default_checklist_path, ChecklistError, ChecklistFile)
+    data = msgspec.to_builtins(file)  # checked; the rules between its parts read it as plain data
     _check_references(data, path)
     return _build(data, path)
+
+
+def default_checklist() -> Checklist:
+    """The bundled checklist (the one load_checklist() reads), read again only when its file changes: for code that
+    checks records against it many times (sessions/). Raises ChecklistError, or ResourceError when it is missing."""
+    path = default_checklist_path()
+    return _load_once(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _load_once(path: Path, _stamp: int) -> Checklist:
+    return load_checklist(path)

@@ -1,17 +1,22 @@
-"""The evidence pack: a versioned JSON file in resources/, validated on load into frozen dataclasses.
+"""The evidence pack: a versioned JSON file in resources/, decoded and validated in one pass into frozen Structs.
 
+The Structs below are the pack's shape (resources/evidence/pack.schema.json says the same for authors, and a test
+keeps the two in step); the references between its parts (sources, trials, caveats) are checked after decoding.
 A malformed pack raises PackError whose message names the file, the field and the problem.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 
-from decisionaid.evidence.schema_codegen import field_name as _field
-from decisionaid.evidence.schema_codegen import CheckedFileError, load_checked
+import msgspec
+from msgspec.structs import force_setattr
+
+from decisionaid.content import CheckedFileError, Date, Id, Text, load_checked
+from decisionaid.content import field_name as _field
+from decisionaid.content.types import Model
 
 CALCULATION_SOURCE = "team_derivation"  # pseudo-source marking decisionaid's own calculations; never listed as a reference
 
@@ -30,14 +35,18 @@ class PackError(CheckedFileError):
     what = "Evidence pack"
 
 
-@dataclass(frozen=True)
-class Source:
-    id: str
-    citation: str
-    pmid: str | None = None
-    doi: str | None = None
-    registry: str | None = None
-    url: str | None = None
+Provenance = Literal["reported", "secondary", "derived", "unverified", "judgement"]
+SourceIds = tuple[Id, ...]
+Count0 = Annotated[int, msgspec.Meta(ge=0)]
+
+
+class Source(Model, frozen=True, dict=True):
+    id: ClassVar[str]         # its key under "sources", set by the Pack
+    citation: Text
+    pmid: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{6,9}$")] | None = None
+    doi: Annotated[str, msgspec.Meta(pattern=r"^10\.[0-9]{4,9}/\S+$")] | None = None
+    registry: Annotated[str, msgspec.Meta(min_length=5)] | None = None
+    url: Annotated[str, msgspec.Meta(pattern=r"^https?://")] | None = None
     secondary: bool = False   # a review, registry copy, news or company page rather than the original paper
 
     def reference(self, address_limit: int | None = None, one_id: bool = False) -> str:
@@ -61,30 +70,35 @@ class Source:
         return f"{self.citation.rstrip()}{'' if self.citation.rstrip().endswith('.') else '.'} {tail}{end}"
 
 
-@dataclass(frozen=True)
-class Fact:
-    text: str
-    provenance: str
-    sources: tuple[str, ...]
+
+class Fact(Model, frozen=True):
+    text: Text
+    provenance: Provenance
+    sources: SourceIds
 
 
-@dataclass(frozen=True)
-class Figure:
-    value: int | None
-    provenance: str
-    sources: tuple[str, ...]
-    method: str | None = None
+class Figure(Model, frozen=True):
+    value: Count0 | None
+    provenance: Provenance
+    sources: SourceIds
+    method: Text | None = None
+
+    def __post_init__(self):
+        if self.provenance == "derived" and self.method is None:
+            raise ValueError("missing required field method (a calculated figure says how it was calculated)")
+        if self.provenance == "unverified" and self.value is not None:
+            raise ValueError(f"a figure that is not known holds no number (found {self.value})")
+        if self.provenance != "unverified" and self.value is None:
+            raise ValueError(f"value must be a whole number when the provenance is {self.provenance}")
 
 
-@dataclass(frozen=True)
-class Count:
+class Count(Model, frozen=True):
     events: Figure
     total: Figure
 
 
-@dataclass(frozen=True)
-class BinaryOutcome:
-    definition: str
+class BinaryOutcome(Model, frozen=True):
+    definition: Text
     treatment: Count
     control: Count
 
@@ -94,25 +108,20 @@ class BinaryOutcome:
         return [name for name, c in arms.items() if c.events.value is None or c.total.value is None]
 
 
-@dataclass(frozen=True)
-class Arm:
-    label: str
+class Arm(Model, frozen=True):
+    label: Text
     n: Figure
 
 
-@dataclass(frozen=True)
-class Trial:
-    id: str
-    short: str
-    source: str
-    kind: str
+class Trial(Model, frozen=True):
+    id: Id
+    short: Text
+    source: Id
+    kind: Literal["rct_placebo", "rct_active", "active_comparison", "case_series"]
     registry: str | None
     design: Fact
     setting: Fact
     randomized: Figure
-    analysed: Figure | None
-    enrolled: Figure | None
-    treated: Figure | None
     arms: tuple[Arm, ...]
     women: Figure
     men: Figure
@@ -126,171 +135,278 @@ class Trial:
     adverse_events: Fact
     response: BinaryOutcome | None
     remission: BinaryOutcome | None
-    not_pooled: str | None
+    analysed: Figure | None = None
+    enrolled: Figure | None = None
+    treated: Figure | None = None
+    not_pooled: Text | None = None
 
     def outcome(self, outcome_id: str) -> BinaryOutcome | None:
         return {"response": self.response, "remission": self.remission}[outcome_id]
 
 
-@dataclass(frozen=True)
-class Downgrade:
-    domain: str
-    levels: int
-    caveat: str
-    reason: str
+class Downgrade(Model, frozen=True):
+    domain: Literal["risk_of_bias", "imprecision", "indirectness", "inconsistency", "publication_bias"]
+    levels: Literal[1, 2]
+    caveat: Id
+    reason: Text
 
 
-@dataclass(frozen=True)
-class PublishedCheck:
-    measure: str
-    value: float
-    sources: tuple[str, ...]
-    text: str
+class PublishedCheck(Model, frozen=True):
+    measure: Literal["or", "rr"]
+    value: Annotated[float, msgspec.Meta(gt=0)]
+    sources: SourceIds
+    text: Text
 
 
-@dataclass(frozen=True)
-class Outcome:
-    id: str
-    label: str
-    plain: str
-    time_frame: str
-    trials: tuple[str, ...]
-    published_check: PublishedCheck
-    arm_totals_check: Fact
+Percent = Annotated[float, msgspec.Meta(ge=0, le=100)]
+
+
+class ArmTotalsCheck(Model, frozen=True):
+    """The published pooled percentages, with where they are reported."""
+    text: Text
+    sources: SourceIds
+    botox_percent: Percent | None = None
+    comparison_percent: Percent | None = None
+    provenance: ClassVar[str] = "reported"
+
+
+class Certainty(Model, frozen=True):
     downgrades: tuple[Downgrade, ...]
-    certainty_plain: str
-    published_botox: float | None = None      # the published pooled percentages (arm_totals_check)
-    published_comparison: float | None = None
-    left_out_plain: str = ""                  # for patients: why the big trial is not in these numbers
+    plain: Text
 
 
-@dataclass(frozen=True)
-class Harm:
-    id: str
-    label: str
-    time_frame: str
-    treatment_events: int
-    treatment_total: int
-    control_events: int
-    control_total: int
-    provenance: str
-    sources: tuple[str, ...]
+class Outcome(Model, frozen=True):
+    id: Literal["response", "remission"]
+    label: Text
+    plain: Text
+    time_frame: Text
+    trials: Annotated[tuple[Id, ...], msgspec.Meta(min_length=2)]
+    published_check: PublishedCheck
+    arm_totals_check: ArmTotalsCheck
+    certainty: Certainty
+    left_out_plain: Text = ""               # for patients: why the big trial is not in these numbers
+
+    @property
+    def downgrades(self) -> tuple[Downgrade, ...]:
+        return self.certainty.downgrades
+
+    @property
+    def certainty_plain(self) -> str:
+        return self.certainty.plain
+
+    @property
+    def published_botox(self) -> float | None:  # the published pooled percentages (arm_totals_check)
+        return self.arm_totals_check.botox_percent
+
+    @property
+    def published_comparison(self) -> float | None:
+        return self.arm_totals_check.comparison_percent
+
+
+class PlainCount(Model, frozen=True):
+    events: Count0
+    total: Annotated[int, msgspec.Meta(ge=1)]
+
+
+class Harm(Model, frozen=True):
+    id: Id
+    label: Text
+    time_frame: Text
+    treatment: PlainCount
+    control: PlainCount
+    provenance: Provenance
+    sources: SourceIds
     icons: bool = False       # one of the main harms, drawn as icon arrays beside the benefits
 
+    @property
+    def treatment_events(self) -> int:
+        return self.treatment.events
 
-@dataclass(frozen=True)
-class HarmEvidence:
+    @property
+    def treatment_total(self) -> int:
+        return self.treatment.total
+
+    @property
+    def control_events(self) -> int:
+        return self.control.events
+
+    @property
+    def control_total(self) -> int:
+        return self.control.total
+
+
+class HarmEvidence(Model, frozen=True):
     """One source of side-effect data, with the people it comes from and its time frame."""
-    id: str
-    name: str
-    population: str
-    time_frame: str
-    finding: str
-    provenance: str
-    sources: tuple[str, ...]
+    id: Id
+    name: Text
+    population: Text
+    time_frame: Text
+    finding: Text
+    provenance: Provenance
+    sources: SourceIds
 
 
-@dataclass(frozen=True)
-class Harms:
-    intro: str
-    intro_sources: tuple[str, ...]
-    items: tuple[Harm, ...]
+class Harms(Model, frozen=True):
+    intro: Text
+    intro_sources: SourceIds
+    items: Annotated[tuple[Harm, ...], msgspec.Meta(min_length=1)]
     depression_trials: Fact
     serious: Fact
-    population: str = ""
+    population: Text = ""
     evidence: tuple[HarmEvidence, ...] = ()
 
 
-@dataclass(frozen=True)
-class OptionAnswer:
+class OptionAnswer(Model, frozen=True):
     """One cell of the option grid: plain text, a practical fact, a harms fact, or a number computed from the pool."""
-    text: str | None = None
-    provenance: str | None = None
-    sources: tuple[str, ...] = ()
-    practical: tuple[str, ...] = ()
-    computed: str | None = None
-    harms: str | None = None
+    text: Text | None = None
+    provenance: Provenance | None = None
+    sources: SourceIds = ()
+    practical: Id | Annotated[tuple[Id, ...], msgspec.Meta(min_length=1)] = ()   # one key or several; read as a tuple
+    computed: Literal["response", "remission", "certainty", "harms", "placebo_response"] | None = None
+    harms: Literal["serious", "depression_trials"] | None = None
+
+    def __post_init__(self):
+        if isinstance(self.practical, str):
+            force_setattr(self, "practical", (self.practical,))
+        given = [n for n in ("text", "practical", "computed", "harms") if getattr(self, n)]
+        if len(given) != 1:
+            raise ValueError("needs exactly one of text, practical, computed or harms"
+                             + (f" (found {', '.join(given)})" if given else ""))
 
 
-@dataclass(frozen=True)
-class OptionRow:
-    id: str
-    question: str
+class OptionRow(Model, frozen=True):
+    id: Id
+    question: Text
     botox: OptionAnswer
     current: OptionAnswer
 
 
-@dataclass(frozen=True)
-class Options:
-    intro: str
-    intro_sources: tuple[str, ...]
-    other_options: tuple[str, ...]
-    other_options_note: str
-    columns: dict[str, str] | None = None
+class Columns(Model, frozen=True):
+    botox: Text
+    current: Text
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return getattr(self, key, default)
+
+    def __getitem__(self, key: str) -> str:
+        return getattr(self, key)
+
+
+class PlaceboResponse(Model, frozen=True):
+    """How often people improved on placebo: said in words, with provenance and method (no number of its own)."""
+    text: Text
+    provenance: Provenance
+    sources: SourceIds
+    method: Text
+    value: ClassVar[None] = None
+
+
+class Options(Model, frozen=True):
+    intro: Text
+    intro_sources: SourceIds
+    other_options: tuple[Text, ...]
+    other_options_note: Text
+    columns: Columns | None = None
     rows: tuple[OptionRow, ...] = ()
-    placebo_response: Figure | None = None   # provenance, sources and method of placebo_text (value unused)
-    placebo_text: str = ""
+    placebo_response: PlaceboResponse | None = None
+
+    @property
+    def placebo_text(self) -> str:
+        return "" if self.placebo_response is None else self.placebo_response.text
 
 
-@dataclass(frozen=True)
-class Caveat:
-    id: str
-    title: str
-    plain: str
-    detail: str
-    sources: tuple[str, ...]
+class Caveat(Model, frozen=True):
+    id: Id
+    title: Text
+    plain: Text
+    detail: Text
+    sources: SourceIds
 
 
-@dataclass(frozen=True)
-class MediaClaim:
-    headline: str
-    outlet: str
-    date: str
-    reality: str
-    sources: tuple[str, ...]
+class MediaClaim(Model, frozen=True):
+    headline: Text
+    outlet: Text
+    date: Text
+    reality: Text
+    sources: SourceIds
 
 
-@dataclass(frozen=True)
-class Review:
-    id: str
-    short: str
-    finding: str
-    sources: tuple[str, ...]
+class Review(Model, frozen=True):
+    id: Id
+    short: Text
+    finding: Text
+    sources: SourceIds
 
 
-@dataclass(frozen=True)
-class AboutTool:
+class AboutTool(Model, frozen=True):
     """Who made decisionaid, who paid, how the evidence was found and checked, user testing (IPDAS)."""
-    made_by: str
-    funding: str
-    conflicts: str
-    evidence_method: str
-    user_testing: str
-    patient_summary: str
+    made_by: Text
+    funding: Text
+    conflicts: Text
+    evidence_method: Text
+    user_testing: Text
+    patient_summary: Text
 
 
-@dataclass(frozen=True)
-class Pack:
-    path: Path
-    version: str
-    last_reviewed: dt.date
-    review_every_months: int
-    update_policy: str
-    compiled_from: str
-    provenance_legend: dict[str, str]
-    sources: dict[str, Source]
-    trials: tuple[Trial, ...]
-    outcomes: tuple[Outcome, ...]
+class UpdatePolicy(Model, frozen=True):
+    review_every_months: Annotated[int, msgspec.Meta(ge=1, le=60)]
+    text: Text
+
+
+class ProvenanceLegend(Model, frozen=True):
+    """What each provenance means, in a clinician's words; read as legend[provenance]."""
+    reported: Text
+    secondary: Text
+    derived: Text
+    unverified: Text
+    judgement: Text
+
+    def __getitem__(self, provenance: str) -> str:
+        return getattr(self, provenance)
+
+
+PRACTICAL_KEYS = ("off_label", "involves", "onset", "duration", "repeats", "cost", "frown")
+PackVersion = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}\.[0-9]{1,2}\.[0-9]+$")]
+
+
+class Pack(Model, frozen=True, dict=True):
+    """The evidence pack as decoded from pack.json (field names as in the file, except where said)."""
+    path: ClassVar[Path]      # the file it was read from, set by load_pack
+    format: Literal[1]
+    version: PackVersion = msgspec.field(name="pack_version")
+    last_reviewed: Date
+    policy: UpdatePolicy = msgspec.field(name="update_policy")
+    compiled_from: Text
+    provenance_legend: ProvenanceLegend
+    sources: Annotated[dict[str, Source], msgspec.Meta(min_length=1)]
+    trials: Annotated[tuple[Trial, ...], msgspec.Meta(min_length=2)]
+    outcomes: Annotated[tuple[Outcome, ...], msgspec.Meta(min_length=1)]
     harms: Harms
     practical: dict[str, Fact]
     options: Options
-    caveats: tuple[Caveat, ...]
+    caveats: Annotated[tuple[Caveat, ...], msgspec.Meta(min_length=1)]
     media_claims: tuple[MediaClaim, ...]
     reviews: tuple[Review, ...]
-    next_review: dt.date
+    next_review: Date
     condition: Fact          # depression in plain words
-    decision: str            # the decision this aid supports
-    about: AboutTool
+    decision: Text           # the decision this aid supports
+    about: AboutTool = msgspec.field(name="about_tool")
+
+    def __post_init__(self):
+        missing = [k for k in PRACTICAL_KEYS if k not in self.practical]
+        if missing:
+            raise ValueError(f"field practical: missing required {'field' if len(missing) == 1 else 'fields'} "
+                             f"{', '.join(missing)}")
+        for key, source in self.sources.items():
+            source.__dict__["id"] = key
+
+    @property
+    def review_every_months(self) -> int:
+        return self.policy.review_every_months
+
+    @property
+    def update_policy(self) -> str:
+        return self.policy.text
 
     def caveat(self, caveat_id: str) -> Caveat:
         return next(c for c in self.caveats if c.id == caveat_id)
@@ -322,183 +438,96 @@ def default_pack_path() -> Path:
     return resource_path("evidence", "pack.json")
 
 
-def _fact(d: dict) -> Fact:
-    return Fact(d["text"], d["provenance"], tuple(d["sources"]))
-
-
-def _figure(d: dict | None) -> Figure | None:
-    if d is None:
-        return None
-    return Figure(d["value"], d["provenance"], tuple(d["sources"]), d.get("method"))
-
-
-def _count(d: dict) -> Count:
-    return Count(_figure(d["events"]), _figure(d["total"]))
-
-
-def _binary(d: dict | None) -> BinaryOutcome | None:
-    if d is None:
-        return None
-    return BinaryOutcome(d["definition"], _count(d["treatment"]), _count(d["control"]))
-
-
-def _trial(d: dict) -> Trial:
-    facts = {k: _fact(d[k]) for k in ("design", "setting", "antidepressants", "treatment_resistance", "dose", "scale",
-                                      "time_point", "primary_result", "funding_coi", "adverse_events")}
-    return Trial(
-        id=d["id"], short=d["short"], source=d["source"], kind=d["kind"], registry=d["registry"],
-        randomized=_figure(d["randomized"]), analysed=_figure(d.get("analysed")),
-        enrolled=_figure(d.get("enrolled")), treated=_figure(d.get("treated")),
-        arms=tuple(Arm(a["label"], _figure(a["n"])) for a in d["arms"]),
-        women=_figure(d["women"]), men=_figure(d["men"]),
-        response=_binary(d["response"]), remission=_binary(d["remission"]), not_pooled=d.get("not_pooled"),
-        **facts)
-
-
-def _outcome(d: dict) -> Outcome:
-    pc = d["published_check"]
-    return Outcome(
-        id=d["id"], label=d["label"], plain=d["plain"], time_frame=d["time_frame"], trials=tuple(d["trials"]),
-        published_check=PublishedCheck(pc["measure"], float(pc["value"]), tuple(pc["sources"]), pc["text"]),
-        arm_totals_check=Fact(d["arm_totals_check"]["text"], "reported", tuple(d["arm_totals_check"]["sources"])),
-        downgrades=tuple(Downgrade(**g) for g in d["certainty"]["downgrades"]),
-        certainty_plain=d["certainty"]["plain"],
-        published_botox=d["arm_totals_check"].get("botox_percent"),
-        published_comparison=d["arm_totals_check"].get("comparison_percent"),
-        left_out_plain=d.get("left_out_plain", ""))
-
-
-def _answer(d: dict) -> OptionAnswer:
-    practical = d.get("practical", ())
-    return OptionAnswer(d.get("text"), d.get("provenance"), tuple(d.get("sources", ())),
-                        (practical,) if isinstance(practical, str) else tuple(practical), d.get("computed"),
-                        d.get("harms"))
-
-
-def _options(o: dict) -> Options:
-    pr = o.get("placebo_response")
-    return Options(o["intro"], tuple(o["intro_sources"]), tuple(o["other_options"]), o["other_options_note"],
-                   dict(o["columns"]) if "columns" in o else None,
-                   tuple(OptionRow(r["id"], r["question"], _answer(r["botox"]), _answer(r["current"]))
-                         for r in o.get("rows", ())),
-                   None if pr is None else Figure(None, pr["provenance"], tuple(pr["sources"]), pr["method"]),
-                   "" if pr is None else pr["text"])
-
-
-def _build(data: dict, path: Path) -> Pack:
-    h, o = data["harms"], data["options"]
-    harms = Harms(
-        intro=h["intro"], intro_sources=tuple(h["intro_sources"]),
-        items=tuple(Harm(i["id"], i["label"], i["time_frame"], i["treatment"]["events"], i["treatment"]["total"],
-                         i["control"]["events"], i["control"]["total"], i["provenance"], tuple(i["sources"]),
-                         bool(i.get("icons", False)))
-                    for i in h["items"]),
-        depression_trials=_fact(h["depression_trials"]), serious=_fact(h["serious"]),
-        population=h.get("population", ""),
-        evidence=tuple(HarmEvidence(e["id"], e["name"], e["population"], e["time_frame"], e["finding"],
-                                    e["provenance"], tuple(e["sources"])) for e in h.get("evidence", ())))
-    return Pack(
-        path=path, version=data["pack_version"], last_reviewed=dt.date.fromisoformat(data["last_reviewed"]),
-        review_every_months=data["update_policy"]["review_every_months"], update_policy=data["update_policy"]["text"],
-        compiled_from=data["compiled_from"], provenance_legend=dict(data["provenance_legend"]),
-        sources={k: Source(id=k, **v) for k, v in data["sources"].items()},
-        trials=tuple(_trial(t) for t in data["trials"]),
-        outcomes=tuple(_outcome(x) for x in data["outcomes"]),
-        harms=harms, practical={k: _fact(v) for k, v in data["practical"].items()},
-        options=_options(o),
-        caveats=tuple(Caveat(c["id"], c["title"], c["plain"], c["detail"], tuple(c["sources"])) for c in data["caveats"]),
-        media_claims=tuple(MediaClaim(m["headline"], m["outlet"], m["date"], m["reality"], tuple(m["sources"]))
-                           for m in data["media_claims"]),
-        reviews=tuple(Review(r["id"], r["short"], r["finding"], tuple(r["sources"])) for r in data["reviews"]),
-        next_review=dt.date.fromisoformat(data["next_review"]), condition=_fact(data["condition"]),
-        decision=data["decision"], about=AboutTool(**data["about_tool"]))
-
-
 def _walk_sources(node: Any, where: list[Any]):
-    """Yield (field path, source id) for every 'sources'/'source' reference in the raw data."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("sources", "intro_sources") and isinstance(value, list):
+    """Yield (field path, source id) for every 'sources'/'intro_sources'/'source' reference in the pack."""
+    if isinstance(node, msgspec.Struct):
+        cls = type(node)
+        for name, key in zip(cls.__struct_fields__, cls.__struct_encode_fields__):
+            value = getattr(node, name)
+            if key in ("sources", "intro_sources") and isinstance(value, tuple):
                 for i, sid in enumerate(value):
                     yield where + [key, i], sid
             elif key == "source" and isinstance(value, str):
                 yield where + [key], value
-            else:
+            elif isinstance(value, (msgspec.Struct, dict, tuple)):
                 yield from _walk_sources(value, where + [key])
-    elif isinstance(node, list):
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk_sources(value, where + [key])
+    elif isinstance(node, tuple):
         for i, value in enumerate(node):
-            yield from _walk_sources(value, where + [i])
+            if isinstance(value, (msgspec.Struct, dict, tuple)):
+                yield from _walk_sources(value, where + [i])
 
 
-def _complete(outcome: dict | None) -> bool:
+def _complete(outcome: BinaryOutcome | None) -> bool:
     if not outcome:
         return False
-    values = [outcome[a][k]["value"] for a in ("treatment", "control") for k in ("events", "total")]
+    values = [c.value for arm in (outcome.treatment, outcome.control) for c in (arm.events, arm.total)]
     return all(v is not None for v in values) and not (values[0] == values[2] == 0)
 
 
-def _check_references(data: dict, path: Path) -> None:
-    for where, sid in _walk_sources({k: v for k, v in data.items() if k != "sources"}, []):
-        if sid not in data["sources"]:
-            raise PackError(path, _field(where), f"source '{sid}' is not defined under 'sources'")
+def _check_references(pack: Pack, path: Path) -> None:
+    for name, key in zip(Pack.__struct_fields__, Pack.__struct_encode_fields__):
+        if name == "sources":
+            continue
+        for where, sid in _walk_sources(getattr(pack, name), [key]):
+            if sid not in pack.sources:
+                raise PackError(path, _field(where), f"source '{sid}' is not defined under 'sources'")
     for key in ("trials", "caveats", "outcomes"):
-        ids = [x["id"] for x in data[key]]
+        ids = [x.id for x in getattr(pack, key)]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise PackError(path, key, f"duplicate id '{dupes[0]}'")
-    trial_ids = {t["id"] for t in data["trials"]}
-    caveat_ids = {c["id"] for c in data["caveats"]}
-    for i, out in enumerate(data["outcomes"]):
-        for j, tid in enumerate(out["trials"]):
+    trial_ids = {t.id for t in pack.trials}
+    caveat_ids = {c.id for c in pack.caveats}
+    for i, out in enumerate(pack.outcomes):
+        for j, tid in enumerate(out.trials):
             if tid not in trial_ids:
                 raise PackError(path, _field(["outcomes", i, "trials", j]), f"trial '{tid}' is not in 'trials'")
-        for j, g in enumerate(out["certainty"]["downgrades"]):
-            if g["caveat"] not in caveat_ids:
+        for j, g in enumerate(out.downgrades):
+            if g.caveat not in caveat_ids:
                 raise PackError(path, _field(["outcomes", i, "certainty", "downgrades", j, "caveat"]),
-                                f"caveat '{g['caveat']}' is not in 'caveats'")
-    for i, t in enumerate(data["trials"]):
+                                f"caveat '{g.caveat}' is not in 'caveats'")
+    for i, t in enumerate(pack.trials):
         for outcome in ("response", "remission"):
-            arms = t.get(outcome) or {}
+            counts = t.outcome(outcome)
+            if counts is None:
+                continue
             for arm in ("treatment", "control"):
-                if arm not in arms:
-                    continue
-                ev, tot = arms[arm]["events"]["value"], arms[arm]["total"]["value"]
+                ev, tot = getattr(counts, arm).events.value, getattr(counts, arm).total.value
                 if tot == 0:
                     raise PackError(path, _field(["trials", i, outcome, arm, "total", "value"]),
                                     "an arm total of 0 people cannot be right")
                 if ev is not None and tot is not None and ev > tot:
                     raise PackError(path, _field(["trials", i, outcome, arm, "events", "value"]),
                                     f"{ev} events is more than the arm total of {tot}")
-    trials = {t["id"]: t for t in data["trials"]}
-    for i, out in enumerate(data["outcomes"]):
-        complete = [tid for tid in out["trials"] if _complete(trials[tid].get(out["id"]))]
+    trials = {t.id: t for t in pack.trials}
+    for i, out in enumerate(pack.outcomes):
+        complete = [tid for tid in out.trials if _complete(trials[tid].outcome(out.id))]
         if len(complete) < 2:
             raise PackError(path, _field(["outcomes", i, "trials"]),
-                            f"only {len(complete)} of the listed trials have complete {out['id']} counts; "
+                            f"only {len(complete)} of the listed trials have complete {out.id} counts; "
                             "pooling needs at least 2")
-    for i, row in enumerate(data["options"].get("rows", ())):
+    for i, row in enumerate(pack.options.rows):
         for col in ("botox", "current"):
-            keys = row[col].get("practical", ())
-            for key in (keys,) if isinstance(keys, str) else keys:
-                if key not in data["practical"]:
+            for key in getattr(row, col).practical:
+                if key not in pack.practical:
                     raise PackError(path, _field(["options", "rows", i, col, "practical"]),
                                     f"'{key}' is not in 'practical'")
-    for i, h in enumerate(data["harms"]["items"]):
+    for i, h in enumerate(pack.harms.items):
         for arm in ("treatment", "control"):
-            if h[arm]["events"] > h[arm]["total"]:
+            count = getattr(h, arm)
+            if count.events > count.total:
                 raise PackError(path, _field(["harms", "items", i, arm, "events"]),
-                                f"{h[arm]['events']} events is more than the total of {h[arm]['total']}")
+                                f"{count.events} events is more than the total of {count.total}")
 
 
 def load_pack(path: Path | str | None = None) -> Pack:
     """Read, validate and build the evidence pack. Raises PackError, never a bare traceback."""
-    path, data = load_checked("pack", path, default_pack_path, PackError)
-    _check_references(data, path)
-    for key in ("last_reviewed", "next_review"):
-        try:
-            dt.date.fromisoformat(data[key])
-        except ValueError:
-            raise PackError(path, key, f"'{data[key]}' is not a real date") from None
-    if data["next_review"] <= data["last_reviewed"]:
-        raise PackError(path, "next_review", f"'{data['next_review']}' is not after last_reviewed")
-    return _build(data, path)
+    path, pack = load_checked("pack", path, default_pack_path, PackError, Pack)
+    _check_references(pack, path)
+    if pack.next_review <= pack.last_reviewed:
+        raise PackError(path, "next_review", f"'{pack.next_review}' is not after last_reviewed")
+    pack.__dict__["path"] = path
+    return pack

@@ -184,8 +184,7 @@ class _Note:
         return out
 
     def decision(self) -> list[str]:
-        dec = self.r.decision
-        return ["Decision", f"- Decision: {dec.capitalize() if dec else 'not decided yet'}."]
+        return ["Decision", f"- Decision: {self.c.decision_label(self.r.decision)}."]
 
     def follow_up(self) -> list[str]:
         out = ["Follow-up", f"- Follow-up: {self.r.follow_up or 'none booked'}."]

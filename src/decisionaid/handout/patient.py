@@ -175,7 +175,7 @@ class _Builder:
                 self._labelled(vw["decision_heading"], decision["text"]),
                 self._labelled(vw["next_heading"], decision["next"])]
         values = [i for s in self.d.checklist.sections if s.id == "values" for i in s.items]
-        answered = [(i, r.answers.get(i.id)) for i in values if r.answers.get(i.id)]
+        answered = [(i, i.answer_label(r.answers[i.id])) for i in values if r.answers.get(i.id)]
         if answered:
             out.append(Paragraph(escape(vw["values_heading"]), st.heading))
             out.append(self._qa(answered))
@@ -183,7 +183,7 @@ class _Builder:
         if v.assessment.crisis and not any(a for _, a in sure):
             return out  # on the crisis pathway the SURE test was rightly not asked: no list of blanks
         out += [Paragraph(escape(vw["sure_heading"]), st.heading),
-                self._qa([(i, a or vw["not_answered"]) for i, a in sure]),
+                self._qa([(i, i.answer_label(a) if a else vw["not_answered"]) for i, a in sure]),
                 Paragraph(escape(vw["sure_note"]), st.small)]
         return out
 

@@ -173,6 +173,8 @@ class _Builder:
                 if stopped and not answer:
                     skipped += 1
                     continue
+                if answer:
+                    answer = item.answer_label(answer)  # the words the screen shows for it ("Yes", not "yes")
                 if answer and r.answer_sources.get(item.id) == PATIENT_VIEW:
                     answer = f"{answer} ({PATIENT_VIEW_WORDS})"
                 rows.append([item.question, answer if answer else "not answered",
@@ -213,7 +215,7 @@ class _Builder:
     def decision(self) -> list:
         r = self.d.record
         return [self.h("Decision and follow-up"),
-                self.table([["Decision", r.decision or "not decided"],
+                self.table([["Decision", self.d.checklist.decision_label(r.decision)],
                             ["Follow-up", day(r.follow_up) or "none booked"]], [0.25, 0.75], header=False)]
 
     def notes(self) -> list:
@@ -300,7 +302,8 @@ class _Builder:
             kind = "first consultation" if n == 1 else "later consultation"
             if s.session_id == self.d.session_id:
                 kind += " (this record)"
-            rows.append([str(s.session_id), moment(s.held_at), kind, (s.decision or "not decided"), str(visits)])
+            rows.append([str(s.session_id), moment(s.held_at), kind, self.d.checklist.decision_label(s.decision),
+                         str(visits)])
         return [self.p("This patient's sessions, oldest first:", self.st.strong),
                 self.table(rows, [0.12, 0.22, 0.3, 0.16, 0.2])]
 

@@ -1,4 +1,4 @@
-"""The handout's plain-language wording (resources/handout/handout.json): loaded, schema-checked, filled in.
+"""The handout's plain-language wording (resources/handout/handout.json): loaded, checked, filled in.
 
 The wording holds no clinical number. Figures are placeholders such as ``{response_botox}``, filled from the
 evidence pack and our pooled estimates by `numbers()`, so the handout can never disagree with the Evidence
@@ -12,12 +12,16 @@ import string
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
 
 from decisionaid.checklist.assessment import Status
 from decisionaid.evidence import figures
 from decisionaid.evidence.formatting import whole_people
-from decisionaid.evidence.schema_codegen import CheckedFileError, load_checked
+from decisionaid.content import CheckedFileError, Date, Text, load_checked
+from decisionaid.content.types import Model
 from decisionaid.evidence.summary import EvidenceSummary
 from decisionaid.evidence.pack import CALCULATION_SOURCE
 
@@ -54,6 +58,123 @@ class Wording:
     path: Path
 
 
+# --- the file's shape (resources/handout/handout.schema.json says the same for authors; a test keeps them in step) ---
+
+Sources = list[Annotated[str, msgspec.Meta(min_length=1)]]
+Version = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}\.[0-9]{1,2}\.[0-9]+$")]
+
+
+class _Block(Model, frozen=True, tag_field="kind"):
+    """One block of a section; its "kind" says which fields it has."""
+
+
+class TextBlock(_Block, frozen=True, tag="text"):
+    text: Text
+    sources: Sources
+    emphasis: bool | UnsetType = UNSET
+
+
+class Sourced(Model, frozen=True):
+    text: Text
+    sources: Sources
+
+
+class BulletsBlock(_Block, frozen=True, tag="bullets"):
+    items: Annotated[list[Sourced], msgspec.Meta(min_length=1)]
+
+
+class IconsBlock(_Block, frozen=True, tag="icons"):
+    outcome: Text
+    caption_botox: Text
+    caption_placebo: Text
+
+
+class HarmsBlock(_Block, frozen=True, tag="harms"):
+    heading_effect: Text
+    heading_botox: Text
+    heading_placebo: Text
+
+
+class CrisisBlock(_Block, frozen=True, tag="crisis"):
+    lead: Text
+    emergency: Text
+    clinic: Text
+    clinic_unset: Text
+
+
+class WarningBlock(_Block, frozen=True, tag="warning"):
+    text: Text
+    sources: Sources
+
+
+class ContactBlock(_Block, frozen=True, tag="contact"):
+    text: Text
+    unset: Text
+
+
+Block = TextBlock | BulletsBlock | IconsBlock | HarmsBlock | CrisisBlock | WarningBlock | ContactBlock
+
+
+class SectionFile(Model, frozen=True):
+    id: Annotated[str, msgspec.Meta(pattern=r"^[a-z_]+$")]
+    heading: Text
+    blocks: Annotated[list[Block], msgspec.Meta(min_length=1)]
+
+
+class Labels(Model, frozen=True):
+    patient: Text
+    date: Text
+    clinician: Text
+    follow_up: Text
+    no_follow_up: Text
+
+
+class DecisionWording(Model, frozen=True):
+    text: Text
+    next: Text
+
+
+class Visit(Model, frozen=True):
+    heading: Text
+    labels: Labels
+    status_heading: Text
+    status: dict[str, Text]
+    crisis_status: Text
+    values_heading: Text
+    sure_heading: Text
+    sure_note: Text
+    not_answered: Text
+    decision_heading: Text
+    decision: dict[str, DecisionWording]
+    next_heading: Text
+    crisis_first: Text
+
+    def __post_init__(self):
+        if "none" not in self.decision:
+            raise ValueError("field decision: missing required field none")
+
+
+class Footer(Model, frozen=True):
+    sources_heading: Text
+    brackets: Text
+    about: Text
+    review: Text
+    pack: Text
+    numbers: Text
+
+
+class HandoutFile(Model, frozen=True):
+    format: Literal[1]
+    version: Version
+    last_reviewed: Date
+    compiled_from: Text
+    title: Text
+    subtitle: Text
+    sections: Annotated[list[SectionFile], msgspec.Meta(min_length=1)]
+    visit: Visit
+    footer: Footer
+
+
 def default_wording_path() -> Path:
     from decisionaid.resources import resource_path
 
@@ -87,11 +208,12 @@ def _check(data: dict, path: Path) -> None:
 
 def load_wording(path: Path | str | None = None) -> Wording:
     """Read, validate and build the wording. Raises WordingError, never a bare traceback."""
-    path, data = load_checked("handout", path, default_wording_path, WordingError)
+    path, file = load_checked("handout", path, default_wording_path, WordingError, HandoutFile)
+    data = msgspec.to_builtins(file)  # the blocks, visit and footer are read as plain mappings
     _check(data, path)
     sections = tuple(Section(s["id"], s["heading"], tuple(s["blocks"])) for s in data["sections"])
-    return Wording(data["version"], dt.date.fromisoformat(data["last_reviewed"]), data["title"], data["subtitle"],
-                   sections, data["visit"], data["footer"], path)
+    return Wording(file.version, file.last_reviewed, file.title, file.subtitle, sections, data["visit"],
+                   data["footer"], path)
 
 
 @lru_cache(maxsize=1)

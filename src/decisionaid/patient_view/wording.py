@@ -1,4 +1,4 @@
-"""The Patient view's plain-language wording (resources/patient_view/patient_view.json): loaded and schema-checked.
+"""The Patient view's plain-language wording (resources/patient_view/patient_view.json): loaded and checked.
 
 The wording holds no clinical number: every figure on the Patient view comes from the figure model
 (evidence/figures.py) and the evidence pack, the same as the Evidence and Options screens. No Qt here, so tests can
@@ -12,9 +12,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from decisionaid.evidence.schema_codegen import CheckedFileError, load_checked
+import msgspec
+
+from decisionaid.content import CheckedFileError, Date, Text, load_checked
+from decisionaid.content.types import Model
 
 _DIGIT = re.compile(r"\d")
 
@@ -34,6 +37,80 @@ class PatientViewWording:
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
+
+
+# --- the file's shape (resources/patient_view/patient_view.schema.json says the same for authors) ---
+
+class Steps(Model, frozen=True):
+    team: Text
+    options: Text
+    decision: Text
+
+
+class Team(Model, frozen=True):
+    heading: Text
+    decision: Text
+    off_label: Text
+    current_care: Text
+    together: Text
+    sure_heading: Text
+
+
+class Topics(Model, frozen=True):
+    help: Text
+    harms: Text
+    serious: Text
+    sure: Text
+    involves: Text
+    repeats: Text
+    cost: Text
+
+
+class OptionsWording(Model, frozen=True):
+    heading: Text
+    pick: Text
+    botox: Text
+    current: Text
+    topics: Topics
+    help_title: Text
+    harms_title: Text
+    people_note: Text
+    dummy_note: Text
+
+
+class DecisionWording(Model, frozen=True):
+    heading: Text
+    values_intro: Text
+    other_hint: Text
+    sure_heading: Text
+    yes: Text
+    no: Text
+    questions_heading: Text
+    questions: Annotated[list[Text], msgspec.Meta(min_length=1)]
+    handout: Text
+    sure_again: Text
+
+
+class CrisisWording(Model, frozen=True):
+    heading: Text
+    lead: Text
+    emergency: Text
+    clinic: Text
+    wait: Text
+
+
+class PatientViewFile(Model, frozen=True):
+    format: Literal["decisionaid-patient-view"]
+    version: Annotated[str, msgspec.Meta(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")]
+    last_reviewed: Date
+    window_title: Text
+    steps: Steps
+    next: Text
+    back: Text
+    team: Team
+    options: OptionsWording
+    decision: DecisionWording
+    crisis: CrisisWording
 
 
 def default_path() -> Path:
@@ -67,9 +144,10 @@ def _check(data: dict, path: Path) -> None:
 
 def load_wording(path: Path | str | None = None) -> PatientViewWording:
     """Read, validate and build the wording. Raises PatientViewWordingError, never a bare traceback."""
-    path, data = load_checked("patient_view", path, default_path, PatientViewWordingError)
+    path, file = load_checked("patient_view", path, default_path, PatientViewWordingError, PatientViewFile)
+    data = msgspec.to_builtins(file)  # the screens read the wording as plain mappings
     _check(data, path)
-    return PatientViewWording(data["version"], dt.date.fromisoformat(data["last_reviewed"]), data, path)
+    return PatientViewWording(file.version, file.last_reviewed, data, path)
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,7 @@
 """One consultation as plain data: what the clinician recorded, checked before every write.
 
-No SQLite here: the checklist and the UI use records without loading the store.
+No SQLite here: the checklist and the UI use records without loading the store. What a record may hold (the
+decisions, the PHQ-9's number of items and score ranges) is the checklist's (checklist/items.py), never a copy here.
 """
 
 from __future__ import annotations
@@ -9,11 +10,10 @@ import json
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from typing import NamedTuple
 
-DECISIONS = ("proceed", "defer", "decline", "refer")
 PATIENT_VIEW = "patient_view"
 PATIENT_VIEW_WORDS = "answered by the patient in the patient view"
-PHQ9_ITEMS = 9
 _HELD_AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -89,8 +89,10 @@ class SessionRecord:
         _shape(record)
         return record
 
-    def validate(self, phq9_item_max: int = 3, phq9_total_max: int = 27, draft: bool = False) -> None:
-        """Raise RecordError for the first problem found. The PHQ-9 limits come from the checklist's scale.
+    def validate(self, phq9_item_max: int | None = None, phq9_total_max: int | None = None, draft: bool = False,
+                 checklist=None) -> None:
+        """Raise RecordError for the first problem found. The decisions and the PHQ-9 scale come from `checklist`,
+        else the bundled one (checklist.items.default_checklist); phq9_item_max / phq9_total_max replace its limits.
 
         A draft (an autosave) may still lack the patient reference, so that nothing typed before it is lost;
         a save or an amendment needs it."""
@@ -103,9 +105,11 @@ class SessionRecord:
         _moment(self.held_at)
         if self.follow_up is not None:
             _day("follow_up", "Follow-up date", self.follow_up)
-        if self.decision is not None and self.decision not in DECISIONS:
-            raise RecordError("decision", f"Decision {self.decision!r} is not one of {', '.join(DECISIONS)}.")
-        _phq9(self.phq9_items, self.phq9_total, phq9_item_max, phq9_total_max)
+        checklist = checklist_for_records(checklist)
+        if self.decision is not None and self.decision not in checklist.decision_codes:
+            raise RecordError("decision", f"Decision {self.decision!r} is not one of "
+                                          f"{', '.join(checklist.decision_codes)}.")
+        _phq9(self.phq9_items, self.phq9_total, phq9_limits(checklist, phq9_item_max, phq9_total_max))
         if not isinstance(self.answers, dict):
             raise RecordError("answers", "Answers must map checklist item ids to answers.")
         for item_id, answer in self.answers.items():
@@ -126,6 +130,37 @@ def changed_fields(old: SessionRecord, new: SessionRecord) -> tuple[str, ...]:
         elif before != after:
             changed.append(f.name)
     return tuple(changed)
+
+
+class Phq9Limits(NamedTuple):
+    n_items: int
+    item_min: int
+    item_max: int
+    total_min: int
+    total_max: int
+
+
+def checklist_for_records(checklist=None):
+    """`checklist`, else the bundled one. Raises RecordError (one line) when it cannot be read, since a record cannot
+    be checked without it."""
+    if checklist is not None:
+        return checklist
+    from decisionaid.checklist.items import ChecklistError, default_checklist
+    from decisionaid.resources import ResourceError
+
+    try:
+        return default_checklist()
+    except (ChecklistError, ResourceError) as exc:
+        raise RecordError("checklist", f"The record cannot be checked because the checklist cannot be read: "
+                                       f"{str(exc).rstrip('.')}.") from None
+
+
+def phq9_limits(checklist, item_max: int | None = None, total_max: int | None = None) -> Phq9Limits:
+    """The PHQ-9's number of items and score ranges from the checklist's scale; item_max / total_max replace its
+    maxima when given."""
+    s = checklist.phq9
+    return Phq9Limits(s.n_items, s.item_min, s.item_max if item_max is None else item_max, s.total_min,
+                      s.total_max if total_max is None else total_max)
 
 
 def check_text(name: str, label: str, value: object, required: bool = False) -> None:
@@ -196,13 +231,15 @@ def _score(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _phq9(items: object, total: object, item_max: int, total_max: int) -> None:
+def _phq9(items: object, total: object, limits: Phq9Limits) -> None:
+    n, lo, hi = limits.n_items, limits.item_min, limits.item_max
     if items is not None:
-        if not isinstance(items, tuple) or len(items) != PHQ9_ITEMS:
-            raise RecordError("phq9_items", f"PHQ-9 needs exactly {PHQ9_ITEMS} item scores (or none at all).")
+        if not isinstance(items, tuple) or len(items) != n:
+            raise RecordError("phq9_items", f"PHQ-9 needs exactly {n} item scores (or none at all).")
         for number, score in enumerate(items, 1):
-            if score is not None and not (_score(score) and 0 <= score <= item_max):
+            if score is not None and not (_score(score) and lo <= score <= hi):
                 raise RecordError("phq9_items", f"PHQ-9 item {number} is {score!r}: "
-                                                f"enter a whole number from 0 to {item_max}, or leave it blank.")
-    if total is not None and not (_score(total) and 0 <= total <= total_max):
-        raise RecordError("phq9_total", f"PHQ-9 total is {total!r}: enter a whole number from 0 to {total_max}.")
+                                                f"enter a whole number from {lo} to {hi}, or leave it blank.")
+    if total is not None and not (_score(total) and limits.total_min <= total <= limits.total_max):
+        raise RecordError("phq9_total", f"PHQ-9 total is {total!r}: enter a whole number from {limits.total_min} to "
+                                        f"{limits.total_max}.")

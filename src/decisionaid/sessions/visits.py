@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields
 
-from decisionaid.sessions.record import RecordError, _day, _phq9, _score, _text
+from decisionaid.sessions.record import RecordError, _day, _phq9, _score, _text, checklist_for_records, phq9_limits
 
 NEXT_STEPS = ("repeat", "stop", "change", "review")
 
@@ -63,15 +63,18 @@ class VisitRecord:
             raise RecordError("visit", "The stored visit is not valid text or JSON.") from None
         return cls.from_dict(data)
 
-    def validate(self, phq9_item_max: int = 3, phq9_total_max: int = 27, harm_ids: tuple[str, ...] = ()) -> None:
-        """Raise RecordError for the first problem found (the PHQ-9 limits come from the checklist's scale, the side
-        effects offered from the evidence pack's harms)."""
+    def validate(self, phq9_item_max: int | None = None, phq9_total_max: int | None = None,
+                 harm_ids: tuple[str, ...] = (), checklist=None) -> None:
+        """Raise RecordError for the first problem found (the PHQ-9 scale comes from `checklist`, else the bundled one,
+        with phq9_item_max / phq9_total_max replacing its limits; the side effects offered from the evidence pack's
+        harms)."""
         _day("visit_date", "Visit date", self.visit_date)
         if self.botox_date is not None:
             _day("botox_date", "Date Botox was given", self.botox_date)
         if self.botox_given is not None and not isinstance(self.botox_given, bool):
             raise RecordError("botox_given", "Whether Botox was given must be yes, no or not recorded.")
-        _phq9(self.phq9_items, self.phq9_total, phq9_item_max, phq9_total_max)
+        _phq9(self.phq9_items, self.phq9_total,
+              phq9_limits(checklist_for_records(checklist), phq9_item_max, phq9_total_max))
         for name, label in (("side_effects_other", "Other side effects"), ("impression", "Patient's impression"),
                             ("notes", "Notes")):
             _text(name, label, getattr(self, name))

@@ -14,18 +14,11 @@ from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLineEdit
 
 from decisionaid.ui.common import heading, label, plain_tooltip, qt_text
 
-ANSWER_LABELS = {
-    "yes_no": (("yes", "Yes"), ("no", "No")),
-    "yes_no_unsure": (("yes", "Yes"), ("no", "No"), ("unsure", "Unsure")),
-    "discussed": (("discussed", "Discussed"), ("not yet", "Not yet")),
-}
-
 
 def answer_options(item) -> tuple[tuple[str, str], ...]:
-    """(value, label) pairs for an item's radio buttons."""
-    if item.answer_type == "choice":
-        return tuple((c, c) if isinstance(c, str) else (c["value"], c["label"]) for c in item.choices)
-    return ANSWER_LABELS.get(item.answer_type, ())
+    """(value, label) pairs for an item's radio buttons: the checklist's answers and their labels (Item.options),
+    the same words the record and the handout print."""
+    return tuple((o.value, o.label) for o in item.options)
 
 
 JUDGEMENT = "clinical judgement (not from a published source)"

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, Q
                                QVBoxLayout, QWidget)
 
 from decisionaid.checklist.assessment import INCOMPLETE_REASON
+from decisionaid.checklist.items import YES
 from decisionaid.ui.checklist_form import ChecklistForm
 from decisionaid.ui.common import heading, label, qt_text, scrolling_row, tint, typed_text
 from decisionaid.ui.phq9_input import Phq9Input
@@ -25,8 +26,6 @@ AUTOSAVE_MS = 1500
 # Where a new follow-up date starts: 6 weeks after the consultation, when the trials measured their main results
 # (primary endpoints at 6 weeks). A starting point for the clinician, not a recommendation: they change it.
 RETRY_MS = 5000
-DECISIONS = (("", "Not decided yet"), ("proceed", "Proceed"), ("defer", "Defer"), ("decline", "Decline"),
-             ("refer", "Refer"))
 STATUS_COLOURS = {"Not a candidate now": "#f8d7da", "Candidate with cautions": "#fff3cd",
                   "No concerns found": "#d1e7dd", "Incomplete": "#e2e3e5"}
 _FULL_NAME = re.compile(r"^\s*[A-Z][a-z'\-]+\s+[A-Z][a-z'\-]+")
@@ -50,6 +49,15 @@ def _follow_up_rules():
         return load_rules()
     except (FollowUpRulesError, ResourceError):
         return None
+
+
+def sure_line(checklist, score: int | None) -> str:
+    """'SURE test: 3 of 4 "Yes"': the score out of the checklist's SURE items, with the answer's own label."""
+    sure = checklist.sure
+    if score is None:
+        return f"{sure.name}: not done yet"
+    yes = checklist.answer_label(sure.items[0].item, YES) if sure.items else YES
+    return f"{sure.name}: {score} of {len(sure.items)} \u201c{yes}\u201d"
 
 
 class CrisisBox(QFrame):
@@ -131,8 +139,7 @@ class StatusPanel(QFrame):
             head = f"Still to answer ({len(assessment.missing)}):"
         self.missing.setText(head + "\n" + "\n".join(f"\u2022 {m}" for m in lines) if lines else "")
         self.missing.setVisible(bool(lines))
-        self.sure.setText(f"SURE test: {assessment.sure_score} of 4 \u201cyes\u201d"
-                          if assessment.sure_score is not None else "SURE test: not done yet")
+        self.sure.setText(sure_line(checklist, assessment.sure_score) if checklist is not None else "")
         self.crisis.set_guidance(guidance)
         self.crisis.setVisible(bool(assessment.crisis))
 
@@ -239,8 +246,9 @@ class ConsultationView(QWidget):
         form_lay.addWidget(heading("Decision and follow-up", 2))
         dec = QFormLayout()
         self.decision = QComboBox(objectName="decision")
-        for value, text in DECISIONS:
-            self.decision.addItem(text, value)
+        self.decision.addItem(checklist.undecided, "")
+        for d in checklist.decisions:  # the checklist's decisions and their labels, as the record prints them
+            self.decision.addItem(d.label, d.code)
         follow = QHBoxLayout()
         self.has_follow_up = QCheckBox("Follow-up on", objectName="hasFollowUp")
         self.follow_up = QDateEdit(objectName="followUp")

@@ -162,8 +162,10 @@ class PatientView(QWidget):
         v.addWidget(_label(t["off_label"], "strong", "offLabel"))
         v.addWidget(_label(t["current_care"]))
         v.addWidget(_label(t["together"]))
-        # the SURE test at the start of the talk; the same four questions come again in decision talk (the end)
-        d = self.w["decision"]
+        # the SURE test at the start of the talk; the same questions come again in decision talk (the end), with the
+        # checklist's answers and labels
+        from decisionaid.ui.checklist_form import answer_options
+
         v.addWidget(_label(t["sure_heading"], "h2"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
@@ -171,7 +173,7 @@ class PatientView(QWidget):
         sections = {s.id: s for s in self.checklist.sections}
         for r, item in enumerate(sections["decisional_conflict"].items):
             grid.addWidget(_label(item.patient_text), r, 0)
-            grid.addLayout(self._choices(item.id, (("yes", d["yes"]), ("no", d["no"])), columns=2, start=True), r, 1)
+            grid.addLayout(self._choices(item.id, answer_options(item), columns=2, start=True), r, 1)
         grid.setColumnStretch(0, 4)
         grid.setColumnStretch(2, 1)
         v.addLayout(grid)
@@ -328,7 +330,7 @@ class PatientView(QWidget):
         grid.setHorizontalSpacing(24)
         for r, item in enumerate(sections["decisional_conflict"].items):
             grid.addWidget(_label(item.patient_text), r, 0)
-            grid.addLayout(self._choices(item.id, (("yes", d["yes"]), ("no", d["no"])), columns=2), r, 1)
+            grid.addLayout(self._choices(item.id, answer_options(item), columns=2), r, 1)
         grid.setColumnStretch(0, 4)  # Yes and No near their question, not across the screen
         grid.setColumnStretch(2, 1)
         right.addLayout(grid)

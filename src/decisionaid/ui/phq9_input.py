@@ -1,4 +1,4 @@
-"""Baseline PHQ-9: nine item scores (each with the questionnaire's own wording) or a total; the severity band is
+"""Baseline PHQ-9: the item scores of the checklist's scale (each with the questionnaire's own wording) or a total; the severity band is
 computed, never typed. The questionnaire's copyright and permission statement is shown with the items.
 
 Blank is a real answer ("not asked"), shown as a dash, so a spin box never invents a zero.

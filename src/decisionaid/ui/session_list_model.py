@@ -31,8 +31,10 @@ class SessionListModel(QAbstractTableModel):
     loaded = Signal()  # a page of the current query arrived
     failed = Signal(object)  # the current query could not be read (usually a StoreError)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, decision_label=None):
         super().__init__(parent)
+        # the checklist's words for a decision, as the Consultation screen shows them
+        self._decision_label = decision_label or (lambda code: (code or "not decided").capitalize())
         self._rows: list = []
         self._path = None
         self._query = ""
@@ -126,7 +128,7 @@ class SessionListModel(QAbstractTableModel):
         if role == Qt.DisplayRole:
             return (s.held_at.replace("T", " "), qt_text(s.patient_ref) or "(no identifier yet)", qt_text(s.clinician),
                     s.status or "",
-                    (s.decision or "not decided").capitalize(), s.follow_up or "",
+                    self._decision_label(s.decision), s.follow_up or "",
                     "unsaved draft" if s.is_draft else "", str(s.session_id))[index.column()]
         if role == Qt.UserRole:
             return s.session_id

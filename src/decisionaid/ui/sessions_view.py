@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
 from decisionaid.ui.common import heading, label, scrolling_row
 from decisionaid.ui.session_list_model import SessionListModel
 
-DECISION_FILTERS = (("Any decision", None), ("Proceed", "proceed"), ("Defer", "defer"), ("Decline", "decline"),
-                    ("Refer", "refer"))
+ANY_DECISION = ("Any decision", None)
 FOLLOW_UP_FILTERS = (("Any follow-up", None), ("Follow-up due", "due"), ("Follow-up overdue", "overdue"))
 SEARCH_DELAY_MS = 250
 
@@ -48,6 +47,29 @@ def _phq9_total_text(record) -> str:
     return f"{total}" if record.phq9_total is not None else f"{total} (sum of the items)"
 
 
+def _checklist():
+    """The checklist, for the decisions' labels; None when it cannot be read (the stored codes are shown then)."""
+    from decisionaid.checklist.items import ChecklistError, default_checklist
+    from decisionaid.resources import ResourceError
+
+    try:
+        return default_checklist()
+    except (ChecklistError, ResourceError):
+        return None
+
+
+def decision_label(code: str | None) -> str:
+    """The words the Consultation screen shows for a decision ("proceed" -> "Proceed")."""
+    checklist = _checklist()
+    return checklist.decision_label(code) if checklist is not None else (code or "not decided")
+
+
+def decision_filters() -> tuple[tuple[str, str | None], ...]:
+    """The decision filter's entries: any decision, then each of the checklist's decisions with its label."""
+    checklist = _checklist()
+    return (ANY_DECISION,) + (tuple((d.label, d.code) for d in checklist.decisions) if checklist is not None else ())
+
+
 def record_text(record, questions: dict[str, str] | None = None) -> str:
     """A revision as plain text, for the history viewer; answers are shown against their questions."""
     questions = questions or {}
@@ -56,7 +78,7 @@ def record_text(record, questions: dict[str, str] | None = None) -> str:
              f"PHQ-9 items: {', '.join('-' if v is None else str(v) for v in record.phq9_items)}"
              if record.phq9_items else "PHQ-9 items: not recorded",
              f"PHQ-9 total: {_phq9_total_text(record)}",
-             f"Decision: {record.decision or 'not decided'}", f"Follow-up: {record.follow_up or 'none'}",
+             f"Decision: {decision_label(record.decision)}", f"Follow-up: {record.follow_up or 'none'}",
              "", "Answers:"]
     lines += [f"  {questions.get(k, k)}: {v}" for k, v in record.answers.items()] or ["  none"]
     lines += ["", "Notes:", record.notes]
@@ -170,7 +192,7 @@ class SessionsView(QWidget):
         self.date_from.setDate(QDate.currentDate().addMonths(-1))
         self.date_to.setDate(QDate.currentDate())
         self.decision = QComboBox(objectName="decisionFilter")
-        for text, value in DECISION_FILTERS:
+        for text, value in decision_filters():
             self.decision.addItem(text, value)
         filters.addWidget(self.search, 3)
         filters.addWidget(self.use_dates)
@@ -190,7 +212,7 @@ class SessionsView(QWidget):
         self.count_label = label("", size=9, name="sessionCount")
         lay.addWidget(self.count_label)
 
-        self.model = SessionListModel()
+        self.model = SessionListModel(decision_label=decision_label)
         self.table = QTableView(objectName="sessionTable")
         self.table.setAccessibleName("Sessions")
         self.table.setModel(self.model)

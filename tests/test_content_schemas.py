@@ -1,0 +1,200 @@
+"""The content files' two descriptions agree: the JSON Schemas authors read (resources/*/*.schema.json) and the
+msgspec Structs the app decodes with. Every shipped file passes both, and many small breakages of each file
+(a field left out, an unknown field added, a value of the wrong type, an empty text or list, a negative number,
+a list item given twice)
+are refused or accepted by both alike. Edit one description without the other and this fails.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import jsonschema
+import msgspec
+import pytest
+
+from decisionaid.checklist.items import ChecklistFile, load_checklist
+from decisionaid.content import CheckedFileError
+from decisionaid.evidence.pack import Pack, load_pack
+from decisionaid.handout.wording import HandoutFile
+from decisionaid.handout.wording import load_wording as load_handout_wording
+from decisionaid.patient_view.wording import PatientViewFile
+from decisionaid.patient_view.wording import load_wording as load_patient_view_wording
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+
+FILES = {  # content file -> (its schema, the Struct it decodes into)
+    "checklist/checklist.json": ("checklist/checklist.schema.json", ChecklistFile),
+    "evidence/pack.json": ("evidence/pack.schema.json", Pack),
+    "handout/handout.json": ("handout/handout.schema.json", HandoutFile),
+    "patient_view/patient_view.json": ("patient_view/patient_view.schema.json", PatientViewFile),
+}
+
+def _schema(name: str):
+    schema = json.loads((RESOURCES / name).read_text(encoding="utf-8"))
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def _struct_accepts(model, data) -> bool:
+    try:
+        msgspec.json.decode(msgspec.json.encode(data), type=model)
+    except msgspec.ValidationError:
+        return False
+    return True
+
+
+def _broken(data, path, value):
+    """A copy of `data` with the value at `path` replaced (or left out): only the containers on the path are copied."""
+    top = copy.copy(data)
+    target = top
+    for p in path[:-1]:
+        target[p] = copy.copy(target[p])
+        target = target[p]
+    if value is _DROP:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return top
+
+
+_DROP = object()
+
+
+def _wrong_type(value):
+    if isinstance(value, bool):
+        return "yes"
+    if isinstance(value, (int, float)):
+        return "12"
+    if isinstance(value, str):
+        return 12345
+    if isinstance(value, list):
+        return {}
+    if isinstance(value, dict):
+        return []
+    return "x"
+
+
+def _value_mutations(path, value):
+    yield "wrong type", path, _wrong_type(value)
+    if isinstance(value, str):
+        yield "empty text", path, ""
+    elif isinstance(value, list):
+        yield "empty list", path, []
+    elif isinstance(value, int) and not isinstance(value, bool):
+        yield "negative", path, -1
+
+
+def mutations(node, path=(), seen=None):
+    """(description, path, new value) for small breakages of every field. An object with the same fields and
+    value types as one already broken (say, the twentieth figure) is not broken again inside, which keeps the
+    count under a thousand without losing a kind of field."""
+    seen = set() if seen is None else seen
+    if isinstance(node, dict):
+        signature = tuple(sorted((k, type(v).__name__) for k, v in node.items()))
+        if signature in seen:
+            return
+        seen.add(signature)
+        yield "unknown field", path + ("zz_unknown",), "x"
+        for key, value in node.items():
+            yield "left out", path + (key,), _DROP
+            yield from _value_mutations(path + (key,), value)
+            yield from mutations(value, path + (key,), seen)
+    elif isinstance(node, list) and node:
+        yield from _value_mutations(path + (0,), node[0])
+        yield "repeated item", path, node + node[:1]
+        for i, item in enumerate(node):  # items shaped like one already broken are skipped above
+            yield from mutations(item, path + (i,), seen)
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_every_shipped_file_passes_its_schema_and_its_structs(name):
+    schema_name, model = FILES[name]
+    data = json.loads((RESOURCES / name).read_text(encoding="utf-8"))
+    errors = [e.message for e in _schema(schema_name).iter_errors(data)]
+    assert not errors, errors[:3]
+    assert _struct_accepts(model, data)
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_schema_and_structs_refuse_and_accept_the_same_broken_files(name):
+    schema_name, model = FILES[name]
+    validator = _schema(schema_name)
+    data = json.loads((RESOURCES / name).read_text(encoding="utf-8"))
+    disagreements, tried = [], 0
+    for what, path, value in mutations(data):
+        broken = _broken(data, path, value)
+        tried += 1
+        by_schema, by_structs = validator.is_valid(broken), _struct_accepts(model, broken)
+        if by_schema != by_structs:
+            shown = ".".join(str(p) for p in path)
+            disagreements.append(f"{what} at {shown}: schema {'accepts' if by_schema else 'refuses'}, "
+                                 f"Structs {'accept' if by_structs else 'refuse'}")
+    assert tried > 50
+    assert not disagreements, "\n".join(disagreements)
+
+
+@pytest.mark.parametrize("name, loader, what", [
+    ("handout/handout.json", load_handout_wording, "Handout wording"),
+    ("patient_view/patient_view.json", load_patient_view_wording, "Patient view wording"),
+    ("evidence/pack.json", load_pack, "Evidence pack"),
+    ("checklist/checklist.json", load_checklist, "Checklist"),
+])
+def test_a_review_date_that_is_no_real_day_gets_one_sentence(tmp_path, name, loader, what):
+    """2026-02-30 has the right form but is no day: one line naming file and field, never a traceback."""
+    data = json.loads((RESOURCES / name).read_text(encoding="utf-8"))
+    data["last_reviewed"] = "2026-02-30"
+    path = tmp_path / Path(name).name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CheckedFileError) as info:
+        loader(path)
+    message = str(info.value)
+    assert message.startswith(f"{what} {path.name}, field last_reviewed: ") and "2026-02-30" in message
+    assert "\n" not in message
+
+
+def _last_source(d):
+    return list(d["sources"])[-1]
+
+
+@pytest.mark.parametrize("change, field, words", [
+    (lambda d: d["sources"][_last_source(d)].__setitem__("extra", 1), "sources.{last}", "extra"),
+    (lambda d: d["practical"].pop("cost"), "practical", "missing required field cost"),
+    (lambda d: d["options"]["rows"][0]["botox"].__setitem__("computed", "response"), "options.rows[0].botox",
+     "exactly one of"),
+    (lambda d: d["trials"][0]["randomized"].__setitem__("value", True), "trials[0].randomized.value", "True"),
+    (lambda d: d["caveats"][0].__setitem__("title", ""), "caveats[0].title", "must not be empty"),
+    (lambda d: d["update_policy"].__setitem__("review_every_months", 61), "update_policy.review_every_months",
+     "at most 60 (found 61)"),
+])
+def test_a_broken_pack_is_named_in_plain_words(tmp_path, change, field, words):
+    data = json.loads((RESOURCES / "evidence/pack.json").read_text(encoding="utf-8"))
+    field = field.format(last=_last_source(data))
+    change(data)
+    path = tmp_path / "pack.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CheckedFileError) as info:
+        load_pack(path)
+    message = str(info.value)
+    assert message.startswith(f"Evidence pack pack.json, field {field}: "), message
+    assert words in message
+    assert "`" not in message and "$." not in message  # no decoder wording
+
+
+def test_a_block_of_unknown_kind_is_named_with_its_place(tmp_path):
+    data = json.loads((RESOURCES / "handout/handout.json").read_text(encoding="utf-8"))
+    data["sections"][1]["blocks"][0]["kind"] = "poem"
+    path = tmp_path / "handout.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CheckedFileError, match=r"handout.json, field sections\[1\]\.blocks\[0\]\.kind: .*'poem'"):
+        load_handout_wording(path)
+
+
+def test_a_syntax_error_after_an_unknown_field_is_reported_as_invalid_json(tmp_path):
+    """The decoder meets the unknown field first; the file's real problem is that it is not JSON at all."""
+    path = tmp_path / "checklist.json"
+    path.write_text('{"items": [ not json', encoding="utf-8")
+    with pytest.raises(CheckedFileError) as info:
+        load_checklist(path)
+    assert str(info.value) == "Checklist checklist.json: is not valid JSON: Expecting value at line 1, column 13"
