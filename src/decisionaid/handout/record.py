@@ -207,10 +207,11 @@ class _Builder:
         if self.assessment.crisis and not covered:
             return [self.h("Off-label discussion"),
                     self.p("Not started: safety came first. The off-label points are for a later visit.")]
-        rows = [["Off-label discussion point", "Covered"]]
-        rows += [[i.question, "yes" if i in covered else "not yet"] for i in items]
+        rows = [["Off-label discussion point", "Answer"]]
+        rows += [[i.question, i.answer_label(r.answers[i.id]) if r.answers.get(i.id) else "not answered"]
+                 for i in items]  # the words the screen shows ("Discussed", "Not yet")
         return [self.h(f"Off-label discussion: {len(covered)} of {len(items)} points covered"),
-                self.table(rows, [0.85, 0.15])]
+                self.table(rows, [0.8, 0.2])]
 
     def decision(self) -> list:
         r = self.d.record
