@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QRadioButton
 
 from decisionaid import resources
 from decisionaid.checklist.items import load_checklist
-from decisionaid.handout.inputs import record_input
+from decisionaid.handout.inputs import handout_input, record_input
+from decisionaid.handout.patient import build_handout
 from decisionaid.handout.record import build_record
 from decisionaid.handout.wording import default_wording
 from decisionaid.sessions.record import RecordError, SessionRecord
@@ -145,3 +147,28 @@ def test_the_record_prints_each_answer_and_the_decision_as_the_screen_shows_them
         assert question + squash(label) in body, item_id
         assert question + squash(picked[item_id]) not in body
     assert squash(f"Decision {shown_decision}") in body and shown_decision == "Decline"
+
+
+def test_the_patient_handout_prints_the_sure_answers_as_the_patient_view_shows_them(qtbot, data_dir):
+    """The patient answers the SURE test on the patient view's buttons; the handout they take home uses the same
+    words."""
+    w = open_window(qtbot)
+    w.show_screen("Consultation")
+    view = w.screen("Consultation")
+    view.patient.setText("MRN-SURE")
+    patient = w.show_patient_view("decision")
+    checklist = view.checklist
+    shown = {}
+    for entry, value in zip(checklist.sure.items, ("yes", "no", "yes", "yes")):
+        button = patient.findChild(QRadioButton, f"patient:{entry.item}:{value}")
+        button.click()
+        shown[entry.item] = button.text()
+    record = view.record()
+    assert {e.item: record.answers[e.item] for e in checklist.sure.items} == {"sure_sure": "yes", "sure_understand": "no",
+                                                                             "sure_risk_benefit": "yes",
+                                                                             "sure_encouragement": "yes"}
+    body = squash(text(build_handout(handout_input(settings(), 1, record, made_at=MADE, summary=summary(),
+                                                   checklist=checklist))))
+    for item_id, label in shown.items():
+        assert label != record.answers[item_id]
+        assert squash(checklist.item(item_id).patient_text) + squash(label) in body, item_id
