@@ -172,3 +172,13 @@ def test_the_patient_handout_prints_the_sure_answers_as_the_patient_view_shows_t
     for item_id, label in shown.items():
         assert label != record.answers[item_id]
         assert squash(checklist.item(item_id).patient_text) + squash(label) in body, item_id
+
+
+def test_the_record_names_the_safety_item_of_the_checklist_in_use(tmp_path):
+    changed = load_checklist(edited_checklist(tmp_path, eight_items_and_a_new_decision))
+    record = SessionRecord("MRN-3", "Dr A", "2026-12-01T09:00", phq9_items=(0, 1, 0, 0, 0, 0, 0, 0),
+                           decision="watch")
+    body = squash(text(build_record(record_input(settings(), 1, record, made_at=MADE, summary=summary(),
+                                                 checklist=changed))))
+    assert squash("a PHQ-9 item 2 score above 0 were recorded") in body
+    assert squash("Total 1 of 24") in body and squash("Decision Watch and wait") in body

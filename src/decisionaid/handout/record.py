@@ -129,8 +129,9 @@ class _Builder:
                               f"rules have been updated since (checklist {self.d.checklist.version}).", st.small))
         crisis = self.d.checklist.crisis
         if a.crisis:
-            out.append(box([Paragraph("Crisis pathway indicated: suicidal thoughts or a PHQ-9 item 9 score above "
-                                      "0 were recorded.", st.alert),
+            s = self.d.checklist.phq9
+            out.append(box([Paragraph(f"Crisis pathway indicated: suicidal thoughts or a {s.name} item {s.safety_item} "
+                                      f"score above {s.item_min} were recorded.", st.alert),
                             self.p(crisis.clinician_guidance),
                             self.p(crisis.clinician_guidance_source, st.small)], self.width, st, border=ALERT))
         rows = [["", "Reason"]] + [[SEVERITY_WORDS.get(x.severity, x.severity), x.text] for x in a.reasons]
@@ -326,7 +327,7 @@ class _Builder:
         yes_no = {True: "yes", False: "no", None: "–"}
         meaningful = {"improvement": "yes (better)", "worsening": "yes (worse)", "": "no", None: "–"}
         rows = [["Visit", "Date", "PHQ-9", "Change", rules.response.label, rules.remission.label,
-                 "≥ 5 points", "Item 9"]]
+                 f"≥ {rules.meaningful_points} points", f"Item {d.checklist.phq9.safety_item}"]]
         for o in c.outcomes:
             change = ("–" if o.change_points is None
                       else f"{o.change_points:+d} ({percent_text(o.change_percent)})")
@@ -341,8 +342,9 @@ class _Builder:
             v = by_no[o.visit_no].visit
             lines = []
             if o.crisis:
-                lines.append(Paragraph(f"Visit {o.visit_no}: PHQ-9 item 9 is above 0: follow the crisis pathway "
-                                       "(as at the first consultation).", st.alert))
+                s = d.checklist.phq9
+                lines.append(Paragraph(f"Visit {o.visit_no}: {s.name} item {s.safety_item} is above {s.item_min}: "
+                                       "follow the crisis pathway (as at the first consultation).", st.alert))
             effects = [harm_labels.get(h, h) for h in v.side_effects] + ([v.side_effects_other]
                                                                           if v.side_effects_other else [])
             facts = [f"Side effects: {'; '.join(effects) if effects else 'none recorded'}"]
