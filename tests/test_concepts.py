@@ -85,10 +85,13 @@ def test_records_are_checked_against_the_checklist_not_a_copy_in_code(tmp_path):
 def test_the_store_follows_the_checklist_in_use(tmp_path, monkeypatch):
     """The sessions file checks a save against the checklist the program reads (DECISIONAID_RESOURCES here)."""
     from decisionaid.checklist.items import default_checklist
+    from decisionaid.checklist.record_rules import bundled_rules, rules_of
 
+    assert bundled_rules() == rules_of(load_checklist())  # the store's quick read says what the full loader says
     path = edited_checklist(tmp_path, eight_items_and_a_new_decision)
     monkeypatch.setenv(resources.ENV_VAR, str(path.parents[1]))
     assert default_checklist().decision_codes[-1] == "watch"
+    assert bundled_rules() == rules_of(default_checklist()) and bundled_rules().phq9_items == 8
     with SessionStore.open(tmp_path / "sessions.sqlite3") as store:
         sid = store.create(SessionRecord("MRN-2", "Dr A", "2026-12-01T09:00", decision="watch",
                                          phq9_items=(0,) * 8), author="Dr A", kind="save")

@@ -139,9 +139,9 @@ def _visit_rows(store, session_id: int) -> list[tuple]:
 
 
 def _write_csv(out, rows, answer_ids: list[str], store) -> int:
-    from decisionaid.sessions.record import checklist_for_records
+    from decisionaid.sessions.record import record_rules_for
 
-    n_items = checklist_for_records().phq9.n_items  # one column per item of the checklist's PHQ-9
+    n_items = record_rules_for().phq9_items  # one column per item of the checklist's PHQ-9
     writer = csv.writer(out)
     writer.writerow(["session_id", "patient_ref", "held_at", "clinician", "decision", "status", "follow_up",
                      "phq9_total"] + [f"answer.{item}" for item in answer_ids]
