@@ -31,10 +31,21 @@ _log = logging.getLogger(__name__)
 
 @lru_cache(maxsize=1)
 def default_crisis_text() -> str:
-    """The checklist's default crisis text. Raises ChecklistError when the bundled checklist is unusable."""
-    from decisionaid.checklist.items import load_checklist
+    """The checklist file's default crisis text (resources/checklist/checklist.json, crisis.default_text).
 
-    return load_checklist().crisis.default_text
+    Only that one field is read, with the resources module: settings sit below the domain and import none of it
+    (the checklist package validates the same text when it loads the whole file). Raises ResourceError, naming the
+    file, when the file is missing or the text cannot be read."""
+    from decisionaid.resources import ResourceError, resource_path
+
+    path = resource_path("checklist", "checklist.json")
+    try:
+        text = json.loads(path.read_bytes().decode("utf-8"))["crisis"]["default_text"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        text = None
+    if not isinstance(text, str) or not text.strip():
+        raise ResourceError(f"The default crisis text cannot be read from {path}. Reinstall decisionaid.")
+    return text
 
 
 @dataclass(frozen=True)

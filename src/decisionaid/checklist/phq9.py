@@ -42,7 +42,7 @@ class Phq9Scale:
 
 @dataclass(frozen=True)
 class Phq9:
-    """What was recorded: nine item scores (None where not asked), a total, both, or neither."""
+    """What was recorded: the item scores (None where not asked), a total, both, or neither."""
 
     items: tuple[int | None, ...] | None = None
     total: int | None = None

@@ -39,6 +39,7 @@ PHQ9_TOTAL = ("44261-6", "Patient Health Questionnaire 9 item (PHQ-9) total scor
 PHQ9_ITEMS = ("44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8")
 PHQ9_ITEM9_DISPLAY = ("Thoughts that you would be better off dead, or of hurting yourself in some way in last 2 "
                       "weeks [Reported.PHQ]")
+PHQ9_DISPLAYS = {PHQ9_ITEMS[8]: PHQ9_ITEM9_DISPLAY}  # LOINC's own display, where the form's wording differs
 PHQ9_ANSWERS = ("LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9")  # scores 0, 1, 2, 3
 DEFAULT_FILE_NAME = "decisionaid-health-record-document.json"
 _ODD_SPACE = re.compile(r"[^\S \t\r\n]")
@@ -174,8 +175,8 @@ class _Builder:
         for n, score in enumerate(items or (), 1):
             if score is None:
                 continue
-            display = PHQ9_ITEM9_DISPLAY if n == 9 else None
-            obs = self._observation((PHQ9_ITEMS[n - 1], display), s.item_labels[n - 1], patient, when, derived_from)
+            code = PHQ9_ITEMS[n - 1]
+            obs = self._observation((code, PHQ9_DISPLAYS.get(code)), s.item_labels[n - 1], patient, when, derived_from)
             obs["valueCodeableConcept"] = {"coding": [self._answer_coding(score)],
                                            "text": s.response_labels[score - s.item_min]}
             members.append(self.add(obs))

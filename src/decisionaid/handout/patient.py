@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from decisionaid.checklist.assessment import Assessment
-from decisionaid.checklist.items import Checklist
+from decisionaid.checklist.items import NO_DECISION, Checklist
 from decisionaid.evidence import figures
 from decisionaid.evidence.summary import EvidenceSummary
 from decisionaid.handout import charts
@@ -168,7 +168,7 @@ class _Builder:
         w = self.width
         cells = [[Paragraph(escape(k), st.cell_bold), cell(val, st.cell, w * 0.33)] for k, val in rows]
         out.append(grid([cells[0] + cells[1], cells[2] + cells[3]], [w * 0.17, w * 0.33] * 2, st, header=False))
-        decision = vw["decision"].get(r.decision or "none", vw["decision"]["none"])
+        decision = vw["decision"].get(r.decision or NO_DECISION, vw["decision"][NO_DECISION])
         status = vw["crisis_status"] if v.assessment.crisis else vw["status"][v.assessment.status.value]
         out += [Spacer(1, st.size * 0.4),
                 self._labelled(vw["status_heading"], status),

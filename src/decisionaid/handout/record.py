@@ -129,8 +129,9 @@ class _Builder:
                               f"rules have been updated since (checklist {self.d.checklist.version}).", st.small))
         crisis = self.d.checklist.crisis
         if a.crisis:
-            out.append(box([Paragraph("Crisis pathway indicated: suicidal thoughts or a PHQ-9 item 9 score above "
-                                      "0 were recorded.", st.alert),
+            s = self.d.checklist.phq9
+            out.append(box([Paragraph(f"Crisis pathway indicated: suicidal thoughts or a {s.name} item {s.safety_item} "
+                                      f"score above {s.item_min} were recorded.", st.alert),
                             self.p(crisis.clinician_guidance),
                             self.p(crisis.clinician_guidance_source, st.small)], self.width, st, border=ALERT))
         rows = [["", "Reason"]] + [[SEVERITY_WORDS.get(x.severity, x.severity), x.text] for x in a.reasons]
@@ -207,10 +208,11 @@ class _Builder:
         if self.assessment.crisis and not covered:
             return [self.h("Off-label discussion"),
                     self.p("Not started: safety came first. The off-label points are for a later visit.")]
-        rows = [["Off-label discussion point", "Covered"]]
-        rows += [[i.question, "yes" if i in covered else "not yet"] for i in items]
+        rows = [["Off-label discussion point", "Answer"]]
+        rows += [[i.question, i.answer_label(r.answers[i.id]) if r.answers.get(i.id) else "not answered"]
+                 for i in items]  # the words the screen shows ("Discussed", "Not yet")
         return [self.h(f"Off-label discussion: {len(covered)} of {len(items)} points covered"),
-                self.table(rows, [0.85, 0.15])]
+                self.table(rows, [0.8, 0.2])]
 
     def decision(self) -> list:
         r = self.d.record
@@ -325,7 +327,7 @@ class _Builder:
         yes_no = {True: "yes", False: "no", None: "–"}
         meaningful = {"improvement": "yes (better)", "worsening": "yes (worse)", "": "no", None: "–"}
         rows = [["Visit", "Date", "PHQ-9", "Change", rules.response.label, rules.remission.label,
-                 "≥ 5 points", "Item 9"]]
+                 f"≥ {rules.meaningful_points} points", f"Item {d.checklist.phq9.safety_item}"]]
         for o in c.outcomes:
             change = ("–" if o.change_points is None
                       else f"{o.change_points:+d} ({percent_text(o.change_percent)})")
@@ -340,8 +342,9 @@ class _Builder:
             v = by_no[o.visit_no].visit
             lines = []
             if o.crisis:
-                lines.append(Paragraph(f"Visit {o.visit_no}: PHQ-9 item 9 is above 0: follow the crisis pathway "
-                                       "(as at the first consultation).", st.alert))
+                s = d.checklist.phq9
+                lines.append(Paragraph(f"Visit {o.visit_no}: {s.name} item {s.safety_item} is above {s.item_min}: "
+                                       "follow the crisis pathway (as at the first consultation).", st.alert))
             effects = [harm_labels.get(h, h) for h in v.side_effects] + ([v.side_effects_other]
                                                                           if v.side_effects_other else [])
             facts = [f"Side effects: {'; '.join(effects) if effects else 'none recorded'}"]

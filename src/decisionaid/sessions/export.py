@@ -139,16 +139,20 @@ def _visit_rows(store, session_id: int) -> list[tuple]:
 
 
 def _write_csv(out, rows, answer_ids: list[str], store) -> int:
+    from decisionaid.sessions.record import record_rules_for
+
+    n_items = record_rules_for().phq9_items  # one column per item of the checklist's PHQ-9
     writer = csv.writer(out)
     writer.writerow(["session_id", "patient_ref", "held_at", "clinician", "decision", "status", "follow_up",
                      "phq9_total"] + [f"answer.{item}" for item in answer_ids]
                     + ["notes", "saved_revision_id", "revision_count"]
-                    + [f"phq9_item{n}" for n in range(1, 10)]
+                    + [f"phq9_item{n}" for n in range(1, n_items + 1)]
                     + ["phq9_total_computed", "amendment_reasons", "follow_up_visits"])
     written = 0
     for session_id, saved, count, r, revisions, visit_rows in rows:
         text = [r.patient_ref, r.held_at, r.clinician, r.decision, r.status, r.follow_up]
-        items = list(r.phq9_items) if r.phq9_items is not None else [None] * 9
+        items = (list(r.phq9_items) if r.phq9_items is not None else [])[:n_items]
+        items += [None] * (n_items - len(items))
         latest = {}
         for visit_no, *_rest, visit in visit_rows:
             latest[visit_no] = visit

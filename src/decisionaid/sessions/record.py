@@ -92,7 +92,7 @@ class SessionRecord:
     def validate(self, phq9_item_max: int | None = None, phq9_total_max: int | None = None, draft: bool = False,
                  checklist=None) -> None:
         """Raise RecordError for the first problem found. The decisions and the PHQ-9 scale come from `checklist`,
-        else the bundled one (checklist.items.default_checklist); phq9_item_max / phq9_total_max replace its limits.
+        else the bundled checklist file (checklist/record_rules.py); phq9_item_max / phq9_total_max replace its limits.
 
         A draft (an autosave) may still lack the patient reference, so that nothing typed before it is lost;
         a save or an amendment needs it."""
@@ -105,11 +105,11 @@ class SessionRecord:
         _moment(self.held_at)
         if self.follow_up is not None:
             _day("follow_up", "Follow-up date", self.follow_up)
-        checklist = checklist_for_records(checklist)
-        if self.decision is not None and self.decision not in checklist.decision_codes:
+        rules = record_rules_for(checklist)
+        if self.decision is not None and self.decision not in rules.decision_codes:
             raise RecordError("decision", f"Decision {self.decision!r} is not one of "
-                                          f"{', '.join(checklist.decision_codes)}.")
-        _phq9(self.phq9_items, self.phq9_total, phq9_limits(checklist, phq9_item_max, phq9_total_max))
+                                          f"{', '.join(rules.decision_codes)}.")
+        _phq9(self.phq9_items, self.phq9_total, phq9_limits(rules, phq9_item_max, phq9_total_max))
         if not isinstance(self.answers, dict):
             raise RecordError("answers", "Answers must map checklist item ids to answers.")
         for item_id, answer in self.answers.items():
@@ -140,27 +140,27 @@ class Phq9Limits(NamedTuple):
     total_max: int
 
 
-def checklist_for_records(checklist=None):
-    """`checklist`, else the bundled one. Raises RecordError (one line) when it cannot be read, since a record cannot
-    be checked without it."""
-    if checklist is not None:
-        return checklist
-    from decisionaid.checklist.items import ChecklistError, default_checklist
+def record_rules_for(checklist=None):
+    """The record rules (checklist/record_rules.py: the decisions, the PHQ-9's items and ranges) of `checklist`, else
+    of the bundled checklist file. Raises RecordError (one line) when they cannot be read, since a record cannot be
+    checked without them."""
+    from decisionaid.checklist.record_rules import RecordRulesError, bundled_rules, rules_of
     from decisionaid.resources import ResourceError
 
+    if checklist is not None:
+        return rules_of(checklist)
     try:
-        return default_checklist()
-    except (ChecklistError, ResourceError) as exc:
+        return bundled_rules()
+    except (RecordRulesError, ResourceError) as exc:
         raise RecordError("checklist", f"The record cannot be checked because the checklist cannot be read: "
                                        f"{str(exc).rstrip('.')}.") from None
 
 
-def phq9_limits(checklist, item_max: int | None = None, total_max: int | None = None) -> Phq9Limits:
-    """The PHQ-9's number of items and score ranges from the checklist's scale; item_max / total_max replace its
-    maxima when given."""
-    s = checklist.phq9
-    return Phq9Limits(s.n_items, s.item_min, s.item_max if item_max is None else item_max, s.total_min,
-                      s.total_max if total_max is None else total_max)
+def phq9_limits(rules, item_max: int | None = None, total_max: int | None = None) -> Phq9Limits:
+    """The PHQ-9's number of items and score ranges from the record rules; item_max / total_max replace its maxima
+    when given."""
+    return Phq9Limits(rules.phq9_items, rules.item_min, rules.item_max if item_max is None else item_max,
+                      rules.total_min, rules.total_max if total_max is None else total_max)
 
 
 def check_text(name: str, label: str, value: object, required: bool = False) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields
 
-from decisionaid.sessions.record import RecordError, _day, _phq9, _score, _text, checklist_for_records, phq9_limits
+from decisionaid.sessions.record import RecordError, _day, _phq9, _score, _text, record_rules_for, phq9_limits
 
 NEXT_STEPS = ("repeat", "stop", "change", "review")
 
@@ -74,7 +74,7 @@ class VisitRecord:
         if self.botox_given is not None and not isinstance(self.botox_given, bool):
             raise RecordError("botox_given", "Whether Botox was given must be yes, no or not recorded.")
         _phq9(self.phq9_items, self.phq9_total,
-              phq9_limits(checklist_for_records(checklist), phq9_item_max, phq9_total_max))
+              phq9_limits(record_rules_for(checklist), phq9_item_max, phq9_total_max))
         for name, label in (("side_effects_other", "Other side effects"), ("impression", "Patient's impression"),
                             ("notes", "Notes")):
             _text(name, label, getattr(self, name))

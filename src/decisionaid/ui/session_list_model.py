@@ -33,8 +33,8 @@ class SessionListModel(QAbstractTableModel):
 
     def __init__(self, parent=None, decision_label=None):
         super().__init__(parent)
-        # the checklist's words for a decision, as the Consultation screen shows them
-        self._decision_label = decision_label or (lambda code: (code or "not decided").capitalize())
+        # the checklist's words for a decision, as the Consultation screen shows them (sessions_view.decision_label)
+        self._decision_label = decision_label or (lambda code: code or "")
         self._rows: list = []
         self._path = None
         self._query = ""
