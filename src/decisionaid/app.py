@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
-QUIT_WHEN_READY = "DECISIONAID_QUIT_WHEN_READY"  # used by the start-up benchmark and smoke tests
+# Used by the start-up benchmark and smoke tests: quit once the window's first view is painted, or with the value
+# "built" once the Evidence screen is built in full.
+QUIT_WHEN_READY = "DECISIONAID_QUIT_WHEN_READY"
 ALREADY_OPEN = "decisionaid is already open; bringing its window forward."
 NOT_ANSWERING = ("decisionaid is already open with this data folder ({folder}), but its window did not answer.\n"
                  "It may be busy or stuck. Switch to it, or close it (or end it in the task manager) and start "
@@ -112,9 +114,10 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
             print(f"Saved {screenshot}" if ok else f"Could not save {screenshot}", file=sys.stdout if ok else sys.stderr)
             app.exit(0 if ok else 1)
         window.ready.connect(save)
-    window.ready.connect(_start_log)  # after the first paint: logging costs about 12 ms to import
-    if not screenshot and os.environ.get(QUIT_WHEN_READY):
-        window.ready.connect(app.quit)
+    window.first_painted.connect(_start_log)  # after the first paint: logging costs about 12 ms to import
+    quit_when = os.environ.get(QUIT_WHEN_READY)
+    if not screenshot and quit_when:
+        (window.ready if quit_when == "built" else window.first_painted).connect(app.quit)
     sys.excepthook = _excepthook
     QTimer.singleShot(0, window.load_evidence)
     code = app.exec()
