@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
-# Used by the start-up benchmark and smoke tests: quit once the window's first view is painted, or with the value
-# "built" once the Evidence screen is built in full.
+# Used by the start-up benchmark and smoke tests: quit once the window's first view is painted (before the icon
+# and the log, which come in the next event-loop turn), or with the value "built" once the Evidence screen is built
+# in full.
 QUIT_WHEN_READY = "DECISIONAID_QUIT_WHEN_READY"
 ALREADY_OPEN = "decisionaid is already open; bringing its window forward."
 NOT_ANSWERING = ("decisionaid is already open with this data folder ({folder}), but its window did not answer.\n"
@@ -91,7 +92,6 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
     app.setApplicationName("decisionaid")
     app.setApplicationDisplayName("decisionaid")
     app.setDesktopFileName("org.decisionaid.DecisionAid")  # packaging/linux/org.decisionaid.DecisionAid.desktop
-    _set_icon(app)
     from decisionaid.ui.main_window import MainWindow
 
     window = MainWindow()
@@ -114,7 +114,9 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
             print(f"Saved {screenshot}" if ok else f"Could not save {screenshot}", file=sys.stdout if ok else sys.stderr)
             app.exit(0 if ok else 1)
         window.ready.connect(save)
-    window.first_painted.connect(_start_log)  # after the first paint: logging costs about 12 ms to import
+    # After the first paint, in the next event-loop turn (before the evidence is loaded): the icons are six PNG
+    # files to read, and logging costs about 12 ms to import.
+    window.first_painted.connect(lambda: QTimer.singleShot(0, lambda: (_set_icon(app), _start_log())))
     quit_when = os.environ.get(QUIT_WHEN_READY)
     if not screenshot and quit_when:
         (window.ready if quit_when == "built" else window.first_painted).connect(app.quit)
