@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
     def _placeholder(text: str) -> QWidget:
         w = QWidget()
         v = QVBoxLayout(w)
-        v.addWidget(label(text, size=12), alignment=Qt.AlignCenter)
+        v.addWidget(label(text, size=12, selectable=False), alignment=Qt.AlignCenter)  # nothing here to copy
         return w
 
     @staticmethod
@@ -98,8 +98,10 @@ class MainWindow(QMainWindow):
         v = QVBoxLayout(w)
         v.setContentsMargins(18, 14, 18, 18)  # as the Evidence screen's, so its heading does not move
         v.setSpacing(10)
-        v.addWidget(heading("Does Botox help depression, and how sure are we?"))
-        v.addWidget(label("Loading the evidence\u2026", name="loadingEvidence"))
+        question = heading("Does Botox help depression, and how sure are we?")
+        question.setTextInteractionFlags(Qt.NoTextInteraction)  # a selectable label costs a text document each
+        v.addWidget(question)
+        v.addWidget(label("Loading the evidence\u2026", name="loadingEvidence", selectable=False))
         v.addStretch(1)
         return w
 
