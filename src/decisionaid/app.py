@@ -123,12 +123,13 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
     sys.excepthook = _excepthook
     QTimer.singleShot(0, window.load_evidence)
     code = app.exec()
-    import logging
+    if "decisionaid.log" in sys.modules:  # the log was started (not when a test quits at the first paint)
+        import logging
 
-    from decisionaid import log
+        from decisionaid import log
 
-    logging.getLogger("decisionaid").info("decisionaid quit (exit code %d)", code)
-    log.stop()
+        logging.getLogger("decisionaid").info("decisionaid quit (exit code %d)", code)
+        log.stop()
     return code
 
 
