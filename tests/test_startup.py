@@ -155,3 +155,21 @@ def test_without_an_idle_lock_the_program_does_not_watch_every_event(qtbot):
     qtbot.keyClick(field, Qt.Key_A)
     assert seen == [] and not watch.timer.isActive()
     watch.stop()
+
+
+def test_the_evidence_screen_is_completed_when_first_visited_after_the_start(qtbot, data_dir):
+    """On another screen while the evidence loads, the Evidence screen is built on the first visit: in full, not
+    just its top."""
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    with qtbot.waitSignal(w.first_painted, timeout=5000):
+        w.load_evidence()
+    w.show_screen("Caveats")
+    with qtbot.waitSignal(w.ready, timeout=10000):
+        pass
+    w.show_screen("Evidence")
+    evidence = w.stack.currentWidget()
+    qtbot.waitUntil(lambda: "Reviews and pooled analyses" in _labels(evidence), timeout=3000)  # the last section
+    assert evidence.studies_table is not None and evidence.harm_sources is not None

@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self._unavailable = False  # damaged and could not be moved aside: do not reopen it until a restore
         self._check = None  # (QuickCheck, the store it checks) while the background check runs
         self._pack_failed = False  # the evidence could not be loaded: consultations can still be recorded
+        self._ready_sent = False  # `ready` goes out once
         self.setWindowTitle("Botox for depression (off-label)")  # Qt adds " \u2014 decisionaid", the display name
         self.resize(_initial_size(self))
         central = QWidget()
@@ -128,7 +129,8 @@ class MainWindow(QMainWindow):
         self._built.add(name)
         if name == "Evidence":
             from decisionaid.ui.evidence_view import EvidenceView
-            self._replace(name, EvidenceView(self.summary, staged=True))  # the rest: _build_evidence_sections
+            self._replace(name, EvidenceView(self.summary, staged=True))
+            QTimer.singleShot(0, self, self._build_evidence_sections)  # its other sections, one per turn
         elif name == "Options":
             from decisionaid.ui.options_view import OptionsView
             self._replace(name, OptionsView(self.summary))
@@ -583,7 +585,8 @@ class MainWindow(QMainWindow):
         self._build(SCREENS[self.nav.currentRow()])
         if self.nav.currentRow() == 0:
             self.repaint()  # the top of the Evidence screen, before its other sections are added
-        QTimer.singleShot(0, self, self._build_evidence_sections)
+        else:  # another screen was chosen meanwhile: the Evidence screen is built on its first visit
+            QTimer.singleShot(0, self, self._announce_ready)
 
     def _evidence_failed(self, exc: BaseException) -> None:
         from decisionaid.evidence.pack import PackError
@@ -594,14 +597,15 @@ class MainWindow(QMainWindow):
         self._show_pack_error(str(exc))
 
     def _build_evidence_sections(self) -> None:
-        """One section of the Evidence screen per event-loop turn, then `ready`."""
+        """One section of the Evidence screen per event-loop turn, then (at start-up) `ready`."""
         view = self._built_screen("Evidence")
         if hasattr(view, "build_next_section") and view.build_next_section():
             QTimer.singleShot(0, self, self._build_evidence_sections)
-            return
-        self._announce_ready()
+        elif not self._ready_sent:
+            self._announce_ready()
 
     def _announce_ready(self) -> None:
+        self._ready_sent = True
         self.repaint()
         self.ready.emit()
         if self.session_lock.needs_passphrase():
