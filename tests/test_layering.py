@@ -40,7 +40,7 @@ ALLOWED: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "log": {"decisionaid", "paths"},
     "instance_lock": {"files"},
     "about": {"decisionaid", "resources"},
-    "settings": {"decisionaid", "files", "paths", "checklist", "content"},
+    "settings": {"decisionaid", "files", "paths", "resources"},
     # the domain: plain Python, testable without a window
     "content": {"resources"},
     "evidence": {"resources", "content"},

@@ -110,7 +110,7 @@ def test_describe_names_the_class_code_cause_and_place_but_not_the_message(tmp_p
 
 def test_starting_the_app_logs_start_and_quit(tmp_path):
     """The real program, in a child process (its QApplication must not be this suite's)."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{app.QUIT_WHEN_READY: "1", paths.ENV_VAR: str(tmp_path)})
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{app.QUIT_WHEN_READY: "built", paths.ENV_VAR: str(tmp_path)})
     env.pop(paths.LOG_ENV_VAR, None)
     run = subprocess.run([sys.executable, "-m", "decisionaid"], env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]

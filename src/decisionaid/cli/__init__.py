@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if not (sys.argv[1:] if argv is None else argv):  # the window: no parser to build (about 12 ms at start-up)
+        return _open_window(data_dir=None)
     args = build_parser().parse_args(argv)
     if args.version:
         from decisionaid import __version__
@@ -67,17 +69,21 @@ def main(argv: list[str] | None = None) -> int:
 
         paths.set_data_dir(args.data_dir)
     if args.command is None:
-        import os
-
-        from decisionaid import paths
-        from decisionaid.app import run
-
-        if args.data_dir or os.environ.get(paths.ENV_VAR):  # a folder chosen by hand: one line if it cannot be
-            try:                                             # one (a read-only folder opens, and says so)
-                check_data_dir(strict=False)
-            except DataDirError as exc:
-                print(f"decisionaid: {exc}", file=sys.stderr)
-                return 2
-        return run()
+        return _open_window(args.data_dir)
     no_log_on_stderr()
     return args.handler(args)
+
+
+def _open_window(data_dir: str | None) -> int:
+    import os
+
+    from decisionaid import paths
+    from decisionaid.app import run
+
+    if data_dir or os.environ.get(paths.ENV_VAR):  # a folder chosen by hand: one line if it cannot be one
+        try:                                       # (a read-only folder opens, and says so)
+            check_data_dir(strict=False)
+        except DataDirError as exc:
+            print(f"decisionaid: {exc}", file=sys.stderr)
+            return 2
+    return run()

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QTableWidget, QWidget
 
-from decisionaid.evidence.pack import Fact, Figure, Pack
-from decisionaid.evidence.provenance import cite_line, provenance_phrase
+if TYPE_CHECKING:  # the window's first paint must not wait for the evidence modules (about 50 ms to import)
+    from decisionaid.evidence.pack import Fact, Figure, Pack
+
+# Looked up once rather than per label (the screens make a few hundred labels).
+_PLAIN_TEXT = Qt.PlainText
+_SELECTABLE = Qt.TextSelectableByMouse
 
 
 def qt_text(text: str) -> str:
@@ -40,11 +45,11 @@ def label(text: str, *, size: float | None = None, bold: bool = False, italic: b
           selectable: bool = True, wrap: bool = True, tooltip: str = "", name: str = "") -> QLabel:
     """A QLabel that never interprets its text as HTML."""
     lab = QLabel()
-    lab.setTextFormat(Qt.PlainText)
+    lab.setTextFormat(_PLAIN_TEXT)
     lab.setText(text)
     lab.setWordWrap(wrap)
     if selectable:
-        lab.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        lab.setTextInteractionFlags(_SELECTABLE)
     font = QFont(lab.font())
     if size:
         font.setPointSizeF(size)
@@ -71,10 +76,14 @@ def rule() -> QFrame:
 
 def provenance_text(pack: Pack, item: Fact | Figure) -> str:
     """What a hover or click shows: how we know this figure, and from where (evidence.provenance words)."""
+    from decisionaid.evidence.provenance import provenance_phrase
+
     return provenance_phrase(pack, item)
 
 
 def citation_label(pack: Pack, source_ids, prefix: str = "Source: ") -> QLabel:
+    from decisionaid.evidence.provenance import cite_line
+
     lab = label(cite_line(pack, source_ids, prefix), size=8.5, italic=True)
     pal = lab.palette()
     pal.setColor(QPalette.WindowText, pal.color(QPalette.PlaceholderText).darker(115))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -58,7 +58,11 @@ class _Cell(QTableWidgetItem):
 
 
 class EvidenceView(QScrollArea):
-    def __init__(self, summary: EvidenceSummary, parent: QWidget | None = None):
+    """The whole screen. With `staged`, only its top (what the evidence says, and how sure we are) is built at once;
+    `build_next_section()` adds the next section (the window calls it once per event-loop turn, so it stays
+    responsive) and `finish_building()` the rest. Once built in full it is the same screen either way."""
+
+    def __init__(self, summary: EvidenceSummary, parent: QWidget | None = None, staged: bool = False):
         super().__init__(parent)
         self.setAccessibleName("Evidence screen")  # a tab stop to scroll it by keyboard: named
         self.summary = summary
@@ -68,52 +72,82 @@ class EvidenceView(QScrollArea):
         body = QWidget()
         body.setObjectName("evidenceBody")
         self.setWidget(body)
-        lay = QVBoxLayout(body)
+        lay = self._lay = QVBoxLayout(body)
         lay.setContentsMargins(18, 14, 18, 18)
         lay.setSpacing(10)
+        lay.addStretch(1)  # last: the sections go in above it, in order
+        self.studies_table = self.harm_sources = None
 
-        lay.addWidget(heading("Does Botox help depression, and how sure are we?"))
-        lay.addWidget(label("Glabellar botulinum toxin A (Botox) for depression is an OFF-LABEL use: it is not licensed "
-                            "for depression.", bold=True, tooltip=provenance_text(self.pack, self.pack.practical["off_label"])))
+        self._add(heading("Does Botox help depression, and how sure are we?"))
+        self._add(label("Glabellar botulinum toxin A (Botox) for depression is an OFF-LABEL use: it is not licensed "
+                        "for depression.", bold=True,
+                        tooltip=provenance_text(self.pack, self.pack.practical["off_label"])))
         self.date_label = label("", name="evidenceDate")
-        lay.addWidget(self.date_label)
+        self._add(self.date_label)
         self.stale_banner = label("", bold=True, name="staleBanner")
         tint(self.stale_banner, "#fff3cd", "#4a3700")
-        lay.addWidget(self.stale_banner)
+        self._add(self.stale_banner)
         self._show_date()
+        self._add(self._controls())
+        self._add(self._frequencies_block())
+        self._refresh_frequencies()
+        self._steps = [self._add_pooled, self._add_harms, self._add_studies, self._add_reviews]
+        if not staged:
+            self.finish_building()
 
-        lay.addWidget(self._controls())
-        lay.addWidget(self._frequencies_block())
+    def _add(self, widget: QWidget) -> None:
+        self._lay.insertWidget(self._lay.count() - 1, widget)
+
+    def build_next_section(self) -> bool:
+        """Add the next section; True while more remain."""
+        if self._steps:
+            self._steps.pop(0)()
+            if self.isVisible():  # added on screen: fit the tables as a resize would, once the layout has its width
+                QTimer.singleShot(0, self, self._fit_tables)
+        return bool(self._steps)
+
+    def finish_building(self) -> None:
+        while self.build_next_section():
+            pass
+
+    def _add_pooled(self) -> None:
         self.pooled_label = label("", name="pooledLabel")
-        lay.addWidget(self.pooled_label)
+        self._add(self.pooled_label)
         self.forest = ForestPlot()
         self.forest.setMinimumHeight(220)
-        lay.addWidget(self.forest)
+        self._add(self.forest)
         self.forest_note = label("", size=9, name="forestNote")
-        lay.addWidget(self.forest_note)
-        lay.addWidget(self._certainty_block())
-        lay.addWidget(rule())
-        lay.addWidget(heading("Side effects (out of 100 people)", 2))
-        lay.addWidget(self._harms_block())
-        lay.addWidget(rule())
-        lay.addWidget(heading("The studies", 2))
-        lay.addWidget(label("Hover over or click any cell to see where its numbers come from. "
-                            + figures.DERIVED_NOTE, size=9))
+        self._add(self.forest_note)
+        self._add(self._certainty_block())
+        self._refresh_pooled()
+        self._refresh_certainty()
+
+    def _add_harms(self) -> None:
+        self._add(rule())
+        self._add(heading("Side effects (out of 100 people)", 2))
+        self._add(self._harms_block())
+
+    def _add_studies(self) -> None:
+        self._add(rule())
+        self._add(heading("The studies", 2))
+        self._add(label("Hover over or click any cell to see where its numbers come from. "
+                        + figures.DERIVED_NOTE, size=9))
         self.studies_table = self._studies_table()
-        lay.addWidget(self.studies_table)
+        self._add(self.studies_table)
         self.source_detail = label("Click a cell to see its source here.", size=9, name="sourceDetail")
         tint(self.source_detail, self.palette().color(self.backgroundRole()).darker(104))
-        lay.addWidget(self.source_detail)
-        lay.addWidget(self._detail_panel())
+        self._add(self.source_detail)
+        self._add(self._detail_panel())
         self.show_trial(0)
         self.not_pooled_label = label("", size=9, name="notPooled")
-        lay.addWidget(self.not_pooled_label)
-        lay.addWidget(heading("Reviews and pooled analyses", 2))
+        self._add(self.not_pooled_label)
+        self._refresh_not_pooled()
+
+    def _add_reviews(self) -> None:
+        self._add(heading("Reviews and pooled analyses", 2))
         for r in self.pack.reviews:
-            lay.addWidget(label(f"{r.short}: {r.finding}", tooltip=self.pack.cite(r.sources)))
-            lay.addWidget(citation_label(self.pack, r.sources))
-        lay.addStretch(1)
-        self.refresh()
+            self._add(label(f"{r.short}: {r.finding}", tooltip=self.pack.cite(r.sources)))
+            self._add(citation_label(self.pack, r.sources))
 
     # --- building blocks ---------------------------------------------------------------------
 
@@ -271,7 +305,11 @@ class EvidenceView(QScrollArea):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        fit_table_height(self.studies_table)
+        self._fit_tables()
+
+    def _fit_tables(self) -> None:
+        if self.studies_table is not None:
+            fit_table_height(self.studies_table)
         if self.harm_sources is not None:
             fit_table_height(self.harm_sources)
 
@@ -380,6 +418,14 @@ class EvidenceView(QScrollArea):
         return analysis, self.measure_box.currentData(), self.method_box.currentData()
 
     def refresh(self, *_args) -> None:
+        self._refresh_frequencies()
+        if hasattr(self, "forest"):
+            self._refresh_pooled()
+            self._refresh_certainty()
+        if hasattr(self, "not_pooled_label"):
+            self._refresh_not_pooled()
+
+    def _refresh_pooled(self) -> None:
         analysis, measure, method = self.current()
         result = analysis.result(measure, method)
         outcome = analysis.outcome
@@ -396,9 +442,16 @@ class EvidenceView(QScrollArea):
             f"Q {het.q:.2f} (df {het.df}). Calculated by decisionaid from the trial counts below.")
         notes = [outcome.published_check.text + " Source: " + self.pack.cite(outcome.published_check.sources)]
         self.forest_note.setText("\n".join(notes))
-        self.not_pooled_label.setText(f"Not in the {outcome.label.lower()} pool:\n" + "\n".join(
+
+    def _refresh_not_pooled(self) -> None:
+        analysis = self.current()[0]
+        self.not_pooled_label.setText(f"Not in the {analysis.outcome.label.lower()} pool:\n" + "\n".join(
             f"\u2022 {e.trial.short}: {e.reason}" for e in analysis.excluded))
 
+    def _refresh_frequencies(self) -> None:
+        analysis = self.current()[0]
+        outcome = analysis.outcome
+        scope = figures.scope(analysis, self.pack)
         b = figures.benefit(analysis)
         placebo, botox = figures.benefit_arrays(analysis)
         self.freq_heading.setText(f"Out of 100 people like those in the trials, {outcome.time_frame}: "
@@ -414,6 +467,9 @@ class EvidenceView(QScrollArea):
         self.published_label.setText(f"{b.published_text} {b.why_different}")
         self.published_label.setToolTip(plain_tooltip("Source: " + self.pack.cite(b.published_sources)))
 
+    def _refresh_certainty(self) -> None:
+        analysis = self.current()[0]
+        outcome = analysis.outcome
         c = analysis.certainty
         self.certainty_heading.setText(f"How sure are we? {c.level.upper()} certainty")
         reasons = [f"{outcome.certainty_plain}",

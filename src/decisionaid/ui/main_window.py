@@ -1,7 +1,9 @@
 """The main window: navigation on the left, one screen at a time on the right.
 
-The window is shown first with a light placeholder; the evidence is loaded and laid out
-right after the first paint, so the clinician sees a window at once.
+Start-up, cheapest first: the window is shown with its menus, keys and a light first view (`first_painted`); the
+evidence is then loaded on a worker thread, the top of the Evidence screen (the numbers and how sure we are) is
+shown, and its other sections are added one per event-loop turn, so the window never freezes (`ready` once all
+are built). Other screens are built on first visit.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ def _initial_size(window) -> QSize:
 
 
 class MainWindow(QMainWindow):
-    ready = Signal()  # the Evidence screen has been populated and painted
+    first_painted = Signal()  # the first, light view is painted: the menus and keys work from here on
+    ready = Signal()  # the Evidence screen has been populated in full and painted
     store_checked = Signal(bool)  # the background quick_check of the sessions file finished (True: nothing wrong)
     store_replaced = Signal()  # a restore, or the flow after damage, has finished: the file in place may be another
 
@@ -43,6 +46,7 @@ class MainWindow(QMainWindow):
         self._unavailable = False  # damaged and could not be moved aside: do not reopen it until a restore
         self._check = None  # (QuickCheck, the store it checks) while the background check runs
         self._pack_failed = False  # the evidence could not be loaded: consultations can still be recorded
+        self._ready_sent = False  # `ready` goes out once
         self.setWindowTitle("Botox for depression (off-label)")  # Qt adds " \u2014 decisionaid", the display name
         self.resize(_initial_size(self))
         central = QWidget()
@@ -65,7 +69,8 @@ class MainWindow(QMainWindow):
         self.session_lock = SessionLock(self, outer)
         self.nav.currentRowChanged.connect(self._go_to)
         self._built: set[str] = set()
-        for name in SCREENS:
+        self.stack.addWidget(self._first_view())
+        for name in SCREENS[1:]:
             self.stack.addWidget(self._placeholder("Loading the evidence\u2026"))
         self.nav.setCurrentRow(0)
         self._add_printing()
@@ -84,12 +89,30 @@ class MainWindow(QMainWindow):
     def _placeholder(text: str) -> QWidget:
         w = QWidget()
         v = QVBoxLayout(w)
-        v.addWidget(label(text, size=12), alignment=Qt.AlignCenter)
+        v.addWidget(label(text, size=12, selectable=False), alignment=Qt.AlignCenter)  # nothing here to copy
+        return w
+
+    @staticmethod
+    def _first_view() -> QWidget:
+        """What the window opens with: the Evidence screen's question, where the screen will show it."""
+        w = QWidget()
+        v = QVBoxLayout(w)
+        v.setContentsMargins(18, 14, 18, 18)  # as the Evidence screen's, so its heading does not move
+        v.setSpacing(10)
+        question = heading("Does Botox help depression, and how sure are we?")
+        question.setTextInteractionFlags(Qt.NoTextInteraction)  # a selectable label costs a text document each
+        v.addWidget(question)
+        v.addWidget(label("Loading the evidence\u2026", name="loadingEvidence", selectable=False))
+        v.addStretch(1)
         return w
 
     def screen(self, name: str) -> QWidget:
+        """The screen, built in full (sections still waiting to be added are added now)."""
         self._build(name)
-        return self.stack.widget(SCREENS.index(name))
+        widget = self.stack.widget(SCREENS.index(name))
+        if hasattr(widget, "finish_building"):
+            widget.finish_building()
+        return widget
 
     def _go_to(self, index: int) -> None:
         self._build(SCREENS[index])
@@ -106,7 +129,8 @@ class MainWindow(QMainWindow):
         self._built.add(name)
         if name == "Evidence":
             from decisionaid.ui.evidence_view import EvidenceView
-            self._replace(name, EvidenceView(self.summary))
+            self._replace(name, EvidenceView(self.summary, staged=True))
+            QTimer.singleShot(0, self, self._build_evidence_sections)  # its other sections, one per turn
         elif name == "Options":
             from decisionaid.ui.options_view import OptionsView
             self._replace(name, OptionsView(self.summary))
@@ -544,20 +568,44 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(self.nav.currentRow())
 
     def load_evidence(self) -> None:
-        """Load the pack and build the screens; a bad pack gives a readable message, not a crash."""
-        from decisionaid.evidence.pack import PackError, load_pack
-        from decisionaid.evidence.summary import summarise
+        """Paint the first view, then load the pack on a worker thread and build the screens from it; a bad pack
+        gives a readable message, not a crash."""
+        self.repaint()
+        self.first_painted.emit()
+        QTimer.singleShot(0, self, self._start_loading)
 
-        try:
-            self.summary = summarise(load_pack(self._pack_path), self._today)
-        except PackError as exc:
-            _log_error("Evidence pack could not be loaded", exc)
-            self._show_pack_error(str(exc))
-            return
+    def _start_loading(self) -> None:
+        from decisionaid.ui.tasks import run_in_background
+
+        run_in_background(_load_summary, self._pack_path, self._today, on_done=self._evidence_loaded,
+                          on_error=self._evidence_failed)
+
+    def _evidence_loaded(self, summary) -> None:
+        self.summary = summary
         self._build(SCREENS[self.nav.currentRow()])
-        QTimer.singleShot(0, self._announce_ready)
+        if self.nav.currentRow() == 0:
+            self.repaint()  # the top of the Evidence screen, before its other sections are added
+        else:  # another screen was chosen meanwhile: the Evidence screen is built on its first visit
+            QTimer.singleShot(0, self, self._announce_ready)
+
+    def _evidence_failed(self, exc: BaseException) -> None:
+        from decisionaid.evidence.pack import PackError
+
+        if not isinstance(exc, PackError):
+            raise exc
+        _log_error("Evidence pack could not be loaded", exc)
+        self._show_pack_error(str(exc))
+
+    def _build_evidence_sections(self) -> None:
+        """One section of the Evidence screen per event-loop turn, then (at start-up) `ready`."""
+        view = self._built_screen("Evidence")
+        if hasattr(view, "build_next_section") and view.build_next_section():
+            QTimer.singleShot(0, self, self._build_evidence_sections)
+        elif not self._ready_sent:
+            self._announce_ready()
 
     def _announce_ready(self) -> None:
+        self._ready_sent = True
         self.repaint()
         self.ready.emit()
         if self.session_lock.needs_passphrase():
@@ -609,6 +657,14 @@ def _log_error(what: str, exc: BaseException) -> None:
     from decisionaid import log
 
     log.error(what, exc, logging.WARNING, logger=__name__)
+
+
+def _load_summary(pack_path, today):
+    """On a worker thread: the evidence pack, checked and summarised (pure Python, no widgets)."""
+    from decisionaid.evidence.pack import load_pack
+    from decisionaid.evidence.summary import summarise
+
+    return summarise(load_pack(pack_path), today)
 
 
 def _run_check(check):

@@ -201,16 +201,23 @@ class IdleWatch(QObject):
         self.timer = QTimer(self, singleShot=True)
         self.timer.timeout.connect(self.idle)
         self._app = app
-        app.installEventFilter(self)
+        self._filtering = False  # every event of the program passes through the filter: only while watching
 
     def set_interval_ms(self, ms: int) -> None:
         """0 stops watching."""
         if ms <= 0:
             self.timer.stop()
             self.timer.setInterval(0)
+            self._filter(False)
             return
         self.timer.setInterval(ms)
+        self._filter(True)
         self.timer.start()
+
+    def _filter(self, on: bool) -> None:
+        if on != self._filtering:
+            (self._app.installEventFilter if on else self._app.removeEventFilter)(self)
+            self._filtering = on
 
     def pause(self) -> None:
         self.timer.stop()
@@ -226,4 +233,4 @@ class IdleWatch(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
-        self._app.removeEventFilter(self)
+        self._filter(False)

@@ -30,11 +30,18 @@ class SessionLock(QObject):
         self.window, self.outer = window, outer_stack
         self.locked = False
         self.unlock_dialog: UnlockDialog | None = None
-        self.lock_screen = LockScreen(self._check)
-        self.lock_screen.unlocked.connect(self._unlocked_from_lock_screen)
-        outer_stack.addWidget(self.lock_screen)
+        self._lock_screen: LockScreen | None = None
         self.idle = IdleWatch(QApplication.instance(), self)
         self.idle.idle.connect(self.lock)
+
+    @property
+    def lock_screen(self) -> LockScreen:
+        """Made when first needed (most starts never lock): the window's first paint does not wait for it."""
+        if self._lock_screen is None:
+            self._lock_screen = LockScreen(self._check)
+            self._lock_screen.unlocked.connect(self._unlocked_from_lock_screen)
+            self.outer.addWidget(self._lock_screen)
+        return self._lock_screen
 
     # --- state ----------------------------------------------------------------------------------------
 

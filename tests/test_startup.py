@@ -1,0 +1,175 @@
+"""Start-up as the clinician meets it: the window paints its first view (the Evidence screen's question, menus and
+keys) before the evidence, PDF or database code is even loaded; the Evidence screen then fills in, numbers first,
+and once built it is the same screen as one built in a single go. Real widgets (offscreen), a real child process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from decisionaid.ui.main_window import MainWindow
+
+QUESTION = "Does Botox help depression, and how sure are we?"
+
+FIRST_PAINT = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from decisionaid.ui.main_window import MainWindow
+w = MainWindow()
+w.show()
+def painted():
+    print(json.dumps(sorted(sys.modules)))
+    app.quit()
+w.first_painted.connect(painted)
+QTimer.singleShot(0, w.load_evidence)
+app.exec()
+"""
+
+
+def _labels(widget: QWidget) -> list[str]:
+    return [lab.text() for lab in widget.findChildren(QLabel) if lab.isVisibleTo(widget)]
+
+
+def test_the_first_paint_waits_for_no_evidence_pdf_or_database_code(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DECISIONAID_DATA_DIR=str(tmp_path))
+    run = subprocess.run([sys.executable, "-c", FIRST_PAINT], env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    loaded = set(json.loads(run.stdout.strip().splitlines()[-1]))
+    assert "decisionaid.ui.main_window" in loaded  # the window itself was painted
+    heavy = {"decisionaid.evidence.pack", "decisionaid.evidence.summary", "decisionaid.evidence.pooling",
+             "decisionaid.ui.evidence_view", "fastjsonschema", "msgspec", "reportlab", "pypdfium2", "sqlite3",
+             "decisionaid.sessions.store", "decisionaid.handout"}
+    assert sorted(loaded & heavy) == []
+
+
+def test_the_window_shows_the_question_first_and_the_numbers_follow(qtbot, data_dir):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    with qtbot.waitSignal(w.first_painted, timeout=5000):
+        w.load_evidence()
+    first = w.stack.currentWidget()
+    assert w.summary is None  # painted before the evidence was loaded
+    assert _labels(first) == [QUESTION, "Loading the evidence\u2026"]
+    question_at = first.findChild(QLabel).mapTo(w, first.findChild(QLabel).rect().topLeft())
+    with qtbot.waitSignal(w.ready, timeout=10000):
+        pass
+    evidence = w.stack.currentWidget()
+    assert evidence is w.screen("Evidence") and evidence is not first
+    heading = next(lab for lab in evidence.findChildren(QLabel) if lab.text() == QUESTION)
+    assert heading.mapTo(w, heading.rect().topLeft()) == question_at  # the question does not jump
+    assert evidence.headline.text().startswith("Our estimate: about ")
+    assert evidence.headline_certainty.text().startswith("How sure are we? ")
+    assert evidence.studies_table is not None and evidence.harm_sources is not None
+
+
+def test_the_keys_work_while_the_evidence_loads(qtbot, data_dir):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    with qtbot.waitSignal(w.first_painted, timeout=5000):
+        w.load_evidence()
+    assert w.summary is None
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=3000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_3, Qt.ControlModifier)  # Ctrl+3: Caveats
+    assert w.stack.currentIndex() == 2 and w.nav.currentItem().text() == "Caveats"
+    with qtbot.waitSignal(w.ready, timeout=10000):
+        pass
+    assert w.stack.currentWidget() is w.screen("Caveats")  # built once the evidence came
+
+
+def test_the_screen_built_in_stages_is_the_screen_built_at_once(qtbot, data_dir):
+    from decisionaid.evidence.pack import load_pack
+    from decisionaid.evidence.summary import summarise
+    from decisionaid.ui.evidence_view import EvidenceView
+
+    summary = summarise(load_pack())
+    staged = EvidenceView(summary, staged=True)
+    at_once = EvidenceView(summary)
+    for view in (staged, at_once):
+        qtbot.addWidget(view)
+        view.resize(1100, 800)
+        view.show()
+        qtbot.waitExposed(view)
+    assert staged.studies_table is None  # only the top so far: what the evidence says and how sure we are
+    assert staged.headline.text() == at_once.headline.text()
+    assert staged.headline_certainty.text() == at_once.headline_certainty.text()
+    staged.finish_building()
+    body = staged.widget()
+    qtbot.waitUntil(lambda: body.width() < staged.width()  # the scroll bar has come
+                    and body.height() == body.layout().totalHeightForWidth(body.width()), timeout=3000)  # no slack
+    # The screen built at once can keep a stale height for its side-effects block (a Qt layout cache) until its
+    # layout is next recomputed, as a resize does; recomputed, it must be the staged screen pixel for pixel.
+    at_once.widget().layout().invalidate()
+    QApplication.processEvents()
+    assert _labels(staged) == _labels(at_once)
+    assert staged.widget().height() == at_once.widget().height()
+    assert staged.grab().toImage() == at_once.grab().toImage()
+    for n in range(staged.verticalScrollBar().maximum() // 700 + 1):  # the whole screen, a page at a time
+        for view in (staged, at_once):
+            view.verticalScrollBar().setValue(n * 700)
+        QApplication.processEvents()
+        assert staged.grab().toImage() == at_once.grab().toImage(), f"page {n}"
+
+
+def test_without_an_idle_lock_the_program_does_not_watch_every_event(qtbot):
+    """The idle lock restarts its clock on every key and click anywhere in the program; with no lock set (no
+    encryption, or unlocked with the lock off) nothing may pay for watching: before, every event of the start-up
+    went through Python, about a fifth of the time to the first paint."""
+    from decisionaid.ui.passphrase import IdleWatch
+
+    seen = []
+
+    class Watch(IdleWatch):
+        def eventFilter(self, obj, event):
+            seen.append(event.type())
+            return super().eventFilter(obj, event)
+
+    watch = Watch(QApplication.instance())
+    field = QLabel("x")
+    qtbot.addWidget(field)
+    field.show()
+    qtbot.waitExposed(field)
+    qtbot.keyClick(field, Qt.Key_A)
+    assert seen == []
+    idle = []
+    watch.idle.connect(lambda: idle.append(True))
+    watch.set_interval_ms(600)  # a lock after 0.6 s without input: every key now restarts its clock
+    for _ in range(5):  # typing on for 1.5 s: no lock
+        qtbot.wait(300)
+        qtbot.keyClick(field, Qt.Key_A)
+    assert seen and idle == []
+    qtbot.waitUntil(lambda: idle == [True], timeout=3000)  # then a pause: it locks
+    watch.set_interval_ms(0)
+    seen.clear()
+    qtbot.keyClick(field, Qt.Key_A)
+    assert seen == [] and not watch.timer.isActive()
+    watch.stop()
+
+
+def test_the_evidence_screen_is_completed_when_first_visited_after_the_start(qtbot, data_dir):
+    """On another screen while the evidence loads, the Evidence screen is built on the first visit: in full, not
+    just its top."""
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    with qtbot.waitSignal(w.first_painted, timeout=5000):
+        w.load_evidence()
+    w.show_screen("Caveats")
+    with qtbot.waitSignal(w.ready, timeout=10000):
+        pass
+    w.show_screen("Evidence")
+    evidence = w.stack.currentWidget()
+    qtbot.waitUntil(lambda: "Reviews and pooled analyses" in _labels(evidence), timeout=3000)  # the last section
+    assert evidence.studies_table is not None and evidence.harm_sources is not None
