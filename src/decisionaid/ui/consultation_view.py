@@ -13,7 +13,7 @@ import re
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QFormLayout, QFrame, QHBoxLayout,
-                               QInputDialog, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
+                               QInputDialog, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
                                QVBoxLayout, QWidget)
 
 from decisionaid.checklist.assessment import INCOMPLETE_REASON
@@ -152,6 +152,7 @@ class ConsultationView(QWidget):
         self._sure_start: dict[str, str] = {}  # SURE item id -> the patient's answer at the start of the talk
         self.mode = "new"  # "new" (editing a consultation), "readonly" (reopened) or "amend"
         self.dirty = False
+        self.unsaved_draft = False  # an autosave on file that was never saved (Save on quit asks about it)
         self.last_error: str = ""
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._timer.timeout.connect(self.autosave)
@@ -197,7 +198,7 @@ class ConsultationView(QWidget):
 
         split = QSplitter(Qt.Horizontal)
         split.setChildrenCollapsible(False)
-        scroll = QScrollArea()
+        self.form_scroll = scroll = QScrollArea()
         scroll.setFocusPolicy(Qt.NoFocus)  # no invisible tab stop: Tab goes to the fields, scrolled into view
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
@@ -425,10 +426,11 @@ class ConsultationView(QWidget):
         self.show_record(SessionRecord(patient_ref="", clinician=clinician, held_at=now,
                                        phq9_items=None, phq9_total=None, answers={}, notes="", decision=None,
                                        follow_up=None, status=""))
-        self.session_id, self.dirty = None, False
+        self.session_id, self.dirty, self.unsaved_draft = None, False, False
         self._set_mode("new")
         self.save_state.setText("New session: it is saved automatically as you type.")
-        self.patient.setFocus()
+        self.form_scroll.verticalScrollBar().setValue(0)  # back to the top of the form, at the identifier
+        self.patient.setFocus(Qt.OtherFocusReason)
 
     def open_session(self, session_id: int) -> None:
         """Reopen a saved session read-only; an unsaved draft (after a crash) is offered back."""
@@ -446,6 +448,7 @@ class ConsultationView(QWidget):
             self._show_error(f"{opened}{exc.title}. {exc.advice}")
             return
         self.session_id, self.dirty = session_id, False
+        self.unsaved_draft = view.draft is not None
         if view.draft is not None:
             self.show_record(view.draft)
             self._set_mode("amend" if view.saved_revision_id else "new")
@@ -543,7 +546,7 @@ class ConsultationView(QWidget):
                 store.autosave(self.session_id, record, self._author())
 
         if self._write(write):
-            self.dirty = False
+            self.dirty, self.unsaved_draft = False, True
             self.save_state.setText(f"Autosaved at {dt.datetime.now():%H:%M:%S} (not yet saved as a revision).")
             self.saved.emit(self.session_id)
             return True
@@ -571,7 +574,7 @@ class ConsultationView(QWidget):
         if not self._write(write):
             self.dirty = True
             return False
-        self.dirty = False
+        self.dirty = self.unsaved_draft = False
         self.save_state.setText(f"Saved at {dt.datetime.now():%H:%M:%S} as a new revision of session "
                                 f"{self.session_id}.")
         if self.mode == "amend":
@@ -582,6 +585,39 @@ class ConsultationView(QWidget):
     def flush(self) -> bool:
         """Before quitting or switching sessions: write what is unsaved. False if it could not be written."""
         return self.autosave()
+
+    def has_unsaved_autosave(self) -> bool:
+        """A consultation that is only autosaved (or typed, about to be): it was never saved as a revision."""
+        return self.mode != "readonly" and (self.unsaved_draft or self.dirty)
+
+    def confirm_quit(self) -> bool:
+        """Before quitting: a consultation that was autosaved but never saved asks Save / Discard / Cancel.
+        Save saves it (False if that fails or an amendment's reason is not given); Discard quits, leaving a new
+        session as the unsaved draft it is (found under Sessions, Show autosaves too) and taking an amendment
+        back to its saved version; Cancel (or Escape) keeps the window open. True: go on quitting."""
+        if not self.has_unsaved_autosave():
+            return True
+        amending = self.mode == "amend"
+        box = QMessageBox(QMessageBox.Question, "Save before quitting?",
+                          ("This amendment was autosaved but not saved." if amending else
+                           "This consultation was autosaved but never saved.") + " Save it before quitting?",
+                          QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, self)
+        box.setObjectName("confirmQuit")
+        box.setTextFormat(Qt.PlainText)
+        box.setInformativeText("The amendment's changes are dropped and the saved version stays." if amending else
+                               "If you discard, it stays in the sessions file as an unsaved draft "
+                               "(Sessions, “Show autosaves too”).")
+        box.setDefaultButton(QMessageBox.Save)
+        box.setEscapeButton(QMessageBox.Cancel)
+        answer = box.exec()
+        if answer == QMessageBox.Save:
+            return self.save()
+        if answer != QMessageBox.Discard:
+            return False
+        if amending and self.flush() and self.session_id is not None:
+            self._write(lambda store: store.discard_draft(self.session_id, self._author()))
+        self.dirty = False  # nothing more is written on the way out
+        return True
 
     # --- printing -----------------------------------------------------------------------------------
 

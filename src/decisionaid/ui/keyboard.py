@@ -48,6 +48,16 @@ def _find(window) -> None:
         search.selectAll()
 
 
+def quit_window(window) -> bool:
+    """File > Quit: close the window as the clinician's own quit (an unsaved consultation asks first, as when the
+    window's close button is pressed). True if it closed."""
+    window.setProperty("quitting", True)
+    try:
+        return window.close()
+    finally:
+        window.setProperty("quitting", False)
+
+
 def install(window, file_menu, help_menu, screens) -> None:
     """Add New session, Save, Find and Quit to the File menu, keys to the print actions, a Go menu for the screens
     and Help > Keyboard shortcuts."""
@@ -67,7 +77,7 @@ def install(window, file_menu, help_menu, screens) -> None:
     file_menu.addSeparator()
     window.quit_action = QAction("&Quit", window, objectName="quit")
     window.quit_action.setShortcuts(_keys(QKeySequence.Quit, "Ctrl+Q"))
-    window.quit_action.triggered.connect(window.close)
+    window.quit_action.triggered.connect(functools.partial(quit_window, window))
     file_menu.addAction(window.quit_action)
     window.print_current.print_handout.setShortcuts(_keys(QKeySequence.Print, "Ctrl+P"))
     window.print_current.print_record.setShortcut(QKeySequence(PRINT_RECORD_SHORTCUT))
