@@ -165,9 +165,9 @@ class ConsultationView(QWidget):
         title.addWidget(heading("Consultation"))
         title.addWidget(label("Botox for depression is off-label.", italic=True))
         top.addLayout(title, 1)
-        self.new_button = QPushButton("New session")
-        self.amend_button = QPushButton("Amend\u2026")
-        self.save_button = QPushButton("Save")
+        self.new_button = QPushButton("&New session")
+        self.amend_button = QPushButton("&Amend\u2026")
+        self.save_button = QPushButton("&Save")
         self.save_button.setDefault(True)
         for b in (self.new_button, self.amend_button, self.save_button):
             top.addWidget(b)
@@ -243,7 +243,7 @@ class ConsultationView(QWidget):
         for value, text in DECISIONS:
             self.decision.addItem(text, value)
         follow = QHBoxLayout()
-        self.has_follow_up = QCheckBox("Follow-up on", objectName="hasFollowUp")
+        self.has_follow_up = QCheckBox("F&ollow-up on", objectName="hasFollowUp")
         self.follow_up = QDateEdit(objectName="followUp")
         self.follow_up.setAccessibleName("Follow-up date")
         self.follow_up.setDisplayFormat("yyyy-MM-dd")
@@ -475,7 +475,7 @@ class ConsultationView(QWidget):
         self.form.set_read_only(read_only)
         self.amend_button.setVisible(read_only)
         self.save_button.setEnabled(not read_only)
-        self.save_button.setText("Save amendment\u2026" if mode == "amend" else "Save")
+        self.save_button.setText("&Save amendment\u2026" if mode == "amend" else "&Save")
         self.print_target_changed.emit()
 
     # --- saving -------------------------------------------------------------------------------------
@@ -609,6 +609,9 @@ class ConsultationView(QWidget):
                                "(Sessions, “Show autosaves too”).")
         box.setDefaultButton(QMessageBox.Save)
         box.setEscapeButton(QMessageBox.Cancel)
+        from decisionaid.ui.keyboard import add_mnemonics
+
+        add_mnemonics(box)  # Alt+S, Alt+D, Alt+C
         answer = box.exec()
         if answer == QMessageBox.Save:
             return self.save()

@@ -111,9 +111,9 @@ class FollowUpDialog(QDialog):
         self.reason_label = label("Reason for the amendment")
         form.addRow(self.reason_label, self.reason)
         buttons = QHBoxLayout()
-        self.save_button = QPushButton("Save visit", objectName="saveVisit")
-        self.amend_button = QPushButton("Amend selected visit\u2026", objectName="amendVisit")
-        self.cancel_amend = QPushButton("Cancel amendment", objectName="cancelAmend")
+        self.save_button = QPushButton("&Save visit", objectName="saveVisit")
+        self.amend_button = QPushButton("&Amend selected visit\u2026", objectName="amendVisit")
+        self.cancel_amend = QPushButton("Cancel a&mendment", objectName="cancelAmend")
         for b in (self.save_button, self.amend_button, self.cancel_amend):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -135,6 +135,9 @@ class FollowUpDialog(QDialog):
         self.visit_list.currentItemChanged.connect(self._show_visit)
         self.clear_form()
         self.reload()
+        from decisionaid.ui.keyboard import add_mnemonics
+
+        add_mnemonics(self)
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -223,7 +226,7 @@ class FollowUpDialog(QDialog):
         self.reason.setVisible(False)
         self.reason_label.setVisible(False)
         self.cancel_amend.setVisible(False)
-        self.save_button.setText("Save visit")
+        self.save_button.setText("&Save visit")
         self.error.setText("")
 
     def start_amend(self) -> None:
@@ -248,7 +251,7 @@ class FollowUpDialog(QDialog):
         self.next_step.setCurrentIndex(max(0, self.next_step.findData(v.next_step)))
         for w in (self.reason, self.reason_label, self.cancel_amend):
             w.setVisible(True)
-        self.save_button.setText("Save amendment")
+        self.save_button.setText("&Save amendment")
 
     def visit(self):
         from decisionaid.sessions.visits import VisitRecord

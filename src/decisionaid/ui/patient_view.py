@@ -131,6 +131,9 @@ class PatientView(QWidget):
         self._apply_style()
         self.refresh()
         self.show_step("team")
+        from decisionaid.ui.keyboard import add_mnemonics
+
+        add_mnemonics(self)  # Alt+letter for each step, topic, part and Back / Next
 
     # --- pages ----------------------------------------------------------------------------------------
 
