@@ -105,6 +105,9 @@ def quit_window(window) -> bool:
 def install(window, file_menu, help_menu, screens) -> None:
     """Add New session, Save, Find and Quit to the File menu, keys to the print actions, a Go menu for the screens
     and Help > Keyboard shortcuts."""
+    from decisionaid.ui import focus_ring
+
+    focus_ring.install()  # a focus ring a keyboard user can see, in every window of the application
     first = file_menu.actions()[0] if file_menu.actions() else None
 
     def add(text, keys, slot, name):
