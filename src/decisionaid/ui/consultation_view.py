@@ -12,13 +12,14 @@ import functools
 import re
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QFormLayout, QFrame, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QFormLayout, QFrame, QHBoxLayout,
                                QInputDialog, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
                                QVBoxLayout, QWidget)
 
 from decisionaid.checklist.assessment import INCOMPLETE_REASON
 from decisionaid.ui.checklist_form import ChecklistForm
 from decisionaid.ui.common import heading, label, qt_text, scrolling_row, tint, typed_text
+from decisionaid.ui.date_field import DateField
 from decisionaid.ui.phq9_input import Phq9Input
 
 AUTOSAVE_MS = 1500
@@ -244,7 +245,7 @@ class ConsultationView(QWidget):
             self.decision.addItem(text, value)
         follow = QHBoxLayout()
         self.has_follow_up = QCheckBox("F&ollow-up on", objectName="hasFollowUp")
-        self.follow_up = QDateEdit(objectName="followUp")
+        self.follow_up = DateField(objectName="followUp")
         self.follow_up.setAccessibleName("Follow-up date")
         self.follow_up.setDisplayFormat("yyyy-MM-dd")
         self.follow_up.setCalendarPopup(True)

@@ -5,12 +5,13 @@ crisis pathway at once, exactly as at the first consultation."""
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
 from decisionaid.ui.common import heading, label, qt_text, typed_text
 from decisionaid.ui.course_chart import CourseChart
+from decisionaid.ui.date_field import DateField
 from decisionaid.ui.phq9_input import Phq9Input
 
 BOTOX_CHOICES = (("not recorded", None), ("yes", True), ("no", False))
@@ -62,7 +63,7 @@ class FollowUpDialog(QDialog):
 
         self.form_box = QGroupBox("New follow-up visit", objectName="visitForm")
         form = QFormLayout(self.form_box)
-        self.visit_date = QDateEdit(objectName="visitDate")
+        self.visit_date = DateField(objectName="visitDate")
         self.visit_date.setDisplayFormat("yyyy-MM-dd")
         self.visit_date.setCalendarPopup(True)
         self.visit_date.setDate(QDate.currentDate())
@@ -85,7 +86,7 @@ class FollowUpDialog(QDialog):
         self.botox_given = QComboBox(objectName="botoxGiven")
         for text, value in BOTOX_CHOICES:
             self.botox_given.addItem(text, value)
-        self.botox_date = QDateEdit(objectName="botoxDate")
+        self.botox_date = DateField(objectName="botoxDate")
         self.botox_date.setDisplayFormat("yyyy-MM-dd")
         self.botox_date.setCalendarPopup(True)
         self.botox_date.setDate(QDate.currentDate())

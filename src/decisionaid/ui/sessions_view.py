@@ -7,11 +7,12 @@ search box never waits for the file.
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFileDialog, QHBoxLayout, QHeaderView, QLineEdit, QListWidget, QListWidgetItem,
                                QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from decisionaid.ui.common import heading, label, scrolling_row
+from decisionaid.ui.date_field import DateField
 from decisionaid.ui.session_list_model import SessionListModel
 
 DECISION_FILTERS = (("Any decision", None), ("Proceed", "proceed"), ("Defer", "defer"), ("Decline", "decline"),
@@ -162,8 +163,8 @@ class SessionsView(QWidget):
         self.search.setAccessibleName("Search sessions")
         self.search.setClearButtonEnabled(True)
         self.use_dates = QCheckBox("Fro&m", objectName="useDates")
-        self.date_from = QDateEdit(objectName="dateFrom")
-        self.date_to = QDateEdit(objectName="dateTo")
+        self.date_from = DateField(objectName="dateFrom")
+        self.date_to = DateField(objectName="dateTo")
         self.date_from.setAccessibleName("Sessions held on or after")
         self.date_to.setAccessibleName("Sessions held on or before")
         for d in (self.date_from, self.date_to):
