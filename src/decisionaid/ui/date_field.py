@@ -7,9 +7,9 @@ field is left with text that is not a date, the last date stays (nothing is set 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
-from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QDateEdit
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
+from PySide6.QtGui import QKeySequence, QValidator
+from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit
 
 ISO = "yyyy-MM-dd"
 _TYPING = set("0123456789-/.,: ")
@@ -61,6 +61,23 @@ class DateField(QDateEdit):
         if len(text) <= 12 and set(text) <= _TYPING:
             return QValidator.Intermediate, text, pos  # on the way to a date
         return QValidator.Invalid, text, pos
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        # A typed digit or separator goes into the text as typed: QDateEdit's own handling would jump between the
+        # year, month and day at each separator and mangle a date typed whole ("2027-01-10" -> "2027-01-027-").
+        if event.matches(QKeySequence.SelectAll):
+            self.lineEdit().selectAll()  # the whole date, to type over (QDateEdit would pick one part)
+            return
+        text = event.text()
+        if text and set(text) <= _TYPING and not event.modifiers() & ~Qt.KeypadModifier & ~Qt.ShiftModifier:
+            QAbstractSpinBox.keyPressEvent(self, event)
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().focusInEvent(event)
+        if event.reason() in (Qt.TabFocusReason, Qt.BacktabFocusReason, Qt.ShortcutFocusReason):
+            self.lineEdit().selectAll()  # Tab in and type a date over the old one
 
     def fixup(self, text: str) -> str:
         return text
