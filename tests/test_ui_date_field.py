@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from decisionaid.ui.date_field import DateField, parse_date
 from window import open_window
@@ -23,8 +24,10 @@ def locale():
 
 
 def type_date(field, text: str) -> None:
-    field.setFocus(Qt.TabFocusReason)
-    field.lineEdit().selectAll()
+    field.window().activateWindow()
+    QApplication.processEvents()
+    field.clearFocus()
+    field.setFocus(Qt.TabFocusReason)  # as Tab would: the date typed then replaces the whole date
     QTest.keyClicks(field, text)
     QTest.keyClick(field, Qt.Key_Tab)  # leaving the field takes the date
 

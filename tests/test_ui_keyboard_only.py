@@ -82,7 +82,6 @@ def fill_the_form_by_keys(qtbot, view, answers: dict[str, str]) -> list[str]:
         elif isinstance(w, QCheckBox) and w is view.has_follow_up:
             press(qtbot, Qt.Key_Space)
         elif isinstance(w, QAbstractSpinBox) and w is view.follow_up:
-            press(qtbot, Qt.Key_A, Qt.ControlModifier)
             type_text(qtbot, FOLLOW_UP.toString("yyyy-MM-dd"))
             press(qtbot, Qt.Key_Tab)  # leaving the field takes the date
             return seen

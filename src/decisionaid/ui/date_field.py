@@ -48,6 +48,7 @@ class DateField(QDateEdit):
             self.setObjectName(objectName)
         self.setDisplayFormat(ISO)
         self.setCalendarPopup(True)
+        self._fresh = False  # just tabbed into: the first digit typed starts a new date
         example = QDate(2026, 12, 1)
         self.setToolTip(f"Type a date as {example.toString(ISO)} or "
                         f"{QLocale().toString(example, QLocale().dateFormat(QLocale.ShortFormat))}, "
@@ -69,15 +70,18 @@ class DateField(QDateEdit):
             self.lineEdit().selectAll()  # the whole date, to type over (QDateEdit would pick one part)
             return
         text = event.text()
-        if text and set(text) <= _TYPING and not event.modifiers() & ~Qt.KeypadModifier & ~Qt.ShiftModifier:
+        typing = bool(text) and set(text) <= _TYPING and not event.modifiers() & ~Qt.KeypadModifier & ~Qt.ShiftModifier
+        if typing and self._fresh:
+            self.lineEdit().selectAll()  # tabbed in and typing: the date typed replaces the whole date
+        self._fresh = False
+        if typing:
             QAbstractSpinBox.keyPressEvent(self, event)
             return
         super().keyPressEvent(event)
 
     def focusInEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().focusInEvent(event)
-        if event.reason() in (Qt.TabFocusReason, Qt.BacktabFocusReason, Qt.ShortcutFocusReason):
-            self.lineEdit().selectAll()  # Tab in and type a date over the old one
+        super().focusInEvent(event)  # selects the year: the arrow keys step it
+        self._fresh = event.reason() in (Qt.TabFocusReason, Qt.BacktabFocusReason, Qt.ShortcutFocusReason)
 
     def fixup(self, text: str) -> str:
         return text
