@@ -69,3 +69,21 @@ def test_focus_ring_is_2px_and_3_to_1_on_every_kind_of_field(qtbot, data_dir, ro
         assert all(width >= 2 for width in widths.values()), widths
     finally:
         app.setPalette(old)
+
+
+def test_patient_view_buttons_show_the_focus(qtbot, data_dir):
+    from decisionaid.ui.patient_view import PAPER
+
+    w = open_window(qtbot)
+    view = w.show_patient_view("team")
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    QApplication.processEvents()
+    view.back_button.setFocus(Qt.TabFocusReason)
+    QApplication.processEvents()
+    before = view.next_button.grab().toImage()
+    view.next_button.setFocus(Qt.TabFocusReason)
+    QApplication.processEvents()
+    assert view.next_button.hasFocus()
+    after = view.next_button.grab().toImage()
+    assert ring_width(before, after, QColor(PAPER), after.height() // 2) >= 2
