@@ -86,3 +86,23 @@ def test_visit_date_and_session_filter_take_typed_dates(qtbot, data_dir, locale)
     dialog.show()
     type_date(dialog.visit_date, "11/16/26")
     assert dialog.visit_date.date() == QDate(2026, 11, 16)
+
+
+def test_one_tab_passes_a_date_field(qtbot, data_dir):
+    w = open_window(qtbot)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=3000)
+    w.show_screen("Consultation")
+    view = w.screen("Consultation")
+    order = []
+    view.patient.setFocus(Qt.TabFocusReason)
+    for _ in range(2):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        order.append(QApplication.focusWidget())
+    assert order == [view.held_at, view.clinician]  # Qt's date and time field took five presses
+    view.has_follow_up.setFocus(Qt.TabFocusReason)
+    QTest.keyClick(view.has_follow_up, Qt.Key_Space)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+    assert QApplication.focusWidget() is view.follow_up
+    QTest.keyClick(view.follow_up, Qt.Key_Tab)
+    assert QApplication.focusWidget() is not view.follow_up

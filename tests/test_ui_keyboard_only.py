@@ -99,6 +99,7 @@ def test_a_whole_consultation_and_its_review_by_keyboard_only(qtbot, data_dir):
     assert focused() is view.patient
     type_text(qtbot, "KB-2026")
     seen = fill_the_form_by_keys(qtbot, view, answers)
+    assert seen[:2] == ["heldAt", "clinician"]  # one Tab passes the date and time (not one per part of it)
     assert "notes" in seen and seen.count("notes") == 1  # Tab left the note at once
     assert view.notes.toPlainText() == "Talked it through. She will think it over."  # no tab character in it
     assert view.follow_up.date() == FOLLOW_UP

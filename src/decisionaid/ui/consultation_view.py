@@ -12,14 +12,14 @@ import functools
 import re
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QFormLayout, QFrame, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QHBoxLayout,
                                QInputDialog, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
                                QVBoxLayout, QWidget)
 
 from decisionaid.checklist.assessment import INCOMPLETE_REASON
 from decisionaid.ui.checklist_form import ChecklistForm
 from decisionaid.ui.common import heading, label, qt_text, scrolling_row, tint, typed_text
-from decisionaid.ui.date_field import DateField
+from decisionaid.ui.date_field import DateField, DateTimeField
 from decisionaid.ui.phq9_input import Phq9Input
 
 AUTOSAVE_MS = 1500
@@ -216,7 +216,7 @@ class ConsultationView(QWidget):
         self.patient_error = label("", size=9, bold=True, wrap=False, name="patientError")  # a refused save, at the field
         tint(self.patient_error, "#f8d7da", "#58151c", margin=4)
         self.patient_error.hide()
-        self.held_at = QDateTimeEdit(objectName="heldAt")
+        self.held_at = DateTimeField(objectName="heldAt")
         self.held_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.held_at.setCalendarPopup(True)
         self.clinician = QLineEdit(objectName="clinician")

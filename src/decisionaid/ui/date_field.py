@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
 from PySide6.QtGui import QKeySequence, QValidator
-from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit
+from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QDateTimeEdit, QWidget
 
 ISO = "yyyy-MM-dd"
 _TYPING = set("0123456789-/.,: ")
@@ -86,6 +86,18 @@ class DateField(QDateEdit):
     def fixup(self, text: str) -> str:
         return text
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt's names)
+        return QWidget.focusNextPrevChild(self, next)  # Tab leaves the field (QDateEdit would walk its parts)
+
     def dateTimeFromText(self, text: str) -> QDateTime:  # noqa: N802 (Qt's name)
         day = parse_date(text)
         return QDateTime(day, QTime(0, 0)) if day is not None else super().dateTimeFromText(text)
+
+
+class DateTimeField(QDateTimeEdit):
+    """A date and time field that Tab leaves at once (QDateTimeEdit walks Tab through the year, month, day, hour and
+    minute first: five presses to get past it, and a keyboard user who does not know it types into the wrong
+    field). The arrow keys Left and Right still move between the parts, Up and Down change one."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt's names)
+        return QWidget.focusNextPrevChild(self, next)
