@@ -7,7 +7,7 @@ review shows what was entered. Real window, real SQLite file."""
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QLineEdit, QPlainTextEdit,
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QLineEdit, QPlainTextEdit,
                                QRadioButton, QSpinBox, QTableView)
 
 from decisionaid import paths
