@@ -41,6 +41,18 @@ def test_new_session_scrolls_back_to_the_top_with_the_cursor_in_the_identifier(q
     assert QApplication.focusWidget() is view.patient
 
 
+def test_a_reopened_session_is_shown_from_the_top(qtbot, data_dir):
+    w, view = consultation(qtbot)
+    w.resize(900, 600)
+    view.patient.setText("RN-500")
+    assert view.save()
+    bar = view.form_scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    w.open_session(view.session_id)
+    assert bar.value() == 0
+
+
 # --- Quit asks to save an autosaved consultation ----------------------------------------------------
 
 def answer_the_question(button) -> list[str]:

@@ -450,6 +450,7 @@ class ConsultationView(QWidget):
             return
         self.session_id, self.dirty = session_id, False
         self.unsaved_draft = view.draft is not None
+        self.form_scroll.verticalScrollBar().setValue(0)  # a reopened session is read from its top
         if view.draft is not None:
             self.show_record(view.draft)
             self._set_mode("amend" if view.saved_revision_id else "new")
