@@ -53,7 +53,12 @@ class Assessment:
 
 def _answer(item: Item, answers: Mapping[str, object]) -> str | None:
     """The item's answer if it is one the item accepts, else None (unanswered)."""
-    value = answers.get(item.id)
+    return answered(item, answers.get(item.id))
+
+
+def answered(item: Item, value: object) -> str | None:
+    """`value` as an answer to `item`: itself if the item accepts it, else None (unanswered). A free-text answer
+    of only spaces (or other blanks) is unanswered, in the form as in the rules."""
     if not isinstance(value, str):
         return None
     if item.answer_type == "text":

@@ -45,6 +45,8 @@ class IconArrayFigure:
     filled: str = BENEFIT
     empty: str = EMPTY
     from_bottom: bool = False       # fill order: rows from the top (screens, paper) or from the bottom (patient view)
+    meaning: str = ""               # what a filled person stands for: "felt much better (...), after 6 weeks"
+    certainty: str = ""             # how sure the number is, in words: "very low certainty"
 
     def __post_init__(self):
         object.__setattr__(self, "count", max(0, min(int(self.count), TOTAL)))
@@ -52,6 +54,17 @@ class IconArrayFigure:
     @property
     def description(self) -> str:
         return f"{self.count} out of {TOTAL} people"
+
+    @property
+    def text_alternative(self) -> str:
+        """The picture in words, for a screen reader: its numbers exactly as drawn and captioned, nothing new."""
+        filled = f"{self.count} filled in" + (f" ({self.meaning})" if self.meaning else "")
+        text = f"Picture of {TOTAL} people: {filled}, {TOTAL - self.count} outlined."
+        if self.caption:
+            text += f" {self.caption}."
+        if self.certainty:
+            text += f" {self.certainty[0].upper()}{self.certainty[1:]}."
+        return text
 
     def is_filled(self, i: int) -> bool:
         cell_of(i)
@@ -396,8 +409,11 @@ def benefit(analysis) -> BenefitFigure:
 def benefit_arrays(analysis) -> tuple[IconArrayFigure, IconArrayFigure]:
     """(placebo, Botox) arrays for one outcome, out of 100."""
     b = benefit(analysis)
-    return (IconArrayFigure(b.comparison, f"Dummy (placebo) injection: about {b.comparison} in 100"),
-            IconArrayFigure(b.botox, f"Botox: about {b.botox} in 100 (could be {b.botox_low} to {b.botox_high})"))
+    meaning, sure = f"{b.plain}, {b.time_frame}", f"{analysis.certainty.level} certainty"
+    return (IconArrayFigure(b.comparison, f"Dummy (placebo) injection: about {b.comparison} in 100",
+                            meaning=meaning, certainty=sure),
+            IconArrayFigure(b.botox, f"Botox: about {b.botox} in 100 (could be {b.botox_low} to {b.botox_high})",
+                            meaning=meaning, certainty=sure))
 
 
 def certainty_line(analysis) -> str:
@@ -440,8 +456,10 @@ def harm_figures(pack) -> tuple[HarmFigure, ...]:
 
 def harm_arrays(pack) -> tuple[tuple[HarmFigure, IconArrayFigure, IconArrayFigure], ...]:
     """(harm, dummy-injection array, Botox array) for each main harm, the same size as the benefit arrays."""
-    return tuple((h, IconArrayFigure(h.comparison, f"{h.label}, dummy injection: {h.comparison_words}", HARM),
-                  IconArrayFigure(h.botox, f"{h.label}, Botox: {h.botox_words}", HARM))
+    return tuple((h, IconArrayFigure(h.comparison, f"{h.label}, dummy injection: {h.comparison_words}", HARM,
+                                     meaning=f"{h.label.lower()}, {h.time_frame}"),
+                  IconArrayFigure(h.botox, f"{h.label}, Botox: {h.botox_words}", HARM,
+                                  meaning=f"{h.label.lower()}, {h.time_frame}"))
                  for h in harm_figures(pack) if h.icons)
 
 

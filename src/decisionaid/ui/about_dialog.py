@@ -81,6 +81,7 @@ class AboutDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        buttons.button(QDialogButtonBox.Close).setText("&Close")
 
 
 # --- Help > About this decision aid ---------------------------------------------------------------------------------
@@ -132,6 +133,7 @@ class DecisionAidDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        buttons.button(QDialogButtonBox.Close).setText("&Close")
         screen = QGuiApplication.primaryScreen()
         if screen is not None:  # never larger than the screen (1366x768 at 200 % text is 683x384)
             room = screen.availableGeometry()

@@ -101,7 +101,9 @@ class _Answer(QWidget):
 
     def value(self) -> str | None:
         if self.text is not None:
-            return self.text.text() or None
+            from decisionaid.checklist.assessment import answered
+
+            return answered(self.item, self.text.text())  # only spaces: unanswered
         for value, button in self.buttons.items():
             if button.isChecked():
                 return value

@@ -12,14 +12,15 @@ import functools
 import re
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QFormLayout, QFrame, QHBoxLayout,
-                               QInputDialog, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QHBoxLayout,
+                               QInputDialog, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
                                QVBoxLayout, QWidget)
 
 from decisionaid.checklist.assessment import INCOMPLETE_REASON
 from decisionaid.checklist.items import YES
 from decisionaid.ui.checklist_form import ChecklistForm
 from decisionaid.ui.common import heading, label, qt_text, scrolling_row, tint, typed_text
+from decisionaid.ui.date_field import DateField, DateTimeField
 from decisionaid.ui.phq9_input import Phq9Input
 
 AUTOSAVE_MS = 1500
@@ -159,6 +160,7 @@ class ConsultationView(QWidget):
         self._sure_start: dict[str, str] = {}  # SURE item id -> the patient's answer at the start of the talk
         self.mode = "new"  # "new" (editing a consultation), "readonly" (reopened) or "amend"
         self.dirty = False
+        self.unsaved_draft = False  # an autosave on file that was never saved (Save on quit asks about it)
         self.last_error: str = ""
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._timer.timeout.connect(self.autosave)
@@ -171,9 +173,9 @@ class ConsultationView(QWidget):
         title.addWidget(heading("Consultation"))
         title.addWidget(label("Botox for depression is off-label.", italic=True))
         top.addLayout(title, 1)
-        self.new_button = QPushButton("New session")
-        self.amend_button = QPushButton("Amend\u2026")
-        self.save_button = QPushButton("Save")
+        self.new_button = QPushButton("&New session")
+        self.amend_button = QPushButton("&Amend\u2026")
+        self.save_button = QPushButton("&Save")
         self.save_button.setDefault(True)
         for b in (self.new_button, self.amend_button, self.save_button):
             top.addWidget(b)
@@ -204,7 +206,7 @@ class ConsultationView(QWidget):
 
         split = QSplitter(Qt.Horizontal)
         split.setChildrenCollapsible(False)
-        scroll = QScrollArea()
+        self.form_scroll = scroll = QScrollArea()
         scroll.setFocusPolicy(Qt.NoFocus)  # no invisible tab stop: Tab goes to the fields, scrolled into view
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
@@ -221,7 +223,7 @@ class ConsultationView(QWidget):
         self.patient_error = label("", size=9, bold=True, wrap=False, name="patientError")  # a refused save, at the field
         tint(self.patient_error, "#f8d7da", "#58151c", margin=4)
         self.patient_error.hide()
-        self.held_at = QDateTimeEdit(objectName="heldAt")
+        self.held_at = DateTimeField(objectName="heldAt")
         self.held_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.held_at.setCalendarPopup(True)
         self.clinician = QLineEdit(objectName="clinician")
@@ -250,8 +252,8 @@ class ConsultationView(QWidget):
         for d in checklist.decisions:  # the checklist's decisions and their labels, as the record prints them
             self.decision.addItem(d.label, d.code)
         follow = QHBoxLayout()
-        self.has_follow_up = QCheckBox("Follow-up on", objectName="hasFollowUp")
-        self.follow_up = QDateEdit(objectName="followUp")
+        self.has_follow_up = QCheckBox("F&ollow-up on", objectName="hasFollowUp")
+        self.follow_up = DateField(objectName="followUp")
         self.follow_up.setAccessibleName("Follow-up date")
         self.follow_up.setDisplayFormat("yyyy-MM-dd")
         self.follow_up.setCalendarPopup(True)
@@ -433,10 +435,11 @@ class ConsultationView(QWidget):
         self.show_record(SessionRecord(patient_ref="", clinician=clinician, held_at=now,
                                        phq9_items=None, phq9_total=None, answers={}, notes="", decision=None,
                                        follow_up=None, status=""))
-        self.session_id, self.dirty = None, False
+        self.session_id, self.dirty, self.unsaved_draft = None, False, False
         self._set_mode("new")
         self.save_state.setText("New session: it is saved automatically as you type.")
-        self.patient.setFocus()
+        self.form_scroll.verticalScrollBar().setValue(0)  # back to the top of the form, at the identifier
+        self.patient.setFocus(Qt.OtherFocusReason)
 
     def open_session(self, session_id: int) -> None:
         """Reopen a saved session read-only; an unsaved draft (after a crash) is offered back."""
@@ -454,6 +457,8 @@ class ConsultationView(QWidget):
             self._show_error(f"{opened}{exc.title}. {exc.advice}")
             return
         self.session_id, self.dirty = session_id, False
+        self.unsaved_draft = view.draft is not None
+        self.form_scroll.verticalScrollBar().setValue(0)  # a reopened session is read from its top
         if view.draft is not None:
             self.show_record(view.draft)
             self._set_mode("amend" if view.saved_revision_id else "new")
@@ -480,7 +485,7 @@ class ConsultationView(QWidget):
         self.form.set_read_only(read_only)
         self.amend_button.setVisible(read_only)
         self.save_button.setEnabled(not read_only)
-        self.save_button.setText("Save amendment\u2026" if mode == "amend" else "Save")
+        self.save_button.setText("&Save amendment\u2026" if mode == "amend" else "&Save")
         self.print_target_changed.emit()
 
     # --- saving -------------------------------------------------------------------------------------
@@ -551,7 +556,7 @@ class ConsultationView(QWidget):
                 store.autosave(self.session_id, record, self._author())
 
         if self._write(write):
-            self.dirty = False
+            self.dirty, self.unsaved_draft = False, True
             self.save_state.setText(f"Autosaved at {dt.datetime.now():%H:%M:%S} (not yet saved as a revision).")
             self.saved.emit(self.session_id)
             return True
@@ -579,7 +584,7 @@ class ConsultationView(QWidget):
         if not self._write(write):
             self.dirty = True
             return False
-        self.dirty = False
+        self.dirty = self.unsaved_draft = False
         self.save_state.setText(f"Saved at {dt.datetime.now():%H:%M:%S} as a new revision of session "
                                 f"{self.session_id}.")
         if self.mode == "amend":
@@ -590,6 +595,42 @@ class ConsultationView(QWidget):
     def flush(self) -> bool:
         """Before quitting or switching sessions: write what is unsaved. False if it could not be written."""
         return self.autosave()
+
+    def has_unsaved_autosave(self) -> bool:
+        """A consultation that is only autosaved (or typed, about to be): it was never saved as a revision."""
+        return self.mode != "readonly" and (self.unsaved_draft or self.dirty)
+
+    def confirm_quit(self) -> bool:
+        """Before quitting: a consultation that was autosaved but never saved asks Save / Discard / Cancel.
+        Save saves it (False if that fails or an amendment's reason is not given); Discard quits, leaving a new
+        session as the unsaved draft it is (found under Sessions, Show autosaves too) and taking an amendment
+        back to its saved version; Cancel (or Escape) keeps the window open. True: go on quitting."""
+        if not self.has_unsaved_autosave():
+            return True
+        amending = self.mode == "amend"
+        box = QMessageBox(QMessageBox.Question, "Save before quitting?",
+                          ("This amendment was autosaved but not saved." if amending else
+                           "This consultation was autosaved but never saved.") + " Save it before quitting?",
+                          QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, self)
+        box.setObjectName("confirmQuit")
+        box.setTextFormat(Qt.PlainText)
+        box.setInformativeText("The amendment's changes are dropped and the saved version stays." if amending else
+                               "If you discard, it stays in the sessions file as an unsaved draft "
+                               "(Sessions, “Show autosaves too”).")
+        box.setDefaultButton(QMessageBox.Save)
+        box.setEscapeButton(QMessageBox.Cancel)
+        from decisionaid.ui.keyboard import add_mnemonics
+
+        add_mnemonics(box)  # Alt+S, Alt+D, Alt+C
+        answer = box.exec()
+        if answer == QMessageBox.Save:
+            return self.save()
+        if answer != QMessageBox.Discard:
+            return False
+        if amending and self.flush() and self.session_id is not None:
+            self._write(lambda store: store.discard_draft(self.session_id, self._author()))
+        self.dirty = False  # nothing more is written on the way out
+        return True
 
     # --- printing -----------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ class CourseChart(QWidget):
 
     def set_figure(self, figure: cm.CourseFigure | None) -> None:
         self.figure = figure
+        self.setAccessibleName(f"Chart: {figure.title}" if figure else "Chart: no follow-up yet")
         self.setAccessibleDescription(figure.summary_text() if figure else "")
         self.setToolTip(figure.summary_text() if figure else "")
         self.update()

@@ -5,12 +5,13 @@ crisis pathway at once, exactly as at the first consultation."""
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
 from decisionaid.ui.common import heading, label, qt_text, typed_text
 from decisionaid.ui.course_chart import CourseChart
+from decisionaid.ui.date_field import DateField
 from decisionaid.ui.phq9_input import Phq9Input
 
 BOTOX_CHOICES = (("not recorded", None), ("yes", True), ("no", False))
@@ -62,7 +63,7 @@ class FollowUpDialog(QDialog):
 
         self.form_box = QGroupBox("New follow-up visit", objectName="visitForm")
         form = QFormLayout(self.form_box)
-        self.visit_date = QDateEdit(objectName="visitDate")
+        self.visit_date = DateField(objectName="visitDate")
         self.visit_date.setDisplayFormat("yyyy-MM-dd")
         self.visit_date.setCalendarPopup(True)
         self.visit_date.setDate(QDate.currentDate())
@@ -85,7 +86,7 @@ class FollowUpDialog(QDialog):
         self.botox_given = QComboBox(objectName="botoxGiven")
         for text, value in BOTOX_CHOICES:
             self.botox_given.addItem(text, value)
-        self.botox_date = QDateEdit(objectName="botoxDate")
+        self.botox_date = DateField(objectName="botoxDate")
         self.botox_date.setDisplayFormat("yyyy-MM-dd")
         self.botox_date.setCalendarPopup(True)
         self.botox_date.setDate(QDate.currentDate())
@@ -111,9 +112,9 @@ class FollowUpDialog(QDialog):
         self.reason_label = label("Reason for the amendment")
         form.addRow(self.reason_label, self.reason)
         buttons = QHBoxLayout()
-        self.save_button = QPushButton("Save visit", objectName="saveVisit")
-        self.amend_button = QPushButton("Amend selected visit\u2026", objectName="amendVisit")
-        self.cancel_amend = QPushButton("Cancel amendment", objectName="cancelAmend")
+        self.save_button = QPushButton("&Save visit", objectName="saveVisit")
+        self.amend_button = QPushButton("&Amend selected visit\u2026", objectName="amendVisit")
+        self.cancel_amend = QPushButton("Cancel a&mendment", objectName="cancelAmend")
         for b in (self.save_button, self.amend_button, self.cancel_amend):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -135,6 +136,9 @@ class FollowUpDialog(QDialog):
         self.visit_list.currentItemChanged.connect(self._show_visit)
         self.clear_form()
         self.reload()
+        from decisionaid.ui.keyboard import add_mnemonics
+
+        add_mnemonics(self)
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -223,7 +227,7 @@ class FollowUpDialog(QDialog):
         self.reason.setVisible(False)
         self.reason_label.setVisible(False)
         self.cancel_amend.setVisible(False)
-        self.save_button.setText("Save visit")
+        self.save_button.setText("&Save visit")
         self.error.setText("")
 
     def start_amend(self) -> None:
@@ -248,7 +252,7 @@ class FollowUpDialog(QDialog):
         self.next_step.setCurrentIndex(max(0, self.next_step.findData(v.next_step)))
         for w in (self.reason, self.reason_label, self.cancel_amend):
             w.setVisible(True)
-        self.save_button.setText("Save amendment")
+        self.save_button.setText("&Save amendment")
 
     def visit(self):
         from decisionaid.sessions.visits import VisitRecord

@@ -100,8 +100,8 @@ class HandoffActions(QObject):
         row = QHBoxLayout(w)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(label("Health record:", wrap=False, selectable=False))
-        row.addWidget(_button(self.copy_note, "Copy note", "copyNoteButton"))
-        row.addWidget(_button(self.export_fhir, "Export FHIR\u2026", "exportFhirButton"))
+        row.addWidget(_button(self.copy_note, "&Copy note", "copyNoteButton"))
+        row.addWidget(_button(self.export_fhir, "E&xport FHIR\u2026", "exportFhirButton"))
         row.addStretch(1)
         return w
 

@@ -46,6 +46,9 @@ class IconArray(QWidget):
         self._filled, self._empty = QColor(figure.filled), QColor(figure.empty)
         self._from_bottom = figure.from_bottom
         self.set_count(figure.count, caption=figure.caption)
+        self.setAccessibleName(f"Picture of {TOTAL} people: {figure.caption}" if figure.caption else
+                               f"Picture of {TOTAL} people")
+        self.setAccessibleDescription(figure.text_alternative)  # the numbers in words, from the same figure
 
     def set_colors(self, filled: QColor, empty: QColor) -> None:
         self._filled, self._empty = QColor(filled), QColor(empty)

@@ -48,9 +48,66 @@ def _find(window) -> None:
         search.selectAll()
 
 
+def mnemonic(text: str) -> str | None:
+    """The letter Alt presses for `text` ("&Save" -> "s"), None without one ("&&" is a literal ampersand)."""
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] != "&":
+                return text[i + 1].lower()
+            i += 1
+        i += 1
+    return None
+
+
+def with_mnemonic(text: str, taken: set[str]) -> str:
+    """`text` with an ampersand before a letter not in `taken` (the first letter of a word if one is free, else
+    any letter), which is added to `taken`; unchanged if it already has one or no letter is free."""
+    if (have := mnemonic(text)) is not None:
+        taken.add(have)
+        return text
+    starts = [i for i, c in enumerate(text) if c.isalnum() and (i == 0 or not text[i - 1].isalnum())]
+    for i in starts + list(range(len(text))):
+        c = text[i]
+        if c.isalnum() and c.isascii() and c.lower() not in taken:
+            taken.add(c.lower())
+            return text[:i] + "&" + text[i:]
+    return text
+
+
+def add_mnemonics(root, taken: set[str] | None = None) -> set[str]:
+    """Give every push button and check box in `root` that has none a mnemonic unique in `root`: the letters in
+    use (buttons, labels of fields, `taken`, e.g. a menu bar's) are kept. Radio buttons are left alone: a question
+    is one tab stop whose answers the arrow keys choose. Returns the letters now in use."""
+    from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
+
+    taken = set(taken or ())
+    buttons = [b for b in root.findChildren(QPushButton) + root.findChildren(QCheckBox) if b.text()]
+    for widget in buttons + [lab for lab in root.findChildren(QLabel) if lab.buddy() is not None]:
+        if (have := mnemonic(widget.text())) is not None:
+            taken.add(have)
+    for b in buttons:
+        if mnemonic(b.text()) is None:
+            b.setText(with_mnemonic(b.text(), taken))
+    return taken
+
+
+def quit_window(window) -> bool:
+    """File > Quit: close the window as the clinician's own quit (an unsaved consultation asks first, as when the
+    window's close button is pressed). True if it closed."""
+    window.setProperty("quitting", True)
+    try:
+        return window.close()
+    finally:
+        window.setProperty("quitting", False)
+
+
 def install(window, file_menu, help_menu, screens) -> None:
     """Add New session, Save, Find and Quit to the File menu, keys to the print actions, a Go menu for the screens
     and Help > Keyboard shortcuts."""
+    from decisionaid.ui import focus_ring
+
+    focus_ring.install()  # a focus ring a keyboard user can see, in every window of the application
     first = file_menu.actions()[0] if file_menu.actions() else None
 
     def add(text, keys, slot, name):
@@ -67,7 +124,7 @@ def install(window, file_menu, help_menu, screens) -> None:
     file_menu.addSeparator()
     window.quit_action = QAction("&Quit", window, objectName="quit")
     window.quit_action.setShortcuts(_keys(QKeySequence.Quit, "Ctrl+Q"))
-    window.quit_action.triggered.connect(window.close)
+    window.quit_action.triggered.connect(functools.partial(quit_window, window))
     file_menu.addAction(window.quit_action)
     window.print_current.print_handout.setShortcuts(_keys(QKeySequence.Print, "Ctrl+P"))
     window.print_current.print_record.setShortcut(QKeySequence(PRINT_RECORD_SHORTCUT))
@@ -131,6 +188,7 @@ def show_shortcuts(window) -> QDialog:
     lay.addWidget(table)
     buttons = QDialogButtonBox(QDialogButtonBox.Close, dialog)
     buttons.rejected.connect(dialog.reject)
+    buttons.button(QDialogButtonBox.Close).setText("&Close")
     lay.addWidget(buttons)
     dialog.resize(540, 600)
     window.shortcuts_dialog = dialog

@@ -522,6 +522,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         """Write what is unsaved, back up if anything changed, and only then quit."""
         consultation = self._built_screen("Consultation")
+        if (event.spontaneous() or self.property("quitting")) and hasattr(consultation, "confirm_quit") \
+                and not consultation.confirm_quit():  # the clinician quits: an unsaved consultation asks first
+            return event.ignore()
         if consultation is not None and hasattr(consultation, "flush") and not consultation.flush():
             box = QMessageBox(QMessageBox.Warning, "Unsaved text",
                               "Your latest changes could not be saved:\n\n" + consultation.last_error

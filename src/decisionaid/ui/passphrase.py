@@ -46,7 +46,7 @@ class PassphrasePanel(QWidget):
         self.error.setStyleSheet("color: #a00000; font-weight: bold")
         self.error.hide()
         lay.addWidget(self.error)
-        self.unlock_button = QPushButton("Unlock", objectName="unlockButton")
+        self.unlock_button = QPushButton("&Unlock", objectName="unlockButton")
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self.try_unlock)
         lay.addWidget(self.unlock_button, alignment=Qt.AlignLeft)
@@ -78,7 +78,7 @@ class PassphrasePanel(QWidget):
         self.busy = busy
         self.field.setEnabled(not busy)
         self.unlock_button.setEnabled(not busy)
-        self.unlock_button.setText("Checking…" if busy else "Unlock")
+        self.unlock_button.setText("Checking…" if busy else "&Unlock")
 
     def _fail(self, message: str) -> None:
         self.error.setText(message)
@@ -105,10 +105,13 @@ class UnlockDialog(QDialog):
             "caveats screens still work.")
         lay.addWidget(self.panel)
         buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Cancel).setText("Continue without sessions")
+        buttons.button(QDialogButtonBox.Cancel).setText("&Continue without sessions")
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.panel.unlocked.connect(self.accept)
+        from decisionaid.ui.keyboard import add_mnemonics
+
+        add_mnemonics(self)
 
 
 class LockScreen(QWidget):
@@ -146,10 +149,10 @@ class NewPassphraseDialog(QDialog):
         self.new = _password_field("newPassphrase") if new else None
         self.repeat = _password_field("repeatPassphrase") if new else None
         if self.current is not None:
-            form.addRow("Current passphrase", self.current)
+            form.addRow("Cu&rrent passphrase", self.current)
         if new:
-            form.addRow("New passphrase", self.new)
-            form.addRow("New passphrase again", self.repeat)
+            form.addRow("&New passphrase", self.new)
+            form.addRow("New passphrase &again", self.repeat)
         lay.addLayout(form)
         self.error = label("", name="newPassphraseError")
         self.error.setStyleSheet("color: #a00000")
@@ -160,6 +163,9 @@ class NewPassphraseDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.ok_button = buttons.button(QDialogButtonBox.Ok)
         lay.addWidget(buttons)
+        from decisionaid.ui.keyboard import add_mnemonics
+
+        add_mnemonics(self)
 
     def problem(self) -> str:
         if self.current is not None and not self.current.text():

@@ -131,6 +131,9 @@ class PatientView(QWidget):
         self._apply_style()
         self.refresh()
         self.show_step("team")
+        from decisionaid.ui.keyboard import add_mnemonics
+
+        add_mnemonics(self)  # Alt+letter for each step, topic, part and Back / Next
 
     # --- pages ----------------------------------------------------------------------------------------
 
@@ -493,6 +496,7 @@ class PatientView(QWidget):
             f"QWidget#patientView QPushButton {{ padding: 4px 16px; border: 2px solid {ACCENT}; border-radius: 8px; "
             f"background: #eef3f8; }}"
             f"QWidget#patientView QPushButton:checked {{ background: {ACCENT}; color: white; }}"
+            f"QWidget#patientView QPushButton:focus {{ border: 4px solid {INK}; padding: 2px 14px; }}"  # the focus ring
             f"QWidget#patientView QPushButton:disabled {{ border-color: #9aa5b1; color: #59626b; background: #f0f0f0; }}"
             f"QWidget#patientView QRadioButton::indicator {{ width: {round(px * 1.1)}px; height: {round(px * 1.1)}px; }}"
             f"QWidget#patientView IconArray {{ font-size: {max(MIN_PX, round(px * 0.8))}px; }}")

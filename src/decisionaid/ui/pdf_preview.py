@@ -136,8 +136,8 @@ class PdfPreviewDialog(QDialog):
         lay.addWidget(self.scroll, 1)
 
         buttons = QDialogButtonBox()
-        self.print_button = QPushButton("Print\u2026", objectName="previewPrint")
-        self.save_button = QPushButton("Save as PDF\u2026", objectName="previewSave")
+        self.print_button = QPushButton("&Print\u2026", objectName="previewPrint")
+        self.save_button = QPushButton("&Save as PDF\u2026", objectName="previewSave")
         buttons.addButton(self.print_button, QDialogButtonBox.ActionRole)
         buttons.addButton(self.save_button, QDialogButtonBox.ActionRole)
         buttons.addButton(QDialogButtonBox.Close)
@@ -145,6 +145,9 @@ class PdfPreviewDialog(QDialog):
         self.print_button.clicked.connect(self.print_requested)
         self.save_button.clicked.connect(self.save_requested)
         lay.addWidget(buttons)
+        from decisionaid.ui.keyboard import add_mnemonics
+
+        add_mnemonics(self)
         self.resize(PREVIEW_WIDTH + 80, 900)
         self._next = 0
 

@@ -619,12 +619,12 @@ class PrintBar(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(label("Handout for the patient:", wrap=False, selectable=False))
-        self.preview_handout = _button(actions.preview_handout, "Preview\u2026", "previewHandout")
-        self.print_handout = _button(actions.print_handout, "Print\u2026", "printHandout")
-        self.save_handout = _button(actions.save_handout, "Save as PDF\u2026", "saveHandout")
+        self.preview_handout = _button(actions.preview_handout, "P&review\u2026", "previewHandout")
+        self.print_handout = _button(actions.print_handout, "Pr&int\u2026", "printHandout")
+        self.save_handout = _button(actions.save_handout, "Save as P&DF\u2026", "saveHandout")
         for b in (self.preview_handout, self.print_handout, self.save_handout):
             row.addWidget(b)
-        self.large_print = QCheckBox("Large print", objectName="largePrint")
+        self.large_print = QCheckBox("&Large print", objectName="largePrint")
         lp = actions.actions.large_print
         self.large_print.setChecked(lp.isChecked())
         self.large_print.setToolTip(lp.statusTip())
@@ -633,9 +633,9 @@ class PrintBar(QWidget):
         row.addWidget(self.large_print)
         row.addSpacing(24)
         row.addWidget(label("Record for the chart:", wrap=False, selectable=False))
-        self.preview_record = _button(actions.preview_record, "Preview\u2026", "previewRecord")
-        self.print_record = _button(actions.print_record, "Print\u2026", "printRecord")
-        self.save_record = _button(actions.save_record, "Save as PDF\u2026", "saveRecord")
+        self.preview_record = _button(actions.preview_record, "Previe&w\u2026", "previewRecord")
+        self.print_record = _button(actions.print_record, "Prin&t\u2026", "printRecord")
+        self.save_record = _button(actions.save_record, "Sa&ve as PDF\u2026", "saveRecord")
         for b in (self.preview_record, self.print_record, self.save_record):
             row.addWidget(b)
         row.addStretch(1)
@@ -646,8 +646,8 @@ def session_buttons(actions: ActionSet) -> QWidget:
     box = QWidget()
     row = QHBoxLayout(box)
     row.setContentsMargins(0, 0, 0, 0)
-    for text, name, group in (("Handout", "sessionHandout", actions.handout_actions),
-                              ("Record", "sessionRecord", actions.record_actions)):
+    for text, name, group in (("Ha&ndout", "sessionHandout", actions.handout_actions),
+                              ("&Record", "sessionRecord", actions.record_actions)):
         b = QPushButton(text, objectName=name)  # with a menu: it opens on click and shows an arrow
         menu = QMenu(b)
         for a in group:

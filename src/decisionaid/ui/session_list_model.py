@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
 from decisionaid.ui.common import qt_text
 
-COLUMNS = ("Date and time", "Patient", "Clinician", "Status", "Decision", "Follow-up", "", "Session no.")
+COLUMNS = ("Date and time", "Patient", "Clinician", "Status", "Decision", "Follow-up", "Draft", "Session no.")
 PAGE = 100
 
 

@@ -93,7 +93,7 @@ class SessionLock(QObject):
         v.addWidget(heading("Saved sessions are locked"))
         v.addWidget(label("The sessions file is encrypted. Enter your passphrase to record or review "
                           "consultations; the evidence, options and caveats screens work without it."))
-        button = QPushButton("Unlock sessions\u2026", objectName="unlockSessionsButton")
+        button = QPushButton("&Unlock sessions\u2026", objectName="unlockSessionsButton")
         button.clicked.connect(self.ask_at_start)
         v.addWidget(button, alignment=Qt.AlignLeft)
         v.addStretch(1)

@@ -7,11 +7,12 @@ search box never waits for the file.
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFileDialog, QHBoxLayout, QHeaderView, QLineEdit, QListWidget, QListWidgetItem,
                                QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from decisionaid.ui.common import heading, label, scrolling_row
+from decisionaid.ui.date_field import DateField
 from decisionaid.ui.session_list_model import SessionListModel
 
 ANY_DECISION = ("Any decision", None)
@@ -94,7 +95,7 @@ class HistoryDialog(QDialog):
         self.setWindowTitle(f"History of session {session_id}")
         self.resize(900, 600)
         lay = QVBoxLayout(self)
-        self.show_autosaves = QCheckBox("Show autosaves too", objectName="showAutosaves")
+        self.show_autosaves = QCheckBox("Show &autosaves too", objectName="showAutosaves")
         lay.addWidget(self.show_autosaves)
         split = QSplitter(Qt.Horizontal)
         self.revisions = QListWidget(objectName="revisions")
@@ -110,6 +111,9 @@ class HistoryDialog(QDialog):
         self.show_autosaves.toggled.connect(self.reload)
         self.revisions.currentItemChanged.connect(self._show)
         self.reload()
+        from decisionaid.ui.keyboard import add_mnemonics
+
+        add_mnemonics(self)
 
     def reload(self) -> None:
         from decisionaid.sessions.errors import StoreError
@@ -180,9 +184,9 @@ class SessionsView(QWidget):
         self.search.setPlaceholderText("Search notes, identifiers and clinicians")
         self.search.setAccessibleName("Search sessions")
         self.search.setClearButtonEnabled(True)
-        self.use_dates = QCheckBox("From", objectName="useDates")
-        self.date_from = QDateEdit(objectName="dateFrom")
-        self.date_to = QDateEdit(objectName="dateTo")
+        self.use_dates = QCheckBox("Fro&m", objectName="useDates")
+        self.date_from = DateField(objectName="dateFrom")
+        self.date_to = DateField(objectName="dateTo")
         self.date_from.setAccessibleName("Sessions held on or after")
         self.date_to.setAccessibleName("Sessions held on or before")
         for d in (self.date_from, self.date_to):
@@ -229,15 +233,15 @@ class SessionsView(QWidget):
         button_row = QWidget(objectName="sessionButtons")
         buttons = QHBoxLayout(button_row)
         buttons.setContentsMargins(0, 0, 0, 0)
-        self.open_button = QPushButton("Open")
-        self.amend_button = QPushButton("Amend")
-        self.history_button = QPushButton("History\u2026")
-        self.follow_up_button = QPushButton("Follow-up\u2026", objectName="followUpButton")
+        self.open_button = QPushButton("&Open")
+        self.amend_button = QPushButton("&Amend")
+        self.history_button = QPushButton("Hi&story\u2026")
+        self.follow_up_button = QPushButton("Follo&w-up\u2026", objectName="followUpButton")
         self.follow_up_button.setToolTip("Record a follow-up visit of the selected session and see its course")
-        self.export_button = QPushButton("Export selected\u2026")
-        self.export_all_button = QPushButton("Export all\u2026")
-        self.backup_button = QPushButton("Back up now\u2026")
-        self.restore_button = QPushButton("Restore from backup\u2026")
+        self.export_button = QPushButton("Export se&lected\u2026")
+        self.export_all_button = QPushButton("Expor&t all\u2026")
+        self.backup_button = QPushButton("&Back up now\u2026")
+        self.restore_button = QPushButton("Restore from bac&kup\u2026")
         for b in (self.open_button, self.amend_button, self.history_button, self.follow_up_button):
             buttons.addWidget(b)
         self.print_set = self.print_buttons = None

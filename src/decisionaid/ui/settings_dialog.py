@@ -59,6 +59,9 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.set_encrypted(encrypted)
+        from decisionaid.ui.keyboard import add_mnemonics
+
+        add_mnemonics(self)  # Alt+letter for every button; the field labels' letters (&Paper) are kept
 
     def _encryption_box(self, settings) -> QGroupBox:
         box = QGroupBox("Encryption of saved sessions", objectName="encryptionBox")
