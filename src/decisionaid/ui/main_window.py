@@ -205,7 +205,8 @@ class MainWindow(QMainWindow):
 
     def _add_printing(self) -> None:
         """File > handout and record of the consultation on screen (the general handout when none is open)."""
-        from decisionaid.ui.print_actions import PrintActions, PrintProgress
+        from decisionaid.ui.print_actions import PrintProgress
+        from decisionaid.ui.print_controller import PrintActions
 
         self.printing = PrintActions(self, context=lambda: (self.settings(), self.summary, self._checklist))
         self.print_current = self.printing.action_set(
@@ -250,7 +251,7 @@ class MainWindow(QMainWindow):
         return self._has_print_session()
 
     def _print_subject(self):
-        from decisionaid.ui.print_actions import Subject
+        from decisionaid.handout.print_job import Subject
 
         view = self._built_screen("Consultation")
         return view.print_subject() if hasattr(view, "print_subject") else Subject()

@@ -336,7 +336,7 @@ class SessionsView(QWidget):
 
     def print_subject(self):
         """The selected session for a handout or record: its latest saved version (print_actions.Subject)."""
-        from decisionaid.ui.print_actions import stored_subject
+        from decisionaid.handout.print_job import stored_subject
 
         return stored_subject(self._open_store(), self.selected_ids()[0])
 
