@@ -37,9 +37,9 @@ def _face(ch: str) -> str | None:
     if fonts.has_glyph(ch, fonts.FALLBACK):
         return fonts.FALLBACK
     if fonts.has_glyph(ch, fonts.REGULAR):
-        return fonts.ONLY_REGULAR   # e.g. mathematical sans-serif letters, which DejaVu Sans Bold lacks
+        return fonts.require(fonts.ONLY_REGULAR)   # e.g. mathematical sans-serif letters, which DejaVu Bold lacks
     if fonts.has_glyph(ch, fonts.BOLD):
-        return fonts.ONLY_BOLD
+        return fonts.require(fonts.ONLY_BOLD)
     return None
 
 
