@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Paragraph, Table
+from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Table
+from reportlab.platypus import Paragraph as _Paragraph
 from reportlab.platypus import TableStyle as _TableStyle
 
 from decisionaid.handout import fonts
@@ -14,6 +15,24 @@ from decisionaid.evidence.pack import Pack
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import SOFT, Styles, TEAL
 from decisionaid.handout.wording import SourceNumbers, long_date
+
+
+class Paragraph(_Paragraph):
+    """reportlab's Paragraph, its lines broken once per width. reportlab breaks them again at every wrap, and a
+    paragraph is wrapped two or three times at the same width (a table measures its cells, then draws them; a
+    heading kept with what follows is measured with it, then placed): a third of a record's build time."""
+
+    def wrap(self, availWidth, availHeight):
+        if self.__dict__.get("_wrapped_at") == availWidth:  # the lines, width and height are those of that wrap
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        if size == (self.width, self.height):
+            self._wrapped_at = availWidth
+        return size
+
+    def split(self, availWidth, availHeight):
+        self.__dict__.pop("_wrapped_at", None)  # split may drop or change the lines: the next wrap breaks again
+        return super().split(availWidth, availHeight)
 
 
 def cite_mark(numbers: list[int], st: Styles) -> str:
