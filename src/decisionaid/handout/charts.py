@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.rl_accel import fp_str
 from reportlab.platypus import Flowable
@@ -18,6 +18,9 @@ from reportlab.platypus import Flowable
 from decisionaid.evidence import figures as model
 from decisionaid.evidence.figures import GRID, ForestFigure, IconArrayFigure
 from decisionaid.handout import fonts
+
+if TYPE_CHECKING:  # the shapes are imported by the charts that use them: the handout's first PDF has none
+    from reportlab.graphics.shapes import Drawing
 
 INK = colors.HexColor(model.BENEFIT)   # the same as the screen's icon arrays
 OUTLINE = colors.HexColor(model.EMPTY)
@@ -91,6 +94,8 @@ def forest_plot(figure: ForestFigure, width: float, font_size: float = 8.0) -> D
     """Trials as squares (area by weight) with 95% CI lines, the pooled estimate as a diamond, on a log axis.
 
     Footnotes are not drawn here: the caller prints `figure.footnotes()` under the drawing, where they can wrap."""
+    from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
+
     fonts.register()
     fs = font_size
     rows, pooled = figure.rows, figure.pooled
@@ -164,6 +169,8 @@ def forest_plot(figure: ForestFigure, width: float, font_size: float = 8.0) -> D
 def course_chart(figure, width: float, font_size: float = 8.0) -> Drawing:
     """The PHQ-9 course (checklist/course_figure.py): severity bands, the dashed half-baseline line, a triangle on
     each day Botox was given, and item 9 on its own strip below (a filled mark when above 0)."""
+    from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
+
     from decisionaid.checklist import course_figure as cm
 
     fonts.register()

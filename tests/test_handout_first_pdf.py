@@ -1,6 +1,7 @@
-"""Fonts in PDFs: Droid Sans Fallback (4 MB, a fifth of a second to read) is read only once a document has a
-character DejaVu Sans lacks, and is then embedded as before; a damaged fallback file is still told plainly.
-Each check runs in a fresh interpreter, where no font has been registered yet; PDFs are read back with pypdf."""
+"""What the first PDF of a process reads: Droid Sans Fallback (4 MB, a fifth of a second to read) only once a
+document has a character DejaVu Sans lacks, then embedded as before (a damaged fallback file is still told
+plainly); reportlab's vector shapes only for a chart that uses them (the record's), not for the handout.
+Each check runs in a fresh interpreter, where nothing is registered or imported yet; PDFs are read back with pypdf."""
 
 import shutil
 import subprocess
@@ -58,3 +59,15 @@ def test_a_damaged_fallback_font_is_told_when_a_document_needs_it(tmp_path):
     made, message = out.stdout.splitlines()
     assert made == "True"
     assert "DroidSansFallbackFull.ttf.xz could not be read" in message and "Reinstall decisionaid" in message
+
+
+def test_the_handout_does_not_import_the_chart_shapes_only_the_record_draws():
+    out = run("data = handout()\n"
+              "print('reportlab.graphics.shapes' in sys.modules, len(data) > 1000)\n"
+              "from decisionaid.handout.inputs import record_input\n"
+              "from decisionaid.handout.record import build_record\n"
+              "data = build_record(record_input(settings(), 7, record(), made_at=MADE, summary=summary(),\n"
+              "                                 checklist=checklist()))\n"
+              "print('reportlab.graphics.shapes' in sys.modules, len(data) > 1000)\n")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["False True", "True True"]
