@@ -1,6 +1,7 @@
-"""Lines are broken once per width (handout/common.Paragraph): the PDFs are the very bytes reportlab's own
-Paragraph gives, for a record with a note long enough to split over pages, and a paragraph wrapped at another
-width, or split, breaks its lines again."""
+"""Lines are broken once per width and markup is parsed once per text and style (handout/common.Paragraph): the
+PDFs are the very bytes reportlab's own Paragraph gives, for a record with a note long enough to split over
+pages; a paragraph wrapped at another width, or split, breaks its lines again; a paragraph whose text was parsed
+before breaks like a fresh one."""
 
 import pytest
 from reportlab.platypus import Paragraph as ReportlabParagraph
@@ -17,7 +18,8 @@ LONG_NOTE = "\n".join(f"Line {i}: discussed the options, the evidence and what t
 
 def words(paragraph) -> list:
     """The words of each line of the paragraph's last wrap."""
-    return [line[1] if isinstance(line, tuple) else line.words for line in paragraph.blPara.lines]
+    return [line[1] if isinstance(line, tuple) else [(w.fontName, w.text) for w in line.words]
+            for line in paragraph.blPara.lines]
 
 
 def build_both(monkeypatch):
@@ -59,3 +61,16 @@ def test_a_split_paragraph_breaks_its_lines_again():
     assert first.wrap(200, 1000)[1] + rest.wrap(200, 1000)[1] == pytest.approx(h)
     assert p.wrap(200, 1000) == (200, h)  # wrapped again after the split: all its lines
     assert len(p.blPara.lines) == len(ReportlabParagraph(text, st.body).breakLines([200, 200]).lines)
+
+
+def test_a_paragraph_parsed_before_breaks_like_a_fresh_one_after_others_were_split():
+    st = styles()
+    text = "Seeing my <b>grandchildren</b> smile, and walking to the shops on my own again. " * 6
+    made = [common.Paragraph(text, st.body) for _ in range(3)]  # the first parses, the others reuse its parse
+    for p in made[:2]:
+        p.wrap(150, 1000)
+        p.split(150, 30)  # reportlab may change a split paragraph's pieces
+    last = made[2]
+    fresh = ReportlabParagraph(text, st.body)
+    assert last.wrap(150, 1000) == fresh.wrap(150, 1000)
+    assert words(last) == words(fresh)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Table
@@ -33,6 +34,28 @@ class Paragraph(_Paragraph):
     def split(self, availWidth, availHeight):
         self.__dict__.pop("_wrapped_at", None)  # split may drop or change the lines: the next wrap breaks again
         return super().split(availWidth, availHeight)
+
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        """reportlab parses the markup of every paragraph (an HTML parser per paragraph); the same markup in the
+        same style (styles.styles() are made once per process) parses the same, so the parse is kept and each
+        paragraph gets its own copy of the pieces."""
+        if frags is not None or bulletText is not None or not isinstance(text, str):
+            return super()._setup(text, style, bulletText, frags, cleaner)
+        key = (text, id(style), self.caseSensitive)
+        kept = _PARSED.get(key)
+        if kept is not None and kept[0] is style:
+            _style, parsed_style, parsed, cleaned = kept
+            return super()._setup(cleaned, parsed_style, None, [copy.copy(f) for f in parsed], cleaner)
+        super()._setup(text, style, bulletText, None, cleaner)
+        if self.bulletText is None:
+            if len(_PARSED) >= PARSED_LIMIT:
+                _PARSED.clear()
+            _PARSED[key] = (style, self.style, [copy.copy(f) for f in self.frags], self.text)
+        return None
+
+
+PARSED_LIMIT = 4096
+_PARSED: dict = {}  # (markup, id(style), caseSensitive) -> (style, parsed style, pieces, cleaned text)
 
 
 def cite_mark(numbers: list[int], st: Styles) -> str:
