@@ -54,7 +54,7 @@ def run(out: Path, step: Callable[[str], None] = lambda name: None, window_hook=
     from PySide6.QtWidgets import QApplication
 
     from decisionaid.ui.main_window import SCREENS, MainWindow
-    from decisionaid.ui.print_actions import HANDOUT, RECORD
+    from decisionaid.handout.print_job import HANDOUT, RECORD
 
     app = QApplication.instance() or QApplication([])
     out.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ from decisionaid.sessions.record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 from decisionaid.ui import consultation_view
 from decisionaid.ui.main_window import MainWindow
-from decisionaid.ui.print_actions import HANDOUT
+from decisionaid.handout.print_job import HANDOUT
 from window import open_window  # noqa: E402  tests/window.py
 
 FIRST = SessionRecord(patient_ref="DRILL-0", clinician="Dr Drill", held_at="2026-03-14T09:30",

@@ -110,7 +110,7 @@ def test_the_app_hands_off_the_stored_visits(store):
     from decisionaid.evidence.summary import summarise
     from decisionaid.settings import Settings
     from decisionaid.ui.handoff_actions import handoff_input
-    from decisionaid.ui.print_actions import stored_subject
+    from decisionaid.handout.print_job import stored_subject
 
     sid = first(store)
     store.add_visit(sid, VisitRecord("2026-03-01", phq9_total=6), "Dr A")

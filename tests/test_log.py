@@ -44,7 +44,7 @@ def _leaks(text: str) -> list[str]:
 def test_a_session_with_errors_logs_events_and_no_patient_text(qtbot, data_dir, logged, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from decisionaid.ui.print_actions import Document
+    from decisionaid.handout.print_job import Document
 
     dialogs = []
     monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda *a: dialogs.append(a[2])))

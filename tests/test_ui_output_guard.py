@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from decisionaid import paths
 from decisionaid.sessions.record import SessionRecord
 from decisionaid.sessions.store import SessionStore
-from decisionaid.ui.print_actions import HANDOUT
+from decisionaid.handout.print_job import HANDOUT
 from window import open_window  # noqa: E402  tests/window.py
 
 RECORD = SessionRecord(patient_ref="GUARD-1", clinician="Dr Guard", held_at="2026-03-14T09:30",

@@ -21,7 +21,7 @@ from decisionaid.handout.wording import load_wording
 from decisionaid.sessions.record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 from decisionaid.ui.main_window import MainWindow
-from decisionaid.ui.print_actions import HANDOUT, RECORD, Document, Subject
+from decisionaid.handout.print_job import HANDOUT, RECORD, Document, Subject
 
 from pdf_text import reader, squash, text
 from window import open_window  # noqa: E402  tests/window.py

@@ -8,14 +8,19 @@ and on a black-and-white printer. Labels here come from the evidence pack, never
 from __future__ import annotations
 
 import math
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
+from reportlab.lib.rl_accel import fp_str
 from reportlab.platypus import Flowable
 
 from decisionaid.evidence import figures as model
 from decisionaid.evidence.figures import GRID, ForestFigure, IconArrayFigure
 from decisionaid.handout import fonts
+
+if TYPE_CHECKING:  # the shapes are imported by the charts that use them: the handout's first PDF has none
+    from reportlab.graphics.shapes import Drawing
 
 INK = colors.HexColor(model.BENEFIT)   # the same as the screen's icon arrays
 OUTLINE = colors.HexColor(model.EMPTY)
@@ -58,14 +63,27 @@ class IconArray(Flowable):
         return names
 
     def draw(self):
+        """Each person as `q <translate> cm /<form> Do Q`: what saveState, translate, doForm and restoreState
+        write, written here at once (those calls copy the canvas state and format six numbers, per person)."""
         canv, cell = self.canv, self.size / GRID
-        filled, empty = self._forms(canv, cell)
-        for i in range(GRID * GRID):
-            row, col = self.figure.cell(i)
-            canv.saveState()
-            canv.translate(col * cell, self.size - (row + 1) * cell)
-            canv.doForm(filled if self.figure.is_filled(i) else empty)
-            canv.restoreState()
+        names = self._forms(canv, cell)
+        do = tuple(f"/{canv._doc.getXObjectName(name)} Do" for name in names)
+        code, in_use = canv._code, canv._formsinuse
+        for move, empty in _placements(self.figure, self.size):
+            code.extend(("q", move, do[empty], "Q"))
+            in_use.append(names[empty])
+
+
+@lru_cache(maxsize=64)
+def _placements(figure: IconArrayFigure, size: float) -> tuple[tuple[str, int], ...]:
+    """For each of the 100 people in drawing order: the translation to its cell, as canvas.translate writes it,
+    and 0 for a filled person, 1 for an outline. The same for every document with this figure and size."""
+    cell = size / GRID
+    out = []
+    for i in range(GRID * GRID):
+        row, col = figure.cell(i)
+        out.append((f"{fp_str(1, 0, 0, 1, col * cell, size - (row + 1) * cell)} cm", 0 if figure.is_filled(i) else 1))
+    return tuple(out)
 
 
 def icon_array(figure: IconArrayFigure | int, size: float) -> IconArray:
@@ -76,6 +94,8 @@ def forest_plot(figure: ForestFigure, width: float, font_size: float = 8.0) -> D
     """Trials as squares (area by weight) with 95% CI lines, the pooled estimate as a diamond, on a log axis.
 
     Footnotes are not drawn here: the caller prints `figure.footnotes()` under the drawing, where they can wrap."""
+    from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
+
     fonts.register()
     fs = font_size
     rows, pooled = figure.rows, figure.pooled
@@ -149,6 +169,8 @@ def forest_plot(figure: ForestFigure, width: float, font_size: float = 8.0) -> D
 def course_chart(figure, width: float, font_size: float = 8.0) -> Drawing:
     """The PHQ-9 course (checklist/course_figure.py): severity bands, the dashed half-baseline line, a triangle on
     each day Botox was given, and item 9 on its own strip below (a filled mark when above 0)."""
+    from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
+
     from decisionaid.checklist import course_figure as cm
 
     fonts.register()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
-from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Paragraph, Table
+from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Table
+from reportlab.platypus import Paragraph as _Paragraph
 from reportlab.platypus import TableStyle as _TableStyle
 
 from decisionaid.handout import fonts
@@ -14,6 +16,46 @@ from decisionaid.evidence.pack import Pack
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import SOFT, Styles, TEAL
 from decisionaid.handout.wording import SourceNumbers, long_date
+
+
+class Paragraph(_Paragraph):
+    """reportlab's Paragraph, its lines broken once per width. reportlab breaks them again at every wrap, and a
+    paragraph is wrapped two or three times at the same width (a table measures its cells, then draws them; a
+    heading kept with what follows is measured with it, then placed): a third of a record's build time."""
+
+    def wrap(self, availWidth, availHeight):
+        if self.__dict__.get("_wrapped_at") == availWidth:  # the lines, width and height are those of that wrap
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        if size == (self.width, self.height):
+            self._wrapped_at = availWidth
+        return size
+
+    def split(self, availWidth, availHeight):
+        self.__dict__.pop("_wrapped_at", None)  # split may drop or change the lines: the next wrap breaks again
+        return super().split(availWidth, availHeight)
+
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        """reportlab parses the markup of every paragraph (an HTML parser per paragraph); the same markup in the
+        same style (styles.styles() are made once per process) parses the same, so the parse is kept and each
+        paragraph gets its own copy of the pieces."""
+        if frags is not None or bulletText is not None or not isinstance(text, str):
+            return super()._setup(text, style, bulletText, frags, cleaner)
+        key = (text, id(style), self.caseSensitive)
+        kept = _PARSED.get(key)
+        if kept is not None and kept[0] is style:
+            _style, parsed_style, parsed, cleaned = kept
+            return super()._setup(cleaned, parsed_style, None, [copy.copy(f) for f in parsed], cleaner)
+        super()._setup(text, style, bulletText, None, cleaner)
+        if self.bulletText is None:
+            if len(_PARSED) >= PARSED_LIMIT:
+                _PARSED.clear()
+            _PARSED[key] = (style, self.style, [copy.copy(f) for f in self.frags], self.text)
+        return None
+
+
+PARSED_LIMIT = 4096
+_PARSED: dict = {}  # (markup, id(style), caseSensitive) -> (style, parsed style, pieces, cleaned text)
 
 
 def cite_mark(numbers: list[int], st: Styles) -> str:

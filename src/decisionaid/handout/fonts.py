@@ -1,8 +1,9 @@
 """The fonts every PDF uses: DejaVu Sans (regular, bold, oblique) and Droid Sans Fallback for what DejaVu lacks.
 
 The files ship in resources/fonts with their licences, xz-compressed (6.1 MB of fonts take 2.5 MB installed; they
-are unpacked in memory once per process, in about 0.1 s on the worker that makes the first PDF). Registering is done once per process and is thread-safe,
-because PDFs are built on worker threads.
+are unpacked in memory once per process, on the worker that makes the first PDF). Registering is done once per
+process and is thread-safe, because PDFs are built on worker threads. DejaVu Sans is registered for every PDF
+(about 0.1 s); Droid Sans Fallback (0.2 s) only once a document has a character DejaVu Sans lacks.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ REGULAR, BOLD, OBLIQUE, FALLBACK = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-
 ONLY_REGULAR, ONLY_BOLD = "DejaVuSans-Upright", "DejaVuSans-BoldAlways"
 _FILES = {REGULAR: "DejaVuSans.ttf.xz", BOLD: "DejaVuSans-Bold.ttf.xz", OBLIQUE: "DejaVuSans-Oblique.ttf.xz",
           FALLBACK: "DroidSansFallbackFull.ttf.xz"}
-_lock = threading.Lock()
-_done = False
+_EVERY_PDF = (REGULAR, BOLD, OBLIQUE)
+_lock = threading.RLock()
+_done = False                # the DejaVu faces are registered (every PDF uses them)
+_on_demand: set[str] = set()  # FALLBACK, ONLY_REGULAR, ONLY_BOLD once registered
+_bytes: dict = {}            # DejaVu's unpacked TrueType files, kept for the faces registered on demand
 
 
 class FontError(Exception):
@@ -26,7 +30,9 @@ class FontError(Exception):
 
 
 def register() -> None:
-    """Register the four faces with reportlab, and DejaVu Sans as a family so <b> and <i> pick bold and oblique."""
+    """Register DejaVu Sans (regular, bold, oblique) with reportlab, as a family so <b> and <i> pick bold and
+    oblique. Droid Sans Fallback (4 MB unpacked, 0.2 s) and the single-face families are registered by `require`,
+    only when a document has a character that needs them."""
     global _done
     if _done:
         return
@@ -34,30 +40,54 @@ def register() -> None:
         if _done:
             return
         from reportlab.pdfbase import pdfmetrics, ttfonts
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        from decisionaid.resources import resource_path
 
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
         from reportlab import rl_config
 
         rl_config.useA85 = 0  # streams stay binary (Flate): smaller files, and no time spent on ASCII85
 
-        unpacked = {}
-        for name, filename in _FILES.items():
-            path = resource_path("fonts", filename)
-            try:
-                unpacked[name] = _unpacked(path)
-                pdfmetrics.registerFont(TTFont(name, unpacked[name]))
-            except Exception as exc:  # reportlab raises TTFError or OSError, depending on the damage
-                raise FontError(f"The font file {path} could not be read ({exc}). Reinstall decisionaid.") from None
-        for alias, name in ((ONLY_REGULAR, REGULAR), (ONLY_BOLD, BOLD)):
-            # The same face under a second name, bold and italic included: reportlab gives the alias the face
-            # already registered (one embedded font, not two).
-            unpacked[name].seek(0)
-            pdfmetrics.registerFont(TTFont(alias, unpacked[name]))
+        for name in _EVERY_PDF:
+            _bytes[name] = _register(name, _FILES[name])
         pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=OBLIQUE, boldItalic=BOLD)
         _done = True
+
+
+def require(name: str) -> str:
+    """Make sure the face `name` is registered (the fallback and single-face families are registered on first
+    use); returns `name`. Raises FontError when its file is missing or damaged."""
+    register()
+    if name in _EVERY_PDF or name in _on_demand:
+        return name
+    with _lock:
+        if name not in _on_demand:
+            if name == FALLBACK:
+                _register(FALLBACK, _FILES[FALLBACK])
+            else:
+                # The same face under a second name, bold and italic included: a character only that face has
+                # (<b> cannot turn it into a box). One embedded font, not two.
+                from reportlab.pdfbase import pdfmetrics
+                from reportlab.pdfbase.ttfonts import TTFont
+
+                data = _bytes[{ONLY_REGULAR: REGULAR, ONLY_BOLD: BOLD}[name]]
+                data.seek(0)
+                pdfmetrics.registerFont(TTFont(name, data))
+            _on_demand.add(name)
+    return name
+
+
+def _register(name: str, filename: str) -> io.BytesIO:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from decisionaid.resources import resource_path
+
+    path = resource_path("fonts", filename)
+    try:
+        data = _unpacked(path)
+        pdfmetrics.registerFont(TTFont(name, data))
+    except Exception as exc:  # reportlab raises TTFError or OSError, depending on the damage
+        raise FontError(f"The font file {path} could not be read ({exc}). Reinstall decisionaid.") from None
+    return data
 
 
 def _unpacked(path) -> io.BytesIO:
@@ -72,8 +102,7 @@ def _unpacked(path) -> io.BytesIO:
 def _charmap(name: str) -> frozenset[int]:
     from reportlab.pdfbase import pdfmetrics
 
-    register()
-    return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
+    return frozenset(pdfmetrics.getFont(require(name)).face.charToGlyph)
 
 
 def has_glyph(char: str, name: str = REGULAR) -> bool:

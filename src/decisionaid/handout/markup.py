@@ -15,6 +15,7 @@ from html import escape as _html_escape
 from decisionaid.handout import fonts
 
 _SPACE_AFTER_SPACE = re.compile(r"(?<= ) ")
+_PRINTABLE_ASCII = re.compile(r"[\n\x20-\x7e]*")  # drawn by DejaVu Sans and its bold, left to right
 # Invisible characters that join or vary the one before (emoji sequences): kept inside a "[U+...]" code with them.
 _JOINERS = frozenset("\u200c\u200d\ufe0e\ufe0f")
 
@@ -24,6 +25,7 @@ def _xml_escape(text: str) -> str:
     return _html_escape(text, quote=False)
 
 
+@lru_cache(maxsize=4096)  # a pure function of one character (the faces are fixed per process): asked per character
 def _face(ch: str) -> str | None:
     """Where `ch` is drawn: "" in the paragraph's own face, a face name for a character that face alone has,
     or None when no embedded face has it (it would print as an empty box). A control character or a lone
@@ -35,9 +37,9 @@ def _face(ch: str) -> str | None:
     if fonts.has_glyph(ch, fonts.FALLBACK):
         return fonts.FALLBACK
     if fonts.has_glyph(ch, fonts.REGULAR):
-        return fonts.ONLY_REGULAR   # e.g. mathematical sans-serif letters, which DejaVu Sans Bold lacks
+        return fonts.require(fonts.ONLY_REGULAR)   # e.g. mathematical sans-serif letters, which DejaVu Bold lacks
     if fonts.has_glyph(ch, fonts.BOLD):
-        return fonts.ONLY_BOLD
+        return fonts.require(fonts.ONLY_BOLD)
     return None
 
 
@@ -158,6 +160,8 @@ def escape(text: str) -> str:
     Korean...) is set in the fallback face; a character that no embedded face draws (a control character, most
     emoji, a lone surrogate...) prints as its code point in grey, e.g. [U+0007] or [U+1F9E0]."""
     text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    if text.isascii() and _PRINTABLE_ASCII.fullmatch(text):  # most text: every face has it, left to right
+        return _SPACE_AFTER_SPACE.sub("\u00a0", _xml_escape(text)).replace("\n", "<br/>")
     text, hidden = _hide(text)
     markup = _marked_up(_visual(text), hidden)
     return _SPACE_AFTER_SPACE.sub("\u00a0", markup).replace("\n", "<br/>")

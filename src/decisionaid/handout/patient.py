@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import KeepTogether, Spacer, Table
 
 from decisionaid.checklist.assessment import Assessment
 from decisionaid.checklist.items import NO_DECISION, Checklist
 from decisionaid.evidence import figures
 from decisionaid.evidence.summary import EvidenceSummary
 from decisionaid.handout import charts
-from decisionaid.handout.common import TableStyle, bullets, box, cell, cite_mark, day, grid, moment, source_list
+from decisionaid.handout.common import (Paragraph, TableStyle, bullets, box, cell, cite_mark, day, grid, moment,
+                                        source_list)
 from decisionaid.handout.document import Meta, frame_width, render
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import ALERT, Styles, styles

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from reportlab.platypus import KeepTogether, Paragraph, Spacer
+from reportlab.platypus import KeepTogether, Spacer
 
 from decisionaid.checklist.assessment import Assessment, assess_record
 from decisionaid.checklist.items import Checklist
@@ -17,7 +17,7 @@ from decisionaid.evidence import figures
 from decisionaid.evidence.formatting import fmt_ci, fmt_ratio
 from decisionaid.evidence.summary import METHOD_NAMES, EvidenceSummary
 from decisionaid.handout import charts
-from decisionaid.handout.common import box, cell, cite_mark, day, grid, moment, source_list
+from decisionaid.handout.common import Paragraph, box, cell, cite_mark, day, grid, moment, source_list
 from decisionaid.handout.document import Meta, frame_width, render
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import ALERT, styles

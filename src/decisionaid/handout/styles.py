@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -31,9 +32,14 @@ class Styles:
 
 
 def styles(large_print: bool = False, base: float | None = None) -> Styles:
-    """Body 10 pt (14 pt in large print) with the rest scaled from it."""
+    """Body 10 pt (14 pt in large print) with the rest scaled from it. The same objects for every document of a
+    process (nothing changes a style once made), so what reportlab derives from a style can be kept."""
     fonts.register()
-    size = base or (14.0 if large_print else 10.0)
+    return _styles(base or (14.0 if large_print else 10.0))
+
+
+@lru_cache(maxsize=8)
+def _styles(size: float) -> Styles:
 
     def style(name, scale=1.0, font=fonts.REGULAR, lead=1.3, before=0.0, after=0.35, color=colors.black, **kw):
         s = size * scale

@@ -642,7 +642,7 @@ class ConsultationView(QWidget):
         """The consultation on screen, for a handout or record (print_actions.Subject): written first (an
         autosave), so that it has a session id; the record as typed, marked as a draft unless it is the saved
         revision. Nothing typed yet: the general handout. Store errors reach the caller."""
-        from decisionaid.ui.print_actions import Subject
+        from decisionaid.handout.print_job import Subject
 
         if not self.has_session():
             return Subject()

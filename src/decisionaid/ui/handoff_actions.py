@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, QStandardPaths, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QWidget
 
@@ -25,7 +25,7 @@ STATUS_MS = 10000
 
 
 def handoff_input(subject, context, made_at: dt.datetime | None = None):
-    """A HandoffInput for a print_actions.Subject; `context` is (settings, summary, checklist)."""
+    """A HandoffInput for a print_job.Subject; `context` is (settings, summary, checklist)."""
     from decisionaid import __version__
     from decisionaid.handoff.visits import HandoffError, HandoffInput, check_ready, from_stored
 
@@ -67,7 +67,7 @@ class HandoffActions(QObject):
 
     def __init__(self, window, subject: Callable, has_session: Callable[[], bool], context: Callable,
                  status: Callable[[str], None] | None = None):
-        """`subject()`: the print_actions.Subject to hand off (store errors reach the caller); `context()`:
+        """`subject()`: the print_job.Subject to hand off (store errors reach the caller); `context()`:
         (settings, summary, checklist); `status(text)`: where short confirmations go (the status bar)."""
         super().__init__(window)
         self.window, self._subject, self._has_session, self._context = window, subject, has_session, context
@@ -94,14 +94,14 @@ class HandoffActions(QObject):
 
     def bar(self) -> QWidget:
         """"Health record:" and the two buttons, following the actions' state."""
-        from decisionaid.ui.print_actions import _button
+        from decisionaid.ui.print_actions import action_button
 
         w = QWidget(objectName="handoffBar")
         row = QHBoxLayout(w)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(label("Health record:", wrap=False, selectable=False))
-        row.addWidget(_button(self.copy_note, "&Copy note", "copyNoteButton"))
-        row.addWidget(_button(self.export_fhir, "E&xport FHIR\u2026", "exportFhirButton"))
+        row.addWidget(action_button(self.copy_note, "&Copy note", "copyNoteButton"))
+        row.addWidget(action_button(self.export_fhir, "E&xport FHIR\u2026", "exportFhirButton"))
         row.addStretch(1)
         return w
 
@@ -141,8 +141,9 @@ class HandoffActions(QObject):
     def default_path(self) -> str:
         from decisionaid.handoff.fhir import DEFAULT_FILE_NAME
 
-        folder = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or str(Path.home())
-        return str(Path(folder) / DEFAULT_FILE_NAME)
+        from decisionaid.ui.print_controller import documents_folder
+
+        return str(Path(documents_folder()) / DEFAULT_FILE_NAME)
 
     def choose_and_export(self) -> None:
         try:
@@ -184,7 +185,7 @@ class HandoffActions(QObject):
 
     def _tell(self, title: str, exc: BaseException, path: str | None = None) -> None:
         from decisionaid.handoff.visits import HandoffError
-        from decisionaid.ui.print_actions import explain
+        from decisionaid.handout.print_job import explain
 
         message = str(exc) if isinstance(exc, HandoffError) else explain(exc, path)
         self.failed.emit(message)

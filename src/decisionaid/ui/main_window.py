@@ -229,11 +229,12 @@ class MainWindow(QMainWindow):
 
     def _add_printing(self) -> None:
         """File > handout and record of the consultation on screen (the general handout when none is open)."""
-        from decisionaid.ui.print_actions import PrintActions, PrintProgress
+        from decisionaid.ui.print_actions import ActionSet, PrintProgress
+        from decisionaid.ui.print_controller import PrintActions
 
         self.printing = PrintActions(self, context=lambda: (self.settings(), self.summary, self._checklist))
-        self.print_current = self.printing.action_set(
-            self._print_subject, self._has_print_session,
+        self.print_current = ActionSet(
+            self.printing, self._print_subject, self._has_print_session,
             needs_session="The record is of one session: start the consultation (it is saved as you type) or "
                           "open a saved one from Sessions.",
             handout_tip="The patient handout for the consultation on screen (the general handout when none is "
@@ -274,7 +275,7 @@ class MainWindow(QMainWindow):
         return self._has_print_session()
 
     def _print_subject(self):
-        from decisionaid.ui.print_actions import Subject
+        from decisionaid.handout.print_job import Subject
 
         view = self._built_screen("Consultation")
         return view.print_subject() if hasattr(view, "print_subject") else Subject()

@@ -246,10 +246,10 @@ class SessionsView(QWidget):
             buttons.addWidget(b)
         self.print_set = self.print_buttons = None
         if printing is not None:  # Handout and Record menus for the selected session (ui/print_actions.py)
-            from decisionaid.ui.print_actions import session_buttons
+            from decisionaid.ui.print_actions import ActionSet, session_buttons
 
-            self.print_set = printing.action_set(
-                self.print_subject, lambda: len(self.selected_ids()) == 1, needs_session="Select one session first.",
+            self.print_set = ActionSet(
+                printing, self.print_subject, lambda: len(self.selected_ids()) == 1, needs_session="Select one session first.",
                 handout_tip="The patient handout for the selected session",
                 record_tip="The clinician record of the selected session, for the chart", handout_needs_session=True)
             self.print_buttons = session_buttons(self.print_set)
@@ -362,7 +362,7 @@ class SessionsView(QWidget):
 
     def print_subject(self):
         """The selected session for a handout or record: its latest saved version (print_actions.Subject)."""
-        from decisionaid.ui.print_actions import stored_subject
+        from decisionaid.handout.print_job import stored_subject
 
         return stored_subject(self._open_store(), self.selected_ids()[0])
 

@@ -62,3 +62,17 @@ def run_in_background(fn, *args, on_done=None, on_error=None, **kwargs) -> Task:
         pool.setMaxThreadCount(max(MIN_THREADS, QThread.idealThreadCount()))
     pool.start(_Runner(task))
     return task
+
+
+def while_alive(method):
+    """For a QObject's method that gets a worker's result: ignored once the object (say, with its window) has gone."""
+    import functools
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        from shiboken6 import isValid
+
+        if isValid(self):
+            return method(self, *args, **kwargs)
+        return None
+    return call
