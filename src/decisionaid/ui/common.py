@@ -46,8 +46,13 @@ def label(text: str, *, size: float | None = None, bold: bool = False, italic: b
     if selectable:
         lab.setTextInteractionFlags(Qt.TextSelectableByMouse)
     font = QFont(lab.font())
+    from decisionaid.ui.appearance import POINT_SIZE_PROPERTY, text_scale
+
+    # The font set here is the label's own, so a later change of the Settings text size would pass it by:
+    # its size at 100 % is recorded, and appearance.apply rescales it.
+    lab.setProperty(POINT_SIZE_PROPERTY, float(size) if size else font.pointSizeF() / text_scale())
     if size:
-        font.setPointSizeF(size)
+        font.setPointSizeF(size * text_scale())
     font.setBold(bold)
     font.setItalic(italic)
     lab.setFont(font)
@@ -76,9 +81,7 @@ def provenance_text(pack: Pack, item: Fact | Figure) -> str:
 
 def citation_label(pack: Pack, source_ids, prefix: str = "Source: ") -> QLabel:
     lab = label(cite_line(pack, source_ids, prefix), size=8.5, italic=True)
-    pal = lab.palette()
-    pal.setColor(QPalette.WindowText, pal.color(QPalette.PlaceholderText).darker(115))
-    lab.setPalette(pal)
+    lab.setForegroundRole(QPalette.PlaceholderText)  # muted, and 4.5:1 in every palette (ui/appearance.py)
     return lab
 
 
