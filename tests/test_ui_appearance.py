@@ -152,3 +152,39 @@ def test_settings_dialog_applies_the_look_at_once_and_at_the_next_start(qtbot, t
     assert QApplication.palette().color(QPalette.Window).lightness() < 80
     assert QApplication.font().pointSizeF() == pytest.approx(appearance._state["base_pt"] * 1.5)
     assert label("New", size=9).font().pointSizeF() == pytest.approx(13.5)
+
+
+@pytest.mark.parametrize("width", (620, 700, 800, 900, 1100))
+def test_the_crisis_box_shows_every_line_of_its_guidance_at_any_width(qtbot, data_dir, width):
+    """A small screen, a large scale factor or a large text size: the box grows to its text when it opens."""
+    from window import open_window
+
+    checklist = load_checklist()
+    w = open_window(qtbot)
+    w.resize(width, 380)
+    w.show_screen("Consultation")
+    view = w._built_screen("Consultation")
+    item = next(i for s in checklist.sections for i in s.items
+                if i.severity == "stop" and i.flag_when and getattr(i, "crisis", False))
+    view.form.answer_widget(item.id).buttons[item.flag_when[0]].click()
+    qtbot.wait(50)
+    body = view.status.crisis.body
+    assert body.isVisible()
+    assert body.height() >= body.heightForWidth(body.width()), "the last lines of the crisis guidance are cut off"
+
+
+def test_the_window_opens_inside_the_screen_frame_and_all(qtbot, data_dir):
+    from PySide6.QtWidgets import QWidget
+
+    from decisionaid.ui.main_window import MainWindow, fit_on_screen
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.wait(20)
+    room = QWidget.screen(w).availableGeometry()
+    assert room.contains(w.frameGeometry()), f"window {w.frameGeometry()} outside the screen's {room}"
+    w.move(room.right() - 100, room.bottom() - 50)  # e.g. dragged half off the screen: the next fit brings it in
+    fit_on_screen(w)
+    assert room.contains(w.frameGeometry())

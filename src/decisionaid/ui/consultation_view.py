@@ -36,9 +36,12 @@ _FULL_NAME = re.compile(r"^\s*[A-Z][a-z'\-]+\s+[A-Z][a-z'\-]+")
 def _fit_height(widget) -> None:
     """Never shorter than its wrapped text needs at its current width: a squeezed layout would clip the last
     lines of the crisis guidance at a small window or a large text scale."""
-    need = widget.layout().totalHeightForWidth(widget.width())
+    lay = widget.layout()
+    need = lay.totalHeightForWidth(widget.width())
     if need > 0 and widget.minimumHeight() != need:
         widget.setMinimumHeight(need)
+    if lay.geometry() != widget.contentsRect():  # grown inside its own resize event: Qt sends no second one
+        lay.setGeometry(widget.contentsRect())
 
 
 @functools.lru_cache(maxsize=1)
