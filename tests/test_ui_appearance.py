@@ -188,3 +188,15 @@ def test_the_window_opens_inside_the_screen_frame_and_all(qtbot, data_dir):
     w.move(room.right() - 100, room.bottom() - 50)  # e.g. dragged half off the screen: the next fit brings it in
     fit_on_screen(w)
     assert room.contains(w.frameGeometry())
+
+
+def test_the_screen_list_shows_whole_names_at_every_text_size(qtbot, themed, data_dir):
+    from window import open_window
+
+    w = open_window(qtbot)
+    for percent in appearance.TEXT_SIZES:
+        appearance.apply(themed, "light", percent)
+        qtbot.wait(5)
+        nav = w.nav
+        need = max(nav.fontMetrics().horizontalAdvance(nav.item(i).text()) for i in range(nav.count()))
+        assert nav.viewport().width() >= need, f"{percent} %: a screen name is cut off"

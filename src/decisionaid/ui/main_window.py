@@ -6,7 +6,7 @@ right after the first paint, so the clinician sees a window at once.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout,
                                QWidget)
@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Screens")
         self.nav.addItems(SCREENS)
-        self.nav.setFixedWidth(150)
+        self._fit_nav()
         self.stack = QStackedWidget()
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
@@ -521,6 +521,17 @@ class MainWindow(QMainWindow):
             if hasattr(consultation, "settings"):
                 consultation.settings = self._settings
                 consultation._refresh_status()
+
+    def _fit_nav(self) -> None:
+        """The screen list as wide as its longest name needs at the current text size (150 at 100 %)."""
+        names = (self.nav.item(i).text() for i in range(self.nav.count()))
+        need = max((self.nav.fontMetrics().horizontalAdvance(n) for n in names), default=0) + 24
+        self.nav.setFixedWidth(max(150, need + 2 * self.nav.frameWidth()))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == QEvent.FontChange and hasattr(self, "nav"):  # Settings > Text size
+            self._fit_nav()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
