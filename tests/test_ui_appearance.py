@@ -200,3 +200,36 @@ def test_the_screen_list_shows_whole_names_at_every_text_size(qtbot, themed, dat
         nav = w.nav
         need = max(nav.fontMetrics().horizontalAdvance(nav.item(i).text()) for i in range(nav.count()))
         assert nav.viewport().width() >= need, f"{percent} %: a screen name is cut off"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_patient_views_answer_circles_are_empty_until_chosen_in_every_palette(qtbot, themed, data_dir, theme):
+    """The patient view is ink on paper whatever the theme: in a dark palette its empty answer circles were filled
+    dark, so every answer looked chosen, and the hint in the text field was grey on white at 2:1."""
+    from PySide6.QtWidgets import QLineEdit, QRadioButton, QStyle, QStyleOptionButton
+
+    from window import open_window
+
+    appearance.apply(themed, theme)
+    w = open_window(qtbot)
+    view = w.show_patient_view("decision")
+    qtbot.addWidget(view)
+    qtbot.waitExposed(view)
+    radios = [r for r in view.findChildren(QRadioButton) if r.isVisible()]
+    chosen, empty = radios[1], radios[4]
+    chosen.click()
+    qtbot.wait(10)
+
+    def centre(radio) -> QColor:
+        opt = QStyleOptionButton()
+        opt.initFrom(radio)
+        rect = radio.style().subElementRect(QStyle.SE_RadioButtonIndicator, opt, radio)
+        return QColor(radio.grab().toImage().pixel(rect.center()))
+
+    paper = QColor("#ffffff")
+    assert centre(empty) == paper, f"{theme}: an unchosen answer's circle is filled {centre(empty).name()}"
+    assert contrast_ratio(centre(chosen), paper) >= 3.0, f"{theme}: the chosen answer does not stand out"
+    field = next(e for e in view.findChildren(QLineEdit) if e.isVisible() and e.placeholderText())
+    field.clear()
+    ratio, fg, bg = measured_contrast(field)
+    assert ratio >= 4.5, f"{theme}: the hint {fg.name()} on {bg.name()} is {ratio:.2f}:1"
