@@ -233,3 +233,23 @@ def test_the_patient_views_answer_circles_are_empty_until_chosen_in_every_palett
     field.clear()
     ratio, fg, bg = measured_contrast(field)
     assert ratio >= 4.5, f"{theme}: the hint {fg.name()} on {bg.name()} is {ratio:.2f}:1"
+
+
+def test_the_settings_dialog_fits_the_screen_at_200_percent_text(qtbot, themed):
+    from PySide6.QtWidgets import QDialogButtonBox, QWidget
+
+    from decisionaid.ui.settings_dialog import SettingsDialog
+
+    appearance.apply(themed, "light", 200)
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    room = QWidget.screen(dialog).availableGeometry()
+    assert dialog.frameGeometry().height() <= room.height(), (dialog.frameGeometry(), room)
+    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Save)
+    top_left = save.mapTo(dialog, save.rect().topLeft())
+    assert dialog.rect().contains(top_left) and save.isVisible()  # Save stays in view; the settings scroll
+    # 1366 x 768 at a scale factor of 2 leaves 384 logical pixels, less a title bar: the dialog can shrink to that
+    appearance.apply(themed, "light", 100)
+    assert dialog.minimumSizeHint().height() <= 384 - 48, dialog.minimumSizeHint()

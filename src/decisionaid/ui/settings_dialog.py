@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout)
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout,
+                               QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from decisionaid.settings import APPEARANCES, IDLE_LOCK_MAX, TEXT_SIZES
 from decisionaid.ui import appearance
@@ -23,8 +24,10 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self._settings = settings
         self.setWindowTitle("Settings")  # Qt adds " \u2014 decisionaid"
-        self.resize(640, 560)
-        lay = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
         self.clinician = QLineEdit(settings.clinician_name, objectName="settingsClinician")
         self.emergency = QLineEdit(settings.emergency_number, objectName="settingsEmergency")
@@ -66,11 +69,29 @@ class SettingsDialog(QDialog):
         note_form.addRow("&Text size", self.text_size)
         lay.addLayout(note_form)
         lay.addWidget(self._encryption_box(settings))
+        lay.addStretch(1)
+        scroll = QScrollArea()  # a small screen or large text: the settings scroll, Save and Cancel stay in view
+        scroll.setFocusPolicy(Qt.NoFocus)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        outer.addWidget(buttons)
         self.set_encrypted(encrypted)
+        self.resize(self._fitting_size(body, buttons))
+
+    def _fitting_size(self, body, buttons) -> QSize:
+        """640 wide and tall enough for every setting, or less: inside the screen's available area."""
+        want = QSize(640, body.sizeHint().height() + buttons.sizeHint().height() + 40)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return want
+        room = screen.availableGeometry().size() - QSize(16, 48)  # the frame and title bar
+        return want.boundedTo(room)
 
     def accept(self) -> None:
         """Save: the appearance and text size change at once (and are saved with the rest for the next start)."""
