@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QTableWidget, Q
 
 from decisionaid.evidence.pack import Fact, Figure, Pack
 from decisionaid.evidence.provenance import cite_line, provenance_phrase
+from decisionaid.ui.appearance import POINT_SIZE_PROPERTY, text_scale
 
 
 def qt_text(text: str) -> str:
@@ -46,8 +47,6 @@ def label(text: str, *, size: float | None = None, bold: bool = False, italic: b
     if selectable:
         lab.setTextInteractionFlags(Qt.TextSelectableByMouse)
     font = QFont(lab.font())
-    from decisionaid.ui.appearance import POINT_SIZE_PROPERTY, text_scale
-
     # The font set here is the label's own, so a later change of the Settings text size would pass it by:
     # its size at 100 % is recorded, and appearance.apply rescales it.
     lab.setProperty(POINT_SIZE_PROPERTY, float(size) if size else font.pointSizeF() / text_scale())
