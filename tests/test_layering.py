@@ -52,7 +52,7 @@ ALLOWED: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     # the faces: the window and the command line, and the start-up code that chooses between them
     "ui": {*_BASE, "log", "instance_lock", "about", "settings", *_DOMAIN},
     "cli": {*_BASE, "settings", *_DOMAIN, "app", "selftest"},
-    "app": {"decisionaid", "resources", "paths", "log", "instance_lock", "ui"},
+    "app": {"decisionaid", "resources", "paths", "log", "instance_lock", "ui", "settings"},
     "selftest": {*_BASE, "about", "settings", *_DOMAIN, "ui"},
     "__main__": {"cli"},
 }.items()}

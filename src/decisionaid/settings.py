@@ -1,6 +1,6 @@
 """The clinician's settings: their name, the crisis text, the local emergency number, the clinic's own contact
-(printed on handouts: "Who do I call?") and after how many idle minutes an encrypted set-up locks, in a small JSON
-file.
+(printed on handouts: "Who do I call?"), after how many idle minutes an encrypted set-up locks, the paper, and the
+window's appearance (light, dark, high contrast or the system's) and text size, in a small JSON file.
 
 The file is ``paths.settings_path()`` (``data_dir()/settings.json``), owner-only (0600), written atomically
 (temporary file in the same folder, then rename). A missing file gives the defaults; so does a damaged one,
@@ -24,6 +24,8 @@ IDLE_LOCK_DEFAULT = 10  # minutes; applies only while the sessions file is encry
 IDLE_LOCK_MAX = 240
 NOTE_STYLES = ("full", "short")  # the same as handoff.note.NOTE_STYLES
 PAPERS = ("auto", "a4", "letter")  # "auto": the default printer's paper, else the region's usual paper
+APPEARANCES = ("system", "light", "dark", "contrast")  # "system": follow the system's dark / high-contrast choice
+TEXT_SIZES = (100, 125, 150, 200)  # per cent of the system's text size
 # Regions whose usual paper is US Letter (CLDR's paperSize data); A4 everywhere else.
 LETTER_TERRITORIES = frozenset("BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split())
 _log = logging.getLogger(__name__)
@@ -57,6 +59,8 @@ class Settings:
     clinic_contact: str = ""    # who a patient calls about this treatment (not in a crisis), e.g. "Riverside clinic, 0123 456"
     note_style: str = "full"  # the note for the health record: "full" or "short"
     paper: str = "auto"       # handouts and records: "auto", "a4" or "letter" (see resolve_paper)
+    appearance: str = "system"  # the window's colours: APPEARANCES
+    text_size: int = 100        # per cent: TEXT_SIZES
 
 
 def region_paper(territory: str) -> str:
@@ -104,7 +108,13 @@ def _parse(raw: bytes) -> tuple[Settings, bool]:
     for f in fields(Settings):
         if f.name not in data or data[f.name] is None:
             continue
-        if f.name == "idle_lock_minutes":
+        if f.name in ("appearance", "text_size"):
+            if data[f.name] in (APPEARANCES if f.name == "appearance" else TEXT_SIZES) and \
+                    not isinstance(data[f.name], bool):
+                values[f.name] = data[f.name]
+            else:
+                damaged = True
+        elif f.name == "idle_lock_minutes":
             minutes = data[f.name]
             if isinstance(minutes, int) and not isinstance(minutes, bool) and 0 <= minutes <= IDLE_LOCK_MAX:
                 values[f.name] = minutes
@@ -144,6 +154,20 @@ def load(path: str | os.PathLike | None = None) -> Settings:
     return _read(_settings_path(path))[0]
 
 
+def load_look(path: str | os.PathLike | None = None) -> tuple[str, int]:
+    """Only the appearance and the text size, for the start of the window: without building `Settings`, whose
+    default crisis text would load the checklist before the first paint. Defaults for anything unreadable."""
+    try:
+        data = json.loads(_settings_path(path).read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return "system", 100
+    if not isinstance(data, dict):
+        return "system", 100
+    look, size = data.get("appearance"), data.get("text_size")
+    return (look if look in APPEARANCES else "system",
+            size if size in TEXT_SIZES and not isinstance(size, bool) else 100)
+
+
 def _move_aside(path: Path) -> Path:
     n = 1
     while (aside := path.with_name(f"{path.name}.damaged-{n}")).exists():
@@ -168,7 +192,8 @@ def save(settings: Settings, path: str | os.PathLike | None = None) -> Path:
                                "emergency_number": settings.emergency_number,
                                "clinic_contact": settings.clinic_contact,
                                "idle_lock_minutes": settings.idle_lock_minutes, "note_style": settings.note_style,
-                               "paper": settings.paper}
+                               "paper": settings.paper, "appearance": settings.appearance,
+                               "text_size": settings.text_size}
     if settings.crisis_text.strip() and settings.crisis_text != default_crisis_text():
         data["crisis_text"] = settings.crisis_text
     payload = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

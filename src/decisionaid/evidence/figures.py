@@ -19,7 +19,7 @@ PAPER, INK, RULE, FOOTNOTE_INK = "#ffffff", "#000000", "#808080", "#333333"
 DIAMOND = "#1f3a7a"                 # the pooled estimate
 BENEFIT = "#00574f"                 # dark teal: people who felt better
 HARM = "#8a2f00"                    # dark rust: people with a side effect (a different hue, the same weight)
-EMPTY = "#a6a6a6"                   # outlined people
+EMPTY = "#767676"                   # outlined people: 4.5:1 on white (graphics need 3:1; #a6a6a6 had 2.4:1)
 GRID = 10
 TOTAL = GRID * GRID
 

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QTableWidget, QWidget
 
+from decisionaid.ui.appearance import POINT_SIZE_PROPERTY, text_scale
+
 if TYPE_CHECKING:  # the window's first paint must not wait for the evidence modules (about 50 ms to import)
     from decisionaid.evidence.pack import Fact, Figure, Pack
 
@@ -51,8 +53,11 @@ def label(text: str, *, size: float | None = None, bold: bool = False, italic: b
     if selectable:
         lab.setTextInteractionFlags(_SELECTABLE)
     font = QFont(lab.font())
+    # The font set here is the label's own, so a later change of the Settings text size would pass it by:
+    # its size at 100 % is recorded, and appearance.apply rescales it.
+    lab.setProperty(POINT_SIZE_PROPERTY, float(size) if size else font.pointSizeF() / text_scale())
     if size:
-        font.setPointSizeF(size)
+        font.setPointSizeF(size * text_scale())
     font.setBold(bold)
     font.setItalic(italic)
     lab.setFont(font)
@@ -85,9 +90,7 @@ def citation_label(pack: Pack, source_ids, prefix: str = "Source: ") -> QLabel:
     from decisionaid.evidence.provenance import cite_line
 
     lab = label(cite_line(pack, source_ids, prefix), size=8.5, italic=True)
-    pal = lab.palette()
-    pal.setColor(QPalette.WindowText, pal.color(QPalette.PlaceholderText).darker(115))
-    lab.setPalette(pal)
+    lab.setForegroundRole(QPalette.PlaceholderText)  # muted, and 4.5:1 in every palette (ui/appearance.py)
     return lab
 
 

@@ -29,15 +29,19 @@ AUTOSAVE_MS = 1500
 RETRY_MS = 5000
 STATUS_COLOURS = {"Not a candidate now": "#f8d7da", "Candidate with cautions": "#fff3cd",
                   "No concerns found": "#d1e7dd", "Incomplete": "#e2e3e5"}
+STATUS_INK = "#000000"  # on every status colour, whatever the palette (a dark palette's light text would not show)
 _FULL_NAME = re.compile(r"^\s*[A-Z][a-z'\-]+\s+[A-Z][a-z'\-]+")
 
 
 def _fit_height(widget) -> None:
     """Never shorter than its wrapped text needs at its current width: a squeezed layout would clip the last
     lines of the crisis guidance at a small window or a large text scale."""
-    need = widget.layout().totalHeightForWidth(widget.width())
+    lay = widget.layout()
+    need = lay.totalHeightForWidth(widget.width())
     if need > 0 and widget.minimumHeight() != need:
         widget.setMinimumHeight(need)
+    if lay.geometry() != widget.contentsRect():  # grown inside its own resize event: Qt sends no second one
+        lay.setGeometry(widget.contentsRect())
 
 
 @functools.lru_cache(maxsize=1)
@@ -103,7 +107,7 @@ class StatusPanel(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         self.title = label("", size=14, bold=True, name="statusTitle")
-        tint(self.title, STATUS_COLOURS["Incomplete"], margin=8)
+        tint(self.title, STATUS_COLOURS["Incomplete"], STATUS_INK, margin=8)
         self.crisis = crisis or CrisisBox()
         self.reasons = label("", name="statusReasons")
         self.missing = label("", name="statusMissing", size=9)
@@ -126,7 +130,7 @@ class StatusPanel(QFrame):
 
         status = assessment.status.value if hasattr(assessment.status, "value") else str(assessment.status)
         self.title.setText(status)
-        tint(self.title, STATUS_COLOURS.get(status, "#e2e3e5"), margin=8)
+        tint(self.title, STATUS_COLOURS.get(status, "#e2e3e5"), STATUS_INK, margin=8)
         # the missing questions are summed up once, below, rather than listed inside the "incomplete" reason
         shown = [r for r in assessment.reasons if r.item_id != INCOMPLETE_REASON] if assessment.missing else \
             list(assessment.reasons)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -135,7 +136,10 @@ class EvidenceView(QScrollArea):
         self.studies_table = self._studies_table()
         self._add(self.studies_table)
         self.source_detail = label("Click a cell to see its source here.", size=9, name="sourceDetail")
-        tint(self.source_detail, self.palette().color(self.backgroundRole()).darker(104))
+        self.source_detail.setBackgroundRole(QPalette.AlternateBase)  # palette roles: follow a change of theme
+        self.source_detail.setForegroundRole(QPalette.Text)
+        self.source_detail.setAutoFillBackground(True)
+        self.source_detail.setContentsMargins(6, 6, 6, 6)
         self._add(self.source_detail)
         self._add(self._detail_panel())
         self.show_trial(0)

@@ -120,7 +120,7 @@ class FollowUpDialog(QDialog):
         buttons.addStretch(1)
         form.addRow(buttons)
         self.error = label("", name="visitError")
-        self.error.setStyleSheet("color: #58151c;")
+        self.error.setStyleSheet("color: #58151c; background: #f8d7da;")  # 9.9:1 in any palette
         form.addRow(self.error)
         lay.addWidget(self.form_box)
         close = QDialogButtonBox(QDialogButtonBox.Close)

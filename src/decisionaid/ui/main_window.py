@@ -8,7 +8,7 @@ are built). Other screens are built on first visit.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout,
                                QWidget)
@@ -19,13 +19,39 @@ SCREENS = ("Evidence", "Options", "Caveats", "Consultation", "Sessions")
 _NEED_NO_EVIDENCE = ("Consultation", "Sessions")  # usable, and a consultation recorded, even if the pack is damaged
 
 
+_FRAME_GUESS = QSize(16, 48)  # a title bar and borders, before the window system has said how large they are
+
+
+def _frame_extra(window) -> QSize:
+    """How much the frame (title bar, borders) adds to the window's size; a guess until the window is shown."""
+    extra = window.frameGeometry().size() - window.geometry().size()
+    return extra if window.isVisible() or extra != QSize(0, 0) else _FRAME_GUESS
+
+
 def _initial_size(window) -> QSize:
-    """1280 x 860, or less: never larger than the screen's available area (task bars and docks left out)."""
+    """1280 x 860, or less: the whole window, frame included, inside the screen's available area (task bars and
+    docks left out) at any scale factor or text size."""
     screen = QWidget.screen(window) or QGuiApplication.primaryScreen()  # MainWindow.screen(name) is a view
     if screen is None:
         return QSize(1280, 860)
-    room = screen.availableGeometry()
-    return QSize(min(1280, room.width()), min(860, room.height()))
+    room, extra = screen.availableGeometry(), _frame_extra(window)
+    return QSize(min(1280, room.width() - extra.width()), min(860, room.height() - extra.height()))
+
+
+def fit_on_screen(window) -> None:
+    """Shrink the window to the screen's available area if it is larger, frame included, and move it inside."""
+    screen = QWidget.screen(window) or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    room, extra = screen.availableGeometry(), _frame_extra(window)
+    size = window.size().boundedTo(room.size() - extra).expandedTo(window.minimumSize())
+    if size != window.size():
+        window.resize(size)
+    frame = window.frameGeometry()
+    x = max(room.left(), min(frame.left(), room.right() + 1 - frame.width()))
+    y = max(room.top(), min(frame.top(), room.bottom() + 1 - frame.height()))
+    if (x, y) != (frame.left(), frame.top()):
+        window.move(x, y)  # move() places the frame's top left corner
 
 
 class MainWindow(QMainWindow):
@@ -49,6 +75,7 @@ class MainWindow(QMainWindow):
         self._ready_sent = False  # `ready` goes out once
         self.setWindowTitle("Botox for depression (off-label)")  # Qt adds " \u2014 decisionaid", the display name
         self.resize(_initial_size(self))
+        self._placed = False  # fitted inside the screen at the first show (fit_on_screen)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -57,7 +84,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Screens")
         self.nav.addItems(SCREENS)
-        self.nav.setFixedWidth(150)
+        self._fit_nav()
         self.stack = QStackedWidget()
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
@@ -519,6 +546,24 @@ class MainWindow(QMainWindow):
             if hasattr(consultation, "settings"):
                 consultation.settings = self._settings
                 consultation._refresh_status()
+
+    def _fit_nav(self) -> None:
+        """The screen list as wide as its longest name needs at the current text size (150 at 100 %)."""
+        names = (self.nav.item(i).text() for i in range(self.nav.count()))
+        need = max((self.nav.fontMetrics().horizontalAdvance(n) for n in names), default=0) + 24
+        self.nav.setFixedWidth(max(150, need + 2 * self.nav.frameWidth()))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == QEvent.FontChange and hasattr(self, "nav"):  # Settings > Text size
+            self._fit_nav()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if not self._placed:  # once the frame is known, and again after the window system has framed it
+            self._placed = True
+            fit_on_screen(self)
+            QTimer.singleShot(0, lambda: fit_on_screen(self))
 
     def closeEvent(self, event) -> None:
         """Write what is unsaved, back up if anything changed, and only then quit."""

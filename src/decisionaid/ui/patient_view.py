@@ -479,6 +479,7 @@ class PatientView(QWidget):
     def _apply_style(self) -> None:
         px = self.px
         touch = round(px * 2.2)
+        dot = round(px * 1.1)  # the answer circles: drawn here in ink on paper, not from the window's palette
         self.setStyleSheet(
             f"QWidget#patientView, QWidget#patientView QScrollArea, QWidget#patientView QScrollArea > QWidget > QWidget"
             f" {{ background: {PAPER}; }}"
@@ -498,7 +499,13 @@ class PatientView(QWidget):
             f"QWidget#patientView QPushButton:checked {{ background: {ACCENT}; color: white; }}"
             f"QWidget#patientView QPushButton:focus {{ border: 4px solid {INK}; padding: 2px 14px; }}"  # the focus ring
             f"QWidget#patientView QPushButton:disabled {{ border-color: #9aa5b1; color: #59626b; background: #f0f0f0; }}"
-            f"QWidget#patientView QRadioButton::indicator {{ width: {round(px * 1.1)}px; height: {round(px * 1.1)}px; }}"
+            f"QWidget#patientView QRadioButton::indicator {{ width: {dot}px; height: {dot}px; border: 2px solid {INK}; "
+            f"border-radius: {dot // 2 + 2}px; background: {PAPER}; }}"
+            f"QWidget#patientView QRadioButton::indicator:checked {{ background: qradialgradient(cx:0.5, cy:0.5, "
+            f"radius:0.5, fx:0.5, fy:0.5, stop:0 {ACCENT}, stop:0.55 {ACCENT}, stop:0.65 {PAPER}, stop:1 {PAPER}); }}"
+            f"QWidget#patientView QLineEdit {{ background: {PAPER}; border: 1px solid #59626b; border-radius: 4px; "
+            f"placeholder-text-color: #59626b; }}"
+            f"QWidget#patientView QLineEdit:focus {{ border: 2px solid {ACCENT}; }}"
             f"QWidget#patientView IconArray {{ font-size: {max(MIN_PX, round(px * 0.8))}px; }}")
         for w in self.arrays:  # larger text, larger pictures: the caption never crowds the people
             f = w.font()

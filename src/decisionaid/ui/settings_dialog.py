@@ -1,16 +1,19 @@
 """Settings a clinician sets once: their name, the crisis text shown to patients, the local emergency number, the
-clinic's own contact for the handout, the note style, the paper (Automatic, A4 or US Letter), and
+clinic's own contact for the handout, the note style, the paper (Automatic, A4 or US Letter), the window's
+appearance (light, dark, high contrast or the system's) and text size, applied when Save is pressed, and
 encryption of the saved sessions (turn on, change the passphrase, turn off; lock after idle minutes)."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout)
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout,
+                               QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
-from decisionaid.settings import IDLE_LOCK_MAX
+from decisionaid.settings import APPEARANCES, IDLE_LOCK_MAX, TEXT_SIZES
+from decisionaid.ui import appearance
 from decisionaid.ui.common import label, qt_text, typed_text
 
 
@@ -21,8 +24,10 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self._settings = settings
         self.setWindowTitle("Settings")  # Qt adds " \u2014 decisionaid"
-        self.resize(640, 560)
-        lay = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
         self.clinician = QLineEdit(settings.clinician_name, objectName="settingsClinician")
         self.emergency = QLineEdit(settings.emergency_number, objectName="settingsEmergency")
@@ -52,16 +57,51 @@ class SettingsDialog(QDialog):
         note_form = QFormLayout()
         note_form.addRow("Note for the health record", self.note_style)
         note_form.addRow("&Paper for handouts and records", self.paper)
+        self.appearance = QComboBox(objectName="settingsAppearance")
+        for key in APPEARANCES:
+            self.appearance.addItem(appearance.THEME_LABELS[key], key)
+        self.appearance.setCurrentIndex(max(0, self.appearance.findData(getattr(settings, "appearance", "system"))))
+        self.text_size = QComboBox(objectName="settingsTextSize")
+        for percent in TEXT_SIZES:
+            self.text_size.addItem(f"{percent} %", percent)
+        self.text_size.setCurrentIndex(max(0, self.text_size.findData(getattr(settings, "text_size", 100))))
+        note_form.addRow("&Appearance", self.appearance)
+        note_form.addRow("&Text size", self.text_size)
         lay.addLayout(note_form)
         lay.addWidget(self._encryption_box(settings))
+        lay.addStretch(1)
+        scroll = QScrollArea()  # a small screen or large text: the settings scroll, Save and Cancel stay in view
+        scroll.setFocusPolicy(Qt.NoFocus)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        outer.addWidget(buttons)
         self.set_encrypted(encrypted)
         from decisionaid.ui.keyboard import add_mnemonics
 
         add_mnemonics(self)  # Alt+letter for every button; the field labels' letters (&Paper) are kept
+        self.resize(self._fitting_size(body, buttons))
+
+    def _fitting_size(self, body, buttons) -> QSize:
+        """640 wide and tall enough for every setting, or less: inside the screen's available area."""
+        want = QSize(640, body.sizeHint().height() + buttons.sizeHint().height() + 40)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return want
+        room = screen.availableGeometry().size() - QSize(16, 48)  # the frame and title bar
+        return want.boundedTo(room)
+
+    def accept(self) -> None:
+        """Save: the appearance and text size change at once (and are saved with the rest for the next start)."""
+        from PySide6.QtWidgets import QApplication
+
+        appearance.apply(QApplication.instance(), self.appearance.currentData(), self.text_size.currentData())
+        super().accept()
 
     def _encryption_box(self, settings) -> QGroupBox:
         box = QGroupBox("Encryption of saved sessions", objectName="encryptionBox")
@@ -108,4 +148,5 @@ class SettingsDialog(QDialog):
                                    emergency_number=self.emergency.text().strip(), crisis_text=crisis,
                                    clinic_contact=self.clinic.text().strip(),
                                    idle_lock_minutes=self.idle_minutes.value(),
-                                   note_style=self.note_style.currentData(), paper=self.paper.currentData())
+                                   note_style=self.note_style.currentData(), paper=self.paper.currentData(),
+                                   appearance=self.appearance.currentData(), text_size=self.text_size.currentData())
