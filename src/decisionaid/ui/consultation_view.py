@@ -407,6 +407,11 @@ class ConsultationView(QWidget):
     def _refresh_status(self) -> None:
         self.status.show_assessment(self.assessment(), self.crisis_guidance(), self.checklist)
 
+    def apply_settings(self, settings) -> None:
+        """New settings (Edit > Settings): the crisis guidance shows the emergency number they give."""
+        self.settings = settings
+        self._refresh_status()
+
     # --- modes --------------------------------------------------------------------------------------
 
     def _check_follow_up(self, *_) -> None:
