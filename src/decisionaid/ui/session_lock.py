@@ -139,7 +139,7 @@ class SessionLock(QObject):
         left = crypto.plain_leftovers(_db_path(), paths.backup_dir()) if self.encrypted() else []
         if left:
             names = ", ".join(str(p) for p in left)
-            self.window.keeper.problem("Some older copies are not encrypted",
+            self.window.store_problem("Some older copies are not encrypted",
                                       f"{names}: damaged, so they could not be read to encrypt them. Delete them "
                                       "once you are sure you do not need them.")
 
@@ -165,7 +165,7 @@ class SessionLock(QObject):
             return
         old, fresh = dialog.values()
         if action != "enable" and not crypto.check_passphrase(_db_path(), old):
-            self.window.keeper.problem("Wrong passphrase", "Nothing was changed.")
+            self.window.store_problem("Wrong passphrase", "Nothing was changed.")
             return
         from decisionaid import paths
 

@@ -114,17 +114,30 @@ class StoreHandle:
 
     @property
     def store(self):
+        """The SessionStore itself: only for code that runs on the owner thread."""
         return self._store
+
+    @property
+    def owner(self) -> StoreOwner:
+        return self._owner
 
     def __getattr__(self, name: str):
         value = getattr(self._store, name)
         if not callable(value):
-            return value
+            return self._wrap(value)
 
         def on_owner(*args, **kwargs):
-            return self._owner.call(value, *args, **kwargs)
+            return self._wrap(self._owner.call(value, *args, **kwargs))
 
         return on_owner
+
+    def _wrap(self, value):
+        """SQLite's own objects (the store's connection, a cursor) stay on the owner thread: they are handed out
+        wrapped like the store."""
+        module = type(value).__module__ or ""
+        if module.split(".")[0] in ("sqlite3", "sqlite_utils", "sqlcipher3"):
+            return StoreHandle(self._owner, value)
+        return value
 
 
 class Write:
@@ -148,6 +161,20 @@ class Target:
 
     def __init__(self, session_id: int | None = None):
         self.session_id = session_id
+
+
+def run_write(store, write: Write) -> Write:
+    """Write `write` into `store` (on the thread that owns it); the first write of a session creates it."""
+    kind, record, author, reason, target = write.kind, write.record, write.author, write.reason, write.target
+    if target.session_id is None:
+        target.session_id = store.create(record, author, kind="autosave" if kind == "autosave" else "save")
+    elif kind == "autosave":
+        store.autosave(target.session_id, record, author)
+    elif kind == "amend":
+        store.amend(target.session_id, record, author, reason)
+    else:
+        store.save(target.session_id, record, author)
+    return write
 
 
 class Writes(QObject):
@@ -183,17 +210,7 @@ class Writes(QObject):
             write.started = True
             if self._waiting is write:
                 self._waiting = None
-            kind, record, author, reason = write.kind, write.record, write.author, write.reason
-        target = write.target
-        if target.session_id is None:
-            target.session_id = store.create(record, author, kind="autosave" if kind == "autosave" else "save")
-        elif kind == "autosave":
-            store.autosave(target.session_id, record, author)
-        elif kind == "amend":
-            store.amend(target.session_id, record, author, reason)
-        else:
-            store.save(target.session_id, record, author)
-        return write
+        return run_write(store, write)
 
     def pending(self) -> bool:
         with self._lock:
