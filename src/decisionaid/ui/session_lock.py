@@ -183,9 +183,6 @@ class SessionLock(QObject):
         self.window.keeper.run_exclusive(work, on_done=lambda _r: self._changed(done), on_error=self._change_failed)
 
     def _changed(self, message: str) -> None:
-        from decisionaid import paths
-        from decisionaid.sessions import crypto
-
         self._warn_plain_copies()
         self.window.keeper.reopen(message)
         self.apply_settings(self.window.settings())

@@ -420,10 +420,19 @@ class SessionsView(QWidget):
             return None
         self._busy("Exporting\u2026", True)
 
+        backup_dir = self._open_store().backup_dir
+
         def work():
+            """On a worker thread, through its own read-only connection: an export of every session takes a
+            while and must not hold up the writes queued on the sessions file's owner thread; it never writes."""
+            from decisionaid.sessions.connection import connect, database
+            from decisionaid.sessions.errors import database_errors, translate
             from decisionaid.sessions.store import SessionStore
 
-            reader = SessionStore.open(db_path, check=False)  # the UI's background check covers the file
+            try:
+                reader = SessionStore(database(connect(db_path, read_only=True)), db_path, backup_dir)
+            except database_errors() as exc:
+                raise translate(exc, db_path) from exc
             try:
                 return export_sessions(reader, ids, fmt, path)
             finally:
