@@ -138,3 +138,12 @@ def test_the_keeper_has_one_state_through_open_check_and_restore(qtbot, tmp_path
         w.restore_backup(str(backup))
         assert w.keeper.state is State.REPLACING and w.store() is None
     assert w.keeper.state is State.OPEN and w.store().count() == 1
+
+
+def test_a_closed_window_used_again_opens_the_file_again(qtbot):
+    w, view = consultation(qtbot)
+    view.notes.setPlainText("before closing")
+    assert w.close()
+    view.notes.setPlainText("after closing")  # e.g. the close was for the idle lock's sake, or a test reuses it
+    assert view.flush()
+    assert stored(view.session_id)[-1] == ("autosave", "after closing")

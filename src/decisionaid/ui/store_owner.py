@@ -33,8 +33,14 @@ class StoreOwner:
     def __init__(self, name: str = "sessions-file"):
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._running: set[_Job] = set()  # kept alive until their signal is delivered
-        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
-        self._thread.start()
+        self._name = name
+        self._lock = threading.Lock()
+        self._thread = self._start()
+
+    def _start(self) -> threading.Thread:
+        thread = threading.Thread(target=self._loop, name=self._name, daemon=True)
+        thread.start()
+        return thread
 
     def on_owner_thread(self) -> bool:
         return threading.current_thread() is self._thread
@@ -56,10 +62,10 @@ class StoreOwner:
 
     def _put(self, fn, args, kwargs) -> Future:
         future: Future = Future()
-        if not self._thread.is_alive():
-            future.set_exception(RuntimeError("the sessions file is closed"))
-            return future
-        self._jobs.put((future, fn, args, kwargs))
+        with self._lock:
+            if not self._thread.is_alive():  # stopped (the window was closed) and used again: a new owner thread
+                self._thread = self._start()
+            self._jobs.put((future, fn, args, kwargs))
         return future
 
     def call(self, fn, *args, **kwargs):
@@ -97,9 +103,12 @@ class StoreOwner:
 
     def stop(self) -> None:
         """Run what is queued, then end the thread (quitting)."""
-        if self._thread.is_alive() and not self.on_owner_thread():
+        with self._lock:
+            thread = self._thread
+            if not thread.is_alive() or self.on_owner_thread():
+                return
             self._jobs.put(_STOP)
-            self._thread.join()
+        thread.join()
 
     def handle(self, store) -> StoreHandle:
         return StoreHandle(self, store)
