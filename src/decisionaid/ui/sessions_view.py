@@ -1,7 +1,8 @@
 """Saved sessions, reviewed offline: search, filter, reopen, amend, history, export, back up and restore.
 
-Listing and search run on worker threads (see session_list_model), and so do export and backup: typing in the
-search box never waits for the file.
+Listing, search and export run on worker threads, each through a read-only connection of its own (see
+session_list_model); a backup runs on the sessions file's owner thread after the writes queued before it
+(store_owner.py): typing in the search box never waits for the file.
 """
 
 from __future__ import annotations
