@@ -8,9 +8,12 @@ sessions, revisions and their search index) and cached in --dir (default /tmp/de
 repository). The window then opens it under offscreen Qt, a new consultation is started and --keys characters are
 typed into Notes with QTest key events, one every 20 ms (a fast typist), with the autosave delay shortened to
 --autosave-ms (default 10 ms, under the gap between keys), so that an autosave is due after every key and the next
-key arrives while it is written: the worst case of the real 1.5 s delay, which fires whenever the typist pauses. A 1 ms QTimer ticks all along; the largest gap between its
-ticks is the longest the UI thread was busy. Prints the longest and median gap, and how many autosaves were written.
-Run it in a worktree of the old code and of the new to compare (it only uses the window's public parts).
+key arrives while it is written: the worst case of the real 1.5 s delay, which fires whenever the typist pauses.
+A 1 ms QTimer ticks all along; the largest gap between its ticks is the longest the UI thread was busy (or not
+scheduled at all: on a loaded machine run `--autosave-ms 0`, typing without autosave, for the machine's own
+stalls). The autosave timer's slot is also timed on the UI thread, which other processes disturb far less.
+Prints the longest and median of both, and how many autosaves were written. To compare with older code, run this
+file with PYTHONPATH pointing at that code's src/ (it uses the window's public parts, and the slot's name in both).
 """
 
 from __future__ import annotations

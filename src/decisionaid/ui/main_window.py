@@ -113,7 +113,8 @@ class MainWindow(QMainWindow):
             self._replace(name, self._build_consultation())
         elif name == "Sessions":
             from decisionaid.ui.sessions_view import SessionsView
-            view = SessionsView(self.keeper.store, questions=self._questions(), printing=self.printing, handoff=self.handoff)
+            view = SessionsView(self.keeper.store, questions=self._questions(), printing=self.printing,
+                                handoff=self.handoff)
             view.table.selectionModel().selectionChanged.connect(self.handoff.refresh)
             view.model.modelReset.connect(self.handoff.refresh)
             view.open_requested.connect(self.open_session)
