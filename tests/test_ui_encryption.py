@@ -188,7 +188,7 @@ def test_turning_encryption_on_and_off_from_the_settings(qtbot, data_dir, monkey
     settings_dialog.encryption_requested.connect(lambda a: w.session_lock.change(a, settings_dialog))
     assert settings_dialog.enable_button.isVisibleTo(settings_dialog)
     settings_dialog.enable_button.click()
-    qtbot.waitUntil(lambda: w.session_lock.encrypted() and not w._replacing, timeout=10000)
+    qtbot.waitUntil(lambda: w.session_lock.encrypted() and not w.keeper.replacing(), timeout=10000)
     assert settings_dialog.change_button.isVisibleTo(settings_dialog)
     assert settings_dialog.idle_minutes.isEnabled()
     settings_dialog.idle_minutes.setValue(3)
@@ -206,7 +206,7 @@ def test_turning_encryption_on_and_off_from_the_settings(qtbot, data_dir, monkey
 
     monkeypatch.setattr(passphrase.NewPassphraseDialog, "exec", confirm)
     settings_dialog.disable_button.click()
-    qtbot.waitUntil(lambda: not w.session_lock.encrypted() and not w._replacing, timeout=10000)
+    qtbot.waitUntil(lambda: not w.session_lock.encrypted() and not w.keeper.replacing(), timeout=10000)
     assert not w.session_lock.idle.timer.isActive()  # nothing to lock without a passphrase
     assert not settings_dialog.idle_minutes.isEnabled()
     with SessionStore.open(paths.database_path()) as store:

@@ -22,6 +22,7 @@ from decisionaid.ui.checklist_form import ChecklistForm
 from decisionaid.ui.common import heading, label, qt_text, scrolling_row, tint, typed_text
 from decisionaid.ui.date_field import DateField, DateTimeField
 from decisionaid.ui.phq9_input import Phq9Input
+from decisionaid.ui.store_owner import StoreHandle, Target, Write, Writes, run_write
 
 AUTOSAVE_MS = 1500
 # Where a new follow-up date starts: 6 weeks after the consultation, when the trials measured their main results
@@ -159,7 +160,11 @@ class ConsultationView(QWidget):
         """`print_actions`: a print_actions.ActionSet acting on `print_subject()`, shown as a row of buttons."""
         super().__init__(parent)
         self.checklist, self._open_store, self.settings = checklist, store_opener, settings
-        self.session_id: int | None = None
+        self._target = Target()  # the session being written (store_owner.Target): `session_id`
+        self._writes = None  # store_owner.Writes: this screen's writes on the sessions file's owner thread
+        self._edits = 0  # changes made on screen so far: a write of older text never clears `dirty`
+        self._handled = -1  # the newest edit count whose write outcome has been shown
+        self._in_flight = None  # the latest autosave handed to the owner thread
         self._patient_answers: dict[str, str] = {}  # item id -> the answer the patient gave in the Patient view
         self._sure_start: dict[str, str] = {}  # SURE item id -> the patient's answer at the start of the talk
         self.mode = "new"  # "new" (editing a consultation), "readonly" (reopened) or "amend"
@@ -167,7 +172,7 @@ class ConsultationView(QWidget):
         self.unsaved_draft = False  # an autosave on file that was never saved (Save on quit asks about it)
         self.last_error: str = ""
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
-        self._timer.timeout.connect(self.autosave)
+        self._timer.timeout.connect(self.autosave_soon)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 10, 12, 6)
@@ -421,6 +426,11 @@ class ConsultationView(QWidget):
     def _refresh_status(self) -> None:
         self.status.show_assessment(self.assessment(), self.crisis_guidance(), self.checklist)
 
+    def apply_settings(self, settings) -> None:
+        """New settings (Edit > Settings): the crisis guidance shows the emergency number they give."""
+        self.settings = settings
+        self._refresh_status()
+
     # --- modes --------------------------------------------------------------------------------------
 
     def _check_follow_up(self, *_) -> None:
@@ -493,11 +503,24 @@ class ConsultationView(QWidget):
         self.print_target_changed.emit()
 
     # --- saving -------------------------------------------------------------------------------------
+    # Writes go to the sessions file's owner thread (store_owner.py), in order. The autosave timer hands one over
+    # and returns at once (typing never waits for the disk); its outcome comes back by `Writes.written`. A write
+    # still waiting for its turn takes the newer text instead, so the newest text wins and none is written twice.
+    # `autosave()`, `save()` and `flush()` wait for their write's outcome (Save, closing, switching sessions).
+
+    @property
+    def session_id(self) -> int | None:
+        return self._target.session_id
+
+    @session_id.setter
+    def session_id(self, value: int | None) -> None:
+        self._target = Target(value)  # a write still queued for the old session stays with it
 
     def _edited(self, *_) -> None:
         if self.mode == "readonly":
             return
         self.dirty = True
+        self._edits += 1
         self.print_target_changed.emit()
         self._refresh_status()
         self._timer.start(AUTOSAVE_MS)
@@ -505,30 +528,128 @@ class ConsultationView(QWidget):
     def _author(self) -> str:
         return self.clinician.text().strip() or self.settings.clinician_name or "unknown"
 
-    def _write(self, action) -> bool:
-        """Run one store write; on failure say what happened and keep everything on screen."""
-        from decisionaid.sessions.errors import StoreError
-        from decisionaid.sessions.record import RecordError
-
+    def _queue(self, kind: str, record, reason: str | None = None) -> Write | None:
+        """Hand one write to the sessions file; None (and why shown, a retry planned) if it is not available."""
         store = self._open_store()
         if store is None:
             self._show_error("Not saved: the sessions file is not available (see the message shown when it was "
                              "opened). Your text is still here; decisionaid keeps trying to save it.")
             self._timer.start(RETRY_MS)
-            return False
+            return None
+        write = Write(self._target, kind, record, self._author(), reason, self._edits)
+        if isinstance(store, StoreHandle):
+            if self._writes is None:
+                self._writes = Writes(store.owner, self)
+                self._writes.written.connect(self._written)
+            return self._writes.put(store.store, write)
+        from concurrent.futures import Future
+
+        write.future = Future()  # a store used on this thread (the drills): written at once
         try:
-            action(store)
-        except RecordError as exc:
+            write.future.set_result(run_write(store, write))
+        except Exception as exc:  # noqa: BLE001 - reported by _outcome like an owner-thread failure
+            write.future.set_exception(exc)
+        return write
+
+    def _outcome(self, write: Write) -> bool:
+        """Show how `write` went: on failure say what happened and keep everything on screen (retrying)."""
+        from decisionaid.sessions.errors import StoreError
+        from decisionaid.sessions.record import RecordError
+
+        write.handled = True
+        exc = write.future.exception()
+        if write.target is not self._target or write.generation < self._handled:
+            return exc is None  # older text, or another session's: a newer outcome is already on screen
+        self._handled = write.generation
+        if isinstance(exc, RecordError):
             self._show_error(f"Not saved yet: {exc}")
             self._point_at(exc.field, exc.message)
             return False
-        except StoreError as exc:
+        if isinstance(exc, StoreError):
             self._show_error(f"Not saved: {exc.title}. {exc.advice} Your text is still here; "
                              "decisionaid keeps trying to save it.")
             self._timer.start(RETRY_MS)
             return False
+        if exc is not None:
+            raise exc
         self.error_banner.hide()
         self.last_error = ""
+        if write.generation == self._edits:
+            self.dirty = False
+        return True
+
+    def _written(self, write: Write) -> None:
+        """A write handed over by the timer is done (on the UI thread, by signal)."""
+        if write.handled:
+            return  # a caller waited for it and showed the outcome itself
+        if self._outcome(write) and write.kind == "autosave" and write.target is self._target:
+            self.unsaved_draft = True
+            self.save_state.setText(f"Autosaved at {dt.datetime.now():%H:%M:%S} (not yet saved as a revision).")
+            self.saved.emit(write.target.session_id)
+
+    def autosave_soon(self) -> None:
+        """The autosave timer: hand the text to the sessions file and return at once."""
+        self._timer.stop()
+        if not self.dirty or self.mode == "readonly":
+            return
+        waiting = self._in_flight
+        if waiting is not None and not waiting.handled and waiting.generation == self._edits \
+                and waiting.target is self._target:
+            return  # this very text is on its way
+        self._in_flight = self._queue("autosave", self.record())
+
+    def _wait(self, write: Write) -> None:
+        from decisionaid.sessions.errors import StoreError
+
+        try:
+            write.result()
+        except (StoreError, ValueError):
+            pass  # reported by _outcome
+
+    def autosave(self) -> bool:
+        """Write what is unsaved now and wait for it (switching sessions, closing, printing)."""
+        self._timer.stop()
+        if not self.dirty or self.mode == "readonly":
+            return True
+        waiting = self._in_flight
+        if waiting is not None and not waiting.handled and waiting.generation == self._edits \
+                and waiting.target is self._target:
+            write = waiting
+        else:
+            write = self._queue("autosave", self.record())
+            if write is None:
+                return False
+        self._wait(write)
+        if self._outcome(write):
+            self.unsaved_draft = True
+            self.save_state.setText(f"Autosaved at {dt.datetime.now():%H:%M:%S} (not yet saved as a revision).")
+            self.saved.emit(self.session_id)
+            return True
+        return False
+
+    def save(self) -> bool:
+        self._timer.stop()
+        record = self.record()
+        reason = None
+        if self.mode == "amend":
+            reason, ok = QInputDialog.getText(self, "Reason for amending",
+                                              "Why is this session being amended? (kept in its history)")
+            if not ok or not reason.strip():
+                self.save_state.setText("Amendment not saved: a reason is needed. Your changes are kept.")
+                return False
+            reason = reason.strip()
+        write = self._queue("amend" if self.mode == "amend" else "save", record, reason)
+        if write is not None:
+            self._wait(write)
+        if write is None or not self._outcome(write):
+            self.dirty = True
+            return False
+        self.unsaved_draft = False
+        self.save_state.setText(f"Saved at {dt.datetime.now():%H:%M:%S} as a new revision of session "
+                                f"{self.session_id}.")
+        if self.mode == "amend":
+            self._set_mode("readonly")
+        self.saved.emit(self.session_id)
         return True
 
     def _point_at(self, field: str, message: str) -> None:
@@ -547,57 +668,9 @@ class ConsultationView(QWidget):
         self.error_banner.setText(message)
         self.error_banner.show()
 
-    def autosave(self) -> bool:
-        self._timer.stop()
-        if not self.dirty or self.mode == "readonly":
-            return True
-        record = self.record()
-
-        def write(store):
-            if self.session_id is None:
-                self.session_id = store.create(record, self._author(), kind="autosave")
-            else:
-                store.autosave(self.session_id, record, self._author())
-
-        if self._write(write):
-            self.dirty, self.unsaved_draft = False, True
-            self.save_state.setText(f"Autosaved at {dt.datetime.now():%H:%M:%S} (not yet saved as a revision).")
-            self.saved.emit(self.session_id)
-            return True
-        return False
-
-    def save(self) -> bool:
-        self._timer.stop()
-        record = self.record()
-        reason = None
-        if self.mode == "amend":
-            reason, ok = QInputDialog.getText(self, "Reason for amending",
-                                              "Why is this session being amended? (kept in its history)")
-            if not ok or not reason.strip():
-                self.save_state.setText("Amendment not saved: a reason is needed. Your changes are kept.")
-                return False
-
-        def write(store):
-            if self.session_id is None:
-                self.session_id = store.create(record, self._author())
-            elif self.mode == "amend":
-                store.amend(self.session_id, record, self._author(), reason.strip())
-            else:
-                store.save(self.session_id, record, self._author())
-
-        if not self._write(write):
-            self.dirty = True
-            return False
-        self.dirty = self.unsaved_draft = False
-        self.save_state.setText(f"Saved at {dt.datetime.now():%H:%M:%S} as a new revision of session "
-                                f"{self.session_id}.")
-        if self.mode == "amend":
-            self._set_mode("readonly")
-        self.saved.emit(self.session_id)
-        return True
-
     def flush(self) -> bool:
-        """Before quitting or switching sessions: write what is unsaved. False if it could not be written."""
+        """Before quitting or switching sessions: write what is unsaved and wait for it. False if it could not
+        be written."""
         return self.autosave()
 
     def has_unsaved_autosave(self) -> bool:
@@ -632,9 +705,21 @@ class ConsultationView(QWidget):
         if answer != QMessageBox.Discard:
             return False
         if amending and self.flush() and self.session_id is not None:
-            self._write(lambda store: store.discard_draft(self.session_id, self._author()))
+            self._discard_draft()
         self.dirty = False  # nothing more is written on the way out
         return True
+
+    def _discard_draft(self) -> None:
+        """Drop an amendment's autosaved changes (on the owner thread; the saved version stays)."""
+        from decisionaid.sessions.errors import StoreError
+
+        store = self._open_store()
+        if store is None:
+            return
+        try:
+            store.discard_draft(self.session_id, self._author())
+        except StoreError as exc:
+            self._show_error(f"The amendment's changes could not be dropped: {exc.title}. {exc.advice}")
 
     # --- printing -----------------------------------------------------------------------------------
 

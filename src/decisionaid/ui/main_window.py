@@ -8,6 +8,8 @@ are built). Other screens are built on first visit.
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout,
@@ -55,6 +57,7 @@ def fit_on_screen(window) -> None:
 
 
 class MainWindow(QMainWindow):
+    nav = None  # the screen list, once made (a font change can come before it exists)
     first_painted = Signal()  # the first, light view is painted: the menus and keys work from here on
     ready = Signal()  # the Evidence screen has been populated in full and painted
     store_checked = Signal(bool)  # the background quick_check of the sessions file finished (True: nothing wrong)
@@ -64,13 +67,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self._pack_path, self._today = pack_path, today
         self.summary = None
-        self._store = None
         self._checklist = None
         self._settings = None
-        self._store_warned = False
-        self._replacing = False  # the sessions file is being replaced (damage flow, restore): writes must wait
-        self._unavailable = False  # damaged and could not be moved aside: do not reopen it until a restore
-        self._check = None  # (QuickCheck, the store it checks) while the background check runs
         self._pack_failed = False  # the evidence could not be loaded: consultations can still be recorded
         self._ready_sent = False  # `ready` goes out once
         self.setWindowTitle("Botox for depression (off-label)")  # Qt adds " \u2014 decisionaid", the display name
@@ -94,6 +92,7 @@ class MainWindow(QMainWindow):
         from decisionaid.ui.session_lock import SessionLock
 
         self.session_lock = SessionLock(self, outer)
+        self._add_keeper()
         self.nav.currentRowChanged.connect(self._go_to)
         self._built: set[str] = set()
         self.stack.addWidget(self._first_view())
@@ -137,8 +136,8 @@ class MainWindow(QMainWindow):
         """The screen, built in full (sections still waiting to be added are added now)."""
         self._build(name)
         widget = self.stack.widget(SCREENS.index(name))
-        if hasattr(widget, "finish_building"):
-            widget.finish_building()
+        if name == "Evidence" and (view := self._evidence()) is not None:
+            view.finish_building()
         return widget
 
     def _go_to(self, index: int) -> None:
@@ -168,7 +167,8 @@ class MainWindow(QMainWindow):
             self._replace(name, self._build_consultation())
         elif name == "Sessions":
             from decisionaid.ui.sessions_view import SessionsView
-            view = SessionsView(self.store, questions=self._questions(), printing=self.printing, handoff=self.handoff)
+            view = SessionsView(self.keeper.store, questions=self._questions(), printing=self.printing,
+                                handoff=self.handoff)
             view.table.selectionModel().selectionChanged.connect(self.handoff.refresh)
             view.model.modelReset.connect(self.handoff.refresh)
             view.open_requested.connect(self.open_session)
@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
         except ChecklistError as exc:
             _log_error("Checklist could not be loaded", exc)
             return self._error_screen("The checklist could not be loaded", str(exc), "checklistError")
-        view = ConsultationView(self._checklist, self.store, self.settings(), print_actions=self.print_current,
+        view = ConsultationView(self._checklist, self.keeper.store, self.settings(), print_actions=self.print_current,
                                 handoff=self.handoff)
         view.saved.connect(self._session_saved)
         view.print_target_changed.connect(self.print_current.refresh)
@@ -284,8 +284,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.handoff.refresh)
 
     def _on_sessions_screen(self):
-        view = self._built_screen("Sessions") if self.stack.currentIndex() == SCREENS.index("Sessions") else None
-        return view if hasattr(view, "selected_ids") else None
+        return self._sessions() if self.stack.currentIndex() == SCREENS.index("Sessions") else None
 
     def _handoff_subject(self):
         """The session selected on the Sessions screen; otherwise the consultation on the Consultation screen."""
@@ -304,12 +303,12 @@ class MainWindow(QMainWindow):
     def _print_subject(self):
         from decisionaid.handout.print_job import Subject
 
-        view = self._built_screen("Consultation")
-        return view.print_subject() if hasattr(view, "print_subject") else Subject()
+        view = self._consultation()
+        return view.print_subject() if view is not None else Subject()
 
     def _has_print_session(self) -> bool:
-        view = self._built_screen("Consultation")
-        return hasattr(view, "has_session") and view.has_session()
+        view = self._consultation()
+        return view is not None and view.has_session()
 
     def _questions(self) -> dict[str, str]:
         """Checklist item id -> question, so history and exports read as questions rather than ids."""
@@ -329,90 +328,26 @@ class MainWindow(QMainWindow):
         return self._settings
 
     def store(self):
-        """The session store, opened on first use; None (after telling the clinician why) if it cannot be, and while
-        its file is being replaced. It opens without quick_check, which reads the whole file (3 s on the UI thread
-        for a million sessions, half a minute from disk): `QuickCheck` runs on a worker thread instead
-        (`store_checked`). Damage, found by it or by any read or write, goes through `_after_damage`."""
-        if self._replacing or self._unavailable or self.session_lock.locked:
-            return None
-        if self._store is not None and self._store.damage is not None:
-            self._after_damage(self._store.damage)
-        elif self._store is None:
-            self._open_store_file(check=True)
-        return self._store
-
-    def _open_store_file(self, check: bool) -> None:
-        """Open the file without blocking; `check`: run quick_check on a worker thread (not needed for a new file or
-        a backup that `restore` has just checked)."""
-        from decisionaid import paths
-        from decisionaid.sessions.errors import PassphraseNeeded, StoreCorrupt, StoreError
-        from decisionaid.sessions.store import SessionStore
-
-        try:
-            self._store = SessionStore.open(paths.database_path(), check=False)
-        except PassphraseNeeded as exc:
-            self.statusBar().showMessage(exc.title)  # the lock screen or the unlock dialog asks for it
-        except StoreCorrupt as exc:
-            self._after_damage(exc)
-        except (StoreError, OSError) as exc:
-            self._store_problem(getattr(exc, "title", "The sessions file could not be opened."),
-                                getattr(exc, "advice", str(exc)), once=True)
-        else:
-            if check:
-                self._check_in_background()
-
-    def _check_in_background(self) -> None:
-        from decisionaid.sessions.store import QuickCheck
-        from decisionaid.ui.tasks import run_in_background
-
-        self._stop_check()
-        check = QuickCheck(self._store.path)
-        self._check = (check, self._store)
-        run_in_background(_run_check, check, on_done=self._store_check_done, on_error=self._store_check_failed)
-
-    def _stop_check(self) -> None:
-        if self._check is not None:
-            self._check[0].stop()
-            self._check = None
-
-    def _store_check_done(self, result) -> None:
-        check, healthy = result
-        if self._check is None or self._check[0] is not check:
-            return  # stopped, or its file was replaced since
-        store, self._check = self._check[1], None
-        if healthy is None or store is not self._store:
-            return
-        if not healthy:
-            self._after_damage(store.set_aside_damaged())
-        self.store_checked.emit(healthy)
-
-    def _store_check_failed(self, exc) -> None:
-        """The check could not run (the file is busy or unreadable): say so; reads and writes report their own."""
-        self.statusBar().showMessage(f"The sessions file could not be checked: {exc}")
+        """The session store (store_keeper.StoreKeeper.store): None while it cannot be used."""
+        return self.keeper.store()
 
     def store_problem(self, title: str, advice: str) -> None:
-        self._store_problem(title, advice)
+        self.keeper.problem(title, advice)
 
-    # --- encryption: hooks for session_lock.py ---------------------------------------------------------
+    # --- the sessions file: its keeper (store_keeper.py) owns open, check, damage, restore and close ---------
+
+    def _add_keeper(self) -> None:
+        from decisionaid.ui.store_keeper import StoreKeeper
+
+        self.keeper = StoreKeeper(self, is_locked=lambda: self.session_lock.locked, flush=self.flush_consultation)
+        self.keeper.status.connect(self.statusBar().showMessage)
+        self.keeper.checked.connect(self.store_checked)
+        self.keeper.interrupted.connect(self._tell_consultation)
+        self.keeper.replaced.connect(self._file_replaced)
 
     def flush_consultation(self) -> bool:
-        consultation = self._built_screen("Consultation")
-        return consultation.flush() if consultation is not None and hasattr(consultation, "flush") else True
-
-    def close_store(self, replacing: bool = False) -> None:
-        """Write what is unsaved and close the file (locking, or converting it: `replacing` keeps writes waiting)."""
-        self.flush_consultation()
-        self._stop_check()
-        if self._store is not None:
-            self._store.close()
-            self._store = None
-        self._replacing = self._replacing or replacing
-
-    def reopen_store(self, message: str) -> None:
-        self._replacing = False
-        if message:
-            self.statusBar().showMessage(message)
-        self._file_replaced()
+        consultation = self._consultation()
+        return consultation.flush() if consultation is not None else True
 
     def after_unlock(self) -> None:
         """The passphrase was given: build the screens that waited for it and show the sessions again."""
@@ -420,110 +355,57 @@ class MainWindow(QMainWindow):
         self._build(SCREENS[self.nav.currentRow()])
         self._file_replaced()
 
-    def _store_problem(self, title: str, advice: str, once: bool = False) -> None:
-        self.statusBar().showMessage(title)
-        if once and self._store_warned:
-            return  # autosave retries quietly; the consultation screen keeps showing the problem
-        self._store_warned = once or self._store_warned
-        box = QMessageBox(QMessageBox.Warning, "decisionaid: saved sessions", f"{title}\n\n{advice}",
-                          QMessageBox.Ok, self)
-        box.setTextFormat(Qt.PlainText)
-        box.exec()
-
-    def _after_damage(self, exc) -> None:
-        """The sessions file is damaged and was moved aside (found on open, by the background check or by a read or
-        write). What the consultation shows stays on screen (a new session once a file is in place); the newest
-        backup is offered and restored on a worker thread, else a new empty file is used. Until then `store()` is
-        None, so an autosave waits (and retries) instead of creating a file the restore would move aside."""
-        self._store, self._replacing = None, True
-        self._stop_check()
-        self._tell_consultation(f"{exc.title}. Your text is still here and will be saved as a new session once "
-                                "the sessions file is usable again.")
-        backup = None
-        if not exc.backups:
-            self._store_problem(exc.title, exc.advice + " No backup was found; a new, empty file will be used.")
-        else:
-            box = QMessageBox(QMessageBox.Warning, "decisionaid: sessions file damaged",
-                              f"{exc.title}\n\n{exc.advice}\n\nRestore the latest backup ({exc.backups[0].name})?",
-                              QMessageBox.Yes | QMessageBox.No, self)
-            box.setTextFormat(Qt.PlainText)
-            if box.exec() == QMessageBox.Yes:
-                backup = exc.backups[0]
-        if backup is not None:
-            self._restore_in_background(backup, f"Restored sessions from {backup.name}")
-            return
-        self._replacing = False
-        if exc.moved_to is None and exc.path.exists():
-            self._unavailable = True  # it could not be moved: reopening it would find the same damage again
-        else:
-            from decisionaid.sessions import setaside
-
-            setaside.start_empty(exc.path)  # the clinician was told and chose (or had no backup): no more reminders
-            self._open_store_file(check=False)  # a new, empty file
-        self._file_replaced()
-
     def restore_backup(self, backup_path: str) -> None:
-        """Swap in a backup chosen on the Sessions screen, on a worker thread (it is checked and copied: seconds for
-        a big file); the current file is moved aside, never deleted."""
-        consultation = self._built_screen("Consultation")
-        if consultation is not None and hasattr(consultation, "flush"):
-            consultation.flush()
-        self._stop_check()
-        if self._store is not None:
-            self._store.close()
-            self._store = None
-        self._replacing = True
-        self._tell_consultation("Sessions are being restored from a backup. Your text is still here and will be "
-                                "saved as a new session in the restored file.")
-        self._restore_in_background(backup_path, f"Restored sessions from {backup_path}")
-
-    def _restore_in_background(self, backup_path, done_message: str) -> None:
-        from decisionaid import paths
-        from decisionaid.sessions.backup import restore
-        from decisionaid.ui.tasks import run_in_background
-
-        self._replacing = True
-        self.statusBar().showMessage("Restoring sessions from a backup\u2026")
-        self._restore_message = done_message
-        run_in_background(restore, backup_path, paths.database_path(), on_done=self._restored,
-                          on_error=self._restore_failed)
-
-    def _restored(self, _moved_to) -> None:
-        self._replacing = self._unavailable = False
-        self.statusBar().showMessage(self._restore_message)
-        self._open_store_file(check=False)  # restore() has just checked the backup
-        self._file_replaced()
-
-    def _restore_failed(self, exc) -> None:
-        self._replacing = False
-        self._store_problem(getattr(exc, "title", "The backup could not be restored"), getattr(exc, "advice", str(exc)))
-        self._file_replaced()  # the file in place (if any) opens on next use
+        self.keeper.restore_backup(backup_path)
 
     def _tell_consultation(self, message: str) -> None:
-        consultation = self._built_screen("Consultation")
-        if consultation is not None and hasattr(consultation, "file_replaced"):
+        consultation = self._consultation()
+        if consultation is not None:
             consultation.file_replaced(message)
 
     def _file_replaced(self) -> None:
-        sessions = self._built_screen("Sessions")
+        sessions = self._sessions()
         if sessions is not None:
             sessions.refresh()
         self.store_replaced.emit()
+
+    def _consultation(self):
+        """The Consultation screen once built (None before, or when the checklist could not be loaded)."""
+        if "Consultation" not in self._built:
+            return None
+        from decisionaid.ui.consultation_view import ConsultationView
+
+        view = self._built_screen("Consultation")
+        return view if isinstance(view, ConsultationView) else None
+
+    def _evidence(self):
+        """The Evidence screen once its evidence has come (None before: the first view, or the pack's error)."""
+        module = sys.modules.get("decisionaid.ui.evidence_view")  # not loaded: no Evidence screen exists yet
+        view = self._built_screen("Evidence")
+        return view if module is not None and isinstance(view, module.EvidenceView) else None
+
+    def _sessions(self):
+        if "Sessions" not in self._built:
+            return None
+        from decisionaid.ui.sessions_view import SessionsView
+
+        view = self._built_screen("Sessions")
+        return view if isinstance(view, SessionsView) else None
 
     def _built_screen(self, name: str):
         return self.stack.widget(SCREENS.index(name)) if name in self._built else None
 
     def open_session(self, session_id: int, amend: bool = False) -> None:
         self.show_screen("Consultation")
-        view = self._built_screen("Consultation")
-        if not hasattr(view, "open_session"):
+        view = self._consultation()
+        if view is None:
             return
         view.open_session(session_id)
         if amend and view.mode == "readonly":
             view.start_amend()
 
     def _session_saved(self, _session_id: int) -> None:
-        sessions = self._built_screen("Sessions")
+        sessions = self._sessions()
         if sessions is not None:
             sessions.refresh()
 
@@ -538,14 +420,13 @@ class MainWindow(QMainWindow):
             try:
                 settings.save(dialog.result_settings())
             except OSError as exc:
-                self._store_problem("The settings could not be saved.", str(exc))
+                self.keeper.problem("The settings could not be saved.", str(exc))
                 return
             self._settings = dialog.result_settings()
             self.session_lock.apply_settings(self._settings)
-            consultation = self._built_screen("Consultation")
-            if hasattr(consultation, "settings"):
-                consultation.settings = self._settings
-                consultation._refresh_status()
+            consultation = self._consultation()
+            if consultation is not None:
+                consultation.apply_settings(self._settings)
 
     def _fit_nav(self) -> None:
         """The screen list as wide as its longest name needs at the current text size (150 at 100 %)."""
@@ -555,7 +436,7 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().changeEvent(event)
-        if event.type() == QEvent.FontChange and hasattr(self, "nav"):  # Settings > Text size
+        if event.type() == QEvent.FontChange and self.nav is not None:  # Settings > Text size
             self._fit_nav()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
@@ -567,11 +448,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         """Write what is unsaved, back up if anything changed, and only then quit."""
-        consultation = self._built_screen("Consultation")
-        if (event.spontaneous() or self.property("quitting")) and hasattr(consultation, "confirm_quit") \
+        consultation = self._consultation()
+        if (event.spontaneous() or self.property("quitting")) and consultation is not None \
                 and not consultation.confirm_quit():  # the clinician quits: an unsaved consultation asks first
             return event.ignore()
-        if consultation is not None and hasattr(consultation, "flush") and not consultation.flush():
+        if consultation is not None and not consultation.flush():
             box = QMessageBox(QMessageBox.Warning, "Unsaved text",
                               "Your latest changes could not be saved:\n\n" + consultation.last_error
                               + "\n\nQuit anyway and lose them?", QMessageBox.Yes | QMessageBox.No, self)
@@ -580,17 +461,7 @@ class MainWindow(QMainWindow):
             if box.exec() != QMessageBox.Yes:
                 event.ignore()
                 return
-        self._stop_check()  # a check half-way through a big file would keep the program from quitting
-        if self._store is not None:
-            from decisionaid import paths
-            from decisionaid.sessions.errors import StoreError
-
-            try:
-                self._store.automatic_backup(paths.backup_dir())
-            except (StoreError, OSError):
-                pass  # the session data itself is safe; a backup is retried at the next close
-            self._store.close()
-            self._store = None
+        self.keeper.shut_down()  # every queued write runs, then a backup if anything changed, then the file closes
         from decisionaid.sessions.connection import forget_key
 
         forget_key(locked=False)  # quitting: the key leaves memory with the window
@@ -647,8 +518,8 @@ class MainWindow(QMainWindow):
 
     def _build_evidence_sections(self) -> None:
         """One section of the Evidence screen per event-loop turn, then (at start-up) `ready`."""
-        view = self._built_screen("Evidence")
-        if hasattr(view, "build_next_section") and view.build_next_section():
+        view = self._evidence()
+        if view is not None and view.build_next_section():
             QTimer.singleShot(0, self, self._build_evidence_sections)
         elif not self._ready_sent:
             self._announce_ready()
@@ -708,14 +579,10 @@ def _log_error(what: str, exc: BaseException) -> None:
     log.error(what, exc, logging.WARNING, logger=__name__)
 
 
+
 def _load_summary(pack_path, today):
     """On a worker thread: the evidence pack, checked and summarised (pure Python, no widgets)."""
     from decisionaid.evidence.pack import load_pack
     from decisionaid.evidence.summary import summarise
 
     return summarise(load_pack(pack_path), today)
-
-
-def _run_check(check):
-    """On a worker thread: (the check, True / False / None if stopped)."""
-    return check, check.run()

@@ -115,7 +115,7 @@ class SessionLock(QObject):
         patient_view = getattr(self.window, "_patient_view", None)
         if patient_view is not None:
             patient_view.hide()  # the patient's answers, on a screen turned towards the room
-        self.window.close_store()
+        self.window.keeper.close()
         crypto.lock()
         self.idle.pause()
         self.locked = True
@@ -175,7 +175,6 @@ class SessionLock(QObject):
             self.window.store_problem("Wrong passphrase", "Nothing was changed.")
             return
         from decisionaid import paths
-        from decisionaid.ui.tasks import run_in_background
 
         work = {"enable": lambda: crypto.enable(_db_path(), paths.backup_dir(), fresh),
                 "change": lambda: crypto.change_passphrase(_db_path(), paths.backup_dir(), old, fresh),
@@ -183,25 +182,23 @@ class SessionLock(QObject):
         done = {"enable": "Encryption is on: sessions and backups are encrypted.",
                 "change": "The passphrase was changed.",
                 "disable": "Encryption is off: sessions and backups are unencrypted."}[action]
-        self.window.close_store(replacing=True)
+        self.window.keeper.close(replacing=True)
         self.idle.pause()
         self.window.statusBar().showMessage(f"{title}\u2026 (the sessions are unavailable until this is done)")
         self._settings_dialog = settings_dialog
-        run_in_background(work, on_done=lambda _r: self._changed(done), on_error=self._change_failed)
+        # on the sessions file's owner thread, after the writes queued before it: nothing else touches the file
+        self.window.keeper.run_exclusive(work, on_done=lambda _r: self._changed(done), on_error=self._change_failed)
 
     def _changed(self, message: str) -> None:
-        from decisionaid import paths
-        from decisionaid.sessions import crypto
-
         self._warn_plain_copies()
-        self.window.reopen_store(message)
+        self.window.keeper.reopen(message)
         self.apply_settings(self.window.settings())
         if self._settings_dialog is not None:
             self._settings_dialog.set_encrypted(self.encrypted())
         self.changed_message = message
 
     def _change_failed(self, exc) -> None:
-        self.window.reopen_store("")
+        self.window.keeper.reopen("")
         self.apply_settings(self.window.settings())
         box = QMessageBox(QMessageBox.Warning, "decisionaid: encryption",
                           f"{getattr(exc, 'title', 'It could not be done')}\n\n{getattr(exc, 'advice', exc)}",

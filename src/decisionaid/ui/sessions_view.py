@@ -1,7 +1,8 @@
 """Saved sessions, reviewed offline: search, filter, reopen, amend, history, export, back up and restore.
 
-Listing and search run on worker threads (see session_list_model), and so do export and backup: typing in the
-search box never waits for the file.
+Listing, search and export run on worker threads, each through a read-only connection of its own (see
+session_list_model); a backup runs on the sessions file's owner thread after the writes queued before it
+(store_owner.py): typing in the search box never waits for the file.
 """
 
 from __future__ import annotations
@@ -446,10 +447,19 @@ class SessionsView(QWidget):
             return None
         self._busy("Exporting\u2026", True)
 
+        backup_dir = self._open_store().backup_dir
+
         def work():
+            """On a worker thread, through its own read-only connection: an export of every session takes a
+            while and must not hold up the writes queued on the sessions file's owner thread; it never writes."""
+            from decisionaid.sessions.connection import connect, database
+            from decisionaid.sessions.errors import database_errors, translate
             from decisionaid.sessions.store import SessionStore
 
-            reader = SessionStore.open(db_path, check=False)  # the UI's background check covers the file
+            try:
+                reader = SessionStore(database(connect(db_path, read_only=True)), db_path, backup_dir)
+            except database_errors() as exc:
+                raise translate(exc, db_path) from exc
             try:
                 return export_sessions(reader, ids, fmt, path)
             finally:
@@ -471,24 +481,26 @@ class SessionsView(QWidget):
             self.back_up_to(path)
 
     def back_up_to(self, path: str):
-        from decisionaid.ui.tasks import run_in_background
+        """On the sessions file's owner thread, after the writes queued before it: the backup holds them."""
+        from decisionaid.ui.store_owner import StoreHandle
 
-        db_path = self._db_path()
-        if db_path is None or self._refused(path, db_path):
+        store = self._open_store()
+        if store is None:
+            self.message.setText("The sessions file is not available (see the message shown when it was opened).")
+            return None
+        if self._refused(path, store.path):
             return None
         self._busy("Backing up\u2026", True)
+        done, failed = (lambda _r: self._busy(f"Backed up to {path}.", False)), self._failed("Backup")
+        if isinstance(store, StoreHandle):
+            return store.owner.submit(store.store.backup_to, path, on_done=done, on_error=failed)
+        from decisionaid.sessions.errors import StoreError
 
-        def work():
-            from decisionaid.sessions.store import SessionStore
-
-            reader = SessionStore.open(db_path, check=False)  # the UI's background check covers the file
-            try:
-                reader.backup_to(path)
-            finally:
-                reader.close()
-
-        return run_in_background(work, on_done=lambda _r: self._busy(f"Backed up to {path}.", False),
-                                 on_error=self._failed("Backup"))
+        try:  # a store used on this thread
+            done(store.backup_to(path))
+        except (StoreError, OSError) as exc:
+            failed(exc)
+        return None
 
     restore_requested = Signal(str)
 

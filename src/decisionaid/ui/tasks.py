@@ -1,11 +1,13 @@
-"""Long work (export, backup, restore, checks, searches, PDFs) off the UI thread; the result comes back by signal.
+"""Long work that has its own connection or none (PDFs, the quick_check, list pages and searches, export) off the UI
+thread; the result comes back by signal. Work on the open sessions store (autosave, save, backup, restore, an
+encryption change) goes to its owner thread instead (store_owner.py), so that it runs in order.
 
     run_in_background(fn, *args, on_done=show_result, on_error=show_error)
 
 `on_done` gets fn's return value and `on_error` the exception, both on the UI thread. They are connected
 before the work starts, so a fast function cannot finish unheard.
 
-The function must not touch widgets and must open its own database connection. Work runs in a pool of at least
+The function must not touch widgets and must open its own (read-only) database connection. Work runs in a pool of at least
 four threads: most of it waits on the disk or inside SQLite (which lets other Python threads run), and a check of a
 large file must not hold up a search or an export.
 """
