@@ -109,8 +109,8 @@ def main() -> int:
     from decisionaid.handout import fonts
     from decisionaid.handout.inputs import handout_input, record_input
     from decisionaid.handout.patient import build_handout
-    from decisionaid.handout.record import build_record
-    from decisionaid.sessions.record import SessionRecord
+    from decisionaid.handout.clinician_record import build_record
+    from decisionaid.sessions.session_record import SessionRecord
     from decisionaid.settings import Settings
 
     settings = Settings(clinician_name="Dr A", paper="a4")

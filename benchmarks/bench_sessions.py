@@ -35,7 +35,7 @@ from decisionaid.checklist.phq9 import Phq9  # noqa: E402
 from decisionaid.sessions import schema  # noqa: E402
 from decisionaid.sessions.connection import connect  # noqa: E402
 from decisionaid.sessions.listing import Filters, fts_query  # noqa: E402
-from decisionaid.sessions.record import SessionRecord  # noqa: E402
+from decisionaid.sessions.session_record import SessionRecord  # noqa: E402
 from decisionaid.sessions.store import QuickCheck, SessionStore  # noqa: E402
 from decisionaid.sessions.visits import VisitRecord  # noqa: E402
 

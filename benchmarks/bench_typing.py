@@ -36,7 +36,7 @@ def build(path: Path, n: int) -> None:
     """An empty store made by SessionStore.open (schema, WAL, triggers), then `n` saved sessions bulk-inserted
     with sqlite-utils, one revision each, and the search index filled from them in one statement."""
     from decisionaid.sessions.connection import connect, database
-    from decisionaid.sessions.record import SessionRecord
+    from decisionaid.sessions.session_record import SessionRecord
     from decisionaid.sessions.store import SessionStore
 
     partial = path.with_name(path.name + ".partial")

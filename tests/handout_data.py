@@ -8,7 +8,7 @@ from functools import lru_cache
 from decisionaid.checklist.items import load_checklist
 from decisionaid.evidence.pack import load_pack
 from decisionaid.evidence.summary import summarise
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.settings import Settings
 
 MADE = dt.datetime(2026, 11, 21, 14, 45)

@@ -16,9 +16,9 @@ from decisionaid import resources
 from decisionaid.checklist.items import load_checklist
 from decisionaid.handout.inputs import handout_input, record_input
 from decisionaid.handout.patient import build_handout
-from decisionaid.handout.record import build_record
+from decisionaid.handout.clinician_record import build_record
 from decisionaid.handout.wording import default_wording
-from decisionaid.sessions.record import RecordError, SessionRecord
+from decisionaid.sessions.session_record import RecordError, SessionRecord
 from decisionaid.sessions.store import SessionStore
 
 from handout_data import MADE, settings, summary

@@ -9,7 +9,7 @@ from types import SimpleNamespace as NS
 from decisionaid.checklist.course_figure import figure_for
 from decisionaid.checklist.followup import course, load_rules
 from decisionaid.checklist.items import load_checklist
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.visits import VisitRecord
 
 

@@ -21,7 +21,7 @@ import pytest
 
 from decisionaid import paths
 from decisionaid.cli import main
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 
 SRC = Path(__file__).resolve().parents[1] / "src"

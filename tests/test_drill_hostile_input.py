@@ -39,9 +39,9 @@ from PySide6.QtWidgets import QDateTimeEdit
 
 from decisionaid.handout.inputs import handout_input, record_input
 from decisionaid.handout.patient import build_handout
-from decisionaid.handout.record import build_record
+from decisionaid.handout.clinician_record import build_record
 from decisionaid.sessions.export import export_sessions
-from decisionaid.sessions.record import RecordError, SessionRecord
+from decisionaid.sessions.session_record import RecordError, SessionRecord
 from decisionaid.sessions.store import SessionStore
 from decisionaid.ui.common import qt_text
 from decisionaid.ui.consultation_view import ConsultationView

@@ -28,7 +28,7 @@ import pytest
 
 from decisionaid.sessions import backup, connection, crypto
 from decisionaid.sessions.errors import WrongPassphrase
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 
 FULL = os.environ.get("DECISIONAID_ENCRYPTION_DRILL") == "full"

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 
 from decisionaid import paths, resources, settings
 from decisionaid.sessions import schema
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 from decisionaid.ui import consultation_view
 from decisionaid.ui.main_window import MainWindow

@@ -21,7 +21,7 @@ from pdf_text import reader, squash, text  # noqa: E402
 from decisionaid.evidence import figures  # noqa: E402
 from decisionaid.evidence.formatting import fmt_ratio, range_words, whole_nnt, whole_people  # noqa: E402
 from decisionaid.handout.patient import HandoutInput, build_handout  # noqa: E402
-from decisionaid.handout.record import RecordInput, build_record  # noqa: E402
+from decisionaid.handout.clinician_record import RecordInput, build_record  # noqa: E402
 from decisionaid.ui.forest_plot import ForestPlot  # noqa: E402
 from decisionaid.ui.icon_array import IconArray  # noqa: E402
 

@@ -86,7 +86,7 @@ def test_item_9_above_0_at_follow_up_opens_the_crisis_pathway(checklist, rules):
 
 def test_a_course_orders_visits_by_date(checklist, rules):
     from types import SimpleNamespace as NS
-    from decisionaid.sessions.record import SessionRecord
+    from decisionaid.sessions.session_record import SessionRecord
     from decisionaid.sessions.visits import VisitRecord
     record = SessionRecord("MRN-1", "Dr A", "2026-01-05T09:00", phq9_total=16)
     visits = [NS(visit_no=1, visit=VisitRecord("2026-03-01", phq9_total=6)),

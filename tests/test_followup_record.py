@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from decisionaid.handout.inputs import record_input
-from decisionaid.handout.record import build_record
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.handout.clinician_record import build_record
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 from decisionaid.sessions.visits import VisitRecord
 

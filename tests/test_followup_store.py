@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from decisionaid.sessions.errors import NoSuchSession
-from decisionaid.sessions.record import RecordError, SessionRecord
+from decisionaid.sessions.session_record import RecordError, SessionRecord
 from decisionaid.sessions.store import SessionStore
 from decisionaid.sessions.visits import VisitRecord, changed_visit_fields
 

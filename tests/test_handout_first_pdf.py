@@ -65,7 +65,7 @@ def test_the_handout_does_not_import_the_chart_shapes_only_the_record_draws():
     out = run("data = handout()\n"
               "print('reportlab.graphics.shapes' in sys.modules, len(data) > 1000)\n"
               "from decisionaid.handout.inputs import record_input\n"
-              "from decisionaid.handout.record import build_record\n"
+              "from decisionaid.handout.clinician_record import build_record\n"
               "data = build_record(record_input(settings(), 7, record(), made_at=MADE, summary=summary(),\n"
               "                                 checklist=checklist()))\n"
               "print('reportlab.graphics.shapes' in sys.modules, len(data) > 1000)\n")

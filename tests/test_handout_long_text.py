@@ -17,7 +17,7 @@ import pytest
 
 from decisionaid.handout.inputs import handout_input, record_input
 from decisionaid.handout.patient import build_handout
-from decisionaid.handout.record import build_record
+from decisionaid.handout.clinician_record import build_record
 
 from handout_data import MADE, answered, checklist, record, settings, summary
 from pdf_text import reader, squash, text

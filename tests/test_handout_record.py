@@ -7,7 +7,7 @@ import pytest
 
 from decisionaid.checklist.assessment import assess_record
 from decisionaid.handout.inputs import record_input
-from decisionaid.handout.record import build_record
+from decisionaid.handout.clinician_record import build_record
 from decisionaid.sessions.store import SessionStore
 
 from handout_data import MADE, PATIENT, answered, checklist, record, settings, summary
@@ -123,7 +123,7 @@ def test_a_consultation_stopped_at_the_safety_check_does_not_read_like_a_list_of
 
 def test_answers_from_the_patient_view_are_marked_in_the_record(tmp_path):
     """Stored in a real SQLite file and read back: the marker travels with the record into the PDF."""
-    from decisionaid.sessions.record import PATIENT_VIEW, PATIENT_VIEW_WORDS
+    from decisionaid.sessions.session_record import PATIENT_VIEW, PATIENT_VIEW_WORDS
 
     answers = answered()
     with SessionStore.open(tmp_path / "sessions.sqlite3") as store:

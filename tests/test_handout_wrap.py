@@ -6,7 +6,7 @@ before breaks like a fresh one."""
 import pytest
 from reportlab.platypus import Paragraph as ReportlabParagraph
 
-from decisionaid.handout import common, patient, record as record_module
+from decisionaid.handout import clinician_record as record_module, common, patient
 from decisionaid.handout.inputs import handout_input, record_input
 from decisionaid.handout.styles import styles
 

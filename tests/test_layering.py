@@ -403,7 +403,7 @@ def test_only_sessions_loads_sqlite(module):
     assert out.stdout.strip() == "False"
 
 
-HANDOUT = ["decisionaid.handout.patient", "decisionaid.handout.record", "decisionaid.handout.inputs",
+HANDOUT = ["decisionaid.handout.patient", "decisionaid.handout.clinician_record", "decisionaid.handout.inputs",
            "decisionaid.handout.wording"]
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QG
 from decisionaid.cli import main
 from decisionaid.handout.inputs import handout_input, record_input
 from decisionaid.handout.patient import build_handout
-from decisionaid.handout.record import build_record
+from decisionaid.handout.clinician_record import build_record
 from decisionaid.ui.main_window import SCREENS
 
 from handout_data import MADE, checklist, record, settings, summary

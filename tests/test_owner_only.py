@@ -72,7 +72,7 @@ def test_everything_written_during_a_session_is_owner_only(qtbot, tmp_path, monk
 
 
 def test_the_wal_and_shm_files_are_owner_only_while_the_store_is_open(tmp_path, open_umask):
-    from decisionaid.sessions.record import SessionRecord
+    from decisionaid.sessions.session_record import SessionRecord
     from decisionaid.sessions.store import SessionStore
 
     path = tmp_path / "data" / "sessions.sqlite3"

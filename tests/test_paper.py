@@ -13,7 +13,7 @@ from decisionaid import settings
 from decisionaid.cli import main
 from decisionaid.handout.inputs import handout_input, record_input
 from decisionaid.handout.patient import build_handout
-from decisionaid.handout.record import build_record
+from decisionaid.handout.clinician_record import build_record
 from decisionaid.settings import Settings, region_paper, resolve_paper
 from decisionaid.sessions.store import SessionStore
 

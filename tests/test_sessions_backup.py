@@ -15,7 +15,7 @@ import pytest
 from decisionaid.sessions import backup
 from decisionaid.sessions.backup import Backup, list_backups, restore, thinned
 from decisionaid.sessions.errors import StoreCorrupt, StoreError, StoreTooNew
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 
 

@@ -15,7 +15,7 @@ from decisionaid.sessions import setaside
 from decisionaid.sessions.backup import list_backups
 from decisionaid.sessions.errors import StoreCorrupt, StoreError
 from decisionaid.sessions.listing import Filters
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import QuickCheck, SessionStore, quick_check, read_page
 
 V1 = Path(__file__).with_name("fixtures") / "sessions-v1.sqlite3"

@@ -31,7 +31,7 @@ from decisionaid.sessions.store import SessionStore
 SRC = Path(__file__).resolve().parents[1] / "src"
 CHILD = r"""
 import hashlib, random, sys
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 
 path, seed = sys.argv[1], int(sys.argv[2])

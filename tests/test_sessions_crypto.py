@@ -13,7 +13,7 @@ import pytest
 
 from decisionaid.sessions import backup, connection, crypto
 from decisionaid.sessions.errors import PassphraseNeeded, StoreCorrupt, StoreError, WrongPassphrase
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import QuickCheck, SessionStore, read_page
 
 NOTE = "Zanzibar-quokka sertraline 50mg"  # distinctive text to look for in the raw bytes

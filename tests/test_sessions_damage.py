@@ -19,7 +19,7 @@ from decisionaid.cli import main
 from decisionaid.cli.common import EXPORT_INCOMPLETE
 from decisionaid.sessions.errors import RecordDamaged, StoreError
 from decisionaid.sessions.export import export_sessions
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 
 SECRET = "SECRET-PATIENT-TEXT"

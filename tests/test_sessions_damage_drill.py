@@ -21,7 +21,7 @@ import time
 
 from decisionaid import paths
 from decisionaid.cli import main
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 from test_sessions_damage import DAMAGE, SECRET, damage  # noqa: E402  tests/ is on the path (see tests/window.py)
 

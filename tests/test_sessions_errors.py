@@ -16,7 +16,7 @@ from decisionaid.sessions import schema, setaside
 from decisionaid.sessions.connection import connect
 from decisionaid.sessions.errors import (StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnly, StoreSetAside,
                                          StoreTooNew, translate)
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from decisionaid.sessions.errors import NoSuchSession, StoreError
 from decisionaid.sessions.export import export_sessions
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 
 TRICKY = ['line one\nline two\r\nline three', 'she said "no", then "yes"', "a,b;c", "=HYPERLINK(\"http://x\")",

@@ -11,7 +11,7 @@ from decisionaid import paths
 from decisionaid.cli import main
 from decisionaid.sessions.export import export_sessions
 from decisionaid.sessions.importing import import_sessions
-from decisionaid.sessions.record import RecordError, SessionRecord
+from decisionaid.sessions.session_record import RecordError, SessionRecord
 from decisionaid.sessions.store import SessionStore
 from decisionaid.sessions.visits import VisitRecord
 

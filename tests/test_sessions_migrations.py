@@ -18,7 +18,7 @@ import pytest
 from decisionaid.sessions import schema
 from decisionaid.sessions.backup import list_backups
 from decisionaid.sessions.errors import StoreError
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 
 FIXTURES = Path(__file__).with_name("fixtures")

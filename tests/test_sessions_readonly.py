@@ -20,7 +20,7 @@ NOBODY = 65534
 CHILD = r"""
 import os, sys
 from decisionaid.sessions.errors import StoreReadOnly
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 
 print("IMPORTED", flush=True)

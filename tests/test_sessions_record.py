@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from decisionaid.sessions.record import RecordError, SessionRecord, changed_fields
+from decisionaid.sessions.session_record import RecordError, SessionRecord, changed_fields
 
 ODD = ["<b>bold</b>", "&amp;", "😊👩‍⚕️", "שלום עולם", "مرحبا", "e\u0301 café", "\x00", "tab\tnew\nline\r",
        "\x1b[31m", "\u202eevil", "\u2028\u2029", '"quoted", comma', "=cmd|' /C calc'!A0", "'"]

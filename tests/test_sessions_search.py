@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from decisionaid.sessions.listing import Filters
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore, read_page
 
 DECISIONS = ["proceed", "defer", "decline", "refer", None]

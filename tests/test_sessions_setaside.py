@@ -21,7 +21,7 @@ from decisionaid import paths
 from decisionaid.cli import main
 from decisionaid.sessions import setaside
 from decisionaid.sessions.errors import StoreCorrupt, StoreForeign, StoreSetAside
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 
 REC = SessionRecord(patient_ref="MRN-1", clinician="Dr Okafor", held_at="2026-03-14T09:30", notes="kept")

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from decisionaid.sessions.errors import NoSuchSession
-from decisionaid.sessions.record import RecordError, SessionRecord
+from decisionaid.sessions.session_record import RecordError, SessionRecord
 from decisionaid.sessions.store import SessionStore
 
 ODD = ["<b>bold</b>", "&amp;", "😊👩‍⚕️", "שלום", "e\u0301", "\x00", "\x07\x1b", "tab\tline\n", "\u202e", "'"]

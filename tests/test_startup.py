@@ -45,7 +45,7 @@ def test_the_first_paint_waits_for_no_evidence_pdf_or_database_code(tmp_path):
     assert "decisionaid.ui.main_window" in loaded  # the window itself was painted
     heavy = {"decisionaid.evidence.pack", "decisionaid.evidence.summary", "decisionaid.evidence.pooling",
              "decisionaid.ui.evidence_view", "fastjsonschema", "msgspec", "reportlab", "pypdfium2", "sqlite3",
-             "decisionaid.sessions.store", "decisionaid.handout.patient", "decisionaid.handout.record",
+             "decisionaid.sessions.store", "decisionaid.handout.patient", "decisionaid.handout.clinician_record",
              "decisionaid.handout.document", "decisionaid.handout.fonts"}  # handout.print_job (what to print, no
     # PDF code: dataclasses only) is what the print actions are made of, so it may come with the window
     assert sorted(loaded & heavy) == []

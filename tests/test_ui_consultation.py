@@ -236,7 +236,7 @@ def test_damage_found_by_the_background_check_keeps_the_typed_text(qtbot, data_d
     import threading
 
     from PySide6.QtWidgets import QMessageBox
-    from decisionaid.sessions.record import SessionRecord
+    from decisionaid.sessions.session_record import SessionRecord
     from decisionaid.sessions.store import QuickCheck
 
     path = paths.database_path()

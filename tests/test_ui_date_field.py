@@ -76,7 +76,7 @@ def test_visit_date_and_session_filter_take_typed_dates(qtbot, data_dir, locale)
 
     from decisionaid.checklist.items import load_checklist
     from decisionaid.evidence.pack import load_pack
-    from decisionaid.sessions.record import SessionRecord
+    from decisionaid.sessions.session_record import SessionRecord
     from decisionaid.ui.followup_view import FollowUpDialog
 
     store = w.store()

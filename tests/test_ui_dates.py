@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QDate, Qt
 
 from decisionaid import paths
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 
 from window import open_window

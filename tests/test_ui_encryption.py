@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from decisionaid import paths
 from decisionaid.sessions import connection, crypto
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 from decisionaid.ui.main_window import MainWindow
 from window import open_window  # noqa: E402  tests/window.py

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QPushButton
 from decisionaid import paths
 from decisionaid.checklist.items import load_checklist
 from decisionaid.evidence.pack import load_pack
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 from decisionaid.ui.followup_view import FollowUpDialog
 from decisionaid.ui.main_window import MainWindow

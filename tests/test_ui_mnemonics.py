@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QPushButton, QWidget
 
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.ui.keyboard import mnemonic, with_mnemonic
 from decisionaid.ui.main_window import SCREENS
 from window import open_window

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QRadioButton, QWid
 
 from decisionaid.evidence import figures
 from decisionaid.patient_view.wording import PatientViewWordingError, default_wording, load_wording, strings
-from decisionaid.sessions.record import PATIENT_VIEW
+from decisionaid.sessions.session_record import PATIENT_VIEW
 from decisionaid.ui.consultation_view import AUTOSAVE_MS
 from decisionaid.ui.patient_view import MIN_PX, STEPS, TOPICS
 from window import open_window  # noqa: E402  tests/window.py
@@ -205,7 +205,7 @@ def test_patient_answers_show_in_the_consultation_and_are_autosaved_marked_as_th
 
 
 def test_a_reopened_session_keeps_the_marker_and_old_records_read_without_one(qtbot, opened):
-    from decisionaid.sessions.record import SessionRecord
+    from decisionaid.sessions.session_record import SessionRecord
 
     w, consultation, view = opened
     consultation.patient.setText(IDENTIFIER)
@@ -255,7 +255,7 @@ def test_the_screenshot_command_knows_the_three_steps():
 
 
 def test_the_revision_history_names_the_answer_not_who_gave_it():
-    from decisionaid.sessions.record import SessionRecord, changed_fields
+    from decisionaid.sessions.session_record import SessionRecord, changed_fields
 
     old = SessionRecord("PT-1", "Dr A", "2026-12-01T10:00")
     new = SessionRecord("PT-1", "Dr A", "2026-12-01T10:00", answers={"values_cost": "a lot"},
@@ -285,7 +285,7 @@ def test_the_sure_test_is_asked_at_the_start_and_again_at_the_end_and_both_reach
     import datetime as dt
 
     from decisionaid.handout.inputs import record_input
-    from decisionaid.handout.record import build_record
+    from decisionaid.handout.clinician_record import build_record
     from pdf_text import text
 
     w, consultation, view = opened

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 
 from decisionaid import paths
 from decisionaid.handout.wording import load_wording
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 from decisionaid.ui.main_window import MainWindow
 from decisionaid.handout.print_job import HANDOUT, RECORD, Document, Subject

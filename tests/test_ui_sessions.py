@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from decisionaid import paths
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 from decisionaid.sessions.store import SessionStore
 from decisionaid.ui.main_window import MainWindow
 from decisionaid.ui.session_list_model import PAGE

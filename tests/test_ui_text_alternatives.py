@@ -75,7 +75,7 @@ def test_forest_plot_reads_every_row(qtbot, data_dir):
 def test_course_chart_is_named_and_reads_its_points(qtbot, data_dir):
     from decisionaid.checklist.items import load_checklist
     from decisionaid.evidence.pack import load_pack
-    from decisionaid.sessions.record import SessionRecord
+    from decisionaid.sessions.session_record import SessionRecord
     from decisionaid.ui.followup_view import FollowUpDialog
 
     w = open_window(qtbot)

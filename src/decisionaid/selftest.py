@@ -70,7 +70,7 @@ def _pooling() -> str:
 
 
 def _store(folder: Path) -> str:
-    from decisionaid.sessions.record import SessionRecord
+    from decisionaid.sessions.session_record import SessionRecord
     from decisionaid.sessions.store import SessionStore
 
     record = SessionRecord(patient_ref="SELFTEST-1", clinician=PROBE_TEXT, held_at="2026-01-02T09:30",

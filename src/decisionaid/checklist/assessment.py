@@ -213,7 +213,7 @@ def _checked_text(checklist: Checklist, answers, phq9: Phq9 | None, total: int |
 
 
 def assess_record(checklist: Checklist, record) -> Assessment:
-    """Judge a saved session record (a sessions.record.SessionRecord, or anything with its fields)."""
+    """Judge a saved session record (a sessions.session_record.SessionRecord, or anything with its fields)."""
     phq9 = None
     if record.phq9_items is not None or record.phq9_total is not None:
         phq9 = Phq9(items=record.phq9_items, total=record.phq9_total)

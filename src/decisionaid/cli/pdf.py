@@ -71,7 +71,7 @@ def _handout(settings, args) -> bytes:
 
 def _record(settings, args) -> bytes:
     from decisionaid.handout.inputs import record_input
-    from decisionaid.handout.record import build_record
+    from decisionaid.handout.clinician_record import build_record
 
     view, history = _session(args.session)
     visits, visit_revisions, patient_sessions = _session.visits

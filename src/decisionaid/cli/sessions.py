@@ -18,7 +18,7 @@ from decisionaid.cli.common import (EXPORT_INCOMPLETE, DataDirError, check_numbe
 
 def _cmd_sessions(args: argparse.Namespace) -> int:
     from decisionaid.sessions.errors import StoreCorrupt, StoreError
-    from decisionaid.sessions.record import RecordError
+    from decisionaid.sessions.session_record import RecordError
     from decisionaid.sessions.store import SessionStore
 
     try:

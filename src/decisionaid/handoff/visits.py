@@ -31,7 +31,7 @@ def from_stored(visits) -> tuple[FollowUpVisit, ...]:
 @dataclass(frozen=True)
 class HandoffInput:
     session_id: int
-    record: object                       # sessions.record.SessionRecord
+    record: object                       # sessions.session_record.SessionRecord
     checklist: object                    # checklist.items.Checklist
     pack: object                         # evidence.pack.Pack
     made_at: dt.datetime                 # when the note or document was made (local time, naive or aware)

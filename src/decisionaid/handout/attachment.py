@@ -10,7 +10,7 @@ from __future__ import annotations
 def record_pdf(settings, data, history, summary=None, visits=(), visit_revisions=(), patient_sessions=()) -> bytes:
     """The clinician record PDF of the session being handed off (the same as `decisionaid record`)."""
     from decisionaid.handout.inputs import record_input
-    from decisionaid.handout.record import build_record
+    from decisionaid.handout.clinician_record import build_record
 
     return build_record(record_input(settings, data.session_id, data.record, history, draft=data.draft,
                                      visits=visits, visit_revisions=visit_revisions,

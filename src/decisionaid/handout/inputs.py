@@ -10,7 +10,7 @@ import datetime as dt
 
 from decisionaid.checklist.assessment import assess_record
 from decisionaid.handout.patient import HandoutInput, Visit
-from decisionaid.handout.record import HistoryEntry, RecordInput
+from decisionaid.handout.clinician_record import HistoryEntry, RecordInput
 
 
 def _defaults(summary, checklist, made_at):

@@ -26,7 +26,7 @@ from decisionaid.handout.wording import SourceNumbers, Wording, default_wording,
 class Visit:
     """One consultation, for a personal handout: the record as saved and its assessment."""
     session_id: int | None  # None: a consultation not yet stored
-    record: object          # sessions.record.SessionRecord
+    record: object          # sessions.session_record.SessionRecord
     assessment: Assessment
 
 

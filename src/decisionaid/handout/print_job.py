@@ -21,7 +21,7 @@ UNEXPECTED = "Something unexpected went wrong"
 class Subject:
     """What a handout or record is about: nothing (the general handout) or one session as it stands."""
     session_id: int | None = None
-    record: Any = None              # sessions.record.SessionRecord, or None for the general handout
+    record: Any = None              # sessions.session_record.SessionRecord, or None for the general handout
     history: tuple = ()             # the store's revisions, newest first (for the record)
     draft: bool = False             # the record has changes not saved as a revision
     revision_id: int | None = None  # the saved revision being filed, when not a draft
@@ -91,7 +91,7 @@ class Document:
             return build_handout(handout_input(self.settings, s.session_id, s.record, self.large_print,
                                                self.made_at, summary, checklist, paper=self.paper))
         from decisionaid.handout.inputs import record_input
-        from decisionaid.handout.record import build_record
+        from decisionaid.handout.clinician_record import build_record
 
         return build_record(record_input(self.settings, s.session_id, s.record, s.history, s.draft, s.revision_id,
                                          self.made_at, summary, checklist, s.visits, s.visit_revisions,

@@ -24,7 +24,7 @@ from pathlib import Path
 from decisionaid.files import replacing
 from decisionaid.output_guard import check_output
 from decisionaid.sessions.errors import NoSuchSession, RecordDamaged
-from decisionaid.sessions.record import SessionRecord
+from decisionaid.sessions.session_record import SessionRecord
 
 FORMATS = ("csv", "json")
 _QUOTE_FIRST = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -122,7 +122,7 @@ def _computed_total(items, total) -> int | None:
 def _visit_rows(store, session_id: int) -> list[tuple]:
     """(visit_no, kind, author, created_at, reason, VisitRecord) of every visit revision, oldest first."""
     from decisionaid.sessions.visits import VisitRecord
-    from decisionaid.sessions.record import RecordError
+    from decisionaid.sessions.session_record import RecordError
 
     rows = []
     for row_id, visit_no, kind, author, created_at, reason, payload in store.db.execute(
@@ -139,7 +139,7 @@ def _visit_rows(store, session_id: int) -> list[tuple]:
 
 
 def _write_csv(out, rows, answer_ids: list[str], store) -> int:
-    from decisionaid.sessions.record import record_rules_for
+    from decisionaid.sessions.session_record import record_rules_for
 
     n_items = record_rules_for().phq9_items  # one column per item of the checklist's PHQ-9
     writer = csv.writer(out)

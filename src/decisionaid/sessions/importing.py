@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from decisionaid.sessions.record import RecordError, SessionRecord
+from decisionaid.sessions.session_record import RecordError, SessionRecord
 from decisionaid.sessions.visits import VisitRecord
 
 KINDS = ("autosave", "save", "amend", "revert")
@@ -114,7 +114,7 @@ def _revision(fail, what: str, r: object, kinds, key: str, cls) -> _Revision:
     try:
         payload = cls.from_dict(r[key])
         if cls is SessionRecord:
-            from decisionaid.sessions.record import _shape
+            from decisionaid.sessions.session_record import _shape
 
             _shape(payload)
             payload.validate(draft=r["kind"] == "autosave")

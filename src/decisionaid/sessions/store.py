@@ -27,7 +27,7 @@ from decisionaid.sessions.errors import (NoSuchSession, PassphraseNeeded, Record
                                          is_corruption, translate, writable)
 from decisionaid.files import _fsync_folder, make_private, move_aside, owner_only, with_sidecars
 from decisionaid.sessions.listing import Filters, SessionSummary
-from decisionaid.sessions.record import RecordError, SessionRecord, changed_fields, check_text
+from decisionaid.sessions.session_record import RecordError, SessionRecord, changed_fields, check_text
 from decisionaid.sessions.visits import VisitRecord
 
 KINDS = ("autosave", "save", "amend", "revert")

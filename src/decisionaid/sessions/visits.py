@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields
 
-from decisionaid.sessions.record import RecordError, _day, _phq9, _score, _text, record_rules_for, phq9_limits
+from decisionaid.sessions.session_record import RecordError, _day, _phq9, _score, _text, record_rules_for, phq9_limits
 
 NEXT_STEPS = ("repeat", "stop", "change", "review")
 

@@ -310,7 +310,7 @@ class ConsultationView(QWidget):
     # --- the record on screen -----------------------------------------------------------------------
 
     def record(self):
-        from decisionaid.sessions.record import SessionRecord
+        from decisionaid.sessions.session_record import SessionRecord
 
         return SessionRecord(
             patient_ref=self.patient.text().strip(),
@@ -329,7 +329,7 @@ class ConsultationView(QWidget):
 
     def answer_sources(self) -> dict[str, str]:
         """Answers the patient gave in the Patient view and that still stand (the clinician may have changed one)."""
-        from decisionaid.sessions.record import PATIENT_VIEW
+        from decisionaid.sessions.session_record import PATIENT_VIEW
 
         answers = self.form.answers()
         return {k: PATIENT_VIEW for k, v in self._patient_answers.items() if answers.get(k) == v}
@@ -442,7 +442,7 @@ class ConsultationView(QWidget):
     def new_session(self) -> None:
         if self.dirty:
             self.autosave()
-        from decisionaid.sessions.record import SessionRecord
+        from decisionaid.sessions.session_record import SessionRecord
 
         now = QDateTime.currentDateTime().toString("yyyy-MM-ddTHH:mm")
         clinician = self.clinician.text().strip() or self.settings.clinician_name  # the same clinician, next patient
@@ -554,7 +554,7 @@ class ConsultationView(QWidget):
     def _outcome(self, write: Write) -> bool:
         """Show how `write` went: on failure say what happened and keep everything on screen (retrying)."""
         from decisionaid.sessions.errors import StoreError
-        from decisionaid.sessions.record import RecordError
+        from decisionaid.sessions.session_record import RecordError
 
         write.handled = True
         exc = write.future.exception()

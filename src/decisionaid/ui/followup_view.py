@@ -269,7 +269,7 @@ class FollowUpDialog(QDialog):
 
     def save(self) -> bool:
         from decisionaid.sessions.errors import StoreError
-        from decisionaid.sessions.record import RecordError
+        from decisionaid.sessions.session_record import RecordError
 
         author = (getattr(self.settings, "clinician_name", "") or self.record.clinician or "clinician").strip()
         limits = {"phq9_item_max": self.checklist.phq9.item_max, "phq9_total_max": self.checklist.phq9.total_max,

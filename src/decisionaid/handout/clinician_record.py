@@ -22,7 +22,7 @@ from decisionaid.handout.document import Meta, frame_width, render
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import ALERT, styles
 from decisionaid.handout.wording import SourceNumbers, long_date
-from decisionaid.sessions.record import PATIENT_VIEW, PATIENT_VIEW_WORDS
+from decisionaid.sessions.session_record import PATIENT_VIEW, PATIENT_VIEW_WORDS
 
 SEVERITY_WORDS = {"stop": "STOP", "caution": "Caution", "info": "Note"}
 NOTE_CHUNK = 4000  # characters per paragraph of a long note: keeps layout fast and lets pages break anywhere
@@ -49,7 +49,7 @@ class RecordInput:
     summary: EvidenceSummary
     checklist: Checklist
     session_id: int
-    record: object                      # sessions.record.SessionRecord: the version being filed
+    record: object                      # sessions.session_record.SessionRecord: the version being filed
     history: tuple[HistoryEntry, ...]   # newest first, autosaves included or not as the caller chose
     made_at: dt.datetime
     made_by: str = ""
@@ -109,7 +109,7 @@ class _Builder:
     def heading(self) -> list:
         d, r, st = self.d, self.d.record, self.st
         number = next((h.number for h in d.history if h.revision_id == d.revision_id and h.number), None)
-        state = (f"Unsaved draft (autosaved), newer than any saved version" if d.draft
+        state = ("Unsaved draft (autosaved), newer than any saved version" if d.draft
                  else f"Saved revision {number}" if number else "Saved")
         rows = [["Session", str(d.session_id)], ["Patient reference", r.patient_ref],
                 ["Date and time", moment(r.held_at)], ["Clinician", r.clinician],
@@ -202,7 +202,7 @@ class _Builder:
         return out
 
     def discussion(self) -> list:
-        r, st = self.d.record, self.st
+        r = self.d.record
         items = [i for s in self.d.checklist.sections if s.id == "understanding" for i in s.items]
         covered = [i for i in items if r.answers.get(i.id) == "discussed"]
         if self.assessment.crisis and not covered:
