@@ -185,7 +185,13 @@ def main() -> int:
     parser.add_argument("--autosave-ms", type=int, default=10,
                         help="the autosave delay while typing; 0: none (measures the machine's own stalls)")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run (python3 dev.py bench --quick): 20,000 sessions, 60 keys")
     args = parser.parse_args()
+    if args.quick:
+        args.sessions, args.keys = min(args.sessions, 20_000), min(args.keys, 60)
+        if args.dir == Path("/tmp/decisionaid-1m"):
+            args.dir = Path(tempfile.gettempdir()) / "decisionaid-typing-quick"
     path = cached_file(args.dir, args.sessions)
     if args.build_only:
         return 0
