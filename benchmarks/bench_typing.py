@@ -108,8 +108,13 @@ def measure(path: Path, keys: int, autosave_ms: int) -> dict:
             os.link(f"{path}{suffix}", f"{db}{suffix}")
     consultation_view.AUTOSAVE_MS = autosave_ms or 10**9  # 0: no autosave while typing (the machine's own noise)
     w = MainWindow()
+    ready = []
+    w.ready.connect(lambda: ready.append(True))
     w.show()
     w.load_evidence()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not ready:  # the evidence and checklist load after the first paint
+        app.processEvents()
     w.show_screen("Consultation")
     view = w.screen("Consultation")
     checked = []
