@@ -249,6 +249,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")  # GLib's notes about objects already gone: not about the app
     why = missing_tools()
+    system = Path("/usr/bin/python3")
+    if why.startswith("python3-pyatspi") and system.exists() and Path(sys.executable).resolve() != system.resolve() \
+            and subprocess.run([str(system), "-c", "import pyatspi"], capture_output=True).returncode == 0:
+        # `python3` on PATH is another Python (pyenv, a venv): Debian's own has the bindings
+        return subprocess.run([str(system), __file__, *(sys.argv[1:] if argv is None else argv)]).returncode
     if why:
         print(f"atspi check skipped: {why}.")
         return 2 if args.strict else 0
