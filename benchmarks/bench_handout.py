@@ -57,6 +57,45 @@ print(time.perf_counter() - t0, time.process_time() - c0)
 """
 
 
+def six_pdfs(folder: Path) -> list[Path]:
+    """Write six documents with fixed inputs (general handout, personal handout for a patient with a Chinese name,
+    large print, Letter, record, record on Letter), so that a change meant to keep the PDFs can be checked with
+    `cmp` against the same files written before it."""
+    from decisionaid.checklist.items import load_checklist
+    from decisionaid.evidence.pack import load_pack
+    from decisionaid.evidence.summary import summarise
+    from decisionaid.handout.clinician_record import build_record
+    from decisionaid.handout.inputs import handout_input, record_input
+    from decisionaid.handout.patient import build_handout
+    from decisionaid.sessions.session_record import SessionRecord
+    from decisionaid.settings import Settings
+
+    settings = Settings(clinician_name="Dr \u0141ukasz Nowak", paper="a4")
+    summary, checklist = summarise(load_pack(), dt.date(2026, 11, 21)), load_checklist()
+    answers = {item.id: (item.choices[0] if item.answer_type == "choice" else "discussed"
+                         if item.answer_type == "discussed" else "no") for item in checklist.items}
+    answers["values_other"] = "Seeing my grandchildren <b>smile</b>"
+    session = SessionRecord(patient_ref="\u015e\u00fckr\u00fc <Smith> & Co \u4e2d\u6587", clinician="Dr A",
+                            held_at="2026-11-21T14:30", phq9_items=(2, 2, 1, 2, 1, 1, 2, 1, 0), answers=answers,
+                            notes="Discussed options.", decision="defer", follow_up="2026-12-05", status="")
+    common = dict(made_at=MADE, summary=summary, checklist=checklist)
+    documents = {
+        "handout": lambda: build_handout(handout_input(settings, **common)),
+        "handout-personal": lambda: build_handout(handout_input(settings, 7, session, **common)),
+        "handout-large-print": lambda: build_handout(handout_input(settings, large_print=True, **common)),
+        "handout-letter": lambda: build_handout(handout_input(settings, paper="letter", **common)),
+        "record": lambda: build_record(record_input(settings, 7, session, **common)),
+        "record-letter": lambda: build_record(record_input(settings, 7, session, paper="letter", **common)),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, build in documents.items():
+        path = folder / f"{name}.pdf"
+        path.write_bytes(build())
+        written.append(path)
+    return written
+
+
 def bare(paragraphs: int, font: str) -> tuple[bytes, int]:
     """A SimpleDocTemplate of plain paragraphs in `font`; returns the PDF and its page count."""
     from reportlab.lib.pagesizes import A4
@@ -98,7 +137,13 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="5 runs (3 fresh processes each)")
+    parser.add_argument("--pdfs", type=Path, metavar="DIR",
+                        help="only write six documents with fixed inputs into DIR (to compare with cmp)")
     args = parser.parse_args()
+    if args.pdfs:
+        for path in six_pdfs(args.pdfs):
+            print(path)
+        return 0
     runs = 5 if args.quick else args.runs
     procs = 3 if args.quick else 7
 
