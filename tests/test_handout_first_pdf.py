@@ -120,3 +120,13 @@ def test_a_damaged_dejavu_font_is_told_plainly(tmp_path):
     assert out.returncode == 0, out.stderr
     assert len(out.stdout.splitlines()) == 1
     assert "DejaVuSans-Bold.ttf.gz could not be read" in out.stdout and "Reinstall decisionaid" in out.stdout
+
+
+def test_a_handout_does_not_load_the_clinician_record_module():
+    out = run("data = handout(session_id=7, record=record())\n"
+              "print('decisionaid.handout.clinician_record' in sys.modules, len(data) > 1000)\n"
+              "from decisionaid.handout.inputs import record_input\n"
+              "data = record_input(settings(), 7, record(), made_at=MADE, summary=summary(), checklist=checklist())\n"
+              "print('decisionaid.handout.clinician_record' in sys.modules, type(data).__name__)\n")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["False True", "True RecordInput"]
