@@ -11,7 +11,11 @@
    (imports, fonts, wording, evidence and checklist loading, the build), timed inside fresh interpreters,
    interleaved with fresh interpreters that only import reportlab's platypus and TrueType modules (the floor:
    no PDF can be made faster in a fresh process). Wall and CPU time of each; interpreter start-up (`python -c
-   pass`) is printed beside them.
+   pass`) is printed beside them. The modules are byte-compiled first (into a temporary folder, by one untimed
+   process), as in an installed program: compiling decisionaid's own sources took about 55 ms more.
+
+`--pdfs DIR` instead writes six documents with fixed inputs into DIR, to check with `cmp` that a change meant
+to keep the PDFs keeps them byte for byte.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -57,6 +62,45 @@ print(time.perf_counter() - t0, time.process_time() - c0)
 """
 
 
+def six_pdfs(folder: Path) -> list[Path]:
+    """Write six documents with fixed inputs (general handout, personal handout for a patient with a Chinese name,
+    large print, Letter, record, record on Letter), so that a change meant to keep the PDFs can be checked with
+    `cmp` against the same files written before it."""
+    from decisionaid.checklist.items import load_checklist
+    from decisionaid.evidence.pack import load_pack
+    from decisionaid.evidence.summary import summarise
+    from decisionaid.handout.clinician_record import build_record
+    from decisionaid.handout.inputs import handout_input, record_input
+    from decisionaid.handout.patient import build_handout
+    from decisionaid.sessions.session_record import SessionRecord
+    from decisionaid.settings import Settings
+
+    settings = Settings(clinician_name="Dr \u0141ukasz Nowak", paper="a4")
+    summary, checklist = summarise(load_pack(), dt.date(2026, 11, 21)), load_checklist()
+    answers = {item.id: (item.choices[0] if item.answer_type == "choice" else "discussed"
+                         if item.answer_type == "discussed" else "no") for item in checklist.items}
+    answers["values_other"] = "Seeing my grandchildren <b>smile</b>"
+    session = SessionRecord(patient_ref="\u015e\u00fckr\u00fc <Smith> & Co \u4e2d\u6587", clinician="Dr A",
+                            held_at="2026-11-21T14:30", phq9_items=(2, 2, 1, 2, 1, 1, 2, 1, 0), answers=answers,
+                            notes="Discussed options.", decision="defer", follow_up="2026-12-05", status="")
+    common = dict(made_at=MADE, summary=summary, checklist=checklist)
+    documents = {
+        "handout": lambda: build_handout(handout_input(settings, **common)),
+        "handout-personal": lambda: build_handout(handout_input(settings, 7, session, **common)),
+        "handout-large-print": lambda: build_handout(handout_input(settings, large_print=True, **common)),
+        "handout-letter": lambda: build_handout(handout_input(settings, paper="letter", **common)),
+        "record": lambda: build_record(record_input(settings, 7, session, **common)),
+        "record-letter": lambda: build_record(record_input(settings, 7, session, paper="letter", **common)),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, build in documents.items():
+        path = folder / f"{name}.pdf"
+        path.write_bytes(build())
+        written.append(path)
+    return written
+
+
 def bare(paragraphs: int, font: str) -> tuple[bytes, int]:
     """A SimpleDocTemplate of plain paragraphs in `font`; returns the PDF and its page count."""
     from reportlab.lib.pagesizes import A4
@@ -84,9 +128,13 @@ def page_count(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
-def fresh(code: str) -> tuple[float, float, float]:
-    """(wall time and CPU time the code prints, wall time of the whole interpreter) in a fresh process."""
-    env = dict(os.environ, PYTHONPATH=str(SRC))
+def fresh(code: str, pycache: str) -> tuple[float, float, float]:
+    """(wall time and CPU time the code prints, wall time of the whole interpreter) in a fresh process, its
+    modules byte-compiled into `pycache` (as an installed program's are: pip compiles a wheel's modules when it
+    installs them, PyInstaller ships bytecode), whatever PYTHONDONTWRITEBYTECODE says here."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
+               PYTHONPYCACHEPREFIX=pycache)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     wall = time.perf_counter() - start
@@ -94,11 +142,24 @@ def fresh(code: str) -> tuple[float, float, float]:
     return wall_inside, cpu, wall
 
 
+def accelerated() -> bool:
+    """Whether reportlab uses its C accelerator (the rl_accel package) here."""
+    from reportlab.lib import rl_accel
+
+    return not rl_accel._py_funcs
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="5 runs (3 fresh processes each)")
+    parser.add_argument("--pdfs", type=Path, metavar="DIR",
+                        help="only write six documents with fixed inputs into DIR (to compare with cmp)")
     args = parser.parse_args()
+    if args.pdfs:
+        for path in six_pdfs(args.pdfs):
+            print(path)
+        return 0
     runs = 5 if args.quick else args.runs
     procs = 3 if args.quick else 7
 
@@ -150,10 +211,12 @@ def main() -> int:
 
     # --- 2. the first PDF in a fresh process ---------------------------------------------------------------------
     first, floor, start_up = [], [], []
-    for _ in range(procs):
-        first.append(fresh(FIRST_PDF))
-        floor.append(fresh(FLOOR))
-        start_up.append(fresh("pass")[2])
+    with tempfile.TemporaryDirectory(prefix="bench-pycache-") as pycache:
+        fresh(FIRST_PDF, pycache)  # compiles every module it imports: not timed
+        for _ in range(procs):
+            first.append(fresh(FIRST_PDF, pycache))
+            floor.append(fresh(FLOOR, pycache))
+            start_up.append(fresh("pass", pycache)[2])
 
     def med(samples, i):
         return statistics.median(x[i] for x in samples) * 1000
@@ -162,8 +225,9 @@ def main() -> int:
           f"wall, {med(first, 1):.0f} ms CPU (target <= {TARGET_FIRST * 1000:.0f} ms); floor, importing reportlab "
           f"alone: {med(floor, 0):.0f} ms wall, {med(floor, 1):.0f} ms CPU -> ratio {med(first, 0) / med(floor, 0):.1f}x "
           f"wall, {med(first, 1) / med(floor, 1):.1f}x CPU; interpreter start-up (python -c pass, not included): "
-          f"{statistics.median(start_up) * 1000:.0f} ms ({procs} interleaved processes each; on a busy machine the "
-          "CPU time is the steadier figure)")
+          f"{statistics.median(start_up) * 1000:.0f} ms ({procs} interleaved processes each, modules byte-compiled; "
+          "on a busy machine the CPU time is the steadier figure)")
+    print(f"reportlab's C accelerator (rl_accel): {'in use' if accelerated() else 'not installed'}")
     return 0
 
 

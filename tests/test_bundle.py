@@ -45,7 +45,7 @@ def test_bundle_reports_the_pyproject_version(bundle, tmp_path):
 def test_bundle_carries_resources_icons_and_licence_texts(bundle):
     internal = bundle / "_internal"
     for part in ("resources/evidence/pack.json", "resources/checklist/checklist.json",
-                 "resources/handout/handout.json", "resources/fonts/DejaVuSans.ttf.xz",
+                 "resources/handout/handout.json", "resources/fonts/DejaVuSans.ttf.gz",
                  "resources/fonts/LICENSE-DejaVu.txt", "resources/icons/decisionaid-256.png",
                  "resources/about/licences/LGPL-3.0.txt", "resources/about/third-party.json"):
         assert (internal / part).is_file(), part

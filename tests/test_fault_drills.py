@@ -257,12 +257,12 @@ def test_drill_missing_font_when_making_a_pdf(qtbot, data_dir, dialogs, report, 
                                               tmp_path):
     from decisionaid.handout import fonts
 
-    (damaged_resources / "fonts" / "DejaVuSans.ttf.xz").unlink()  # fonts ship xz-compressed (handout/fonts.py)
+    (damaged_resources / "fonts" / "DejaVuSans.ttf.gz").unlink()  # DejaVu ships gzip-compressed (handout/fonts.py)
     monkeypatch.setattr(fonts, "_done", False)  # fonts are registered once per process: look for them again
     w = open_window(qtbot)
     view = type_consultation(w)
     assert not save_handout(qtbot, w, tmp_path / "handout.pdf")
-    assert "DejaVuSans.ttf.xz" in dialogs[-1] and "Reinstall" in dialogs[-1]
+    assert "DejaVuSans.ttf.gz" in dialogs[-1] and "Reinstall" in dialogs[-1]
     assert "unexpected" not in dialogs[-1].lower()
     assert view.notes.toPlainText() == TYPED
     assert w.printing.large_print.isEnabled() and not w.printing.busy

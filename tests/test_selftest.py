@@ -53,7 +53,7 @@ def test_a_damaged_checklist_fails_the_content_step_and_the_rest_still_runs(tmp_
 
 
 def test_a_missing_font_fails_the_handout_step(tmp_path, damaged_resources):
-    (damaged_resources / "fonts" / "DejaVuSans-Bold.ttf.xz").unlink()
+    (damaged_resources / "fonts" / "DejaVuSans-Bold.ttf.gz").unlink()
     result, _ = _self_test(tmp_path, DECISIONAID_RESOURCES=str(damaged_resources))
     assert result.returncode == 1
-    assert "FAIL handout:" in result.stdout and "DejaVuSans-Bold.ttf.xz" in result.stdout
+    assert "FAIL handout:" in result.stdout and "DejaVuSans-Bold.ttf.gz" in result.stdout

@@ -38,15 +38,19 @@ class Paragraph(_Paragraph):
     def _setup(self, text, style, bulletText, frags, cleaner):
         """reportlab parses the markup of every paragraph (an HTML parser per paragraph); the same markup in the
         same style (styles.styles() are made once per process) parses the same, so the parse is kept and each
-        paragraph gets its own copy of the pieces."""
+        paragraph gets its own copy of the pieces. A face registered only on demand (the oblique, for <i>) is
+        registered once a parse asks for it."""
         if frags is not None or bulletText is not None or not isinstance(text, str):
-            return super()._setup(text, style, bulletText, frags, cleaner)
+            super()._setup(text, style, bulletText, frags, cleaner)
+            fonts.require_used(self.frags)
+            return None
         key = (text, id(style), self.caseSensitive)
         kept = _PARSED.get(key)
-        if kept is not None and kept[0] is style:
+        if kept is not None and kept[0] is style:  # parsed before in this process: its faces are registered
             _style, parsed_style, parsed, cleaned = kept
             return super()._setup(cleaned, parsed_style, None, [copy.copy(f) for f in parsed], cleaner)
         super()._setup(text, style, bulletText, None, cleaner)
+        fonts.require_used(self.frags)
         if self.bulletText is None:
             if len(_PARSED) >= PARSED_LIMIT:
                 _PARSED.clear()

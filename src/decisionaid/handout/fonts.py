@@ -1,27 +1,30 @@
 """The fonts every PDF uses: DejaVu Sans (regular, bold, oblique) and Droid Sans Fallback for what DejaVu lacks.
 
-The files ship in resources/fonts with their licences, xz-compressed (6.1 MB of fonts take 2.5 MB installed; they
-are unpacked in memory once per process, on the worker that makes the first PDF). Registering is done once per
-process and is thread-safe, because PDFs are built on worker threads. DejaVu Sans is registered for every PDF
-(about 0.1 s); Droid Sans Fallback (0.2 s) only once a document has a character DejaVu Sans lacks.
+The files ship in resources/fonts with their licences, compressed: DejaVu Sans with gzip (2.1 MB of fonts take 1.1
+MB installed and unpack in about 3 ms a face), Droid Sans Fallback with xz (4.0 MB take 1.6 MB; 0.1 s to unpack,
+paid only by a document that needs it). They are unpacked in memory once per process, on the worker that makes the
+first PDF that needs them. Registering is done once per process and is thread-safe, because PDFs are built on worker
+threads. DejaVu Sans and its bold are registered for every PDF; the oblique only once a paragraph is set in it
+(`<i>` in markup: no document does today); Droid Sans Fallback only once a document has a character DejaVu Sans
+lacks.
 """
 
 from __future__ import annotations
 
 import io
-import lzma
 import threading
+import zlib
 from functools import lru_cache
 
 REGULAR, BOLD, OBLIQUE, FALLBACK = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DroidSansFallback"
 # Families whose every style is one face: for a character only that face has (<b> cannot turn it into a box).
 ONLY_REGULAR, ONLY_BOLD = "DejaVuSans-Upright", "DejaVuSans-BoldAlways"
-_FILES = {REGULAR: "DejaVuSans.ttf.xz", BOLD: "DejaVuSans-Bold.ttf.xz", OBLIQUE: "DejaVuSans-Oblique.ttf.xz",
+_FILES = {REGULAR: "DejaVuSans.ttf.gz", BOLD: "DejaVuSans-Bold.ttf.gz", OBLIQUE: "DejaVuSans-Oblique.ttf.gz",
           FALLBACK: "DroidSansFallbackFull.ttf.xz"}
-_EVERY_PDF = (REGULAR, BOLD, OBLIQUE)
+_EVERY_PDF = (REGULAR, BOLD)
 _lock = threading.RLock()
-_done = False                # the DejaVu faces are registered (every PDF uses them)
-_on_demand: set[str] = set()  # FALLBACK, ONLY_REGULAR, ONLY_BOLD once registered
+_done = False                # DejaVu Sans and its bold are registered (every PDF uses them)
+_on_demand: set[str] = set()  # OBLIQUE, FALLBACK, ONLY_REGULAR, ONLY_BOLD once registered
 _bytes: dict = {}            # DejaVu's unpacked TrueType files, kept for the faces registered on demand
 
 
@@ -30,9 +33,10 @@ class FontError(Exception):
 
 
 def register() -> None:
-    """Register DejaVu Sans (regular, bold, oblique) with reportlab, as a family so <b> and <i> pick bold and
-    oblique. Droid Sans Fallback (4 MB unpacked, 0.2 s) and the single-face families are registered by `require`,
-    only when a document has a character that needs them."""
+    """Register DejaVu Sans and its bold with reportlab, as a family so <b> and <i> pick bold and oblique. The
+    oblique face is registered by `require_used`, once a paragraph's markup asks for it; Droid Sans Fallback (4 MB
+    unpacked, 0.2 s) and the single-face families by `require`, only when a document has a character that needs
+    them."""
     global _done
     if _done:
         return
@@ -60,8 +64,8 @@ def require(name: str) -> str:
         return name
     with _lock:
         if name not in _on_demand:
-            if name == FALLBACK:
-                _register(FALLBACK, _FILES[FALLBACK])
+            if name in (OBLIQUE, FALLBACK):
+                _register(name, _FILES[name])
             else:
                 # The same face under a second name, bold and italic included: a character only that face has
                 # (<b> cannot turn it into a box). One embedded font, not two.
@@ -73,6 +77,14 @@ def require(name: str) -> str:
                 pdfmetrics.registerFont(TTFont(name, data))
             _on_demand.add(name)
     return name
+
+
+def require_used(frags) -> None:
+    """Register the faces registered on demand that a paragraph's parsed pieces (reportlab frags) are set in: the
+    oblique face for <i> or <em>, which the family maps to it. Called once a paragraph's markup is parsed, before
+    it is measured (reportlab looks a face up by name only then, and fails on one never registered)."""
+    if OBLIQUE not in _on_demand and any(getattr(frag, "fontName", None) == OBLIQUE for frag in frags or ()):
+        require(OBLIQUE)
 
 
 def _register(name: str, filename: str) -> io.BytesIO:
@@ -91,9 +103,16 @@ def _register(name: str, filename: str) -> io.BytesIO:
 
 
 def _unpacked(path) -> io.BytesIO:
-    """The TrueType bytes of an .xz font file, as the file-like object reportlab reads fonts from."""
-    with lzma.open(path) as packed:
-        data = io.BytesIO(packed.read())
+    """The TrueType bytes of a .gz or .xz font file, as the file-like object reportlab reads fonts from. A damaged
+    file raises (zlib checks the gzip file's CRC-32 and length, lzma the xz file's check)."""
+    packed = path.read_bytes()
+    if path.name.endswith(".gz"):
+        raw = zlib.decompress(packed, wbits=31)  # 31: a gzip file, header and trailer checked
+    else:
+        import lzma  # only for Droid Sans Fallback
+
+        raw = lzma.decompress(packed)
+    data = io.BytesIO(raw)
     data.name = str(path)  # reportlab names the file in its messages
     return data
 

@@ -7,10 +7,13 @@ The evidence summary and the checklist are loaded from the bundled resources unl
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from decisionaid.checklist.assessment import assess_record
 from decisionaid.handout.patient import HandoutInput, Visit
-from decisionaid.handout.clinician_record import HistoryEntry, RecordInput
+
+if TYPE_CHECKING:
+    from decisionaid.handout.clinician_record import RecordInput
 
 
 def _defaults(summary, checklist, made_at):
@@ -53,6 +56,8 @@ def record_input(settings, session_id: int, record, history=(), draft: bool = Fa
                  paper: str | None = None) -> RecordInput:
     """The chart record of one session; `history` is the store's revisions (newest first) or (); `visits` and
     `visit_revisions` the store's follow-up visits (as they read now, and every revision of each)."""
+    from decisionaid.handout.clinician_record import HistoryEntry, RecordInput  # not loaded for a handout (4 ms)
+
     summary, checklist, made_at = _defaults(summary, checklist, made_at)
     history = list(history)
     entries = []
