@@ -177,3 +177,91 @@ def test_the_evidence_screen_is_completed_when_first_visited_after_the_start(qtb
     evidence = w.stack.currentWidget()
     qtbot.waitUntil(lambda: "Reviews and pooled analyses" in _labels(evidence), timeout=3000)  # the last section
     assert evidence.studies_table is not None and evidence.harm_sources is not None
+
+
+APP_FIRST_PAINT = """
+import json, runpy, sys
+import decisionaid.ui.main_window as main_window
+
+class Window(main_window.MainWindow):  # app.run() makes the window: what is loaded when it is first painted
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first_painted.connect(lambda: print(json.dumps(sorted(sys.modules)), flush=True))
+
+main_window.MainWindow = Window
+sys.argv = ["decisionaid"]
+runpy.run_module("decisionaid", run_name="__main__")
+"""
+
+
+def test_the_first_paint_of_the_program_waits_for_no_printing_sessions_or_command_code(tmp_path):
+    """`decisionaid` with no arguments, to its first paint: the print and hand-off actions, the sessions file's
+    keeper and lock, and the command line's commands are made or loaded only later (the keys work meanwhile)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DECISIONAID_DATA_DIR=str(tmp_path),
+               DECISIONAID_QUIT_WHEN_READY="1")
+    run = subprocess.run([sys.executable, "-c", APP_FIRST_PAINT], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    loaded = set(json.loads(run.stdout.strip().splitlines()[0]))
+    assert "decisionaid.ui.keyboard" in loaded  # the keys are there
+    later = {"decisionaid.ui.print_actions", "decisionaid.ui.print_controller", "decisionaid.ui.handoff_actions",
+             "decisionaid.handout.print_job", "decisionaid.ui.store_keeper", "decisionaid.ui.store_owner",
+             "decisionaid.ui.session_lock", "decisionaid.ui.passphrase", "decisionaid.sessions.connection",
+             "decisionaid.cli.evidence", "decisionaid.cli.pdf", "decisionaid.cli.sessions"}
+    assert sorted(loaded & later) == []
+
+
+FILE_MENU = ["&New session", "&Save session", "&Find a session\u2026", "", "Pre&view handout\u2026",
+             "&Print handout\u2026", "Save handout as P&DF\u2026", "&Large print handout", "",
+             "Previe&w record\u2026", "Print &record\u2026", "Save record as PD&F\u2026", "",
+             "Copy note for the health record", "Export FHIR document\u2026", "", "&Quit"]
+
+
+def _first_painted(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    with qtbot.waitSignal(w.first_painted, timeout=5000):
+        w.load_evidence()
+    assert w.summary is None  # still loading
+    return w
+
+
+def test_the_file_menu_opened_at_the_first_paint_is_the_whole_menu(qtbot, data_dir):
+    w = _first_painted(qtbot)
+    menu = w.menuBar().actions()[0].menu()
+    menu.popup(w.mapToGlobal(w.rect().center()))
+    qtbot.waitUntil(menu.isVisible, timeout=3000)
+    assert [a.text() for a in menu.actions()] == FILE_MENU
+    assert menu.toolTipsVisible()
+    menu.hide()
+    with qtbot.waitSignal(w.ready, timeout=10000):
+        pass
+    assert [a.text() for a in menu.actions()] == FILE_MENU  # the same once the window is ready
+
+
+def test_the_print_and_hand_off_keys_work_from_the_first_paint(qtbot, data_dir, monkeypatch):
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    asked, warned = [], []
+    monkeypatch.setattr(QPrintDialog, "exec", lambda dialog: asked.append(dialog.windowTitle())
+                        or QDialog.DialogCode.Rejected)
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a: warned.append(a[1:])))
+    w = _first_painted(qtbot)
+    ready = qtbot.waitSignal(w.ready, timeout=20000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=3000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_P, Qt.ControlModifier)  # the general handout
+    qtbot.waitUntil(lambda: w.printing.last_message == "Printing cancelled.", timeout=20000)
+    assert asked == ["Print the handout"]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_P, Qt.ControlModifier | Qt.AltModifier)  # no session yet
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_C, Qt.ControlModifier | Qt.ShiftModifier)  # nor here
+    assert asked == ["Print the handout"] and warned == []
+    assert not w.print_current.print_record.isEnabled() and not w.handoff.copy_note.isEnabled()
+    keys = [k.toString() for a in w.findChildren(QAction) for k in a.shortcuts()]
+    assert len(keys) == len(set(keys)), keys  # each key is on one action: the real one
+    assert w.print_current.print_handout.shortcuts() == QKeySequence.keyBindings(QKeySequence.Print)[:1]
+    ready.wait()
