@@ -113,7 +113,7 @@ def test_the_screen_built_in_stages_is_the_screen_built_at_once(qtbot, data_dir)
     # The screen built at once can keep a stale height for its side-effects block (a Qt layout cache) until its
     # layout is next recomputed, as a resize does; recomputed, it must be the staged screen pixel for pixel.
     at_once.widget().layout().invalidate()
-    if QApplication.focusWidget() is not None:  # the focus ring (keyboard.install, app-wide) is drawn in one only
+    if QApplication.focusWidget() is not None:  # the focus ring (focus_ring.install, app-wide) is drawn in one only
         QApplication.focusWidget().clearFocus()
     QApplication.processEvents()
     assert _labels(staged) == _labels(at_once)

@@ -10,7 +10,6 @@ import functools
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
 
 PRINT_RECORD_SHORTCUT = "Ctrl+Alt+P"
 COPY_SHORTCUT = "Ctrl+Shift+C"  # File > Copy note for the health record (handoff_actions.py)
@@ -117,9 +116,6 @@ def quit_window(window) -> bool:
 def install(window, file_menu, help_menu, screens) -> None:
     """Add New session, Save, Find and Quit to the File menu, a Go menu for the screens and Help > Keyboard
     shortcuts. The print actions get their keys when they are made (`give_print_keys`)."""
-    from decisionaid.ui import focus_ring
-
-    focus_ring.install()  # a focus ring a keyboard user can see, in every window of the application
     first = file_menu.actions()[0] if file_menu.actions() else None
 
     def add(text, keys, slot, name):
@@ -181,7 +177,10 @@ def shortcut_rows(window) -> list[tuple[str, str]]:
     return rows
 
 
-def show_shortcuts(window) -> QDialog:
+def show_shortcuts(window):
+    """Help > Keyboard shortcuts: the table of `shortcut_rows` (a QDialog, shown without blocking)."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
+
     dialog = QDialog(window, objectName="shortcutsDialog")
     dialog.setWindowTitle("Keyboard shortcuts")
     lay = QVBoxLayout(dialog)

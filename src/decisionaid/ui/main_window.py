@@ -12,8 +12,7 @@ import sys
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from decisionaid.ui.common import heading, label
 
@@ -64,6 +63,9 @@ class MainWindow(QMainWindow):
     store_replaced = Signal()  # a restore, or the flow after damage, has finished: the file in place may be another
 
     def __init__(self, pack_path=None, today=None):
+        from decisionaid.ui import focus_ring
+
+        focus_ring.install()  # before any widget is made: installed later, it would re-polish every one of them
         super().__init__()
         self._pack_path, self._today = pack_path, today
         self.summary = None
@@ -533,6 +535,8 @@ class MainWindow(QMainWindow):
                 and not consultation.confirm_quit():  # the clinician quits: an unsaved consultation asks first
             return event.ignore()
         if consultation is not None and not consultation.flush():
+            from PySide6.QtWidgets import QMessageBox
+
             box = QMessageBox(QMessageBox.Warning, "Unsaved text",
                               "Your latest changes could not be saved:\n\n" + consultation.last_error
                               + "\n\nQuit anyway and lose them?", QMessageBox.Yes | QMessageBox.No, self)
