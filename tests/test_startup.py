@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
@@ -265,3 +266,29 @@ def test_the_print_and_hand_off_keys_work_from_the_first_paint(qtbot, data_dir, 
     assert len(keys) == len(set(keys)), keys  # each key is on one action: the real one
     assert w.print_current.print_handout.shortcuts() == QKeySequence.keyBindings(QKeySequence.Print)[:1]
     ready.wait()
+
+
+def test_a_second_launch_while_the_first_window_starts_is_answered(tmp_path):
+    """The first window watches for later launches from the turn after its first paint; a launch that asked
+    before (its request waiting in the folder) is answered then: it brings the window forward and exits."""
+    from decisionaid.app import ALREADY_OPEN
+    from decisionaid.instance_lock import LOCK_NAME
+
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DECISIONAID_")}
+    env.update(QT_QPA_PLATFORM="offscreen", DECISIONAID_DATA_DIR=str(data))
+    first = subprocess.Popen([sys.executable, "-m", "decisionaid"], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not ((data / LOCK_NAME).exists() and (data / LOCK_NAME).read_text().strip() == str(first.pid)):
+            assert first.poll() is None and time.monotonic() < deadline, "the first window never took the lock"
+            time.sleep(0.01)
+        second = subprocess.run([sys.executable, "-m", "decisionaid"], env=env, capture_output=True, text=True,
+                                timeout=60)  # at once: the first window may not have painted yet
+        assert second.returncode == 0, second.stderr
+        assert second.stdout.strip() == ALREADY_OPEN
+        assert first.poll() is None
+    finally:
+        first.kill()
+        first.communicate(timeout=30)
