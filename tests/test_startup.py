@@ -183,11 +183,19 @@ def test_the_evidence_screen_is_completed_when_first_visited_after_the_start(qtb
 APP_FIRST_PAINT = """
 import json, runpy, sys
 import decisionaid.ui.main_window as main_window
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+
+def painted(window):
+    first = window.stack.currentWidget()
+    print(json.dumps({"modules": sorted(sys.modules), "window": QApplication.palette().color(QPalette.Window).name(),
+                      "points": first.findChild(main_window.QWidget, "loadingEvidence").font().pointSizeF()}),
+          flush=True)
 
 class Window(main_window.MainWindow):  # app.run() makes the window: what is loaded when it is first painted
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.first_painted.connect(lambda: print(json.dumps(sorted(sys.modules)), flush=True))
+        self.first_painted.connect(lambda: painted(self))
 
 main_window.MainWindow = Window
 sys.argv = ["decisionaid"]
@@ -195,21 +203,40 @@ runpy.run_module("decisionaid", run_name="__main__")
 """
 
 
-def test_the_first_paint_of_the_program_waits_for_no_printing_sessions_or_command_code(tmp_path):
-    """`decisionaid` with no arguments, to its first paint: the print and hand-off actions, the sessions file's
-    keeper and lock, and the command line's commands are made or loaded only later (the keys work meanwhile)."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DECISIONAID_DATA_DIR=str(tmp_path),
+def _program_at_first_paint(data_dir) -> dict:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DECISIONAID_DATA_DIR=str(data_dir),
                DECISIONAID_QUIT_WHEN_READY="1")
     run = subprocess.run([sys.executable, "-c", APP_FIRST_PAINT], env=env, capture_output=True, text=True,
                          timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
-    loaded = set(json.loads(run.stdout.strip().splitlines()[0]))
+    return json.loads(run.stdout.strip().splitlines()[0])
+
+
+def test_the_first_paint_of_the_program_waits_for_no_printing_sessions_or_command_code(tmp_path):
+    """`decisionaid` with no arguments, to its first paint: the print and hand-off actions, the sessions file's
+    keeper and lock, the settings (beyond the look) and the command line's commands are made or loaded only later
+    (the keys work meanwhile)."""
+    loaded = set(_program_at_first_paint(tmp_path)["modules"])
     assert "decisionaid.ui.keyboard" in loaded  # the keys are there
     later = {"decisionaid.ui.print_actions", "decisionaid.ui.print_controller", "decisionaid.ui.handoff_actions",
              "decisionaid.handout.print_job", "decisionaid.ui.store_keeper", "decisionaid.ui.store_owner",
              "decisionaid.ui.session_lock", "decisionaid.ui.passphrase", "decisionaid.sessions.connection",
-             "decisionaid.cli.evidence", "decisionaid.cli.pdf", "decisionaid.cli.sessions"}
+             "decisionaid.cli.evidence", "decisionaid.cli.pdf", "decisionaid.cli.sessions", "decisionaid.settings"}
     assert sorted(loaded & later) == []
+
+
+def test_the_first_paint_has_the_look_saved_in_settings(tmp_path):
+    from PySide6.QtGui import QPalette
+
+    from decisionaid import settings
+    from decisionaid.ui import appearance
+
+    plain = _program_at_first_paint(tmp_path / "plain")
+    settings.save(settings.Settings(appearance="dark", text_size=150), tmp_path / "saved" / "settings.json")
+    saved = _program_at_first_paint(tmp_path / "saved")
+    assert saved["window"] == appearance.palette("dark").color(QPalette.Window).name() != plain["window"]
+    assert saved["points"] == 1.5 * plain["points"]
+    assert "decisionaid.settings" not in saved["modules"]  # only the look was read
 
 
 FILE_MENU = ["&New session", "&Save session", "&Find a session\u2026", "", "Pre&view handout\u2026",

@@ -92,10 +92,10 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
     app.setApplicationName("decisionaid")
     app.setApplicationDisplayName("decisionaid")
     app.setDesktopFileName("org.decisionaid.DecisionAid")  # packaging/linux/org.decisionaid.DecisionAid.desktop
-    from decisionaid import settings
+    from decisionaid import look
     from decisionaid.ui import appearance
 
-    appearance.apply(app, *settings.load_look())  # light, dark, high contrast or the system's; the text size
+    appearance.apply(app, *look.load_look())  # light, dark, high contrast or the system's; the text size
     from decisionaid.ui.main_window import MainWindow
 
     window = MainWindow()
