@@ -40,7 +40,8 @@ ALLOWED: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "log": {"decisionaid", "paths"},
     "instance_lock": {"files"},
     "about": {"decisionaid", "resources"},
-    "settings": {"decisionaid", "files", "paths", "resources"},
+    "look": {"paths"},
+    "settings": {"decisionaid", "files", "paths", "resources", "look"},
     # the domain: plain Python, testable without a window
     "content": {"resources"},
     "evidence": {"resources", "content"},
@@ -50,9 +51,9 @@ ALLOWED: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "handoff": {"decisionaid", "content", "evidence", "checklist"},
     "handout": {*_BASE, "settings", "content", "evidence", "checklist", "patient_view", "sessions"},
     # the faces: the window and the command line, and the start-up code that chooses between them
-    "ui": {*_BASE, "log", "instance_lock", "about", "settings", *_DOMAIN},
+    "ui": {*_BASE, "log", "instance_lock", "about", "settings", "look", *_DOMAIN},
     "cli": {*_BASE, "settings", *_DOMAIN, "app", "selftest"},
-    "app": {"decisionaid", "resources", "paths", "log", "instance_lock", "ui", "settings"},
+    "app": {"decisionaid", "resources", "paths", "log", "instance_lock", "ui", "look"},
     "selftest": {*_BASE, "about", "settings", *_DOMAIN, "ui"},
     "__main__": {"cli"},
 }.items()}

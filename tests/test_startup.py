@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
@@ -113,7 +114,7 @@ def test_the_screen_built_in_stages_is_the_screen_built_at_once(qtbot, data_dir)
     # The screen built at once can keep a stale height for its side-effects block (a Qt layout cache) until its
     # layout is next recomputed, as a resize does; recomputed, it must be the staged screen pixel for pixel.
     at_once.widget().layout().invalidate()
-    if QApplication.focusWidget() is not None:  # the focus ring (keyboard.install, app-wide) is drawn in one only
+    if QApplication.focusWidget() is not None:  # the focus ring (focus_ring.install, app-wide) is drawn in one only
         QApplication.focusWidget().clearFocus()
     QApplication.processEvents()
     assert _labels(staged) == _labels(at_once)
@@ -177,3 +178,144 @@ def test_the_evidence_screen_is_completed_when_first_visited_after_the_start(qtb
     evidence = w.stack.currentWidget()
     qtbot.waitUntil(lambda: "Reviews and pooled analyses" in _labels(evidence), timeout=3000)  # the last section
     assert evidence.studies_table is not None and evidence.harm_sources is not None
+
+
+APP_FIRST_PAINT = """
+import json, runpy, sys
+import decisionaid.ui.main_window as main_window
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+
+def painted(window):
+    first = window.stack.currentWidget()
+    print(json.dumps({"modules": sorted(sys.modules), "window": QApplication.palette().color(QPalette.Window).name(),
+                      "points": first.findChild(main_window.QWidget, "loadingEvidence").font().pointSizeF()}),
+          flush=True)
+
+class Window(main_window.MainWindow):  # app.run() makes the window: what is loaded when it is first painted
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first_painted.connect(lambda: painted(self))
+
+main_window.MainWindow = Window
+sys.argv = ["decisionaid"]
+runpy.run_module("decisionaid", run_name="__main__")
+"""
+
+
+def _program_at_first_paint(data_dir) -> dict:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DECISIONAID_DATA_DIR=str(data_dir),
+               DECISIONAID_QUIT_WHEN_READY="1")
+    run = subprocess.run([sys.executable, "-c", APP_FIRST_PAINT], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout.strip().splitlines()[0])
+
+
+def test_the_first_paint_of_the_program_waits_for_no_printing_sessions_or_command_code(tmp_path):
+    """`decisionaid` with no arguments, to its first paint: the print and hand-off actions, the sessions file's
+    keeper and lock, the settings (beyond the look) and the command line's commands are made or loaded only later
+    (the keys work meanwhile)."""
+    loaded = set(_program_at_first_paint(tmp_path)["modules"])
+    assert "decisionaid.ui.keyboard" in loaded  # the keys are there
+    later = {"decisionaid.ui.print_actions", "decisionaid.ui.print_controller", "decisionaid.ui.handoff_actions",
+             "decisionaid.handout.print_job", "decisionaid.ui.store_keeper", "decisionaid.ui.store_owner",
+             "decisionaid.ui.session_lock", "decisionaid.ui.passphrase", "decisionaid.sessions.connection",
+             "decisionaid.cli.evidence", "decisionaid.cli.pdf", "decisionaid.cli.sessions", "decisionaid.settings"}
+    assert sorted(loaded & later) == []
+
+
+def test_the_first_paint_has_the_look_saved_in_settings(tmp_path):
+    from PySide6.QtGui import QPalette
+
+    from decisionaid import settings
+    from decisionaid.ui import appearance
+
+    plain = _program_at_first_paint(tmp_path / "plain")
+    settings.save(settings.Settings(appearance="dark", text_size=150), tmp_path / "saved" / "settings.json")
+    saved = _program_at_first_paint(tmp_path / "saved")
+    assert saved["window"] == appearance.palette("dark").color(QPalette.Window).name() != plain["window"]
+    assert saved["points"] == 1.5 * plain["points"]
+    assert "decisionaid.settings" not in saved["modules"]  # only the look was read
+
+
+FILE_MENU = ["&New session", "&Save session", "&Find a session\u2026", "", "Pre&view handout\u2026",
+             "&Print handout\u2026", "Save handout as P&DF\u2026", "&Large print handout", "",
+             "Previe&w record\u2026", "Print &record\u2026", "Save record as PD&F\u2026", "",
+             "Copy note for the health record", "Export FHIR document\u2026", "", "&Quit"]
+
+
+def _first_painted(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    with qtbot.waitSignal(w.first_painted, timeout=5000):
+        w.load_evidence()
+    assert w.summary is None  # still loading
+    return w
+
+
+def test_the_file_menu_opened_at_the_first_paint_is_the_whole_menu(qtbot, data_dir):
+    w = _first_painted(qtbot)
+    menu = w.menuBar().actions()[0].menu()
+    menu.popup(w.mapToGlobal(w.rect().center()))
+    qtbot.waitUntil(menu.isVisible, timeout=3000)
+    assert [a.text() for a in menu.actions()] == FILE_MENU
+    assert menu.toolTipsVisible()
+    menu.hide()
+    with qtbot.waitSignal(w.ready, timeout=10000):
+        pass
+    assert [a.text() for a in menu.actions()] == FILE_MENU  # the same once the window is ready
+
+
+def test_the_print_and_hand_off_keys_work_from_the_first_paint(qtbot, data_dir, monkeypatch):
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    asked, warned = [], []
+    monkeypatch.setattr(QPrintDialog, "exec", lambda dialog: asked.append(dialog.windowTitle())
+                        or QDialog.DialogCode.Rejected)
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a: warned.append(a[1:])))
+    w = _first_painted(qtbot)
+    ready = qtbot.waitSignal(w.ready, timeout=20000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=3000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_P, Qt.ControlModifier)  # the general handout
+    qtbot.waitUntil(lambda: w.printing.last_message == "Printing cancelled.", timeout=20000)
+    assert asked == ["Print the handout"]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_P, Qt.ControlModifier | Qt.AltModifier)  # no session yet
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_C, Qt.ControlModifier | Qt.ShiftModifier)  # nor here
+    assert asked == ["Print the handout"] and warned == []
+    assert not w.print_current.print_record.isEnabled() and not w.handoff.copy_note.isEnabled()
+    keys = [k.toString() for a in w.findChildren(QAction) for k in a.shortcuts()]
+    assert len(keys) == len(set(keys)), keys  # each key is on one action: the real one
+    assert w.print_current.print_handout.shortcuts() == QKeySequence.keyBindings(QKeySequence.Print)[:1]
+    ready.wait()
+
+
+def test_a_second_launch_while_the_first_window_starts_is_answered(tmp_path):
+    """The first window watches for later launches from the turn after its first paint; a launch that asked
+    before (its request waiting in the folder) is answered then: it brings the window forward and exits."""
+    from decisionaid.app import ALREADY_OPEN
+    from decisionaid.instance_lock import LOCK_NAME
+
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DECISIONAID_")}
+    env.update(QT_QPA_PLATFORM="offscreen", DECISIONAID_DATA_DIR=str(data))
+    first = subprocess.Popen([sys.executable, "-m", "decisionaid"], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not ((data / LOCK_NAME).exists() and (data / LOCK_NAME).read_text().strip() == str(first.pid)):
+            assert first.poll() is None and time.monotonic() < deadline, "the first window never took the lock"
+            time.sleep(0.01)
+        second = subprocess.run([sys.executable, "-m", "decisionaid"], env=env, capture_output=True, text=True,
+                                timeout=60)  # at once: the first window may not have painted yet
+        assert second.returncode == 0, second.stderr
+        assert second.stdout.strip() == ALREADY_OPEN
+        assert first.poll() is None
+    finally:
+        first.kill()
+        first.communicate(timeout=30)

@@ -92,17 +92,13 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
     app.setApplicationName("decisionaid")
     app.setApplicationDisplayName("decisionaid")
     app.setDesktopFileName("org.decisionaid.DecisionAid")  # packaging/linux/org.decisionaid.DecisionAid.desktop
-    from decisionaid import settings
+    from decisionaid import look
     from decisionaid.ui import appearance
 
-    appearance.apply(app, *settings.load_look())  # light, dark, high contrast or the system's; the text size
+    appearance.apply(app, *look.load_look())  # light, dark, high contrast or the system's; the text size
     from decisionaid.ui.main_window import MainWindow
 
     window = MainWindow()
-    if lock is not None and lock.held:
-        from decisionaid.ui.single_instance import RaiseWatcher
-
-        window.raise_watcher = RaiseWatcher(lock, window)
     window.show()
     if screenshot:
         def save() -> None:
@@ -118,9 +114,16 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
             print(f"Saved {screenshot}" if ok else f"Could not save {screenshot}", file=sys.stdout if ok else sys.stderr)
             app.exit(0 if ok else 1)
         window.ready.connect(save)
-    # After the first paint, in the next event-loop turn (before the evidence is loaded): the icons are six PNG
-    # files to read, and logging costs about 12 ms to import.
-    window.first_painted.connect(lambda: QTimer.singleShot(0, lambda: (_set_icon(app), _start_log())))
+    def after_first_paint() -> None:
+        """The next event-loop turn after the first paint (before the evidence is loaded): the icons are six PNG
+        files to read, and logging costs about 12 ms to import."""
+        if lock is not None and lock.held:  # answer later launches (one that came meanwhile is answered now)
+            from decisionaid.ui.single_instance import RaiseWatcher
+
+            window.raise_watcher = RaiseWatcher(lock, window)
+        _set_icon(app)
+        _start_log()
+    window.first_painted.connect(lambda: QTimer.singleShot(0, after_first_paint))
     quit_when = os.environ.get(QUIT_WHEN_READY)
     if not screenshot and quit_when:
         (window.ready if quit_when == "built" else window.first_painted).connect(app.quit)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 SIDECARS = ("-wal", "-shm")
@@ -62,6 +61,8 @@ def move_aside(path: Path, label: str) -> Path | None:
     leaves an old -wal beside a new file). Returns the new name of the main file, or None if there was none."""
     if not any(p.exists() for p in with_sidecars(path)):
         return None
+    from datetime import datetime, timezone  # here: the window's start (instance_lock) does not need it
+
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     target, n = path.with_name(f"{path.name}.{label}-{stamp}"), 1
     while any(p.exists() for p in with_sidecars(target)):

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
+from decisionaid.look import APPEARANCES, TEXT_SIZES  # the window's look: look.py, read alone at start
+
 FORMAT = 1
 IDLE_LOCK_DEFAULT = 10  # minutes; applies only while the sessions file is encrypted (a passphrase to ask for)
 IDLE_LOCK_MAX = 240
 NOTE_STYLES = ("full", "short")  # the same as handoff.note.NOTE_STYLES
 PAPERS = ("auto", "a4", "letter")  # "auto": the default printer's paper, else the region's usual paper
-APPEARANCES = ("system", "light", "dark", "contrast")  # "system": follow the system's dark / high-contrast choice
-TEXT_SIZES = (100, 125, 150, 200)  # per cent of the system's text size
 # Regions whose usual paper is US Letter (CLDR's paperSize data); A4 everywhere else.
 LETTER_TERRITORIES = frozenset("BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split())
 _log = logging.getLogger(__name__)
@@ -155,17 +155,11 @@ def load(path: str | os.PathLike | None = None) -> Settings:
 
 
 def load_look(path: str | os.PathLike | None = None) -> tuple[str, int]:
-    """Only the appearance and the text size, for the start of the window: without building `Settings`, whose
-    default crisis text would load the checklist before the first paint. Defaults for anything unreadable."""
-    try:
-        data = json.loads(_settings_path(path).read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return "system", 100
-    if not isinstance(data, dict):
-        return "system", 100
-    look, size = data.get("appearance"), data.get("text_size")
-    return (look if look in APPEARANCES else "system",
-            size if size in TEXT_SIZES and not isinstance(size, bool) else 100)
+    """Only the appearance and the text size (look.load_look, which the window's start calls without loading this
+    module)."""
+    from decisionaid.look import load_look as read_look
+
+    return read_look(_settings_path(path))
 
 
 def _move_aside(path: Path) -> Path:

@@ -8,11 +8,13 @@ reaches the window fast, and `decisionaid evidence` never loads Qt.
 
 from __future__ import annotations
 
-import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from decisionaid.cli import evidence, pdf, sessions
 from decisionaid.cli.common import DataDirError, check_data_dir, guard_output, no_log_on_stderr
+
+if TYPE_CHECKING:  # the window's start (no arguments) builds no parser: argparse and the commands load only here
+    import argparse
 
 
 def _cmd_screenshot(args: argparse.Namespace) -> int:
@@ -27,6 +29,10 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    from decisionaid.cli import evidence, pdf, sessions
+
     parser = argparse.ArgumentParser(
         prog="decisionaid",
         description="Decision aid for glabellar botulinum toxin A (Botox) in depression (off-label). "

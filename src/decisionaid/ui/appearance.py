@@ -15,7 +15,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
-from decisionaid.settings import APPEARANCES as THEMES, TEXT_SIZES
+from decisionaid.look import APPEARANCES as THEMES, TEXT_SIZES
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark", "contrast": "High contrast"}
 POINT_SIZE_PROPERTY = "decisionaidPointSize"  # a label's size at 100 %, set by common.label

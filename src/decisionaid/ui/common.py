@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -40,6 +39,8 @@ def plain_tooltip(text: str) -> str:
     """Tooltip text shown literally: Qt guesses rich text for tooltips, so escape it and say it is HTML."""
     if not text:
         return ""
+    import html  # not before the window's first paint
+
     return "<qt>" + html.escape(text, quote=False).replace("\n", "<br>") + "</qt>"
 
 

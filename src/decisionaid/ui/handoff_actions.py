@@ -18,9 +18,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QWidget
 
 from decisionaid.ui.common import label
-
-COPY_SHORTCUT = "Ctrl+Shift+C"
-EXPORT_SHORTCUT = "Ctrl+Shift+E"
+from decisionaid.ui.keyboard import COPY_SHORTCUT, EXPORT_SHORTCUT  # the keys work from the first paint
 STATUS_MS = 10000
 
 

@@ -10,9 +10,10 @@ import functools
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
 
 PRINT_RECORD_SHORTCUT = "Ctrl+Alt+P"
+COPY_SHORTCUT = "Ctrl+Shift+C"  # File > Copy note for the health record (handoff_actions.py)
+EXPORT_SHORTCUT = "Ctrl+Shift+E"  # File > Export FHIR document
 
 
 def _keys(standard: QKeySequence.StandardKey, fallback: str) -> list[QKeySequence]:
@@ -20,6 +21,16 @@ def _keys(standard: QKeySequence.StandardKey, fallback: str) -> list[QKeySequenc
     have, which the list would name as words); `fallback` where the platform has none (Quit on Windows)."""
     keys = QKeySequence.keyBindings(standard)
     return keys[:1] or [QKeySequence(fallback)]
+
+
+def print_handout_keys() -> list[QKeySequence]:
+    return _keys(QKeySequence.Print, "Ctrl+P")
+
+
+def give_print_keys(action_set) -> None:
+    """The keys of File > Print handout and Print record (print_actions.ActionSet)."""
+    action_set.print_handout.setShortcuts(print_handout_keys())
+    action_set.print_record.setShortcut(QKeySequence(PRINT_RECORD_SHORTCUT))
 
 
 def _consultation(window):
@@ -103,11 +114,8 @@ def quit_window(window) -> bool:
 
 
 def install(window, file_menu, help_menu, screens) -> None:
-    """Add New session, Save, Find and Quit to the File menu, keys to the print actions, a Go menu for the screens
-    and Help > Keyboard shortcuts."""
-    from decisionaid.ui import focus_ring
-
-    focus_ring.install()  # a focus ring a keyboard user can see, in every window of the application
+    """Add New session, Save, Find and Quit to the File menu, a Go menu for the screens and Help > Keyboard
+    shortcuts. The print actions get their keys when they are made (`give_print_keys`)."""
     first = file_menu.actions()[0] if file_menu.actions() else None
 
     def add(text, keys, slot, name):
@@ -126,8 +134,6 @@ def install(window, file_menu, help_menu, screens) -> None:
     window.quit_action.setShortcuts(_keys(QKeySequence.Quit, "Ctrl+Q"))
     window.quit_action.triggered.connect(functools.partial(quit_window, window))
     file_menu.addAction(window.quit_action)
-    window.print_current.print_handout.setShortcuts(_keys(QKeySequence.Print, "Ctrl+P"))
-    window.print_current.print_record.setShortcut(QKeySequence(PRINT_RECORD_SHORTCUT))
     window.menuBar().insertMenu(help_menu.menuAction(), _go_menu(window, screens))
     help_menu.addSeparator()
     shortcuts = help_menu.addAction("&Keyboard shortcuts", functools.partial(show_shortcuts, window))
@@ -153,6 +159,7 @@ def _go_menu(window, screens):
 
 def shortcut_rows(window) -> list[tuple[str, str]]:
     """(what it does, keys) for every action of the window that has a key, in menu order, then any others."""
+    getattr(window, "complete_menus", lambda: None)()  # every action made, in the menu where it is listed
     rows, seen = [], set()
 
     def visit(actions):
@@ -170,7 +177,10 @@ def shortcut_rows(window) -> list[tuple[str, str]]:
     return rows
 
 
-def show_shortcuts(window) -> QDialog:
+def show_shortcuts(window):
+    """Help > Keyboard shortcuts: the table of `shortcut_rows` (a QDialog, shown without blocking)."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
+
     dialog = QDialog(window, objectName="shortcutsDialog")
     dialog.setWindowTitle("Keyboard shortcuts")
     lay = QVBoxLayout(dialog)

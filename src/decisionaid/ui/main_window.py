@@ -12,8 +12,7 @@ import sys
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from decisionaid.ui.common import heading, label
 
@@ -64,6 +63,9 @@ class MainWindow(QMainWindow):
     store_replaced = Signal()  # a restore, or the flow after damage, has finished: the file in place may be another
 
     def __init__(self, pack_path=None, today=None):
+        from decisionaid.ui import focus_ring
+
+        focus_ring.install()  # before any widget is made: installed later, it would re-polish every one of them
         super().__init__()
         self._pack_path, self._today = pack_path, today
         self.summary = None
@@ -86,20 +88,23 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
-        outer = QStackedWidget()  # the screens, or the lock screen that hides them (session_lock.py)
-        outer.addWidget(central)
-        self.setCentralWidget(outer)
-        from decisionaid.ui.session_lock import SessionLock
-
-        self.session_lock = SessionLock(self, outer)
-        self._add_keeper()
+        self._outer = QStackedWidget()  # the screens, or the lock screen that hides them (session_lock.py)
+        self._outer.addWidget(central)
+        self.setCentralWidget(self._outer)
+        self.statusBar()  # made now, so the first view is painted at the size it keeps
+        # Made when first needed (at the latest once the evidence is on screen), not before the first paint:
+        self._session_lock = None  # session_lock.SessionLock
+        self._keeper = None  # store_keeper.StoreKeeper
+        self._printing = self._print_current = self._handoff = None  # see complete_menus
+        self._menus_complete = False
         self.nav.currentRowChanged.connect(self._go_to)
         self._built: set[str] = set()
         self.stack.addWidget(self._first_view())
         for name in SCREENS[1:]:
             self.stack.addWidget(self._placeholder("Loading the evidence\u2026"))
         self.nav.setCurrentRow(0)
-        self._add_printing()
+        self.file_menu = self.menuBar().addMenu("&File")
+        self.file_menu.aboutToShow.connect(self.complete_menus)
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction("&Settings\u2026", self.show_settings)
         self._patient_view = None
@@ -110,6 +115,7 @@ class MainWindow(QMainWindow):
         from decisionaid.ui import keyboard
 
         keyboard.install(self, self.file_menu, help_menu, SCREENS)  # New, Save, Find, Quit, Ctrl+1..5, the list
+        self._add_stand_in_keys()
 
     @staticmethod
     def _placeholder(text: str) -> QWidget:
@@ -254,34 +260,96 @@ class MainWindow(QMainWindow):
 
     # --- printing: the File menu and the status bar (print_actions) ---------------------------------
 
+    # The print and hand-off actions, their controllers and their part of the File menu are made after the first
+    # paint (`complete_menus`: when the window is ready, when the File menu opens, or when one of them is first
+    # needed). Their keys work from the first paint: until then a stand-in action holds each key, and pressing
+    # it makes the real actions and runs the one the key belongs to.
+
+    def _add_stand_in_keys(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
+        from decisionaid.ui import keyboard
+
+        self._stand_ins = []
+        for keys, owner, name in ((keyboard.print_handout_keys(), "print_current", "print_handout"),
+                                  ([QKeySequence(keyboard.PRINT_RECORD_SHORTCUT)], "print_current", "print_record"),
+                                  ([QKeySequence(keyboard.COPY_SHORTCUT)], "handoff", "copy_note"),
+                                  ([QKeySequence(keyboard.EXPORT_SHORTCUT)], "handoff", "export_fhir")):
+            stand_in = QAction(self)
+            stand_in.setShortcuts(keys)
+            stand_in.triggered.connect(lambda *_, o=owner, n=name: self._stand_in_pressed(o, n))
+            self.addAction(stand_in)
+            self._stand_ins.append(stand_in)
+
+    def _stand_in_pressed(self, owner: str, name: str) -> None:
+        self.complete_menus()
+        getattr(getattr(self, owner), name).trigger()  # a disabled action (no session yet) does nothing
+
+    def complete_menus(self) -> None:
+        """Make the print and hand-off actions and put them in the File menu, between Find and Quit (once)."""
+        if self._menus_complete:
+            return
+        self._menus_complete = True
+        for stand_in in self._stand_ins:  # their keys go to the real actions
+            stand_in.setShortcuts([])
+            self.removeAction(stand_in)
+            stand_in.deleteLater()
+        self._stand_ins = []
+        menu = self.file_menu
+        tail = menu.actions()[menu.actions().index(self.quit_action) - 1:]  # the separator and Quit
+        for action in tail:
+            menu.removeAction(action)
+        self._add_printing()
+        menu.addActions(tail)
+
+    @property
+    def printing(self):
+        """The print controller (print_controller.PrintActions)."""
+        self.complete_menus()
+        return self._printing
+
+    @property
+    def print_current(self):
+        """The File menu's print actions, for the consultation on screen (print_actions.ActionSet)."""
+        self.complete_menus()
+        return self._print_current
+
+    @property
+    def handoff(self):
+        """Copy note and Export FHIR document (handoff_actions.HandoffActions)."""
+        self.complete_menus()
+        return self._handoff
+
     def _add_printing(self) -> None:
         """File > handout and record of the consultation on screen (the general handout when none is open)."""
+        from decisionaid.ui import keyboard
         from decisionaid.ui.print_actions import ActionSet, PrintProgress
         from decisionaid.ui.print_controller import PrintActions
 
-        self.printing = PrintActions(self, context=lambda: (self.settings(), self.summary, self._checklist))
-        self.print_current = ActionSet(
-            self.printing, self._print_subject, self._has_print_session,
+        self._printing = printing = PrintActions(self, context=lambda: (self.settings(), self.summary,
+                                                                        self._checklist))
+        self._print_current = ActionSet(
+            printing, self._print_subject, self._has_print_session,
             needs_session="The record is of one session: start the consultation (it is saved as you type) or "
                           "open a saved one from Sessions.",
             handout_tip="The patient handout for the consultation on screen (the general handout when none is "
                         "open)",
             record_tip="The clinician record of the consultation on screen, for the chart")
-        file_menu = self.file_menu = self.menuBar().addMenu("&File")
-        self.print_current.add_to_menu(file_menu)
-        PrintProgress(self.printing, self.statusBar())
-        self._add_handoff(file_menu)
+        keyboard.give_print_keys(self._print_current)
+        self._print_current.add_to_menu(self.file_menu)
+        PrintProgress(printing, self.statusBar())
+        self._add_handoff(self.file_menu)
 
     # --- the health record: note and FHIR document (handoff_actions) ---------------------------------
 
     def _add_handoff(self, menu) -> None:
         from decisionaid.ui.handoff_actions import HandoffActions
 
-        self.handoff = HandoffActions(self, self._handoff_subject, self._has_handoff_session,
-                                      context=lambda: (self.settings(), self.summary, self._checklist),
-                                      status=lambda text: self.statusBar().showMessage(text, 10000))
-        self.handoff.add_to_menu(menu)
-        self.nav.currentRowChanged.connect(self.handoff.refresh)
+        self._handoff = HandoffActions(self, self._handoff_subject, self._has_handoff_session,
+                                       context=lambda: (self.settings(), self.summary, self._checklist),
+                                       status=lambda text: self.statusBar().showMessage(text, 10000))
+        self._handoff.add_to_menu(menu)
+        self.nav.currentRowChanged.connect(self._handoff.refresh)
 
     def _on_sessions_screen(self):
         return self._sessions() if self.stack.currentIndex() == SCREENS.index("Sessions") else None
@@ -336,14 +404,28 @@ class MainWindow(QMainWindow):
 
     # --- the sessions file: its keeper (store_keeper.py) owns open, check, damage, restore and close ---------
 
-    def _add_keeper(self) -> None:
-        from decisionaid.ui.store_keeper import StoreKeeper
+    @property
+    def keeper(self):
+        """The sessions file's keeper (store_keeper.StoreKeeper), made on first use."""
+        if self._keeper is None:
+            from decisionaid.ui.store_keeper import StoreKeeper
 
-        self.keeper = StoreKeeper(self, is_locked=lambda: self.session_lock.locked, flush=self.flush_consultation)
-        self.keeper.status.connect(self.statusBar().showMessage)
-        self.keeper.checked.connect(self.store_checked)
-        self.keeper.interrupted.connect(self._tell_consultation)
-        self.keeper.replaced.connect(self._file_replaced)
+            keeper = StoreKeeper(self, is_locked=lambda: self.session_lock.locked, flush=self.flush_consultation)
+            keeper.status.connect(self.statusBar().showMessage)
+            keeper.checked.connect(self.store_checked)
+            keeper.interrupted.connect(self._tell_consultation)
+            keeper.replaced.connect(self._file_replaced)
+            self._keeper = keeper
+        return self._keeper
+
+    @property
+    def session_lock(self):
+        """The passphrase and the idle lock (session_lock.SessionLock), made on first use."""
+        if self._session_lock is None:
+            from decisionaid.ui.session_lock import SessionLock
+
+            self._session_lock = SessionLock(self, self._outer)
+        return self._session_lock
 
     def flush_consultation(self) -> bool:
         consultation = self._consultation()
@@ -453,6 +535,8 @@ class MainWindow(QMainWindow):
                 and not consultation.confirm_quit():  # the clinician quits: an unsaved consultation asks first
             return event.ignore()
         if consultation is not None and not consultation.flush():
+            from PySide6.QtWidgets import QMessageBox
+
             box = QMessageBox(QMessageBox.Warning, "Unsaved text",
                               "Your latest changes could not be saved:\n\n" + consultation.last_error
                               + "\n\nQuit anyway and lose them?", QMessageBox.Yes | QMessageBox.No, self)
@@ -461,11 +545,14 @@ class MainWindow(QMainWindow):
             if box.exec() != QMessageBox.Yes:
                 event.ignore()
                 return
-        self.keeper.shut_down()  # every queued write runs, then a backup if anything changed, then the file closes
-        from decisionaid.sessions.connection import forget_key
+        if self._keeper is not None:  # else the sessions file was never opened
+            self._keeper.shut_down()  # every queued write runs, then a backup if anything changed, then it closes
+        if "decisionaid.sessions.connection" in sys.modules:  # else no key was ever in memory
+            from decisionaid.sessions.connection import forget_key
 
-        forget_key(locked=False)  # quitting: the key leaves memory with the window
-        self.session_lock.idle.stop()
+            forget_key(locked=False)  # quitting: the key leaves memory with the window
+        if self._session_lock is not None:
+            self._session_lock.idle.stop()
         event.accept()
 
     def _error_screen(self, title: str, message: str, name: str) -> QWidget:
@@ -528,6 +615,7 @@ class MainWindow(QMainWindow):
         self._ready_sent = True
         self.repaint()
         self.ready.emit()
+        self.complete_menus()  # the File menu's print and hand-off actions (their keys already work)
         if self.session_lock.needs_passphrase():
             self.session_lock.ask_at_start()
         elif self.session_lock.encrypted():
