@@ -30,8 +30,7 @@ def read(data: bytes):
         pieces.append((t, tuple(cm), tuple(tm), None if font is None else str(font.get("/BaseFont")), size))
 
     for page in pdf_text.reader(data).pages:
-        pages.append(page.extract_text())
-        page.extract_text(visitor_text=visit)
+        pages.append(page.extract_text(visitor_text=visit))
     return pages, pieces
 
 
