@@ -19,23 +19,32 @@ def data_dir(tmp_path, monkeypatch):
     return tmp_path / "data"
 
 
-# The files that take longest, longest first (seconds on the 2-core CI machine, December 2026; the bundle build takes
-# about a minute when PyInstaller's cache is cold). xdist hands whole files to its workers (--dist loadfile) in the
+# The files that take longest (over 6 s each on the 2-core CI machine, December 2026), longest first; the bundle build
+# takes about a minute when PyInstaller's cache is cold. xdist hands whole files to its workers (--dist loadfile) in the
 # order collected, so these start at once and the short files fill in at the end: both workers finish together.
 # A name missing here only costs time; `--durations=0` summed by file shows what belongs here.
 LONGEST_FIRST = (
     "test_bundle.py",
     "test_content_schemas.py",
-    "test_encryption_drill.py",
     "test_ui_consultation.py",
-    "test_ui_printing.py",
     "test_drill_hostile_input.py",
-    "test_handout_patient.py",
-    "test_handout_glyphs.py",
     "test_ui_patient_view.py",
+    "test_encryption_drill.py",
     "test_ui_screens.py",
-    "test_handoff_fhir.py",
+    "test_ui_printing.py",
+    "test_handout_record.py",
+    "test_ui_appearance.py",
     "test_sessions_crash.py",
+    "test_handout_glyphs.py",
+    "test_selftest.py",
+    "test_single_instance.py",
+    "test_handout_long_text.py",
+    "test_no_network.py",
+    "test_handoff_fhir.py",
+    "test_sessions_damage_drill.py",
+    "test_ui_sessions.py",
+    "test_fault_drills.py",
+    "test_ui_encryption.py",
 )
 
 
