@@ -52,6 +52,13 @@ def ensure_venv() -> None:
     STAMP.write_text(_fingerprint())
 
 
+def _test_environment(environ) -> dict[str, str]:
+    """The environment the tests run in: the caller's, except that Python may keep its compiled files (in the
+    __pycache__ folders git ignores). With PYTHONDONTWRITEBYTECODE set, each test worker rewrote the asserts of
+    every test file on every run (about 4 s of CPU each), and the programs the tests start could not keep theirs."""
+    return {k: v for k, v in environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"app", "test", "bench"}:
         print(__doc__)
@@ -61,7 +68,7 @@ def main(argv: list[str]) -> int:
     if cmd == "app":
         return _run([PYTHON, "-m", "decisionaid", *rest])
     if cmd == "test":
-        return _run([PYTHON, "-m", "pytest", *rest], cwd=ROOT)
+        return _run([PYTHON, "-m", "pytest", *rest], cwd=ROOT, env=_test_environment(os.environ))
     status = 0
     for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
         status |= _run([PYTHON, script, *rest], cwd=ROOT)
