@@ -40,7 +40,7 @@ ALLOWED: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "log": {"decisionaid", "paths"},
     "instance_lock": {"files"},
     "about": {"decisionaid", "resources"},
-    "look": {"paths"},
+    "look": {"paths", "files"},
     "settings": {"decisionaid", "files", "paths", "resources", "look"},
     # the domain: plain Python, testable without a window
     "content": {"resources"},

@@ -239,6 +239,110 @@ def test_the_first_paint_has_the_look_saved_in_settings(tmp_path):
     assert "decisionaid.settings" not in saved["modules"]  # only the look was read
 
 
+ENUMS_AT_FIRST_PAINT = """
+import enum, json, runpy, sys
+made = []
+create = enum.EnumType._create_
+def recording(cls, class_name, *args, **kwargs):
+    made.append(class_name)
+    return create(cls, class_name, *args, **kwargs)
+enum.EnumType._create_ = recording
+import decisionaid.ui.main_window as main_window
+
+class Window(main_window.MainWindow):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first_painted.connect(lambda: print(json.dumps(made), flush=True))
+
+main_window.MainWindow = Window
+sys.argv = ["decisionaid"]
+runpy.run_module("decisionaid", run_name="__main__")
+"""
+
+
+def test_the_first_paint_waits_neither_for_the_qt_namespace_nor_for_the_style(tmp_path):
+    """PySide6 makes a class's Python enums on the class's first use from Python: the Qt namespace's 93 (about
+    20 ms) and the style's (about 8 ms) were most of what the first paint waited for beyond a bare window. The
+    window paints without them; they come in the next turn (the focus ring, the system's colour scheme)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DECISIONAID_DATA_DIR=str(tmp_path),
+               DECISIONAID_QUIT_WHEN_READY="1")
+    run = subprocess.run([sys.executable, "-c", ENUMS_AT_FIRST_PAINT], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    made = set(json.loads(run.stdout.strip().splitlines()[0]))
+    assert "ColorRole" in made  # (the palette was given: the hook saw the enums made)
+    assert sorted(made & {"AlignmentFlag", "Key", "ColorScheme", "TextFormat",  # the Qt namespace
+                          "PrimitiveElement", "PixelMetric", "ControlElement"}) == []  # QStyle
+
+
+SYSTEM_LOOK_AFTER_START = """
+import json, sys
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+import decisionaid.ui.main_window as main_window
+from decisionaid import look, paths
+
+def window_colour():
+    return QApplication.palette().color(QPalette.Window).name()
+
+class Window(main_window.MainWindow):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first_painted.connect(lambda: print(json.dumps(["painted", window_colour()]), flush=True))
+        self.ready.connect(lambda: print(json.dumps(["ready", window_colour(), look.load_seen_system(),
+                                                     (paths.data_dir() / look.SEEN_SYSTEM_NAME).exists()]),
+                                         flush=True))
+
+main_window.MainWindow = Window
+from decisionaid.cli import main
+sys.exit(main([]))
+"""
+
+
+def test_the_first_paint_is_drawn_in_the_system_look_seen_at_the_last_start(tmp_path):
+    """Asking the system for its colour scheme waits for the Qt namespace, so the first paint is drawn in what
+    "Follow the system" meant at the last start (dark here), and the system is asked in the next turn: this one
+    (offscreen) says nothing, so its own palette comes and is remembered for the next start."""
+    from PySide6.QtGui import QPalette
+
+    from decisionaid import look
+    from decisionaid.ui import appearance
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DECISIONAID_DATA_DIR=str(tmp_path),
+               DECISIONAID_QUIT_WHEN_READY="built")
+
+    def start() -> dict:
+        run = subprocess.run([sys.executable, "-c", SYSTEM_LOOK_AFTER_START], env=env, capture_output=True,
+                             text=True, timeout=120)
+        assert run.returncode == 0, run.stderr[-2000:]
+        return {line[0]: line[1:] for line in map(json.loads, run.stdout.strip().splitlines())}
+
+    plain = start()  # nothing remembered: the system's own palette throughout
+    assert plain["painted"][0] == plain["ready"][0] and plain["ready"][1:] == ["system", False]
+    look.save_seen_system("dark", tmp_path)
+    seen_dark = start()
+    assert seen_dark["painted"][0] == appearance.palette("dark").color(QPalette.Window).name()
+    assert seen_dark["ready"] == plain["ready"]  # then the system's own, and nothing remembered for next time
+
+
+def test_the_system_look_seen_is_remembered_owner_only_and_a_bad_file_means_none(tmp_path):
+    from decisionaid import look
+
+    assert look.load_seen_system(tmp_path) == "system"
+    look.save_seen_system("contrast", tmp_path)
+    path = tmp_path / look.SEEN_SYSTEM_NAME
+    assert look.load_seen_system(tmp_path) == "contrast" and path.stat().st_mode & 0o777 == 0o600
+    path.write_bytes(b"\xff\xfe<script>")
+    assert look.load_seen_system(tmp_path) == "system"
+    path.write_text("light\n")  # never remembered: a named theme is the clinician's own choice, not the system's
+    assert look.load_seen_system(tmp_path) == "system"
+    path.chmod(0o600)
+    look.save_seen_system("system", tmp_path)
+    assert not path.exists()
+    look.save_seen_system("dark", tmp_path / "no such folder")  # cannot be written: no error, nothing made
+    assert not (tmp_path / "no such folder").exists()
+
+
 FILE_MENU = ["&New session", "&Save session", "&Find a session\u2026", "", "Pre&view handout\u2026",
              "&Print handout\u2026", "Save handout as P&DF\u2026", "&Large print handout", "",
              "Previe&w record\u2026", "Print &record\u2026", "Save record as PD&F\u2026", "",

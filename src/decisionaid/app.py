@@ -59,10 +59,11 @@ def _tell_not_answering(message: str) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    _app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or QApplication(sys.argv[:1])  # the dialog needs one, alive until it closes
     box = QMessageBox(QMessageBox.Warning, "decisionaid is already open", message)
     box.setTextFormat(Qt.PlainText)
     box.exec()
+    del app
 
 
 def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
@@ -95,7 +96,8 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
     from decisionaid import look
     from decisionaid.ui import appearance
 
-    appearance.apply(app, *look.load_look())  # light, dark, high contrast or the system's; the text size
+    chosen = look.load_look()  # light, dark, high contrast or the system's; the text size
+    appearance.apply_first(app, *chosen, seen_system=look.load_seen_system())  # the system is asked after the paint
     from decisionaid.ui.main_window import MainWindow
 
     window = MainWindow()
@@ -115,8 +117,10 @@ def run(screenshot: str | None = None, screen: str = "Evidence") -> int:
             app.exit(0 if ok else 1)
         window.ready.connect(save)
     def after_first_paint() -> None:
-        """The next event-loop turn after the first paint (before the evidence is loaded): the icons are six PNG
-        files to read, and logging costs about 12 ms to import."""
+        """The next event-loop turn after the first paint (before the evidence is loaded): the system's colour
+        scheme is asked (ui.appearance.apply_first), the icons are six PNG files to read, and logging costs about
+        12 ms to import."""
+        look.save_seen_system(appearance.apply(app, *chosen))  # the system's own choice, for the next first paint
         if lock is not None and lock.held:  # answer later launches (one that came meanwhile is answered now)
             from decisionaid.ui.single_instance import RaiseWatcher
 

@@ -35,3 +35,44 @@ def load_look(path: str | os.PathLike | None = None) -> tuple[str, int]:
     look, size = data.get("appearance"), data.get("text_size")
     return (look if look in APPEARANCES else "system",
             size if size in TEXT_SIZES and not isinstance(size, bool) else 100)
+
+
+SEEN_SYSTEM_NAME = "system-look"  # in the data folder: what "system" meant at the last start
+_SEEN = ("dark", "contrast")  # "system" (the system's own palette) is what a missing file means
+
+
+def load_seen_system(folder: str | os.PathLike | None = None) -> str:
+    """What the system's choice was at the last start ("dark", "contrast" or "system"), so that the first paint
+    is drawn in it before the system is asked (ui.appearance.apply_first); "system" when not known."""
+    if folder is None:
+        from decisionaid import paths
+
+        folder = paths.chosen_data_dir()
+    try:
+        seen = (Path(folder) / SEEN_SYSTEM_NAME).read_bytes()[:16].decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return "system"
+    return seen if seen in _SEEN else "system"
+
+
+def save_seen_system(seen: str, folder: str | os.PathLike | None = None) -> None:
+    """Remember what the system's choice is now (owner-only, written whole); a folder that cannot be written only
+    costs the next start's first paint its certainty (it is corrected a moment later)."""
+    seen = seen if seen in _SEEN else "system"
+    try:
+        if folder is None:
+            from decisionaid import paths
+
+            folder = paths.data_dir()
+        path = Path(folder) / SEEN_SYSTEM_NAME
+        if seen == "system":  # (a damaged file goes too)
+            path.unlink(missing_ok=True)
+            return
+        if load_seen_system(folder) == seen:
+            return
+        from decisionaid.files import replacing
+
+        with replacing(path) as tmp:
+            tmp.write_bytes(seen.encode("ascii") + b"\n")
+    except OSError:
+        pass

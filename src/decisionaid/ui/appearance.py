@@ -12,7 +12,8 @@ that size in the ``decisionaidPointSize`` property), so headings stay larger tha
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from copy import copy
+
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from decisionaid.look import APPEARANCES as THEMES, TEXT_SIZES
@@ -32,7 +33,7 @@ def _channel(c: float) -> float:
 
 def luminance(colour: QColor) -> float:
     """WCAG 2 relative luminance of an opaque colour."""
-    c = QColor(colour)
+    c = colour if isinstance(colour, QColor) else QColor(colour)
     return 0.2126 * _channel(c.redF()) + 0.7152 * _channel(c.greenF()) + 0.0722 * _channel(c.blueF())
 
 
@@ -44,8 +45,8 @@ def contrast_ratio(a: QColor, b: QColor) -> float:
 
 def _readable(colour: QColor, backgrounds: tuple[QColor, ...], towards: QColor, minimum: float) -> QColor:
     """`colour`, moved in steps towards `towards` until it reaches `minimum` contrast on every background."""
-    c = QColor(colour)
-    c.setAlpha(255)
+    c = copy(colour)  # (copies, not QColor(colour) or QPalette(pal): before the first paint, PySide6 would build
+    c.setAlpha(255)  # the Qt namespace's enums to choose among those constructors' overloads)
     for step in range(21):
         t = step / 20
         mixed = QColor.fromRgbF(c.redF() + (towards.redF() - c.redF()) * t,
@@ -53,7 +54,7 @@ def _readable(colour: QColor, backgrounds: tuple[QColor, ...], towards: QColor, 
                                 c.blueF() + (towards.blueF() - c.blueF()) * t)
         if all(contrast_ratio(mixed, b) >= minimum for b in backgrounds):
             return mixed
-    return QColor(towards)
+    return copy(towards)
 
 
 def _flatten(colour: QColor, background: QColor) -> QColor:
@@ -65,7 +66,7 @@ def _flatten(colour: QColor, background: QColor) -> QColor:
 
 def make_readable(pal: QPalette) -> QPalette:
     """`pal` with its muted text (PlaceholderText) passing 4.5:1 on the window and in fields."""
-    pal = QPalette(pal)
+    pal = copy(pal)
     window, base, text = pal.color(QPalette.Window), pal.color(QPalette.Base), pal.color(QPalette.WindowText)
     for group in (QPalette.Active, QPalette.Inactive):
         muted = _flatten(pal.color(group, QPalette.PlaceholderText), window)
@@ -112,6 +113,8 @@ def resolved_theme(setting: str) -> str:
     app = QGuiApplication.instance()
     if app is None:
         return "system"
+    from PySide6.QtCore import Qt  # the Qt namespace: about 20 ms to make, so never before the first paint
+
     hints = app.styleHints()
     accessibility = getattr(hints, "accessibility", None)  # Qt 6.10 and later
     if accessibility is not None and accessibility().contrastPreference() == Qt.ContrastPreference.HighContrast:
@@ -161,11 +164,31 @@ def _apply_text_size(app, percent: int) -> None:
 
 # ---- applying ----------------------------------------------------------------------------------------------
 
-def apply(app, theme: str = "system", text_size: int = 100) -> None:
-    """Give `app` the palette of `theme` and the text size `text_size` (per cent). With "system", a later change
-    of the system's scheme or contrast preference is followed."""
+def apply_first(app, theme: str = "system", text_size: int = 100, seen_system: str = "system") -> None:
+    """The look for the window's first paint, without asking the system for its scheme: asking makes PySide6
+    build the Qt namespace's enums (about 20 ms, most of what the first paint would wait for). A named theme is
+    exact; "system" is drawn as `seen_system`, what it meant at the last start (look.load_seen_system), and
+    `apply` then asks the system itself, after the first paint, changing the palette only if the system's choice
+    changed since (as when it changes while the window is open)."""
     _state["theme"] = theme if theme in THEMES else "system"
-    app.setPalette(palette_for(_state["theme"]))
+    if _state["theme"] != "system":
+        pal = palette(_state["theme"])
+    elif seen_system in ("dark", "contrast"):
+        pal = palette(seen_system)
+    else:  # before any palette is set, the application's is the system's (the style's standard palette)
+        pal = make_readable(app.palette())
+    app.setPalette(pal)
+    _apply_text_size(app, text_size)
+
+
+def apply(app, theme: str = "system", text_size: int = 100) -> str:
+    """Give `app` the palette of `theme` and the text size `text_size` (per cent). With "system", a later change
+    of the system's scheme or contrast preference is followed. Returns what the theme means now ("light",
+    "dark", "contrast", or "system" for the system's own palette)."""
+    _state["theme"] = theme if theme in THEMES else "system"
+    pal = palette_for(_state["theme"])
+    if pal != app.palette():  # the first paint's look (apply_first) is most often the one: nothing to redo
+        app.setPalette(pal)
     _apply_text_size(app, text_size)
     if not _state["watching"]:
         _state["watching"] = True
@@ -174,6 +197,7 @@ def apply(app, theme: str = "system", text_size: int = 100) -> None:
         accessibility = getattr(hints, "accessibility", None)
         if accessibility is not None:
             accessibility().contrastPreferenceChanged.connect(lambda *_: _follow_system(app))
+    return resolved_theme(_state["theme"])
 
 
 def apply_settings(app, settings) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QTableWidget, QWidget
 
@@ -13,9 +12,17 @@ from decisionaid.ui.appearance import POINT_SIZE_PROPERTY, text_scale
 if TYPE_CHECKING:  # the window's first paint must not wait for the evidence modules (about 50 ms to import)
     from decisionaid.evidence.pack import Fact, Figure, Pack
 
-# Looked up once rather than per label (the screens make a few hundred labels).
-_PLAIN_TEXT = Qt.PlainText
-_SELECTABLE = Qt.TextSelectableByMouse
+_qt_flags: list = []  # (Qt.PlainText, Qt.TextSelectableByMouse), looked up once, on the first `label`
+
+
+def _plain_and_selectable() -> tuple:
+    """Looked up on first use, not at import: the first `from PySide6.QtCore import Qt` builds the Qt namespace's
+    enums (about 20 ms), which the window's first view (`static_label`) does without."""
+    if not _qt_flags:
+        from PySide6.QtCore import Qt
+
+        _qt_flags.extend((Qt.PlainText, Qt.TextSelectableByMouse))
+    return _qt_flags[0], _qt_flags[1]
 
 
 def qt_text(text: str) -> str:
@@ -47,12 +54,36 @@ def plain_tooltip(text: str) -> str:
 def label(text: str, *, size: float | None = None, bold: bool = False, italic: bool = False,
           selectable: bool = True, wrap: bool = True, tooltip: str = "", name: str = "") -> QLabel:
     """A QLabel that never interprets its text as HTML."""
+    plain, selectable_flags = _plain_and_selectable()
     lab = QLabel()
-    lab.setTextFormat(_PLAIN_TEXT)
+    lab.setTextFormat(plain)
     lab.setText(text)
     lab.setWordWrap(wrap)
     if selectable:
-        lab.setTextInteractionFlags(_SELECTABLE)
+        lab.setTextInteractionFlags(selectable_flags)
+    _give_font(lab, size, bold, italic)
+    if tooltip:
+        lab.setToolTip(plain_tooltip(tooltip))
+    if name:
+        lab.setObjectName(name)
+    return lab
+
+
+def static_label(text: str, *, size: float | None = None, bold: bool = False, name: str = "") -> QLabel:
+    """A label of the window's first view, made before the first paint: one of our own fixed texts, which holds
+    no markup (checked), so Qt's automatic format shows it as it is and no text format is set (setting one would
+    build the Qt namespace's enums, about 20 ms, before the first paint). Not selectable, word-wrapped."""
+    if "<" in text:
+        raise ValueError(f"static_label is for fixed text without markup: {text!r}")
+    lab = QLabel(text)
+    lab.setWordWrap(True)
+    _give_font(lab, size, bold, False)
+    if name:
+        lab.setObjectName(name)
+    return lab
+
+
+def _give_font(lab: QLabel, size: float | None, bold: bool, italic: bool) -> None:
     font = QFont(lab.font())
     # The font set here is the label's own, so a later change of the Settings text size would pass it by:
     # its size at 100 % is recorded, and appearance.apply rescales it.
@@ -62,11 +93,6 @@ def label(text: str, *, size: float | None = None, bold: bool = False, italic: b
     font.setBold(bold)
     font.setItalic(italic)
     lab.setFont(font)
-    if tooltip:
-        lab.setToolTip(plain_tooltip(tooltip))
-    if name:
-        lab.setObjectName(name)
-    return lab
 
 
 def heading(text: str, level: int = 1) -> QLabel:
@@ -117,6 +143,8 @@ def tint(widget: QWidget, background: QColor | str, text: QColor | str | None = 
 def readonly_table(rows: int, headers: tuple[str, ...], name: str, title: str = "") -> QTableWidget:
     """A wrapped, read-only table that grows to its full height instead of scrolling (see fit_table_height);
     `title` is what a screen reader calls it."""
+    from PySide6.QtCore import Qt
+
     table = QTableWidget(rows, len(headers))
     table.setObjectName(name)
     table.setAccessibleName(title)

@@ -2,13 +2,15 @@
 themselves (never a hand-written list).
 
 Standard keys where Qt has them (QKeySequence.StandardKey: New, Save, Print, Find, Quit), Ctrl+1 to Ctrl+5 for the
-screens. Ctrl+Shift+P is the Patient view, so the clinician record prints with Ctrl+Alt+P."""
+screens. Ctrl+Shift+P is the Patient view, so the clinician record prints with Ctrl+Alt+P.
+
+The keys are given before the window's first paint, so they are given as lists (`setShortcuts`): PySide6's
+`setShortcut` would build the Qt namespace's enums (about 20 ms) to choose among its overloads."""
 
 from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 PRINT_RECORD_SHORTCUT = "Ctrl+Alt+P"
@@ -30,7 +32,7 @@ def print_handout_keys() -> list[QKeySequence]:
 def give_print_keys(action_set) -> None:
     """The keys of File > Print handout and Print record (print_actions.ActionSet)."""
     action_set.print_handout.setShortcuts(print_handout_keys())
-    action_set.print_record.setShortcut(QKeySequence(PRINT_RECORD_SHORTCUT))
+    action_set.print_record.setShortcuts([QKeySequence(PRINT_RECORD_SHORTCUT)])
 
 
 def _consultation(window):
@@ -55,6 +57,8 @@ def _find(window) -> None:
     window.show_screen("Sessions")
     search = getattr(window.screen("Sessions"), "search", None)
     if search is not None:
+        from PySide6.QtCore import Qt
+
         search.setFocus(Qt.ShortcutFocusReason)
         search.selectAll()
 
@@ -138,8 +142,7 @@ def install(window, file_menu, help_menu, screens) -> None:
     help_menu.addSeparator()
     shortcuts = help_menu.addAction("&Keyboard shortcuts", functools.partial(show_shortcuts, window))
     shortcuts.setObjectName("keyboardShortcuts")
-    shortcuts.setShortcut(QKeySequence(QKeySequence.HelpContents) if QKeySequence.keyBindings(
-        QKeySequence.HelpContents) else QKeySequence("F1"))
+    shortcuts.setShortcuts(_keys(QKeySequence.HelpContents, "F1"))
 
 
 
@@ -150,7 +153,7 @@ def _go_menu(window, screens):
     window.screen_actions = []
     for n, name in enumerate(screens, start=1):
         action = menu.addAction(f"&{n} {name}", functools.partial(window.show_screen, name))
-        action.setShortcut(QKeySequence(f"Ctrl+{n}"))
+        action.setShortcuts([QKeySequence(f"Ctrl+{n}")])
         action.setObjectName(f"goTo{name}")
         action.setProperty("listText", f"Go to the {name} screen")  # in Help > Keyboard shortcuts
         window.screen_actions.append(action)
@@ -179,6 +182,7 @@ def shortcut_rows(window) -> list[tuple[str, str]]:
 
 def show_shortcuts(window):
     """Help > Keyboard shortcuts: the table of `shortcut_rows` (a QDialog, shown without blocking)."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
 
     dialog = QDialog(window, objectName="shortcutsDialog")

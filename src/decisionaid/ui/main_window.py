@@ -1,7 +1,9 @@
 """The main window: navigation on the left, one screen at a time on the right.
 
-Start-up, cheapest first: the window is shown with its menus, keys and a light first view (`first_painted`); the
-evidence is then loaded on a worker thread, the top of the Evidence screen (the numbers and how sure we are) is
+Start-up, cheapest first: the window is shown with its menus, keys and a light first view (`first_painted`),
+made without touching the Qt namespace's enums or the style from Python (PySide6 builds a class's Python enums on
+its first use: about 30 ms for those two, which a bare window never pays). In the next event-loop turn the focus
+ring is put over the style (`_after_first_paint`), and the evidence is loaded on a worker thread, the top of the Evidence screen (the numbers and how sure we are) is
 shown, and its other sections are added one per event-loop turn, so the window never freezes (`ready` once all
 are built). Other screens are built on first visit.
 """
@@ -10,11 +12,11 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from decisionaid.ui.common import heading, label
+from decisionaid.ui.common import heading, label, static_label
 
 SCREENS = ("Evidence", "Options", "Caveats", "Consultation", "Sessions")
 _NEED_NO_EVIDENCE = ("Consultation", "Sessions")  # usable, and a consultation recorded, even if the pack is damaged
@@ -63,9 +65,6 @@ class MainWindow(QMainWindow):
     store_replaced = Signal()  # a restore, or the flow after damage, has finished: the file in place may be another
 
     def __init__(self, pack_path=None, today=None):
-        from decisionaid.ui import focus_ring
-
-        focus_ring.install()  # before any widget is made: installed later, it would re-polish every one of them
         super().__init__()
         self._pack_path, self._today = pack_path, today
         self.summary = None
@@ -100,8 +99,8 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._go_to)
         self._built: set[str] = set()
         self.stack.addWidget(self._first_view())
-        for name in SCREENS[1:]:
-            self.stack.addWidget(self._placeholder("Loading the evidence\u2026"))
+        for name in SCREENS[1:]:  # "Loading the evidence…" is written in them after the first paint
+            self.stack.addWidget(QWidget())
         self.nav.setCurrentRow(0)
         self.file_menu = self.menuBar().addMenu("&File")
         self.file_menu.aboutToShow.connect(self.complete_menus)
@@ -118,8 +117,10 @@ class MainWindow(QMainWindow):
         self._add_stand_in_keys()
 
     @staticmethod
-    def _placeholder(text: str) -> QWidget:
-        w = QWidget()
+    def _placeholder(text: str, w: QWidget | None = None) -> QWidget:
+        from PySide6.QtCore import Qt
+
+        w = w or QWidget()
         v = QVBoxLayout(w)
         v.addWidget(label(text, size=12, selectable=False), alignment=Qt.AlignCenter)  # nothing here to copy
         return w
@@ -131,10 +132,8 @@ class MainWindow(QMainWindow):
         v = QVBoxLayout(w)
         v.setContentsMargins(18, 14, 18, 18)  # as the Evidence screen's, so its heading does not move
         v.setSpacing(10)
-        question = heading("Does Botox help depression, and how sure are we?")
-        question.setTextInteractionFlags(Qt.NoTextInteraction)  # a selectable label costs a text document each
-        v.addWidget(question)
-        v.addWidget(label("Loading the evidence\u2026", name="loadingEvidence", selectable=False))
+        v.addWidget(static_label("Does Botox help depression, and how sure are we?", size=16, bold=True))
+        v.addWidget(static_label("Loading the evidence\u2026", name="loadingEvidence"))
         v.addStretch(1)
         return w
 
@@ -206,7 +205,7 @@ class MainWindow(QMainWindow):
     def _add_patient_view_menu(self) -> None:
         menu = self.menuBar().addMenu("&Patient view")
         self.patient_view_action = menu.addAction("Show the &patient view", self.show_patient_view)
-        self.patient_view_action.setShortcut("Ctrl+Shift+P")
+        self.patient_view_action.setShortcuts([QKeySequence("Ctrl+Shift+P")])  # (setShortcut makes the Qt namespace)
         self.continue_action = menu.addAction("&Continue the choice after the safety talk",
                                               self.continue_patient_view)
         self.continue_action.setToolTip("The patient view shows help first while the crisis pathway is open; "
@@ -518,6 +517,8 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().changeEvent(event)
+        from PySide6.QtCore import QEvent
+
         if event.type() == QEvent.FontChange and self.nav is not None:  # Settings > Text size
             self._fit_nav()
 
@@ -535,6 +536,7 @@ class MainWindow(QMainWindow):
                 and not consultation.confirm_quit():  # the clinician quits: an unsaved consultation asks first
             return event.ignore()
         if consultation is not None and not consultation.flush():
+            from PySide6.QtCore import Qt
             from PySide6.QtWidgets import QMessageBox
 
             box = QMessageBox(QMessageBox.Warning, "Unsaved text",
@@ -579,7 +581,20 @@ class MainWindow(QMainWindow):
         gives a readable message, not a crash."""
         self.repaint()
         self.first_painted.emit()
-        QTimer.singleShot(0, self, self._start_loading)
+        QTimer.singleShot(0, self, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """The next turn: the pack starts loading, the focus ring goes over the style (few widgets exist yet to be
+        re-polished), and the screens still waiting for the evidence say so."""
+        from decisionaid.ui import focus_ring
+
+        self._start_loading()
+        focus_ring.install()
+        self._fit_nav()  # the ring's style may give the list a wider frame
+        for name in SCREENS[1:]:
+            slot = self.stack.widget(SCREENS.index(name))
+            if name not in self._built and slot.layout() is None:
+                self._placeholder("Loading the evidence\u2026", slot)
 
     def _start_loading(self) -> None:
         from decisionaid.ui.tasks import run_in_background
