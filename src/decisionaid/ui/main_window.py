@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName("Screens")
         self.nav.addItems(SCREENS)
         self._fit_nav()
+        QGuiApplication.instance().fontChanged.connect(self._font_changed)
         self.stack = QStackedWidget()
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
@@ -511,23 +512,27 @@ class MainWindow(QMainWindow):
 
     def _fit_nav(self) -> None:
         """The screen list as wide as its longest name needs at the current text size (150 at 100 %)."""
+        from PySide6.QtGui import QFontMetrics
+        from PySide6.QtWidgets import QApplication
+
         names = (self.nav.item(i).text() for i in range(self.nav.count()))
-        need = max((self.nav.fontMetrics().horizontalAdvance(n) for n in names), default=0) + 24
+        metrics = QFontMetrics(QApplication.font(self.nav))  # the font it is getting (on a change: not yet got)
+        need = max((metrics.horizontalAdvance(n) for n in names), default=0) + 24
         self.nav.setFixedWidth(max(150, need + 2 * self.nav.frameWidth()))
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().changeEvent(event)
-        from PySide6.QtCore import QEvent
+    # No changeEvent or showEvent here: a Python event handler is handed every such event of the window, and the
+    # first one makes PySide6 build QEvent's Python enums (its Type has some 180), before the first paint.
 
-        if event.type() == QEvent.FontChange and self.nav is not None:  # Settings > Text size
-            self._fit_nav()
+    def _font_changed(self, *_font) -> None:
+        """Settings > Text size (the application's font): the screen list is fitted to the font it is getting."""
+        self._fit_nav()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        if not self._placed:  # once the frame is known, and again after the window system has framed it
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt's name; show() and hide() come here)
+        super().setVisible(visible)
+        if visible and not self._placed:  # once the frame is known, and again after the window system framed it
             self._placed = True
             fit_on_screen(self)
-            QTimer.singleShot(0, lambda: fit_on_screen(self))
+            QTimer.singleShot(0, self, lambda: fit_on_screen(self))
 
     def closeEvent(self, event) -> None:
         """Write what is unsaved, back up if anything changed, and only then quit."""
