@@ -277,6 +277,7 @@ class ConsultationView(QWidget):
         follow.addStretch(1)
         dec.addRow("Decision", self.decision)
         dec.addRow("Follow-up", follow)
+        dec.addRow(self.follow_up.message)  # a typed date that does not exist, said just below the field
         form_lay.addLayout(dec)
         form_lay.addStretch(1)
         scroll.setMinimumWidth(240)
