@@ -72,6 +72,9 @@ def test_review_due_and_stale_follow_the_update_policy():
     (lambda d: d["caveats"][0]["sources"].append("nosuchsource"), "caveats[0].sources[", "nosuchsource"),
     (lambda d: d["outcomes"][0]["certainty"]["downgrades"][0].__setitem__("caveat", "nosuchcaveat"),
      "outcomes[0].certainty.downgrades[0].caveat", "nosuchcaveat"),
+    (lambda d: d["harms"]["items"][0].__setitem__("certainty", {"plain": "Unsure.", "downgrades": [
+        {"domain": "indirectness", "levels": 1, "caveat": "nosuchcaveat", "reason": "Frown-line trials."}]}),
+     "harms.items[0].certainty.downgrades[0].caveat", "nosuchcaveat"),
     (lambda d: d["trials"][0]["response"]["treatment"]["events"].__setitem__("value", 99),
      "trials[0].response.treatment.events.value", "99"),
     (lambda d: d.__setitem__("last_reviewed", "2026-02-30"), "last_reviewed", "2026-02-30"),

@@ -164,3 +164,64 @@ def test_record_gives_harms_in_the_same_detail_as_the_benefit(record_pdf):
         assert squash(h.time_frame) in body
     for e in pack.harms.evidence[1:]:
         assert squash(e.name) in body
+
+
+# --- how sure a side-effect figure is: next to it, as a benefit's certainty is ----------------------------------
+
+def _pack_with_rated_ptosis(tmp_path):
+    """The shipped pack with a (made-up, test-only) rating for drooping eyelid: two downgrades from high."""
+    import json
+
+    from decisionaid.evidence.pack import default_pack_path, load_pack
+    data = json.loads(default_pack_path().read_text(encoding="utf-8"))
+    caveat = data["caveats"][0]["id"]
+    ptosis = next(h for h in data["harms"]["items"] if h["id"] == "ptosis")
+    ptosis["certainty"] = {"plain": "Test sentence on this rating.", "downgrades": [
+        {"domain": "indirectness", "levels": 1, "caveat": caveat, "reason": "Frown-line trials, lower dose."},
+        {"domain": "imprecision", "levels": 1, "caveat": caveat, "reason": "No events with placebo."}]}
+    path = tmp_path / "pack.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return load_pack(path)
+
+
+def test_a_harm_the_pack_does_not_rate_is_said_to_be_not_rated_never_given_a_level():
+    pack = summary().pack
+    assert all(item.certainty is None for item in pack.harms.items)  # the facts give no rating for any harm
+    for h in figures.harm_figures(pack):
+        assert h.certainty is None
+        assert h.certainty_line == figures.HARM_NOT_RATED and "NOT RATED" in h.certainty_line
+        assert h.patient_sure == "The studies did not rate how sure we can be of these numbers."
+    for h, placebo, botox in figures.harm_arrays(pack):
+        for fig in (placebo, botox):  # the picture in words says it too, as a benefit picture says its level
+            assert fig.certainty == "certainty not rated"
+            assert fig.text_alternative.endswith("Certainty not rated.")
+    assert figures.harms_sure(figures.harm_figures(pack)) == figures.HARM_NOT_RATED  # said once, not four times
+
+
+def test_a_harm_the_pack_rates_gets_its_level_the_way_a_benefit_does(tmp_path):
+    pack = _pack_with_rated_ptosis(tmp_path)
+    harms = {h.id: h for h in figures.harm_figures(pack)}
+    ptosis = harms["ptosis"]
+    assert ptosis.certainty == "low"  # high, less two levels: certainty.rate, as for the benefits
+    assert ptosis.certainty_line == "LOW certainty. Test sentence on this rating."
+    assert ptosis.patient_sure == "We are unsure of these numbers."
+    arrays = {h.id: (p, b) for h, p, b in figures.harm_arrays(pack)}
+    assert arrays["ptosis"][1].text_alternative.endswith("Low certainty.")
+    assert arrays["any"][1].text_alternative.endswith("Certainty not rated.")
+    mixed = figures.harms_sure([ptosis, harms["any"]])  # ratings differ: each harm says its own
+    assert mixed == (f"{ptosis.label}: LOW certainty. Test sentence on this rating. "
+                     f"{harms['any'].label}: {figures.HARM_NOT_RATED}")
+
+
+def test_patient_words_for_how_sure_read_plainly():
+    import textstat
+    body = " ".join(figures.PATIENT_SURE.values())
+    assert textstat.smog_index(body) <= 8 and textstat.flesch_kincaid_grade(body) <= 7
+
+
+def test_handout_and_record_say_how_sure_the_side_effect_figures_are(record_pdf, handout_pdf):
+    harms = figures.harm_figures(summary().pack)
+    handout = squash(text(handout_pdf))
+    assert squash("no numbers like these. " + figures.harms_sure(harms, patient=True)) in handout
+    record = squash("\n".join(line for line in text(record_pdf).splitlines() if "· clinician record" not in line))
+    assert squash(figures.HARM_NOT_RATED) in record

@@ -106,3 +106,70 @@ def test_one_tab_passes_a_date_field(qtbot, data_dir):
     assert QApplication.focusWidget() is view.follow_up
     QTest.keyClick(view.follow_up, Qt.Key_Tab)
     assert QApplication.focusWidget() is not view.follow_up
+
+
+# --- a typed date that does not exist: said next to the field, the text kept, nothing wrong saved ---------------
+
+def test_why_a_typed_date_does_not_exist_in_a_few_words():
+    from decisionaid.ui.date_field import date_problem
+    gb, us = QLocale("en_GB"), QLocale("en_US")
+    assert date_problem("31/02/2026", gb) == "February 2026 has 28 days"
+    assert date_problem("2026-02-30", us) == "February 2026 has 28 days"
+    assert date_problem("4/31/26", us) == "April 2026 has 30 days"
+    assert date_problem("2026-13-01", gb) == "there is no month 13"
+    assert date_problem("29/02/2028", gb) == ""  # a leap year: a date, nothing wrong
+    assert date_problem("banana", gb) == "" and date_problem("", gb) == ""
+
+
+@pytest.mark.parametrize("typed, leave", [("31/02/2026", Qt.Key_Tab), ("2026-02-30", Qt.Key_Return)])
+def test_a_follow_up_date_that_does_not_exist_is_said_by_the_field_and_kept(qtbot, data_dir, locale, typed,
+                                                                                 leave):
+    locale("en_GB")
+    w = open_window(qtbot)
+    w.show_screen("Consultation")
+    view = w.screen("Consultation")
+    view.has_follow_up.setChecked(True)
+    field = view.follow_up
+    type_date(field, "2026-12-15")
+    before = view.record().follow_up
+    assert before == "2026-12-15"
+    field.clearFocus()
+    field.setFocus(Qt.TabFocusReason)
+    QTest.keyClicks(field, typed)
+    QTest.keyClick(field, leave)
+    assert field.lineEdit().text() == typed  # the typed text stays, to be corrected
+    assert field.date() == QDate(2026, 12, 15) and view.record().follow_up == before  # no other date taken
+    message = field.message
+    assert message.isVisible()
+    assert message.text() == "Not a date (February 2026 has 28 days): still 2026-12-15"
+    assert "\n" not in message.text()
+    below = message.mapTo(view, message.rect().topLeft()).y() - field.mapTo(view, field.rect().bottomLeft()).y()
+    assert 0 <= below < field.height()  # just below the field
+    assert message.height() < 2 * message.fontMetrics().lineSpacing() + 12  # one line at the window's width
+    type_date(field, "2026-02-28")  # corrected: taken, and the line goes
+    assert field.date() == QDate(2026, 2, 28) and not message.isVisible()
+
+
+def test_a_visit_date_that_does_not_exist_saves_no_visit(qtbot, data_dir, locale):
+    locale("en_GB")
+    from decisionaid.checklist.items import load_checklist
+    from decisionaid.evidence.pack import load_pack
+    from decisionaid.sessions.session_record import SessionRecord
+    from decisionaid.ui.followup_view import FollowUpDialog
+
+    w = open_window(qtbot)
+    store = w.store()
+    sid = store.create(SessionRecord("D-2", "Dr A", "2026-10-05T09:30", phq9_total=16), "Dr A")
+    dialog = FollowUpDialog(store, sid, load_checklist(), load_pack(), parent=w)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.phq9.set_scores((1, 1, 1, 1, 1, 1, 1, 1, 0), None)  # a visit that would otherwise save
+    type_date(dialog.visit_date, "30/02/2026")
+    assert dialog.visit_date.lineEdit().text() == "30/02/2026"
+    assert dialog.visit_date.message.isVisible() and "February 2026 has 28 days" in dialog.visit_date.message.text()
+    assert dialog.save() is False
+    assert dialog.error.text() == ("Not saved: the visit date typed, 30/02/2026, is not a date. Correct it, or pick "
+                                   "one from the calendar.")
+    assert store.visits(sid) == []
+    type_date(dialog.visit_date, "28/02/2026")
+    assert dialog.save() is True and [v.visit.visit_date for v in store.visits(sid)] == ["2026-02-28"]

@@ -110,6 +110,22 @@ def test_no_identifier_notes_phq9_items_reasons_or_jargon_on_any_page(qtbot, ope
     assert len(walked) == 1 + len(TOPICS) + 2
 
 
+def test_benefit_and_harm_numbers_each_say_how_sure_they_are(qtbot, opened):
+    w, _c, view = opened
+    view.show_step("options")
+    a = w.summary.outcome("response")
+    harms = [h for h, _d, _b in figures.harm_arrays(w.summary.pack)]
+    for topic, name, expected in (("help", "helpNumbers", figures.patient_sure(a.certainty.level)),
+                                  ("harms", "harmsNumbers", figures.harms_sure(harms, patient=True))):
+        view.show_topic(topic)
+        qtbot.wait(1)
+        numbers = view.findChild(QLabel, name)
+        assert numbers is not None and numbers.isVisible(), topic
+        assert numbers.text().endswith(expected), topic  # in the same sentence run as the numbers, not elsewhere
+    assert expected == "The studies did not rate how sure we can be of these numbers."
+    assert figures.patient_sure(a.certainty.level) == "We are very unsure of these numbers."
+
+
 def test_every_page_fits_1280_by_720_without_scrolling(qtbot, opened):
     _w, _c, view = opened
     assert (view.width(), view.height()) == (1280, 720)

@@ -416,3 +416,38 @@ def test_record_of_a_consultation_the_store_would_not_take_is_explained(qtbot, d
     assert view.patient.text() == "NO-STORE"
     monkeypatch.setattr(view, "_open_store", w.store)  # the file is back: closing saves instead of asking
     assert view.flush()
+
+
+@pytest.mark.parametrize("percent", [100, 200])
+def test_the_consultation_buttons_wrap_and_never_scroll_sideways_at_1280_px(qtbot, qapp, data_dir, percent):
+    """At the window's default width every print and hand-off button is wholly in view, at 100 % and at 200 % text
+    (Settings > Text size): the row wraps onto more lines instead of scrolling sideways."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QAbstractButton, QScrollArea
+
+    from decisionaid.ui import appearance
+
+    try:
+        appearance.apply(qapp, "light", percent)
+        w = open_window(qtbot)
+        w.resize(1280, 800)
+        w.show_screen("Consultation")
+        view = w.screen("Consultation")
+        qtbot.wait(20)
+        assert w.width() == 1280
+        bar = view.print_bar
+        buttons = [bar.preview_handout, bar.print_handout, bar.save_handout, bar.large_print, bar.preview_record,
+                   bar.print_record, bar.save_record,
+                   *(view.findChild(QAbstractButton, n) for n in ("copyNoteButton", "exportFhirButton"))]
+        for b in buttons:
+            assert b is not None and b.isVisible()
+            name = b.objectName()
+            assert b.visibleRegion().boundingRect() == b.rect(), f"{percent} %: {name} is cut off or scrolled away"
+            assert view.rect().contains(QRect(b.mapTo(view, QPoint(0, 0)), b.size())), f"{percent} %: {name}"
+            parent = b.parentWidget()
+            while parent is not view:
+                if isinstance(parent, QScrollArea):
+                    assert not parent.horizontalScrollBar().isVisible(), f"{percent} %: {name} scrolls sideways"
+                parent = parent.parentWidget()
+    finally:
+        appearance.apply(qapp, "light", 100)

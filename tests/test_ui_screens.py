@@ -256,6 +256,37 @@ def test_harms_have_icon_arrays_the_same_size_as_the_benefits(qtbot, evidence, s
         assert table.item(r, 1).text() and table.item(r, 2).text()
 
 
+def test_harm_pictures_say_how_sure_they_are_next_to_them_as_the_benefits_do(qtbot, evidence, pack):
+    """IPDAS balance: certainty next to the number for harms as for benefits. The pack rates no harm (the facts give
+    no rating), so the screen says so in words instead of showing nothing or a made-up level."""
+    from PySide6.QtGui import QPalette
+    harms = [h for h, _p, _b in figures.harm_arrays(pack)]
+    sure = evidence.findChild(QLabel, "harmCertainty")
+    assert sure is not None and sure.isVisible()
+    assert sure.text() == "How sure are we? " + figures.HARM_NOT_RATED == "How sure are we? " + figures.harms_sure(harms)
+    benefit = evidence.headline_certainty
+    assert sure.text().startswith("How sure are we? ") and benefit.text().startswith("How sure are we? ")
+    for role in (QPalette.Window, QPalette.WindowText):  # the same tint and weight as the benefits' line
+        assert sure.palette().color(role) == benefit.palette().color(role)
+    assert sure.font().bold() == benefit.font().bold()
+    first_picture = min(w.mapTo(evidence.widget(), w.rect().topLeft()).y() for w in evidence.harm_icons)
+    assert sure.mapTo(evidence.widget(), sure.rect().topLeft()).y() < first_picture  # above the pictures, not below
+    for w in evidence.harm_icons:
+        assert "NOT RATED" in w.toolTip() and w.accessibleDescription().endswith("Certainty not rated.")
+    texts = [lab.text() for lab in evidence.harm_labels]
+    assert texts.count("certainty not rated") == len(pack.harms.items)  # every harm in the table, one per row
+    assert "How sure" in [lab.text() for lab in labels(evidence)]
+
+
+def test_options_say_how_sure_each_pair_of_pictures_is(window, summary, pack):
+    view = window.screen("Options")
+    level = summary.outcome("response").certainty.level
+    assert [lab.text() for lab in view.glance_certainty] == (
+        [f"{level.capitalize()} certainty"] + ["Certainty not rated"] * len(figures.harm_arrays(pack)))
+    _, botox, _ = grid_row(view.table, "What side effects")
+    assert figures.HARM_NOT_RATED in botox
+
+
 def test_certainty_block_names_every_downgrade(evidence, summary, pack):
     for outcome_id in ("response", "remission"):
         select(evidence.outcome_box, outcome_id)

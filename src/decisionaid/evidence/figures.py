@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from decisionaid.evidence.certainty import rate
 from decisionaid.evidence.formatting import (about_in_100, fmt_estimate_ci, fmt_percent, fmt_ratio, fmt_tick,
                                              fmt_weight, range_words, whole_nnt, whole_people)
 
@@ -421,6 +422,24 @@ def certainty_line(analysis) -> str:
     return f"{analysis.certainty.level.upper()} certainty. {analysis.outcome.certainty_plain}"
 
 
+# How sure a side-effect figure is, said next to it as a benefit's certainty is: rated from the pack's downgrades
+# the same way (randomized trials start high), or, when the pack gives no rating, said to be not rated: never guessed.
+HARM_NOT_RATED = ("Certainty NOT RATED: no certainty rating of these side-effect figures was found in their "
+                  "sources, and decisionaid has not made one.")
+PATIENT_SURE = {  # for the patient: the certainty of a number (a benefit's or a side effect's) in everyday words
+    "high": "We are quite sure of these numbers.",
+    "moderate": "These numbers are likely to be close to the truth.",
+    "low": "We are unsure of these numbers.",
+    "very low": "We are very unsure of these numbers.",
+    None: "The studies did not rate how sure we can be of these numbers.",
+}
+
+
+def patient_sure(level: str | None) -> str:
+    """How sure a number is, for the patient: a level of certainty.LEVELS, or None (not rated)."""
+    return PATIENT_SURE[level]
+
+
 @dataclass(frozen=True)
 class HarmFigure:
     id: str
@@ -434,33 +453,66 @@ class HarmFigure:
     comparison_count: str
     icons: bool
     sources: tuple[str, ...]
+    certainty: str | None = None    # a level of certainty.LEVELS, or None: not rated
+    certainty_plain: str = ""       # the pack's sentence on that level
 
     @property
     def patient_text(self) -> str:
         return (f"{self.label}: {self.botox_words} with Botox, {self.comparison_words} with a dummy injection, "
                 f"{self.time_frame}.")
 
+    @property
+    def certainty_words(self) -> str:
+        """'low certainty' or 'certainty not rated': what the icon arrays' text alternative says."""
+        return "certainty not rated" if self.certainty is None else f"{self.certainty} certainty"
+
+    @property
+    def certainty_line(self) -> str:
+        """For the clinician, worded as the benefits' certainty line."""
+        if self.certainty is None:
+            return HARM_NOT_RATED
+        return f"{self.certainty.upper()} certainty. {self.certainty_plain}".strip()
+
+    @property
+    def patient_sure(self) -> str:
+        return patient_sure(self.certainty)
+
 
 def harm_figures(pack) -> tuple[HarmFigure, ...]:
     out = []
     for h in pack.harms.items:
+        sure = None if h.certainty is None else rate(h.certainty.downgrades)
         out.append(HarmFigure(h.id, h.label, h.time_frame,
                               whole_people(100 * h.treatment_events / h.treatment_total),
                               whole_people(100 * h.control_events / h.control_total),
                               per_100_words(h.treatment_events, h.treatment_total),
                               per_100_words(h.control_events, h.control_total),
                               f"{h.treatment_events}/{h.treatment_total}", f"{h.control_events}/{h.control_total}",
-                              h.icons, h.sources))
+                              h.icons, h.sources, None if sure is None else sure.level,
+                              "" if h.certainty is None else h.certainty.plain))
     return tuple(out)
 
 
 def harm_arrays(pack) -> tuple[tuple[HarmFigure, IconArrayFigure, IconArrayFigure], ...]:
     """(harm, dummy-injection array, Botox array) for each main harm, the same size as the benefit arrays."""
     return tuple((h, IconArrayFigure(h.comparison, f"{h.label}, dummy injection: {h.comparison_words}", HARM,
-                                     meaning=f"{h.label.lower()}, {h.time_frame}"),
+                                     meaning=f"{h.label.lower()}, {h.time_frame}", certainty=h.certainty_words),
                   IconArrayFigure(h.botox, f"{h.label}, Botox: {h.botox_words}", HARM,
-                                  meaning=f"{h.label.lower()}, {h.time_frame}"))
+                                  meaning=f"{h.label.lower()}, {h.time_frame}", certainty=h.certainty_words))
                  for h in harm_figures(pack) if h.icons)
+
+
+def harms_sure(harms, patient: bool = False) -> str:
+    """How sure the given side-effect figures are, in one line: said once when they share a rating, else per harm.
+    `patient`: in the patient's words (Patient view, handout), else the clinician's."""
+    def line(h: HarmFigure) -> str:
+        return h.patient_sure if patient else h.certainty_line
+    harms = tuple(harms)
+    if not harms:
+        return ""
+    if len({(h.certainty, h.certainty_plain) for h in harms}) == 1:
+        return line(harms[0])
+    return " ".join(f"{h.label}: {line(h)}" for h in harms)
 
 
 def harms_time_frame(pack) -> str:
@@ -493,6 +545,7 @@ def handout_values(summary) -> dict:
                    "pool_left_out_why": a.outcome.left_out_plain})
     harms = {h.id: h for h in harm_figures(pack)}
     values["harm_time"] = harms_time_frame(pack)
+    values["harm_sure"] = harms_sure(harm_figures(pack), patient=True)
     for hid in ("any", "ptosis"):
         h = harms.get(hid)
         values[f"harm_{hid}_botox"] = "" if h is None else h.botox
@@ -505,5 +558,5 @@ PLACEHOLDERS = frozenset({
     "response_published_placebo", "remission_botox_low", "remission_botox_high", "remission_range",
     "remission_published_botox", "remission_published_placebo", "response_nnt", "response_nnt_low",
     "response_nnt_high", "certainty", "certainty_plain", "pool_trials", "pool_people", "pool_left_out",
-    "pool_left_out_people", "pool_left_out_why", "harm_time", "harm_any_botox", "harm_any_placebo", "harm_ptosis_botox",
-    "harm_ptosis_placebo"})
+    "pool_left_out_people", "pool_left_out_why", "harm_time", "harm_sure", "harm_any_botox", "harm_any_placebo",
+    "harm_ptosis_botox", "harm_ptosis_placebo"})

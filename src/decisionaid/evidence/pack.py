@@ -217,6 +217,7 @@ class Harm(Model, frozen=True):
     provenance: Provenance
     sources: SourceIds
     icons: bool = False       # one of the main harms, drawn as icon arrays beside the benefits
+    certainty: Certainty | None = None  # rated like a benefit (downgrades from high); absent: not rated
 
     @property
     def treatment_events(self) -> int:
@@ -516,6 +517,10 @@ def _check_references(pack: Pack, path: Path) -> None:
                     raise PackError(path, _field(["options", "rows", i, col, "practical"]),
                                     f"'{key}' is not in 'practical'")
     for i, h in enumerate(pack.harms.items):
+        for j, g in enumerate(h.certainty.downgrades if h.certainty else ()):
+            if g.caveat not in caveat_ids:
+                raise PackError(path, _field(["harms", "items", i, "certainty", "downgrades", j, "caveat"]),
+                                f"caveat '{g.caveat}' is not in 'caveats'")
         for arm in ("treatment", "control"):
             count = getattr(h, arm)
             if count.events > count.total:

@@ -271,6 +271,7 @@ class _Builder:
             rows.append([self.p(h.label, st.cell, h.sources), f"{h.botox_words} ({h.botox_count})",
                          f"{h.comparison_words} ({h.comparison_count})", h.time_frame])
         out.append(self.table(rows, [0.3, 0.22, 0.22, 0.26]))
+        out.append(self.p(figures.harms_sure(figures.harm_figures(pack)), st.strong))  # as the benefit's certainty
         if pack.harms.evidence:
             names = "; ".join(f"{e.name} ({e.population[:1].lower() + e.population[1:].rstrip('.')})"
                               for e in pack.harms.evidence[1:])

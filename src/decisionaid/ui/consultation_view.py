@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QHBoxL
 from decisionaid.checklist.assessment import INCOMPLETE_REASON
 from decisionaid.checklist.items import YES
 from decisionaid.ui.checklist_form import ChecklistForm
-from decisionaid.ui.common import heading, label, qt_text, scrolling_row, tint, typed_text
+from decisionaid.ui.common import heading, label, qt_text, tint, typed_text
 from decisionaid.ui.date_field import DateField, DateTimeField
 from decisionaid.ui.phq9_input import Phq9Input
 from decisionaid.ui.store_owner import StoreHandle, Target, Write, Writes, run_write
@@ -189,21 +189,21 @@ class ConsultationView(QWidget):
         for b in (self.new_button, self.amend_button, self.save_button):
             top.addWidget(b)
         outer.addLayout(top)
-        self.print_bar = None
-        row = QWidget(objectName="actionRow")  # printing, then the health-record hand-off: one row of buttons
-        actions = QHBoxLayout(row)
-        actions.setContentsMargins(0, 0, 0, 0)
-        if print_actions is not None:
-            from decisionaid.ui.print_actions import PrintBar
+        self.print_bar = self.action_row = None
+        if print_actions is not None or handoff is not None:
+            from decisionaid.ui.print_actions import FlowLayout, PrintBar, WrappingRow
 
-            self.print_bar = PrintBar(print_actions)
-            actions.addWidget(self.print_bar)
-        if handoff is not None:  # note for the health record and FHIR document (ui/handoff_actions.py)
-            actions.addWidget(handoff.bar())
-        if actions.count():
-            bar = scrolling_row(row)
-            bar.setObjectName("printBarScroll")
-            outer.addWidget(bar)
+            # printing, then the health-record hand-off: rows of buttons that wrap, never scroll sideways
+            row = QWidget(objectName="actionRow")
+            actions = FlowLayout(row, spacing=24)
+            if print_actions is not None:
+                self.print_bar = PrintBar(print_actions)
+                actions.addWidget(self.print_bar)
+            if handoff is not None:  # note for the health record and FHIR document (ui/handoff_actions.py)
+                actions.addWidget(handoff.bar())
+            self.action_row = WrappingRow(row)
+            self.action_row.setObjectName("printBarRow")
+            outer.addWidget(self.action_row)
         self.save_state = label("", name="saveState", size=9)
         outer.addWidget(self.save_state)
         self.error_banner = label("", name="saveError", bold=True)
@@ -277,6 +277,7 @@ class ConsultationView(QWidget):
         follow.addStretch(1)
         dec.addRow("Decision", self.decision)
         dec.addRow("Follow-up", follow)
+        dec.addRow(self.follow_up.message)  # a typed date that does not exist, said just below the field
         form_lay.addLayout(dec)
         form_lay.addStretch(1)
         scroll.setMinimumWidth(240)

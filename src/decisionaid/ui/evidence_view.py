@@ -227,23 +227,30 @@ class EvidenceView(QScrollArea):
         v.addWidget(label(harms.intro, tooltip=pack.cite(harms.intro_sources)))
         v.addWidget(label(f"Out of 100 people, {figures.harms_time_frame(pack)}. {harms.population}", bold=True,
                           name="harmTimeFrame"))
+        arrays = figures.harm_arrays(pack)
+        # next to the numbers, as the benefits' "How sure are we?" line is (same tint, same weight)
+        self.harm_certainty = label("How sure are we? " + figures.harms_sure(h for h, _p, _b in arrays), bold=True,
+                                    name="harmCertainty")
+        tint(self.harm_certainty, "#fff3cd", "#4a3700")
+        v.addWidget(self.harm_certainty)
         self.harm_icons: list[IconArray] = []
         self.harm_sources = None
-        for harm, placebo, botox in figures.harm_arrays(pack):  # a pair per row, laid out like the benefit pair
+        for harm, placebo, botox in arrays:  # a pair per row, laid out like the benefit pair
             row = QHBoxLayout()
             for fig in (placebo, botox):
                 w = IconArray()
                 w.setMinimumSize(*ARRAY_MIN)
                 w.set_figure(fig)
                 w.setToolTip(plain_tooltip(f"{harm.label}: {harm.botox_count} with Botox, {harm.comparison_count} "
-                                           f"with a dummy injection, {harm.time_frame}.\nSource: "
-                                           + pack.cite(harm.sources)))
+                                           f"with a dummy injection, {harm.time_frame}. {harm.certainty_line}"
+                                           "\nSource: " + pack.cite(harm.sources)))
                 row.addWidget(w)
                 self.harm_icons.append(w)
             row.addStretch(1)
             v.addLayout(row)
         grid = QGridLayout()
-        for col, text in enumerate(("Side effect", "With Botox", "With a dummy injection", "Time frame")):
+        for col, text in enumerate(("Side effect", "With Botox", "With a dummy injection", "Time frame",
+                                    "How sure")):
             grid.addWidget(label(text, bold=True), 0, col)
         self.harm_labels = []
         for row, (h, item) in enumerate(zip(figures.harm_figures(pack), harms.items), start=1):
@@ -251,7 +258,7 @@ class EvidenceView(QScrollArea):
             cells = (h.label,
                      f"{fmt_per_100(100 * item.treatment_events / item.treatment_total)} in 100 ({h.botox_count})",
                      f"{fmt_per_100(100 * item.control_events / item.control_total)} in 100 ({h.comparison_count})",
-                     h.time_frame)
+                     h.time_frame, h.certainty_words)
             for col, text in enumerate(cells):
                 lab = label(text, tooltip=tip)
                 grid.addWidget(lab, row, col)

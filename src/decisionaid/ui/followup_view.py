@@ -68,6 +68,7 @@ class FollowUpDialog(QDialog):
         self.visit_date.setCalendarPopup(True)
         self.visit_date.setDate(QDate.currentDate())
         form.addRow("Date of the visit", self.visit_date)
+        form.addRow(self.visit_date.message)  # what is wrong with a date typed there, just below it
         self.phq9 = Phq9Input(checklist.phq9)
         form.addRow("PHQ-9", self.phq9)
         effects = QVBoxLayout()
@@ -96,6 +97,7 @@ class FollowUpDialog(QDialog):
         botox.addWidget(self.botox_date)
         botox.addStretch(1)
         form.addRow("Botox given", botox)
+        form.addRow(self.botox_date.message)
         self.impression = QLineEdit(objectName="impression")
         self.impression.setPlaceholderText("How the patient says they are, in their words")
         form.addRow("Patient's impression", self.impression)
@@ -274,6 +276,11 @@ class FollowUpDialog(QDialog):
         author = (getattr(self.settings, "clinician_name", "") or self.record.clinician or "clinician").strip()
         limits = {"phq9_item_max": self.checklist.phq9.item_max, "phq9_total_max": self.checklist.phq9.total_max,
                   "harm_ids": tuple(self.side_effects)}
+        for field, what in ((self.visit_date, "visit"), (self.botox_date, "Botox")):
+            if field.isEnabled() and field.problem():  # a typed date that does not exist: never saved as another
+                self.error.setText(f"Not saved: the {what} date typed, {field.text()}, is not a date. Correct it, "
+                                   "or pick one from the calendar.")
+                return False
         try:
             if self.amending is None:
                 number = self.store.add_visit(self.session_id, self.visit(), author, **limits)

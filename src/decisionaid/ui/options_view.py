@@ -57,7 +57,8 @@ def _computed(summary: EvidenceSummary, what: str, side: str) -> tuple[str, str]
         text = "; ".join(f"{h.label.lower()}: {h.botox_words} (dummy injection: {h.comparison_words})" for h in main)
         tip = pack.harms.intro + "\n" + pack.cite(tuple(dict.fromkeys(s for h in main for s in h.sources)))
         return (f"{text[:1].upper() + text[1:]}, {figures.harms_time_frame(pack)}, in trials of Botox for frown lines "
-                "at a lower dose. The Evidence screen lists every side effect and every source."), tip
+                f"at a lower dose. {figures.harms_sure(main)} The Evidence screen lists every side effect and every "
+                "source."), tip
     if what == "placebo_response":
         o = pack.options
         f = o.placebo_response
@@ -152,17 +153,24 @@ class OptionsView(QScrollArea):
         pairs = [(f"Felt much better {a.outcome.time_frame}", figures.benefit_arrays(a))]
         pairs += [(f"{h.label}, {h.time_frame}", (p, b)) for h, p, b in figures.harm_arrays(pack)]
         self.glance: list[IconArray] = []
+        self.glance_certainty: list = []
         for col, (title, arrays) in enumerate(pairs):
             grid.addWidget(label(title, bold=True), 0, 2 * col, 1, 2)
+            sure = arrays[1].certainty  # each pair's certainty under its title, benefit and harms alike
+            sure_label = label(sure[:1].upper() + sure[1:], bold=True, name=f"glanceCertainty{col}")
+            grid.addWidget(sure_label, 1, 2 * col, 1, 2)
+            self.glance_certainty.append(sure_label)
             for k, fig in enumerate(arrays):
                 w = IconArray()
                 w.setMinimumSize(*GLANCE_SIZE)
                 w.set_figure(fig)
-                grid.addWidget(w, 1, 2 * col + k)
+                grid.addWidget(w, 2, 2 * col + k)
                 self.glance.append(w)
         grid.setColumnStretch(2 * len(pairs), 1)
         v.addLayout(grid)
-        v.addWidget(label(figures.certainty_line(a) + " Side effects: " + pack.harms.population, size=9))
+        harms = [h for h, _p, _b in figures.harm_arrays(pack)]
+        v.addWidget(label(figures.certainty_line(a) + " Side effects: " + figures.harms_sure(harms) + " "
+                          + pack.harms.population, size=9))
         return box
 
     def resizeEvent(self, event) -> None:  # keep the grid at its full height, rows wrapped to the width

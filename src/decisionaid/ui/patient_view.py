@@ -240,7 +240,8 @@ class PatientView(QWidget):
         r = self._columns(grid, 1)
         grid.addWidget(self._array(botox), r, 0, Qt.AlignLeft)
         grid.addWidget(self._array(placebo), r, 1, Qt.AlignLeft)
-        grid.addWidget(_label(figures.benefit(a).patient_text), r + 1, 0, 1, 2)
+        sure = figures.patient_sure(a.certainty.level)  # how sure, next to the numbers: the same for the harms
+        grid.addWidget(_label(f"{figures.benefit(a).patient_text} {sure}", name="helpNumbers"), r + 1, 0, 1, 2)
         grid.addWidget(_label(o["dummy_note"], "small"), r + 2, 0, 1, 2)
         grid.setRowStretch(r + 3, 1)
         return page
@@ -261,7 +262,9 @@ class PatientView(QWidget):
             inner.addWidget(self._array(dummy), 1, n + h_i)
         inner.setColumnStretch(2 * n, 1)
         grid.addLayout(inner, 2, 0, 1, 4)
-        grid.addWidget(_label(" ".join(h.patient_text for h, _d, _b in harms)), 3, 0, 1, 4)
+        sure = figures.harms_sure((h for h, _d, _b in harms), patient=True)  # how sure, next to the numbers
+        grid.addWidget(_label(" ".join([*(h.patient_text for h, _d, _b in harms), sure]), name="harmsNumbers"),
+                       3, 0, 1, 4)
         grid.addWidget(_label(o["people_note"], "small"), 4, 0, 1, 4)
         grid.setRowStretch(5, 1)
         return page

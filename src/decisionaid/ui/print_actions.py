@@ -11,9 +11,10 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMenu, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import (QCheckBox, QFrame, QHBoxLayout, QLabel, QLayout, QMenu, QProgressBar, QPushButton,
+                               QScrollArea, QSizePolicy, QWidget)
 
 from decisionaid.handout.print_job import HANDOUT, RECORD, Subject
 from decisionaid.ui.common import label
@@ -118,35 +119,154 @@ def action_button(action: QAction, text: str, name: str) -> QPushButton:
     return b
 
 
+class FlowLayout(QLayout):
+    """Items left to right, wrapping onto the next line when the width runs out, each line centred on its tallest
+    item: a row of buttons that never scrolls sideways, at any window width or text size. An item wider than the
+    line (a nested flow) gets the line's width and the height it asks for at that width."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6, line_spacing: int = 4):
+        super().__init__(parent)
+        self._items: list = []
+        self._spacing, self._line_spacing = spacing, line_spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, i: int):
+        return self._items[i] if 0 <= i < len(self._items) else None
+
+    def takeAt(self, i: int):
+        return self._items.pop(i) if 0 <= i < len(self._items) else None
+
+    def expandingDirections(self):
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), place=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, place=True)
+
+    def _visible(self) -> list:
+        return [item for item in self._items if not item.isEmpty()]
+
+    def sizeHint(self) -> QSize:  # everything on one line
+        items = self._visible()
+        m = self.contentsMargins()
+        width = sum(i.sizeHint().width() for i in items) + self._spacing * max(len(items) - 1, 0)
+        height = max((i.sizeHint().height() for i in items), default=0)
+        return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
+
+    def minimumSize(self) -> QSize:  # one item a line: as narrow as the widest item can be
+        m = self.contentsMargins()
+        size = QSize()
+        for item in self._visible():
+            size = size.expandedTo(item.minimumSize())
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def _arrange(self, rect: QRect, place: bool) -> int:
+        """Lay the items out in `rect` (moving them if `place`); the height they take."""
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        lines: list[list] = [[]]
+        x = 0
+        for item in self._visible():
+            hint = item.sizeHint()
+            w = max(min(hint.width(), area.width()), item.minimumSize().width())
+            h = item.heightForWidth(w) if item.hasHeightForWidth() else hint.height()
+            if lines[-1] and x + w > area.width():
+                lines.append([])
+                x = 0
+            lines[-1].append((item, x, w, h))
+            x += w + self._spacing
+        y = area.y()
+        for line in lines:
+            tallest = max((h for _i, _x, _w, h in line), default=0)
+            if place:
+                for item, lx, w, h in line:
+                    item.setGeometry(QRect(QPoint(area.x() + lx, y + (tallest - h) // 2), QSize(w, h)))
+            y += tallest + self._line_spacing
+        return y - self._line_spacing - area.y() + m.top() + m.bottom() if self._visible() else 0
+
+
+class WrappingRow(QScrollArea):
+    """`row` (a widget with a FlowLayout) as tall as its wrapped lines need at the width it is given: it never
+    scrolls sideways. In a window too short for all its lines it keeps at least one line and scrolls up and down
+    (Tab scrolls each control into view), so no line of buttons is cut off and the window need not grow."""
+
+    def __init__(self, row: QWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.NoFocus)  # no invisible tab stop: Tab goes to the controls
+        self.setFrameShape(QFrame.NoFrame)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)
+        self.setWidget(row)
+        row.installEventFilter(self)  # a new text size re-lays the row out: its height changes with it
+
+    def _needed(self) -> int:
+        return self.widget().heightForWidth(max(self.viewport().width(), 1))
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.widget().sizeHint().width(), self._needed())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.widget().minimumSizeHint().width(),
+                     min(self._needed(), self.widget().layout().sizeHint().height()))  # one line
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.updateGeometry()  # the height it needs depends on its width
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.widget() and event.type() == QEvent.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+
+def button_group(title: str, controls) -> QWidget:
+    """"Title:" and its controls, wrapping as one flow when the line is too short for them."""
+    box = QWidget()
+    flow = FlowLayout(box)
+    flow.addWidget(label(title, wrap=False, selectable=False))
+    for c in controls:
+        flow.addWidget(c)
+    return box
+
+
 class PrintBar(QWidget):
-    """The row of buttons on the Consultation screen: handout (preview, print, save, large print) and record."""
+    """The buttons on the Consultation screen: handout (preview, print, save, large print) and record, each group
+    kept together on a line while it fits, and wrapping (never scrolling sideways) when it does not."""
 
     def __init__(self, actions: ActionSet, parent=None):
         super().__init__(parent)
         self.actions = actions
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(label("Handout for the patient:", wrap=False, selectable=False))
+        row = FlowLayout(self, spacing=24)
         self.preview_handout = action_button(actions.preview_handout, "P&review\u2026", "previewHandout")
         self.print_handout = action_button(actions.print_handout, "Pr&int\u2026", "printHandout")
         self.save_handout = action_button(actions.save_handout, "Save as P&DF\u2026", "saveHandout")
-        for b in (self.preview_handout, self.print_handout, self.save_handout):
-            row.addWidget(b)
         self.large_print = QCheckBox("&Large print", objectName="largePrint")
         lp = actions.actions.large_print
         self.large_print.setChecked(lp.isChecked())
         self.large_print.setToolTip(lp.statusTip())
         self.large_print.toggled.connect(lp.setChecked)
         lp.toggled.connect(self.large_print.setChecked)
-        row.addWidget(self.large_print)
-        row.addSpacing(24)
-        row.addWidget(label("Record for the chart:", wrap=False, selectable=False))
+        row.addWidget(button_group("Handout for the patient:", (self.preview_handout, self.print_handout,
+                                                                self.save_handout, self.large_print)))
         self.preview_record = action_button(actions.preview_record, "Previe&w\u2026", "previewRecord")
         self.print_record = action_button(actions.print_record, "Prin&t\u2026", "printRecord")
         self.save_record = action_button(actions.save_record, "Sa&ve as PDF\u2026", "saveRecord")
-        for b in (self.preview_record, self.print_record, self.save_record):
-            row.addWidget(b)
-        row.addStretch(1)
+        row.addWidget(button_group("Record for the chart:", (self.preview_record, self.print_record,
+                                                             self.save_record)))
 
 
 def session_buttons(actions: ActionSet) -> QWidget:
