@@ -317,7 +317,7 @@ class _Builder:
             return [self.h("Follow-up"), *self.patient_course(),
                     self.p(f"Follow-up due: {day(due) if due else 'not set'}. No follow-up visit recorded yet.")]
         from decisionaid.checklist.course_figure import figure_for
-        from decisionaid.checklist.followup import course, definition_lines, percent_text
+        from decisionaid.checklist.followup import course, definition_lines, percent_text, visit_facts
 
         rules = d.follow_up_rules
         c = course(d.checklist, rules, d.record, d.visits)
@@ -345,16 +345,7 @@ class _Builder:
                 s = d.checklist.phq9
                 lines.append(Paragraph(f"Visit {o.visit_no}: {s.name} item {s.safety_item} is above {s.item_min}: "
                                        "follow the crisis pathway (as at the first consultation).", st.alert))
-            effects = [harm_labels.get(h, h) for h in v.side_effects] + ([v.side_effects_other]
-                                                                          if v.side_effects_other else [])
-            facts = [f"Side effects: {'; '.join(effects) if effects else 'none recorded'}"]
-            if v.botox_given is not None:
-                facts.append(f"Botox given: {'yes' if v.botox_given else 'no'}"
-                             + (f" ({day(v.botox_date)})" if v.botox_date else ""))
-            if v.impression:
-                facts.append(f"Patient's impression: {v.impression}")
-            if v.next_step:
-                facts.append(f"Next step: {rules.next_steps[v.next_step]}")
+            facts = visit_facts(rules, v, harm_labels, date_style="brackets", date_text=day)
             if o.why_not:
                 facts.append(o.why_not)
             lines.append(self.p(f"Visit {o.visit_no} ({day(o.visit_date)}). " + ". ".join(facts) + "."))
