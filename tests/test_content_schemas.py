@@ -198,3 +198,19 @@ def test_a_syntax_error_after_an_unknown_field_is_reported_as_invalid_json(tmp_p
     with pytest.raises(CheckedFileError) as info:
         load_checklist(path)
     assert str(info.value) == "Checklist checklist.json: is not valid JSON: Expecting value at line 1, column 13"
+
+
+def test_the_patient_views_yes_and_no_are_the_checklists_not_the_wordings(tmp_path):
+    """The SURE test's Yes and No on the Patient view are the checklist's answer labels (the same words as the
+    clinician's form and the handout); the wording file has no words of its own for them, and an author who adds
+    them is told so by both descriptions."""
+    data = json.loads((RESOURCES / "patient_view/patient_view.json").read_text(encoding="utf-8"))
+    assert not {"yes", "no"} & set(data["decision"])
+    data["decision"]["yes"] = "Yes"
+    assert not _schema("patient_view/patient_view.schema.json").is_valid(data)
+    path = tmp_path / "patient_view.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CheckedFileError) as info:
+        load_patient_view_wording(path)
+    assert str(info.value) == ("Patient view wording patient_view.json, field decision: has a field yes that does not "
+                               "belong here (found 'Yes')")

@@ -82,9 +82,7 @@ class DecisionWording(Model, frozen=True):
     heading: Text
     values_intro: Text
     other_hint: Text
-    sure_heading: Text
-    yes: Text
-    no: Text
+    sure_heading: Text  # the SURE test's Yes and No are the checklist's answer labels, not words of this file
     questions_heading: Text
     questions: Annotated[list[Text], msgspec.Meta(min_length=1)]
     handout: Text
