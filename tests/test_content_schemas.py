@@ -259,3 +259,15 @@ def test_an_optional_pack_field_left_out_reads_as_none():
     first = pack.trials[0]
     assert (first.not_pooled, first.analysed, first.enrolled, first.treated) == (None, None, None, None)
     assert pack.sources["wollmer2012"].registry is None and pack.options.rows[0].botox.text is None
+
+
+def test_every_text_of_a_file_is_found_with_its_field_named_as_in_a_problems_sentence():
+    """The wordings' checks (a stray brace, a number) walk a file's texts with one function and name the field the
+    way the loader's sentences do."""
+    from decisionaid.content import field_name, strings
+
+    data = {"version": "1.0.0", "sections": [{"id": "a", "blocks": [{"text": "Hi", "n": 3}]}], "title": "T"}
+    assert list(strings(data)) == [("version", "1.0.0"), ("sections[0].id", "a"), ("sections[0].blocks[0].text", "Hi"),
+                                   ("title", "T")]
+    assert list(strings(data, skip=("version",)))[0] == (field_name(["sections", 0, "id"]), "a")
+    assert list(strings({"x": {"version": "v"}}, skip=("version",))) == [("x.version", "v")]  # only at the top
