@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields
 
-from decisionaid.sessions.session_record import RecordError, _day, _phq9, _score, _text, record_rules_for, phq9_limits
+from decisionaid.sessions.session_record import (RecordError, _day, _phq9, _score, _text, phq9_limits,
+                                                 record_rules_for, stored_json)
 
 NEXT_STEPS = ("repeat", "stop", "change", "review")
 
@@ -55,13 +56,7 @@ class VisitRecord:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> VisitRecord:
-        try:
-            if isinstance(text, (bytes, bytearray, memoryview)):
-                text = bytes(text).decode("utf-8")
-            data = json.loads(text)
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise RecordError("visit", "The stored visit is not valid text or JSON.") from None
-        return cls.from_dict(data)
+        return cls.from_dict(stored_json(text, "visit"))
 
     def validate(self, phq9_item_max: int | None = None, phq9_total_max: int | None = None,
                  harm_ids: tuple[str, ...] = (), checklist=None) -> None:
