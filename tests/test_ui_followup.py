@@ -154,7 +154,7 @@ def test_the_follow_up_date_defaults_to_six_weeks_after_the_consultation(qtbot, 
 
 def test_a_visits_facts_are_worded_on_screen_as_before(qtbot, store):
     """Everything a visit can record, in the Follow-up screen's words: the Botox date after ", on"; the same facts
-    as the clinician record (tests/test_followup_record.py) but for how the date is written."""
+    and amendment words as the clinician record (tests/test_followup_record.py) but for how the date is written."""
     from decisionaid.sessions.visits import VisitRecord
 
     sid = store.create(SessionRecord("MRN-1", "Dr A", "2026-10-05T09:30", phq9_total=16), "Dr A")
@@ -163,6 +163,8 @@ def test_a_visits_facts_are_worded_on_screen_as_before(qtbot, store):
                                      impression="a little better", notes="came with her sister",
                                      next_step="repeat"), "Dr A")
     store.add_visit(sid, VisitRecord("2026-12-07", phq9_total=12, botox_given=False), "Dr A")
+    store.amend_visit(sid, 2, VisitRecord("2026-12-07", phq9_items=(1, 1, 1, 1, 1, 1, 1, None, 0),
+                                          side_effects=("headache",), botox_given=True), "Dr A", "Mixed up")
     dialog = FollowUpDialog(store, sid, load_checklist(), load_pack())
     qtbot.addWidget(dialog)
     dialog.show()
@@ -173,4 +175,7 @@ def test_a_visits_facts_are_worded_on_screen_as_before(qtbot, store):
                           "Patient's impression: a little better", "Next step: Repeat the injection",
                           "Notes: came with her sister"]
     dialog.visit_list.setCurrentRow(1)
-    assert dialog.outcomes.toPlainText().splitlines()[-2:] == ["Side effects: none recorded", "Botox given: no"]
+    assert dialog.outcomes.toPlainText().splitlines()[-3:] == [
+        "Side effects: Headache", "Botox given: yes",
+        "Revision 2 (amendment) by Dr A, reason: Mixed up: phq9 items: (blank) \u2192 1,1,1,1,1,1,1,-,0; phq9 total: "
+        "12 \u2192 (blank); side effects: (blank) \u2192 headache; botox given: no \u2192 yes"]

@@ -355,7 +355,7 @@ class _Builder:
         out += [self.p(line, st.small) for line in definition_lines(rules)]
         amended = [r for r in d.visit_revisions if r.revision > 1]
         if amended:
-            from decisionaid.sessions.visits import changed_visit_fields
+            from decisionaid.sessions.visits import visit_change_words
 
             rows = [["Visit", "Rev.", "Kind", "Author", "Local time", "Reason", "Changed (old → new)"]]
             previous = {}
@@ -364,10 +364,8 @@ class _Builder:
                 previous[r.visit_no] = r.visit
                 if before is None:
                     continue
-                changes = "; ".join(f"{name.replace('_', ' ')}: {_shown(old)} → {_shown(new)}"
-                                    for name, old, new in changed_visit_fields(before, r.visit))
                 rows.append([str(r.visit_no), str(r.revision), KIND_WORDS.get(r.kind, r.kind), r.author,
-                             _local(r.created_at), r.reason or "", changes or "no change"])
+                             _local(r.created_at), r.reason or "", visit_change_words(before, r.visit)])
             out += [self.h("Follow-up visits: amendments"),
                     self.table(rows, [0.06, 0.06, 0.13, 0.13, 0.14, 0.16, 0.32])]
         return out
@@ -386,16 +384,6 @@ class _Builder:
         out += self.checklist() + self.notes() + self.follow_up() + self.evidence() + self.history()
         out += [self.h("Sources"), source_list(self.d.summary.pack, self.sources, self.st)]
         return out
-
-
-def _shown(value) -> str:
-    if value is None or value == () or value == "":
-        return "(blank)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, tuple):
-        return ",".join("-" if v is None else str(v) for v in value)
-    return str(value)
 
 
 def record_meta(data: RecordInput) -> Meta:

@@ -182,7 +182,7 @@ class FollowUpDialog(QDialog):
 
     def _show_visit(self, item, _previous=None) -> None:
         from decisionaid.checklist.followup import outcome_lines, visit_facts
-        from decisionaid.sessions.visits import changed_visit_fields
+        from decisionaid.sessions.visits import visit_change_words
 
         if item is None:
             return
@@ -196,10 +196,8 @@ class FollowUpDialog(QDialog):
             lines.append(f"Notes: {v.notes}")
         history = self.store.visit_history(self.session_id, number)
         for before, after in zip(history, history[1:]):
-            changes = "; ".join(f"{name.replace('_', ' ')}: {_shown(old)} \u2192 {_shown(new)}"
-                                for name, old, new in changed_visit_fields(before.visit, after.visit))
             lines.append(f"Revision {after.revision} (amendment) by {after.author}, reason: {after.reason}: "
-                         f"{changes or 'no change'}")
+                         f"{visit_change_words(before.visit, after.visit)}")
         self.outcomes.setPlainText(qt_text("\n".join(lines)))
 
     # --- the form -----------------------------------------------------------------------------------
@@ -308,13 +306,3 @@ def _definitions(rules) -> list[str]:
     from decisionaid.checklist.followup import definition_lines
 
     return definition_lines(rules)
-
-
-def _shown(value) -> str:
-    if value is None or value == () or value == "":
-        return "(blank)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, tuple):
-        return ",".join("-" if v is None else str(v) for v in value)
-    return str(value)
