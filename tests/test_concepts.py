@@ -101,6 +101,28 @@ def test_the_store_follows_the_checklist_in_use(tmp_path, monkeypatch):
                          kind="save")
 
 
+def test_the_command_line_filters_on_the_checklists_decisions(tmp_path, monkeypatch, capsys):
+    """`sessions list --decision` offers the checklist's decisions and "none", not a list of its own."""
+    from decisionaid.cli import main
+
+    path = edited_checklist(tmp_path, eight_items_and_a_new_decision)
+    monkeypatch.setenv(resources.ENV_VAR, str(path.parents[1]))
+    data = tmp_path / "data"
+    with SessionStore.open(data / "sessions.sqlite3") as store:
+        store.create(SessionRecord("MRN-W", "Dr A", "2026-12-01T09:00", decision="watch"), "Dr A", kind="save")
+        store.create(SessionRecord("MRN-P", "Dr A", "2026-12-02T09:00", decision="proceed"), "Dr A", kind="save")
+    assert main(["--data-dir", str(data), "sessions", "list", "--decision", "watch", "--json"]) == 0
+    assert [r["patient_ref"] for r in json.loads(capsys.readouterr().out)] == ["MRN-W"]
+    with pytest.raises(SystemExit) as caught:
+        main(["--data-dir", str(data), "sessions", "list", "--decision", "refer"])
+    err = capsys.readouterr().err
+    assert caught.value.code == 2
+    assert "invalid choice: 'refer' (choose from 'proceed', 'defer', 'decline', 'watch', 'none')" in err
+    with pytest.raises(SystemExit):
+        main(["sessions", "search", "--help"])
+    assert "--decision {proceed,defer,decline,watch,none}" in capsys.readouterr().out
+
+
 def test_a_checklist_that_repeats_a_decision_is_refused_naming_the_field(tmp_path):
     def twice(data):
         data["decisions"]["options"].append(dict(data["decisions"]["options"][0]))

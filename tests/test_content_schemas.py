@@ -62,6 +62,12 @@ def _broken(data, path, value):
 _DROP = object()
 
 
+def _at_path(data, path):
+    for p in path:
+        data = data[p]
+    return data
+
+
 def _wrong_type(value):
     if isinstance(value, bool):
         return "yes"
@@ -123,7 +129,9 @@ def test_schema_and_structs_refuse_and_accept_the_same_broken_files(name):
     validator = _schema(schema_name)
     data = json.loads((RESOURCES / name).read_text(encoding="utf-8"))
     disagreements, tried = [], 0
-    for what, path, value in mutations(data):
+
+    def compare(what, path, value):
+        nonlocal tried
         broken = _broken(data, path, value)
         tried += 1
         by_schema, by_structs = validator.is_valid(broken), _struct_accepts(model, broken)
@@ -131,6 +139,11 @@ def test_schema_and_structs_refuse_and_accept_the_same_broken_files(name):
             shown = ".".join(str(p) for p in path)
             disagreements.append(f"{what} at {shown}: schema {'accepts' if by_schema else 'refuses'}, "
                                  f"Structs {'accept' if by_structs else 'refuse'}")
+        return by_schema and by_structs
+
+    for what, path, value in mutations(data):
+        if compare(what, path, value) and what == "left out" and _at_path(data, path) is not None:
+            compare("null", path, None)  # a field that may be left out: may it be null? (only where both say so)
     assert tried > 50
     assert not disagreements, "\n".join(disagreements)
 
@@ -198,3 +211,63 @@ def test_a_syntax_error_after_an_unknown_field_is_reported_as_invalid_json(tmp_p
     with pytest.raises(CheckedFileError) as info:
         load_checklist(path)
     assert str(info.value) == "Checklist checklist.json: is not valid JSON: Expecting value at line 1, column 13"
+
+
+def test_the_patient_views_yes_and_no_are_the_checklists_not_the_wordings(tmp_path):
+    """The SURE test's Yes and No on the Patient view are the checklist's answer labels (the same words as the
+    clinician's form and the handout); the wording file has no words of its own for them, and an author who adds
+    them is told so by both descriptions."""
+    data = json.loads((RESOURCES / "patient_view/patient_view.json").read_text(encoding="utf-8"))
+    assert not {"yes", "no"} & set(data["decision"])
+    data["decision"]["yes"] = "Yes"
+    assert not _schema("patient_view/patient_view.schema.json").is_valid(data)
+    path = tmp_path / "patient_view.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CheckedFileError) as info:
+        load_patient_view_wording(path)
+    assert str(info.value) == ("Patient view wording patient_view.json, field decision: has a field yes that does not "
+                               "belong here (found 'Yes')")
+
+
+@pytest.mark.parametrize("path, field", [
+    (("trials", 0, "not_pooled"), "trials[0].not_pooled"),         # left out of this trial: written as null
+    (("trials", 0, "analysed"), "trials[0].analysed"),
+    (("sources", "wollmer2012", "registry"), "sources.wollmer2012.registry"),
+    (("options", "rows", 0, "botox", "text"), "options.rows[0].botox.text"),  # null beside the cell's real field
+    (("options", "rows", 0, "botox", "computed"), "options.rows[0].botox.computed"),
+    (("trials", 0, "randomized", "method"), "trials[0].randomized.method"),
+    (("outcomes", 0, "arm_totals_check", "comparison_percent"), "outcomes[0].arm_totals_check.comparison_percent"),
+    (("options", "columns"), "options.columns"),
+])
+def test_an_optional_pack_field_written_as_null_is_refused_as_the_schema_refuses_it(tmp_path, path, field):
+    """A field the pack may leave out is left out, never null: the schema says so and the Structs agree; the author
+    is told which field, in one sentence."""
+    data = json.loads((RESOURCES / "evidence/pack.json").read_text(encoding="utf-8"))
+    broken = _broken(data, path, None)
+    assert not _schema("evidence/pack.schema.json").is_valid(broken)
+    assert not _struct_accepts(Pack, broken)
+    file = tmp_path / "pack.json"
+    file.write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(CheckedFileError) as info:
+        load_pack(file)
+    assert str(info.value).startswith(f"Evidence pack pack.json, field {field}: must be ")
+    assert str(info.value).endswith("(found None)") and "\n" not in str(info.value)
+
+
+def test_an_optional_pack_field_left_out_reads_as_none():
+    pack = load_pack()
+    first = pack.trials[0]
+    assert (first.not_pooled, first.analysed, first.enrolled, first.treated) == (None, None, None, None)
+    assert pack.sources["wollmer2012"].registry is None and pack.options.rows[0].botox.text is None
+
+
+def test_every_text_of_a_file_is_found_with_its_field_named_as_in_a_problems_sentence():
+    """The wordings' checks (a stray brace, a number) walk a file's texts with one function and name the field the
+    way the loader's sentences do."""
+    from decisionaid.content import field_name, strings
+
+    data = {"version": "1.0.0", "sections": [{"id": "a", "blocks": [{"text": "Hi", "n": 3}]}], "title": "T"}
+    assert list(strings(data)) == [("version", "1.0.0"), ("sections[0].id", "a"), ("sections[0].blocks[0].text", "Hi"),
+                                   ("title", "T")]
+    assert list(strings(data, skip=("version",)))[0] == (field_name(["sections", 0, "id"]), "a")
+    assert list(strings({"x": {"version": "v"}}, skip=("version",))) == [("x.version", "v")]  # only at the top

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from decisionaid.checklist.followup import course, load_rules, outcome, outcome_lines, percent_text
+from decisionaid.checklist.followup import course, load_rules, outcome, outcome_lines, percent_text, visit_facts
 from decisionaid.checklist.items import load_checklist
 from decisionaid.checklist.phq9 import Phq9
 
@@ -95,3 +95,20 @@ def test_a_course_orders_visits_by_date(checklist, rules):
     assert [o.visit_date for o in c.outcomes] == ["2026-01-26", "2026-03-01"]
     assert c.baseline_total == 16 and [o.response for o in c.outcomes] == [False, True]
     assert rules.default_follow_up(record.held_at) == "2026-02-16"
+
+
+def test_a_visits_facts_are_one_wording_with_the_botox_date_written_two_ways(rules):
+    from decisionaid.sessions.visits import VisitRecord
+
+    v = VisitRecord("2026-10-26", side_effects=("headache", "gone_from_pack"), side_effects_other="tired eyes",
+                    botox_given=True, botox_date="2026-10-05", impression="a little better", notes="not here",
+                    next_step="stop")
+    labels = {"headache": "Headache"}
+    screen = visit_facts(rules, v, labels)
+    assert screen == ["Side effects: Headache; gone_from_pack; tired eyes", "Botox given: yes, on 2026-10-05",
+                      "Patient's impression: a little better", f"Next step: {rules.next_steps['stop']}"]
+    paper = visit_facts(rules, v, labels, date_style="brackets", date_text=lambda d: d[::-1])
+    assert paper[1] == "Botox given: yes (50-01-6202)" and paper[:1] + paper[2:] == screen[:1] + screen[2:]
+    assert visit_facts(rules, VisitRecord("2026-10-26"), labels) == ["Side effects: none recorded"]
+    assert visit_facts(rules, VisitRecord("2026-10-26", botox_given=False, botox_date=None), labels,
+                       date_style="brackets") == ["Side effects: none recorded", "Botox given: no"]

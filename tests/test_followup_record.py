@@ -72,3 +72,30 @@ def test_revisions_are_numbered_within_the_session_and_amendments_show_old_and_n
     assert squash("notes: partner → partner present") in body  # against the autosave listed before it
     assert squash("Saved revision 3") in body and squash("Saved revision 15") not in body
     assert squash("phq9 total: 14 → 13") in body and squash("Mistyped") in body
+
+
+def test_a_visits_facts_are_worded_on_paper_as_before(tmp_path):
+    """Everything a visit can record, in the record's own words: the Botox date in brackets, written out in full;
+    the same facts and amendment words as the Follow-up screen (tests/test_ui_followup.py) but for how the date is
+    written."""
+    with SessionStore.open(tmp_path / "sessions.sqlite3") as store:
+        r = SessionRecord("MRN-1", "Dr A", "2026-10-05T09:30", phq9_total=16, decision="proceed")
+        sid = store.create(r, "Dr A")
+        store.add_visit(sid, VisitRecord("2026-10-26", phq9_total=13, side_effects=("headache",),
+                                         side_effects_other="tired eyes", botox_given=True,
+                                         botox_date="2026-10-05", impression="a little better",
+                                         notes="came with her sister", next_step="repeat"), "Dr A")
+        store.add_visit(sid, VisitRecord("2026-12-07", phq9_total=12, botox_given=False), "Dr A")
+        store.amend_visit(sid, 2, VisitRecord("2026-12-07", phq9_items=(1, 1, 1, 1, 1, 1, 1, None, 0),
+                                              side_effects=("headache",), botox_given=True), "Dr A", "Mixed up")
+        view = store.get(sid)
+        data = record_input(settings(), sid, view.record, store.history(sid), revision_id=view.saved_revision_id,
+                            made_at=MADE, summary=summary(), checklist=checklist(), visits=store.visits(sid),
+                            visit_revisions=store.visit_revisions(sid))
+    body = squash(text(build_record(data)))
+    assert squash("Visit 1 (26 October 2026). Side effects: Headache; tired eyes. Botox given: yes "
+                  "(5 October 2026). Patient's impression: a little better. Next step: Repeat the injection.") in body
+    assert squash("Notes: came with her sister") in body
+    assert squash("Visit 2 (7 December 2026). Side effects: Headache. Botox given: yes.") in body
+    assert squash("phq9 items: (blank) → 1,1,1,1,1,1,1,-,0; phq9 total: 12 → (blank); side effects: (blank) → "
+                  "headache; botox given: no → yes") in body

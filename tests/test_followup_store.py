@@ -12,7 +12,7 @@ import pytest
 from decisionaid.sessions.errors import NoSuchSession
 from decisionaid.sessions.session_record import RecordError, SessionRecord
 from decisionaid.sessions.store import SessionStore
-from decisionaid.sessions.visits import VisitRecord, changed_visit_fields
+from decisionaid.sessions.visits import VisitRecord, changed_visit_fields, visit_change_words
 
 FIXTURES = Path(__file__).with_name("fixtures")
 
@@ -130,3 +130,13 @@ def test_one_patients_sessions_are_found_together_oldest_first(store):
     assert [s.session_id for s in store.patient_sessions("MRN-4711")] == [b, a, draft]
     assert [s.session_id for s in store.patient_sessions("+/+")] == [signs]
     assert store.patient_sessions("  ") == []
+
+
+def test_an_amendment_is_worded_once_for_the_screen_and_the_record():
+    old = VisitRecord("2026-12-07", phq9_total=12, botox_given=False, notes="")
+    new = VisitRecord("2026-12-07", phq9_items=(1, 1, 1, 1, 1, 1, 1, None, 0), side_effects=("headache", "ptosis"),
+                      botox_given=True, notes="better", next_step="repeat")
+    assert visit_change_words(old, new) == (
+        "phq9 items: (blank) \u2192 1,1,1,1,1,1,1,-,0; phq9 total: 12 \u2192 (blank); side effects: (blank) \u2192 "
+        "headache,ptosis; botox given: no \u2192 yes; notes: (blank) \u2192 better; next step: (blank) \u2192 repeat")
+    assert visit_change_words(old, old) == "no change"

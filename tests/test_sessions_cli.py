@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import stat
 import subprocess
 import sys
@@ -133,3 +134,26 @@ def test_sessions_commands_load_no_qt_reportlab_or_pandas(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(SRC), "PATH": ""})
     assert out.stdout.strip() == "[]"
+
+
+def test_the_parser_reads_the_decisions_only_for_a_command_that_needs_them(tmp_path):
+    """Building the parser (every command) leaves the checklist unread; `sessions list --decision` reads it."""
+    code = ("import sys, io, contextlib\nfrom decisionaid.cli import build_parser, main\nbuild_parser()\n"
+            "print('decisionaid.checklist.items' in sys.modules)\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+            f"    main(['--data-dir', {str(tmp_path)!r}, 'sessions', 'list', '--decision', 'proceed'])\n"
+            "print('decisionaid.checklist.items' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(SRC), "PATH": ""})
+    assert out.stdout.split() == ["False", "True"]
+
+
+def test_an_unreadable_checklist_is_one_line_when_a_decision_is_checked(tmp_path, monkeypatch, capsys):
+    shutil.copytree(SRC.parent / "resources", tmp_path / "resources")
+    (tmp_path / "resources" / "checklist" / "checklist.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("DECISIONAID_RESOURCES", str(tmp_path / "resources"))
+    with pytest.raises(SystemExit) as caught:
+        main(["--data-dir", str(tmp_path / "data"), "sessions", "list", "--decision", "proceed"])
+    err = capsys.readouterr().err
+    assert caught.value.code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("decisionaid sessions: Checklist checklist.json: is not valid JSON")

@@ -107,3 +107,13 @@ def test_unreadable_stored_payloads_raise_record_error():
         SessionRecord.from_json("[1, 2]")
     with pytest.raises(RecordError):
         SessionRecord.from_json('{"clinician": "x"}')
+
+
+@pytest.mark.parametrize("payload", [b"\xff\xfe not utf-8", "{not json", b"{\"patient_ref\": ", "[" * 100000])
+def test_a_stored_record_or_visit_that_is_not_text_or_json_is_one_sentence_never_quoting_it(payload):
+    from decisionaid.sessions.visits import VisitRecord
+
+    for cls, what in ((SessionRecord, "record"), (VisitRecord, "visit")):
+        with pytest.raises(RecordError) as caught:
+            cls.from_json(payload)
+        assert (caught.value.field, str(caught.value)) == (what, f"The stored {what} is not valid text or JSON.")

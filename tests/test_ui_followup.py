@@ -150,3 +150,32 @@ def test_the_follow_up_date_defaults_to_six_weeks_after_the_consultation(qtbot, 
     view.held_at.setDateTime(QDateTime.fromString("2026-10-12T09:30", "yyyy-MM-ddTHH:mm"))
     assert view.record().follow_up == "2026-11-16"  # a date the clinician set stays as set
     w.close()
+
+
+def test_a_visits_facts_are_worded_on_screen_as_before(qtbot, store):
+    """Everything a visit can record, in the Follow-up screen's words: the Botox date after ", on"; the same facts
+    and amendment words as the clinician record (tests/test_followup_record.py) but for how the date is written."""
+    from decisionaid.sessions.visits import VisitRecord
+
+    sid = store.create(SessionRecord("MRN-1", "Dr A", "2026-10-05T09:30", phq9_total=16), "Dr A")
+    store.add_visit(sid, VisitRecord("2026-10-26", phq9_total=13, side_effects=("headache",),
+                                     side_effects_other="tired eyes", botox_given=True, botox_date="2026-10-05",
+                                     impression="a little better", notes="came with her sister",
+                                     next_step="repeat"), "Dr A")
+    store.add_visit(sid, VisitRecord("2026-12-07", phq9_total=12, botox_given=False), "Dr A")
+    store.amend_visit(sid, 2, VisitRecord("2026-12-07", phq9_items=(1, 1, 1, 1, 1, 1, 1, None, 0),
+                                          side_effects=("headache",), botox_given=True), "Dr A", "Mixed up")
+    dialog = FollowUpDialog(store, sid, load_checklist(), load_pack())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.visit_list.setCurrentRow(0)
+    lines = dialog.outcomes.toPlainText().splitlines()
+    assert lines[0] == "Visit 1 on 2026-10-26"
+    assert lines[-5:] == ["Side effects: Headache; tired eyes", "Botox given: yes, on 2026-10-05",
+                          "Patient's impression: a little better", "Next step: Repeat the injection",
+                          "Notes: came with her sister"]
+    dialog.visit_list.setCurrentRow(1)
+    assert dialog.outcomes.toPlainText().splitlines()[-3:] == [
+        "Side effects: Headache", "Botox given: yes",
+        "Revision 2 (amendment) by Dr A, reason: Mixed up: phq9 items: (blank) \u2192 1,1,1,1,1,1,1,-,0; phq9 total: "
+        "12 \u2192 (blank); side effects: (blank) \u2192 headache; botox given: no \u2192 yes"]

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Callable, Mapping
 
 from decisionaid.checklist.assessment import PREFIX, assess
 from decisionaid.checklist.phq9 import Phq9, phq9_band, phq9_total, safety_score
@@ -188,6 +189,30 @@ def outcome_lines(rules: FollowUpRules, o: Outcome) -> list[str]:
     if o.why_not:
         lines.append(o.why_not + ".")
     return lines
+
+
+BOTOX_DATE_STYLES = {"on": ", on {}", "brackets": " ({})"}  # the Follow-up screen's and the clinician record's
+
+
+def visit_facts(rules: FollowUpRules, visit, harm_labels: Mapping[str, str], *, date_style: str = "on",
+                date_text: Callable[[str], str] = str) -> list[str]:
+    """What was recorded at a follow-up visit (a VisitRecord-like object), in a clinician's words, one fact each,
+    the same on screen and on paper: the side effects (`harm_labels`: the pack's harm id -> label), whether Botox
+    was given and when, the patient's impression, the next step. The notes are left to the caller.
+
+    Only the Botox date is written differently: `date_style` "on" ("Botox given: yes, on 2026-10-05", the screen)
+    or "brackets" ("Botox given: yes (5 October 2026)", the record), the day written by `date_text`."""
+    effects = [harm_labels.get(h, h) for h in visit.side_effects] + (
+        [visit.side_effects_other] if visit.side_effects_other else [])
+    facts = [f"Side effects: {'; '.join(effects) if effects else 'none recorded'}"]
+    if visit.botox_given is not None:
+        when = BOTOX_DATE_STYLES[date_style].format(date_text(visit.botox_date)) if visit.botox_date else ""
+        facts.append(f"Botox given: {'yes' if visit.botox_given else 'no'}{when}")
+    if visit.impression:
+        facts.append(f"Patient's impression: {visit.impression}")
+    if visit.next_step:
+        facts.append(f"Next step: {rules.next_steps[visit.next_step]}")
+    return facts
 
 
 def definition_lines(rules: FollowUpRules) -> list[str]:

@@ -81,7 +81,11 @@ def _sessions_start_empty(db_path, args: argparse.Namespace) -> int:
 def _sessions_filters(args: argparse.Namespace):
     from decisionaid.sessions.listing import Filters
 
-    decisions = None if args.decision is None else tuple(None if d == "none" else d for d in args.decision)
+    decisions = None
+    if args.decision is not None:  # already checked against the checklist's decisions (_Decisions)
+        from decisionaid.checklist.items import NO_DECISION
+
+        decisions = tuple(None if d == NO_DECISION else d for d in args.decision)
     follow_up = "due" if getattr(args, "due", False) else "overdue" if getattr(args, "overdue", False) else None
     window = 7
     if follow_up is not None:
@@ -209,6 +213,37 @@ def _day(text: str):
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD") from None
 
 
+class _Decisions:
+    """The choices of --decision: the checklist's decisions (`Checklist.decisions`) in its order, then "none" (no
+    decision yet). Read from the checklist only when first needed (a --decision to check, --help, an error), so
+    that building the parser for another command does not load the checklist. A checklist that cannot be read is
+    one line and exit code 2, as for the commands themselves."""
+
+    def __init__(self) -> None:
+        self._codes: tuple[str, ...] | None = None
+
+    def _read(self) -> tuple[str, ...]:
+        if self._codes is None:
+            from decisionaid.checklist.items import NO_DECISION, ChecklistError, default_checklist
+            from decisionaid.resources import ResourceError
+
+            try:
+                self._codes = (*default_checklist().decision_codes, NO_DECISION)
+            except (ChecklistError, ResourceError, OSError) as exc:
+                print(f"decisionaid sessions: {exc}", file=sys.stderr)
+                raise SystemExit(2) from None
+        return self._codes
+
+    def __iter__(self):
+        return iter(self._read())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._read()
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+
 def add_parser(sub) -> None:
     se = sub.add_parser("sessions", help="list, search, show, export and back up consultation records",
                         description="Consultation records in the data folder (see --data-dir).")
@@ -218,8 +253,8 @@ def add_parser(sub) -> None:
     filters.add_argument("--limit", type=int, default=50, help="at most N sessions, newest first (default 50)")
     filters.add_argument("--from", dest="date_from", type=_day, metavar="DATE", help="held on or after DATE")
     filters.add_argument("--to", dest="date_to", type=_day, metavar="DATE", help="held on or before DATE")
-    filters.add_argument("--decision", nargs="+", choices=("proceed", "defer", "decline", "refer", "none"),
-                         help="only these decisions (none: no decision yet)")
+    decision = filters.add_argument("--decision", nargs="+", help="only these decisions (none: no decision yet)")
+    decision.choices = _Decisions()  # set after add_argument, which would otherwise read them at once to check them
     filters.add_argument("--json", action="store_true", help="machine-readable output")
     due = filters.add_mutually_exclusive_group()
     due.add_argument("--due", action="store_true", help="only sessions whose follow-up is due (this week)")

@@ -6,7 +6,7 @@ them in one pass, and turns any problem into one sentence naming the file, the f
 No Qt, no SQLite, no reportlab here.
 """
 
-from decisionaid.content.loader import CheckedFileError, field_name, load_checked
+from decisionaid.content.loader import CheckedFileError, field_name, load_checked, strings
 from decisionaid.content.types import Date, Id, Text
 
-__all__ = ["CheckedFileError", "Date", "Id", "Text", "field_name", "load_checked"]
+__all__ = ["CheckedFileError", "Date", "Id", "Text", "field_name", "load_checked", "strings"]

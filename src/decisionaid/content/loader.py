@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Collection, Iterator, TypeVar
 
 import msgspec
 
@@ -31,6 +31,21 @@ def field_name(path: list[Any] | tuple[Any, ...]) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
+
+
+def strings(node: Any, where: str = "", skip: Collection[str] = ()) -> Iterator[tuple[str, str]]:
+    """(field, text) for every string in a file's plain data, the field named as in a problem's sentence
+    ('sections[1].blocks[0].text'); the top-level fields in `skip` (a file's metadata) are left out."""
+    if isinstance(node, str):
+        yield where, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if not where and key in skip:
+                continue
+            yield from strings(value, f"{where}.{key}" if where else key)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from strings(value, f"{where}[{i}]")
 
 
 def load_checked(name: str, path: Path | str | None, default_path: Callable[[], Path],

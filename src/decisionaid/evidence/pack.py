@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
+from msgspec import UNSET, UnsetType
 from msgspec.structs import force_setattr
 
 from decisionaid.content import CheckedFileError, Date, Id, Text, load_checked
@@ -35,18 +36,28 @@ class PackError(CheckedFileError):
     what = "Evidence pack"
 
 
+class Part(Model, frozen=True):
+    """A part of the pack with fields the file may leave out. Left out, such a field reads as None; written as null
+    it is refused, as the schema refuses it (declare it `X | UnsetType = UNSET`, never `X | None = None`)."""
+
+    def __post_init__(self):
+        for name in self.__struct_fields__:
+            if getattr(self, name) is UNSET:
+                force_setattr(self, name, None)
+
+
 Provenance = Literal["reported", "secondary", "derived", "unverified", "judgement"]
 SourceIds = tuple[Id, ...]
 Count0 = Annotated[int, msgspec.Meta(ge=0)]
 
 
-class Source(Model, frozen=True, dict=True):
+class Source(Part, frozen=True, dict=True):
     id: ClassVar[str]         # its key under "sources", set by the Pack
     citation: Text
-    pmid: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{6,9}$")] | None = None
-    doi: Annotated[str, msgspec.Meta(pattern=r"^10\.[0-9]{4,9}/\S+$")] | None = None
-    registry: Annotated[str, msgspec.Meta(min_length=5)] | None = None
-    url: Annotated[str, msgspec.Meta(pattern=r"^https?://")] | None = None
+    pmid: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{6,9}$")] | UnsetType = UNSET         # None when left out
+    doi: Annotated[str, msgspec.Meta(pattern=r"^10\.[0-9]{4,9}/\S+$")] | UnsetType = UNSET   # None when left out
+    registry: Annotated[str, msgspec.Meta(min_length=5)] | UnsetType = UNSET                # None when left out
+    url: Annotated[str, msgspec.Meta(pattern=r"^https?://")] | UnsetType = UNSET            # None when left out
     secondary: bool = False   # a review, registry copy, news or company page rather than the original paper
 
     def reference(self, address_limit: int | None = None, one_id: bool = False) -> str:
@@ -77,13 +88,14 @@ class Fact(Model, frozen=True):
     sources: SourceIds
 
 
-class Figure(Model, frozen=True):
+class Figure(Part, frozen=True):
     value: Count0 | None
     provenance: Provenance
     sources: SourceIds
-    method: Text | None = None
+    method: Text | UnsetType = UNSET  # None when left out
 
     def __post_init__(self):
+        super().__post_init__()
         if self.provenance == "derived" and self.method is None:
             raise ValueError("missing required field method (a calculated figure says how it was calculated)")
         if self.provenance == "unverified" and self.value is not None:
@@ -113,7 +125,7 @@ class Arm(Model, frozen=True):
     n: Figure
 
 
-class Trial(Model, frozen=True):
+class Trial(Part, frozen=True):
     id: Id
     short: Text
     source: Id
@@ -135,10 +147,10 @@ class Trial(Model, frozen=True):
     adverse_events: Fact
     response: BinaryOutcome | None
     remission: BinaryOutcome | None
-    analysed: Figure | None = None
-    enrolled: Figure | None = None
-    treated: Figure | None = None
-    not_pooled: Text | None = None
+    analysed: Figure | UnsetType = UNSET  # each of these four None when left out
+    enrolled: Figure | UnsetType = UNSET
+    treated: Figure | UnsetType = UNSET
+    not_pooled: Text | UnsetType = UNSET
 
     def outcome(self, outcome_id: str) -> BinaryOutcome | None:
         return {"response": self.response, "remission": self.remission}[outcome_id]
@@ -161,12 +173,12 @@ class PublishedCheck(Model, frozen=True):
 Percent = Annotated[float, msgspec.Meta(ge=0, le=100)]
 
 
-class ArmTotalsCheck(Model, frozen=True):
+class ArmTotalsCheck(Part, frozen=True):
     """The published pooled percentages, with where they are reported."""
     text: Text
     sources: SourceIds
-    botox_percent: Percent | None = None
-    comparison_percent: Percent | None = None
+    botox_percent: Percent | UnsetType = UNSET       # None when left out
+    comparison_percent: Percent | UnsetType = UNSET  # None when left out
     provenance: ClassVar[str] = "reported"
 
 
@@ -257,16 +269,17 @@ class Harms(Model, frozen=True):
     evidence: tuple[HarmEvidence, ...] = ()
 
 
-class OptionAnswer(Model, frozen=True):
+class OptionAnswer(Part, frozen=True):
     """One cell of the option grid: plain text, a practical fact, a harms fact, or a number computed from the pool."""
-    text: Text | None = None
-    provenance: Provenance | None = None
+    text: Text | UnsetType = UNSET              # text, provenance, computed and harms: None when left out
+    provenance: Provenance | UnsetType = UNSET
     sources: SourceIds = ()
     practical: Id | Annotated[tuple[Id, ...], msgspec.Meta(min_length=1)] = ()   # one key or several; read as a tuple
-    computed: Literal["response", "remission", "certainty", "harms", "placebo_response"] | None = None
-    harms: Literal["serious", "depression_trials"] | None = None
+    computed: Literal["response", "remission", "certainty", "harms", "placebo_response"] | UnsetType = UNSET
+    harms: Literal["serious", "depression_trials"] | UnsetType = UNSET
 
     def __post_init__(self):
+        super().__post_init__()
         if isinstance(self.practical, str):
             force_setattr(self, "practical", (self.practical,))
         given = [n for n in ("text", "practical", "computed", "harms") if getattr(self, n)]
@@ -302,14 +315,14 @@ class PlaceboResponse(Model, frozen=True):
     value: ClassVar[None] = None
 
 
-class Options(Model, frozen=True):
+class Options(Part, frozen=True):
     intro: Text
     intro_sources: SourceIds
     other_options: tuple[Text, ...]
     other_options_note: Text
-    columns: Columns | None = None
+    columns: Columns | UnsetType = UNSET                    # None when left out
     rows: tuple[OptionRow, ...] = ()
-    placebo_response: PlaceboResponse | None = None
+    placebo_response: PlaceboResponse | UnsetType = UNSET   # None when left out
 
     @property
     def placebo_text(self) -> str:

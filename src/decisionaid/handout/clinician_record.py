@@ -318,7 +318,7 @@ class _Builder:
             return [self.h("Follow-up"), *self.patient_course(),
                     self.p(f"Follow-up due: {day(due) if due else 'not set'}. No follow-up visit recorded yet.")]
         from decisionaid.checklist.course_figure import figure_for
-        from decisionaid.checklist.followup import course, definition_lines, percent_text
+        from decisionaid.checklist.followup import course, definition_lines, percent_text, visit_facts
 
         rules = d.follow_up_rules
         c = course(d.checklist, rules, d.record, d.visits)
@@ -346,16 +346,7 @@ class _Builder:
                 s = d.checklist.phq9
                 lines.append(Paragraph(f"Visit {o.visit_no}: {s.name} item {s.safety_item} is above {s.item_min}: "
                                        "follow the crisis pathway (as at the first consultation).", st.alert))
-            effects = [harm_labels.get(h, h) for h in v.side_effects] + ([v.side_effects_other]
-                                                                          if v.side_effects_other else [])
-            facts = [f"Side effects: {'; '.join(effects) if effects else 'none recorded'}"]
-            if v.botox_given is not None:
-                facts.append(f"Botox given: {'yes' if v.botox_given else 'no'}"
-                             + (f" ({day(v.botox_date)})" if v.botox_date else ""))
-            if v.impression:
-                facts.append(f"Patient's impression: {v.impression}")
-            if v.next_step:
-                facts.append(f"Next step: {rules.next_steps[v.next_step]}")
+            facts = visit_facts(rules, v, harm_labels, date_style="brackets", date_text=day)
             if o.why_not:
                 facts.append(o.why_not)
             lines.append(self.p(f"Visit {o.visit_no} ({day(o.visit_date)}). " + ". ".join(facts) + "."))
@@ -365,7 +356,7 @@ class _Builder:
         out += [self.p(line, st.small) for line in definition_lines(rules)]
         amended = [r for r in d.visit_revisions if r.revision > 1]
         if amended:
-            from decisionaid.sessions.visits import changed_visit_fields
+            from decisionaid.sessions.visits import visit_change_words
 
             rows = [["Visit", "Rev.", "Kind", "Author", "Local time", "Reason", "Changed (old → new)"]]
             previous = {}
@@ -374,10 +365,8 @@ class _Builder:
                 previous[r.visit_no] = r.visit
                 if before is None:
                     continue
-                changes = "; ".join(f"{name.replace('_', ' ')}: {_shown(old)} → {_shown(new)}"
-                                    for name, old, new in changed_visit_fields(before, r.visit))
                 rows.append([str(r.visit_no), str(r.revision), KIND_WORDS.get(r.kind, r.kind), r.author,
-                             _local(r.created_at), r.reason or "", changes or "no change"])
+                             _local(r.created_at), r.reason or "", visit_change_words(before, r.visit)])
             out += [self.h("Follow-up visits: amendments"),
                     self.table(rows, [0.06, 0.06, 0.13, 0.13, 0.14, 0.16, 0.32])]
         return out
@@ -396,16 +385,6 @@ class _Builder:
         out += self.checklist() + self.notes() + self.follow_up() + self.evidence() + self.history()
         out += [self.h("Sources"), source_list(self.d.summary.pack, self.sources, self.st)]
         return out
-
-
-def _shown(value) -> str:
-    if value is None or value == () or value == "":
-        return "(blank)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, tuple):
-        return ",".join("-" if v is None else str(v) for v in value)
-    return str(value)
 
 
 def record_meta(data: RecordInput) -> Meta:

@@ -20,7 +20,7 @@ from msgspec import UNSET, UnsetType
 from decisionaid.checklist.assessment import Status
 from decisionaid.evidence import figures
 from decisionaid.evidence.formatting import whole_people
-from decisionaid.content import CheckedFileError, Date, Text, load_checked
+from decisionaid.content import CheckedFileError, Date, Text, load_checked, strings
 from decisionaid.content.types import Model
 from decisionaid.evidence.summary import EvidenceSummary
 from decisionaid.evidence.pack import CALCULATION_SOURCE
@@ -181,19 +181,8 @@ def default_wording_path() -> Path:
     return resource_path("handout", "handout.json")
 
 
-def _strings(node: Any, where: str):
-    if isinstance(node, str):
-        yield where, node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, f"{where}.{key}" if where else key)
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _strings(value, f"{where}[{i}]")
-
-
 def _check(data: dict, path: Path) -> None:
-    for where, text in _strings(data, ""):
+    for where, text in strings(data):
         try:
             names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
         except ValueError as exc:

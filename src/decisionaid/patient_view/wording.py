@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from decisionaid.content import CheckedFileError, Date, Text, load_checked
+from decisionaid.content import strings as content_strings
 from decisionaid.content.types import Model
 
 _DIGIT = re.compile(r"\d")
@@ -82,9 +83,7 @@ class DecisionWording(Model, frozen=True):
     heading: Text
     values_intro: Text
     other_hint: Text
-    sure_heading: Text
-    yes: Text
-    no: Text
+    sure_heading: Text  # the SURE test's Yes and No are the checklist's answer labels, not words of this file
     questions_heading: Text
     questions: Annotated[list[Text], msgspec.Meta(min_length=1)]
     handout: Text
@@ -121,16 +120,7 @@ def default_path() -> Path:
 
 def strings(node: Any, where: str = ""):
     """(field, text) for every string in the wording, the metadata left out."""
-    if isinstance(node, str):
-        yield where, node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            if not where and key in ("format", "version", "last_reviewed"):
-                continue
-            yield from strings(value, f"{where}.{key}" if where else key)
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from strings(value, f"{where}[{i}]")
+    return content_strings(node, where, skip=("format", "version", "last_reviewed"))
 
 
 def _check(data: dict, path: Path) -> None:

@@ -26,6 +26,17 @@ class RecordError(ValueError):
         super().__init__(message)
 
 
+def stored_json(text: str | bytes, what: str) -> object:
+    """A stored payload (text, or the bytes of a TEXT column) as JSON data. Raises RecordError, never quoting the
+    payload, when it is not UTF-8 or not JSON: "The stored `what` is not valid text or JSON."."""
+    try:
+        if isinstance(text, (bytes, bytearray, memoryview)):
+            text = bytes(text).decode("utf-8")
+        return json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise RecordError(what, f"The stored {what} is not valid text or JSON.") from None
+
+
 @dataclass(frozen=True)
 class SessionRecord:
     patient_ref: str
@@ -79,13 +90,7 @@ class SessionRecord:
     def from_json(cls, text: str | bytes) -> SessionRecord:
         """A stored payload (text, or the bytes of a TEXT column) back as a record. Raises RecordError, never quoting
         the payload, when it is not UTF-8, not JSON, or not shaped like a record (fields of the wrong type)."""
-        try:
-            if isinstance(text, (bytes, bytearray, memoryview)):
-                text = bytes(text).decode("utf-8")
-            data = json.loads(text)
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise RecordError("record", "The stored record is not valid text or JSON.") from None
-        record = cls.from_dict(data)
+        record = cls.from_dict(stored_json(text, "record"))
         _shape(record)
         return record
 

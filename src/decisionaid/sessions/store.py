@@ -22,9 +22,9 @@ from pathlib import Path
 
 from decisionaid.sessions import backup, crypto, listing, schema, setaside
 from decisionaid.sessions.connection import BUSY_TIMEOUT_MS, SQLITE_HEADER, connect, current_key, database
-from decisionaid.sessions.errors import (NoSuchSession, PassphraseNeeded, RecordDamaged, StoreCorrupt, StoreError,
-                                         StoreForeign, StoreReadOnly, StoreSetAside, StoreTooNew, database_errors,
-                                         is_corruption, translate, writable)
+from decisionaid.sessions.errors import (NoSuchSession, PassphraseNeeded, RecordDamaged, StoreCorrupt, StoreForeign,
+                                         StoreReadOnly, StoreSetAside, StoreTooNew, database_errors, is_corruption,
+                                         translate, writable)
 from decisionaid.files import _fsync_folder, make_private, move_aside, owner_only, with_sidecars
 from decisionaid.sessions.listing import Filters, SessionSummary
 from decisionaid.sessions.session_record import RecordError, SessionRecord, changed_fields, check_text

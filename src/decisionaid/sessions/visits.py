@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields
 
-from decisionaid.sessions.session_record import RecordError, _day, _phq9, _score, _text, record_rules_for, phq9_limits
+from decisionaid.sessions.session_record import (RecordError, _day, _phq9, _score, _text, phq9_limits,
+                                                 record_rules_for, stored_json)
 
 NEXT_STEPS = ("repeat", "stop", "change", "review")
 
@@ -55,13 +56,7 @@ class VisitRecord:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> VisitRecord:
-        try:
-            if isinstance(text, (bytes, bytearray, memoryview)):
-                text = bytes(text).decode("utf-8")
-            data = json.loads(text)
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise RecordError("visit", "The stored visit is not valid text or JSON.") from None
-        return cls.from_dict(data)
+        return cls.from_dict(stored_json(text, "visit"))
 
     def validate(self, phq9_item_max: int | None = None, phq9_total_max: int | None = None,
                  harm_ids: tuple[str, ...] = (), checklist=None) -> None:
@@ -93,6 +88,23 @@ def changed_visit_fields(old: VisitRecord, new: VisitRecord) -> tuple[tuple[str,
     """(field, old value, new value) for each field that differs."""
     return tuple((f.name, getattr(old, f.name), getattr(new, f.name)) for f in fields(VisitRecord)
                  if getattr(old, f.name) != getattr(new, f.name))
+
+
+def visit_change_words(old: VisitRecord, new: VisitRecord) -> str:
+    """What an amendment of a visit changed, in the words the Follow-up screen and the clinician record use:
+    "phq9 total: 13 → 12; botox given: (blank) → yes", or "no change"."""
+    return "; ".join(f"{name.replace('_', ' ')}: {_shown(before)} → {_shown(after)}"
+                     for name, before, after in changed_visit_fields(old, new)) or "no change"
+
+
+def _shown(value) -> str:
+    if value is None or value == () or value == "":
+        return "(blank)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ",".join("-" if v is None else str(v) for v in value)
+    return str(value)
 
 
 def _shape(visit: VisitRecord) -> None:

@@ -183,8 +183,8 @@ class FollowUpDialog(QDialog):
         self._live_crisis()
 
     def _show_visit(self, item, _previous=None) -> None:
-        from decisionaid.checklist.followup import outcome_lines
-        from decisionaid.sessions.visits import changed_visit_fields
+        from decisionaid.checklist.followup import outcome_lines, visit_facts
+        from decisionaid.sessions.visits import visit_change_words
 
         if item is None:
             return
@@ -193,23 +193,13 @@ class FollowUpDialog(QDialog):
         v = next(s for s in self.visits if s.visit_no == number).visit
         labels = {h.id: h.label for h in self.pack.harms.items}
         lines = [f"Visit {number} on {o.visit_date}"] + outcome_lines(self.rules, o)
-        effects = [labels.get(h, h) for h in v.side_effects] + ([v.side_effects_other] if v.side_effects_other else [])
-        lines.append(f"Side effects: {'; '.join(effects) if effects else 'none recorded'}")
-        if v.botox_given is not None:
-            lines.append(f"Botox given: {'yes' if v.botox_given else 'no'}"
-                         + (f", on {v.botox_date}" if v.botox_date else ""))
-        if v.impression:
-            lines.append(f"Patient's impression: {v.impression}")
-        if v.next_step:
-            lines.append(f"Next step: {self.rules.next_steps[v.next_step]}")
+        lines += visit_facts(self.rules, v, labels, date_style="on")
         if v.notes:
             lines.append(f"Notes: {v.notes}")
         history = self.store.visit_history(self.session_id, number)
         for before, after in zip(history, history[1:]):
-            changes = "; ".join(f"{name.replace('_', ' ')}: {_shown(old)} \u2192 {_shown(new)}"
-                                for name, old, new in changed_visit_fields(before.visit, after.visit))
             lines.append(f"Revision {after.revision} (amendment) by {after.author}, reason: {after.reason}: "
-                         f"{changes or 'no change'}")
+                         f"{visit_change_words(before.visit, after.visit)}")
         self.outcomes.setPlainText(qt_text("\n".join(lines)))
 
     # --- the form -----------------------------------------------------------------------------------
@@ -323,13 +313,3 @@ def _definitions(rules) -> list[str]:
     from decisionaid.checklist.followup import definition_lines
 
     return definition_lines(rules)
-
-
-def _shown(value) -> str:
-    if value is None or value == () or value == "":
-        return "(blank)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, tuple):
-        return ",".join("-" if v is None else str(v) for v in value)
-    return str(value)
