@@ -66,6 +66,7 @@ def test_typing_saving_and_reopening_never_run_sqlite_on_the_ui_thread(qtbot, mo
     view.save_button.click()
     assert view.save_state.text().startswith("Saved at")
     view.open_session(view.session_id)
+    qtbot.waitUntil(lambda: not view.opening(), timeout=5000)  # read on the owner thread, shown by signal
     assert view.notes.toPlainText() == "typed"
     assert {name for name, _ in threads} == {"_append", "get"}
     assert [t for t in threads if t[1]] == []  # none on the UI thread

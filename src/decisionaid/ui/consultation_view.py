@@ -22,7 +22,7 @@ from decisionaid.ui.checklist_form import ChecklistForm
 from decisionaid.ui.common import heading, label, qt_text, scrolling_row, tint, typed_text
 from decisionaid.ui.date_field import DateField, DateTimeField
 from decisionaid.ui.phq9_input import Phq9Input
-from decisionaid.ui.store_owner import StoreHandle, Target, Write, Writes, run_write
+from decisionaid.ui.store_owner import Reads, StoreHandle, Target, Write, Writes, run_write
 
 AUTOSAVE_MS = 1500
 # Where a new follow-up date starts: 6 weeks after the consultation, when the trials measured their main results
@@ -165,6 +165,8 @@ class ConsultationView(QWidget):
         self._edits = 0  # changes made on screen so far: a write of older text never clears `dirty`
         self._handled = -1  # the newest edit count whose write outcome has been shown
         self._in_flight = None  # the latest autosave handed to the owner thread
+        self._reads = Reads(self)  # the session being opened, read on the owner thread (store_owner.Reads)
+        self._opening: int | None = None  # its id, until it arrives
         self._patient_answers: dict[str, str] = {}  # item id -> the answer the patient gave in the Patient view
         self._sure_start: dict[str, str] = {}  # SURE item id -> the patient's answer at the start of the talk
         self.mode = "new"  # "new" (editing a consultation), "readonly" (reopened) or "amend"
@@ -440,6 +442,7 @@ class ConsultationView(QWidget):
         self.follow_up_warning.setVisible(past)
 
     def new_session(self) -> None:
+        self._stop_opening()
         if self.dirty:
             self.autosave()
         from decisionaid.sessions.session_record import SessionRecord
@@ -455,20 +458,63 @@ class ConsultationView(QWidget):
         self.form_scroll.verticalScrollBar().setValue(0)  # back to the top of the form, at the identifier
         self.patient.setFocus(Qt.OtherFocusReason)
 
-    def open_session(self, session_id: int) -> None:
-        """Reopen a saved session read-only; an unsaved draft (after a crash) is offered back."""
-        if self.dirty:
-            self.autosave()
+    def open_session(self, session_id: int, amend: bool = False) -> None:
+        """Reopen a saved session read-only (`amend`: to amend it); an unsaved draft (after a crash) is offered back.
+        It is read on the sessions file's owner thread after what is queued there (a backup of a big file takes
+        seconds): meanwhile the screen says so, the form is greyed (nothing typed there could be lost) and the
+        window stays usable. What is on screen is written first; if it cannot be, it stays and nothing opens.
+        Opening another session or starting a new one drops a read still on its way."""
         store = self._open_store()
         if store is None:
             return
+        if self.dirty:
+            self.autosave_soon()  # queued before the read, so written first; its outcome comes by `_written`
+        pending = self._in_flight if self.dirty else None
+        self._opening = session_id
+        self.form_scroll.setEnabled(False)
+        self.amend_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+        self.setCursor(Qt.BusyCursor)
+        self.save_state.setText(f"Opening session {session_id}\u2026")
+        self._reads.read(store, lambda s: s.get(session_id),
+                         on_done=lambda view: self._opened(session_id, view, amend, pending),
+                         on_error=lambda exc: self._open_failed(session_id, exc))
+
+    def opening(self) -> bool:
+        """A session asked for is on its way (`open_session`)."""
+        return self._reads.waiting()
+
+    def _end_opening(self) -> None:
+        self._opening = None
+        self.form_scroll.setEnabled(True)
+        self.amend_button.setEnabled(True)
+        self.unsetCursor()
+        self._set_mode(self.mode)  # the buttons as the session on screen needs them
+
+    def _stop_opening(self) -> None:
+        """The clinician moved on (a new session, the file replaced): a session still on its way is not shown."""
+        if self._reads.waiting():
+            self._reads.drop()
+            self._end_opening()
+
+    def _open_failed(self, session_id: int, exc) -> None:
         from decisionaid.sessions.errors import RecordDamaged, StoreError
 
-        try:
-            view = store.get(session_id)
-        except StoreError as exc:  # e.g. one damaged revision: say which; the form keeps what it showed
-            opened = "" if isinstance(exc, RecordDamaged) else f"Session {session_id} could not be opened: "
-            self._show_error(f"{opened}{exc.title}. {exc.advice}")
+        self._end_opening()
+        if not isinstance(exc, StoreError):
+            raise exc
+        # e.g. one damaged revision: say which; the form keeps what it showed
+        opened = "" if isinstance(exc, RecordDamaged) else f"Session {session_id} could not be opened: "
+        self.save_state.setText("")
+        self._show_error(f"{opened}{exc.title}. {exc.advice}")
+
+    def _opened(self, session_id: int, view, amend: bool, pending) -> None:
+        self._end_opening()
+        if pending is not None and not pending.handled:
+            self._outcome(pending)  # written on this thread (a store used here): no signal tells it
+        if pending is not None and pending.future is not None and pending.future.exception() is not None:
+            # what was on screen could not be written (the banner says why): it stays, rather than be replaced
+            self.save_state.setText(f"Session {session_id} was not opened, so that the text on screen is not lost.")
             return
         self.session_id, self.dirty = session_id, False
         self.unsaved_draft = view.draft is not None
@@ -481,6 +527,8 @@ class ConsultationView(QWidget):
             self.show_record(view.record)
             self._set_mode("readonly")
             self.save_state.setText(f"Saved session {session_id} (read-only). Use Amend to change it.")
+            if amend:
+                self.start_amend()
 
     def start_amend(self) -> None:
         self._set_mode("amend")
@@ -756,6 +804,7 @@ class ConsultationView(QWidget):
         """The sessions file was moved aside (damaged, or a backup restored), so `session_id` may name another
         session in the file now in place. What is on screen stays and is written as a new session at the next
         autosave; a session that was only being read gives way to a new one. `message` goes in the error banner."""
+        self._stop_opening()  # a session read from the file that was there is not shown
         had_session, self.session_id = self.session_id is not None, None
         if self.mode == "readonly":
             self.new_session()

@@ -111,20 +111,47 @@ class HistoryDialog(QDialog):
         lay.addWidget(buttons)
         self.show_autosaves.toggled.connect(self.reload)
         self.revisions.currentItemChanged.connect(self._show)
+        from decisionaid.ui.store_owner import Reads
+
+        self._reads = Reads(self)  # the revisions, read on the sessions file's owner thread
+        self.finished.connect(lambda _result: self._reads.drop())  # closed: a read still on its way is not shown
         self.reload()
         from decisionaid.ui.keyboard import add_mnemonics
 
         add_mnemonics(self)
 
     def reload(self) -> None:
+        """Read the revisions on the sessions file's owner thread (after what is queued there: a backup of a big
+        file takes seconds); meanwhile the dialog says so and the window stays usable. Asking again (the autosaves
+        box) or closing the dialog drops a read still on its way."""
+        self.revisions.clear()
+        self.viewer.setPlainText("Reading the history\u2026")
+        self.show_autosaves.setEnabled(False)
+        self.setCursor(Qt.BusyCursor)
+        session_id, autosaves = self.session_id, self.show_autosaves.isChecked()
+        self._reads.read(self.store, lambda store: store.history(session_id, include_autosaves=autosaves),
+                         on_done=self._fill, on_error=self._failed)
+
+    def reading(self) -> bool:
+        """The revisions asked for have not arrived yet."""
+        return self._reads.waiting()
+
+    def _read_done(self) -> None:
+        self.show_autosaves.setEnabled(True)
+        self.unsetCursor()
+
+    def _failed(self, exc) -> None:
         from decisionaid.sessions.errors import StoreError
 
-        self.revisions.clear()
-        try:
-            revisions = self.store.history(self.session_id, include_autosaves=self.show_autosaves.isChecked())
-        except StoreError as exc:  # e.g. one damaged revision: say which instead of a half list
-            self.viewer.setPlainText(f"The history could not be read: {exc.title}. {exc.advice}")
-            return
+        self._read_done()
+        if not isinstance(exc, StoreError):
+            raise exc
+        # e.g. one damaged revision: say which instead of a half list
+        self.viewer.setPlainText(f"The history could not be read: {exc.title}. {exc.advice}")
+
+    def _fill(self, revisions) -> None:
+        self._read_done()
+        self.viewer.setPlainText("")
         kinds = {"save": "saved", "amend": "amendment", "autosave": "autosave", "revert": "draft discarded"}
         for i, rev in enumerate(revisions):
             number = f"Revision {rev.number} \u00b7 " if rev.number else ""

@@ -4,10 +4,16 @@
     owner.submit(fn, *args, on_done=show, on_error=warn)   # returns at once; the result comes back by signal
     owner.call(fn, *args)                                  # waits for fn's turn and its result (or exception)
     store = owner.handle(session_store)                     # the store's methods, each run on the owner thread
+    reads = Reads(widget)
+    reads.read(store, fn, on_done=show, on_error=warn)      # fn(SessionStore) there; only the newest read is heard
 
 A SessionStore is opened on the owner thread (`call(SessionStore.open, ...)`), so its SQLite connection is only
 ever used there; the UI thread never runs SQLite on it. Autosave, save, reads of a session, backup, restore and the
 close-time backup are queued here, so a restore can never overlap a write and nothing is written out of order.
+
+The window's reads (opening a session, its history, its follow-up) go through `Reads`: the UI thread never waits
+for them, so a long job ahead in the queue (Back up now on a big file, a restore) never freezes the window; a
+result that arrives after the clinician moved on (asked for another, closed the dialog) is dropped.
 
 `Writes` is a consultation screen's queue of writes on top of it: a write waiting for its turn is replaced by a
 newer autosave or save of the same screen (the newest text wins, and an older text is never written after it).
@@ -147,6 +153,63 @@ class StoreHandle:
         if module.split(".")[0] in ("sqlite3", "sqlite_utils", "sqlcipher3"):
             return StoreHandle(self._owner, value)
         return value
+
+
+class Reads(QObject):
+    """One screen's reads of the sessions file: `read(store, fn, on_done, on_error)` runs `fn(SessionStore)` on
+    the owner thread, after everything queued before it, and calls `on_done(result)` or `on_error(exc)` on the UI
+    thread. Only the newest read is heard: asking again, `drop()` or the screen being deleted drops an older
+    result still on its way. A store used on this thread (not a StoreHandle: the drills) is read at once."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._asked = 0  # the number of the newest read; a result is heard only if it answers that one
+        self._waiting = False
+
+    def read(self, store, fn, on_done, on_error) -> Future | None:
+        self._asked += 1
+        asked = self._asked
+        if not isinstance(store, StoreHandle):
+            self._waiting = False
+            try:
+                result = fn(store)
+            except Exception as exc:  # noqa: BLE001 - handed to on_error, as from the owner thread
+                on_error(exc)
+            else:
+                on_done(result)
+            return None
+        self._waiting = True
+
+        def heard(then):
+            def deliver(value) -> None:
+                if asked != self._asked:
+                    return  # the clinician moved on: an older read's result
+                self._waiting = False
+                then(value)
+            return deliver
+
+        return store.owner.submit(fn, store.store, on_done=_if_alive(self, heard(on_done)),
+                                  on_error=_if_alive(self, heard(on_error)))
+
+    def drop(self) -> None:
+        """Forget the read on its way (the clinician moved on): its result is never shown."""
+        self._asked += 1
+        self._waiting = False
+
+    def waiting(self) -> bool:
+        """A read was asked for and its result has not arrived yet."""
+        return self._waiting
+
+
+def _if_alive(obj: QObject, fn):
+    """`fn`, made to do nothing once `obj` (a Qt object) has been deleted (a dialog closed before its read
+    arrived)."""
+    import shiboken6
+
+    def call(value) -> None:
+        if shiboken6.isValid(obj):
+            fn(value)
+    return call
 
 
 class Write:

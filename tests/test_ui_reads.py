@@ -1,0 +1,220 @@
+"""The window's reads of the sessions file never wait on the UI thread: while the file's owner thread is busy (Back up
+now on a big file, a restore), opening a session from the list, its History and its Follow-up say what they are
+doing, the window keeps running, and the result arrives by signal once the owner is free; a result that arrives
+after the clinician moved on is dropped."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from decisionaid import paths
+from decisionaid.sessions.session_record import SessionRecord
+from decisionaid.sessions.store import SessionStore
+from window import open_window  # noqa: E402  tests/window.py
+
+HOLD_S = 3  # how long a held owner thread waits for its release at most (the old code waited all that time)
+
+
+def record(i: int, **kw) -> SessionRecord:
+    base = dict(patient_ref=f"P-{i:04d}", clinician="Dr Test", held_at=f"2026-0{1 + i % 9}-1{i % 9}T10:00",
+                phq9_items=None, phq9_total=12, answers={}, notes=f"the notes of session {i}", decision=None,
+                follow_up=None, status="Incomplete")
+    base.update(kw)
+    return SessionRecord(**base)
+
+
+@pytest.fixture
+def saved(tmp_path, monkeypatch):
+    """Three saved sessions (the first with an amendment) in a real sessions file; their ids."""
+    monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "data"))
+    paths.set_data_dir(None)
+    with SessionStore.open(paths.database_path()) as store:
+        ids = [store.create(record(i), "Dr Test") for i in range(3)]
+        store.amend(ids[0], record(0, notes="the notes of session 0, amended"), "Dr Test", "PHQ-9 corrected")
+    return ids
+
+
+def sessions_screen(qtbot):
+    w = open_window(qtbot)
+    with qtbot.waitSignal(w.store_checked, timeout=10000):
+        assert w.store() is not None  # opened (on the owner thread) before the tests keep that thread busy
+    w.show_screen("Consultation")  # built first: the tests time the read, not the screen's construction
+    w.show_screen("Sessions")
+    view = w.screen("Sessions")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3 and not view.model.is_loading(), timeout=5000)
+    return w, view
+
+
+def select(view, session_id: int) -> None:
+    row = next(r for r in range(view.model.rowCount()) if view.model.session_at(r).session_id == session_id)
+    view.table.selectRow(row)
+
+
+def hold_owner(w):
+    """Keep the sessions file's owner thread busy, like a backup of a big file, until the event is set."""
+    release, started = threading.Event(), threading.Event()
+
+    def busy():
+        started.set()
+        release.wait(HOLD_S)
+
+    w.keeper.owner.submit(busy)
+    assert started.wait(5)
+    return release
+
+
+class Ticks:
+    """A 10 ms QTimer on the UI thread: how often it fired, and the longest the UI thread kept it waiting."""
+
+    def __init__(self):
+        self.times: list[float] = []
+        self.timer = QTimer(interval=10)
+        self.timer.timeout.connect(lambda: self.times.append(time.perf_counter()))
+        self.timer.start()
+
+    def longest_gap_ms(self) -> float:
+        return max((b - a) * 1e3 for a, b in zip(self.times, self.times[1:]))
+
+
+def returns_at_once(action) -> float:
+    begin = time.perf_counter()
+    action()
+    return (time.perf_counter() - begin) * 1e3
+
+
+def test_opening_a_session_from_the_list_while_the_file_is_busy_never_freezes_the_window(qtbot, saved):
+    w, view = sessions_screen(qtbot)
+    consultation = w.screen("Consultation")
+    select(view, saved[1])
+    release = hold_owner(w)
+    ticks = Ticks()
+    took = returns_at_once(view.open_button.click)
+    assert took < 50, f"the Open button kept the UI thread {took:.0f} ms"
+    qtbot.wait(300)
+    assert len(ticks.times) >= 10 and ticks.longest_gap_ms() < 150  # the event loop kept running
+    assert w.stack.currentWidget() is consultation  # the Consultation screen, saying what it is doing
+    assert consultation.save_state.text() == f"Opening session {saved[1]}\u2026"
+    assert not consultation.form_scroll.isEnabled() and not consultation.save_button.isEnabled()
+    assert not consultation.amend_button.isEnabled()
+    assert consultation.opening()
+    release.set()
+    qtbot.waitUntil(lambda: not consultation.opening(), timeout=5000)
+    assert consultation.session_id == saved[1] and consultation.mode == "readonly"
+    assert consultation.notes.toPlainText() == "the notes of session 1"
+    assert consultation.form_scroll.isEnabled() and consultation.amend_button.isEnabled()
+    assert consultation.save_state.text().startswith(f"Saved session {saved[1]} (read-only)")
+
+
+def test_a_session_asked_for_before_another_is_dropped(qtbot, saved):
+    """Open one session, then another before the first arrived: only the second is shown; New session while a
+    session is on its way drops it too."""
+    w, view = sessions_screen(qtbot)
+    consultation = w.screen("Consultation")
+    shown = []
+    consultation.record_shown.connect(lambda: shown.append(consultation.patient.text()))
+    release = hold_owner(w)
+    select(view, saved[1])
+    view.open_button.click()
+    w.show_screen("Sessions")
+    select(view, saved[2])
+    view.open_button.click()
+    release.set()
+    qtbot.waitUntil(lambda: not consultation.opening(), timeout=5000)
+    qtbot.wait(100)  # the first read's result, had it not been dropped, would arrive by now
+    assert consultation.session_id == saved[2] and shown == ["P-0002"]
+    assert consultation.notes.toPlainText() == "the notes of session 2"
+
+    release = hold_owner(w)
+    w.open_session(saved[1])
+    consultation.new_button.click()  # the clinician moved on
+    assert not consultation.opening() and consultation.form_scroll.isEnabled()
+    release.set()
+    w.keeper.owner.drain()
+    qtbot.wait(100)
+    assert consultation.session_id is None and consultation.notes.toPlainText() == ""
+
+
+def test_amend_from_the_list_waits_for_the_session_and_an_unreadable_one_is_one_line(qtbot, saved):
+    w, view = sessions_screen(qtbot)
+    consultation = w.screen("Consultation")
+    w.open_session(saved[2])
+    qtbot.waitUntil(lambda: not consultation.opening(), timeout=5000)
+    release = hold_owner(w)
+    select(view, saved[1])
+    view.amend_button.click()
+    assert consultation.session_id == saved[2] and consultation.mode == "readonly"  # the old one is not amended
+    release.set()
+    qtbot.waitUntil(lambda: not consultation.opening(), timeout=5000)
+    assert consultation.session_id == saved[1] and consultation.mode == "amend"
+    assert not consultation.notes.isReadOnly()
+
+    w.open_session(999)  # no such session (deleted from another copy of the file, say)
+    qtbot.waitUntil(lambda: not consultation.opening(), timeout=5000)
+    assert consultation.error_banner.isVisible()
+    assert consultation.error_banner.text().startswith("Session 999 could not be opened: ")
+    assert "\n" not in consultation.error_banner.text()
+    assert consultation.session_id == saved[1] and consultation.notes.toPlainText() == "the notes of session 1"
+
+
+def test_the_history_dialog_reads_off_the_ui_thread(qtbot, saved):
+    from decisionaid.ui.sessions_view import HistoryDialog
+
+    w, _view = sessions_screen(qtbot)
+    release = hold_owner(w)
+    ticks = Ticks()
+    dialogs = []
+    took = returns_at_once(lambda: dialogs.append(HistoryDialog(w.store(), saved[0], w)))
+    dialog = dialogs[0]
+    qtbot.addWidget(dialog)
+    assert took < 50, f"opening the History kept the UI thread {took:.0f} ms"
+    qtbot.wait(200)
+    assert len(ticks.times) >= 5 and ticks.longest_gap_ms() < 150
+    assert dialog.viewer.toPlainText() == "Reading the history\u2026"
+    assert not dialog.show_autosaves.isEnabled()
+    release.set()
+    qtbot.waitUntil(lambda: dialog.revisions.count() == 2, timeout=5000)
+    assert "PHQ-9 corrected" in dialog.revisions.item(0).text()
+    assert "amended" in dialog.viewer.toPlainText()
+    assert dialog.show_autosaves.isEnabled()
+
+
+def test_a_history_closed_before_its_read_arrived_is_left_alone(qtbot, saved):
+    from decisionaid.ui.sessions_view import HistoryDialog
+
+    w, _view = sessions_screen(qtbot)
+    release = hold_owner(w)
+    dialog = HistoryDialog(w.store(), saved[0], w)
+    dialog.close()
+    dialog.deleteLater()
+    qtbot.wait(50)
+    release.set()
+    w.keeper.owner.drain()
+    qtbot.wait(100)  # the result arrives for a dialog that is gone: nothing happens, nothing raises
+
+
+def test_the_follow_up_dialog_reads_off_the_ui_thread(qtbot, saved):
+    from decisionaid.checklist.items import load_checklist
+    from decisionaid.evidence.pack import load_pack
+    from decisionaid.ui.followup_view import FollowUpDialog
+
+    w, _view = sessions_screen(qtbot)
+    checklist, pack = load_checklist(), load_pack()
+    release = hold_owner(w)
+    ticks = Ticks()
+    dialogs = []
+    took = returns_at_once(lambda: dialogs.append(FollowUpDialog(w.store(), saved[1], checklist, pack, None, w)))
+    dialog = dialogs[0]
+    qtbot.addWidget(dialog)
+    assert took < 50, f"opening the Follow-up kept the UI thread {took:.0f} ms"
+    qtbot.wait(200)
+    assert len(ticks.times) >= 5 and ticks.longest_gap_ms() < 150
+    assert dialog.summary.text() == "Reading the session\u2026" and not dialog.save_button.isEnabled()
+    release.set()
+    qtbot.waitUntil(lambda: not dialog.reading(), timeout=5000)
+    assert dialog.summary.text().startswith("Patient P-0001 \u00b7 first consultation")
+    assert dialog.outcomes.toPlainText() == "No follow-up visit recorded yet."
+    assert dialog.save_button.isEnabled()
