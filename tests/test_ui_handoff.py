@@ -132,6 +132,7 @@ def test_copy_and_export_on_the_sessions_screen_act_on_the_selected_session(qtbo
     copy = bar_button(view, "copyNoteButton")
     assert copy.isEnabled()
     qtbot.mouseClick(copy, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.handoff.busy, timeout=5000)  # the session is read on the owner thread first
     note = QGuiApplication.clipboard().text()
     assert f"Patient reference: {hd.PATIENT}\n" in note and f"decisionaid session {sid} (saved revision" in note
     assert "- Total score 12 of 27: moderate." in note
@@ -158,7 +159,9 @@ def test_a_draft_without_identifier_gets_one_message_and_no_file(qtbot, data_dir
     w, view = sessions(qtbot, "")
     save_dialog["path"] = tmp_path / "never.json"
     qtbot.mouseClick(bar_button(view, "exportFhirButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.handoff.busy, timeout=5000)  # the session is read on the owner thread first
     qtbot.mouseClick(bar_button(view, "copyNoteButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.handoff.busy, timeout=5000)  # the session is read on the owner thread first
     expected = (f"Session {draft} is an unsaved draft without a patient reference: open it, enter the patient's "
                 "identifier and save it, then try again.")
     assert warnings == [("The FHIR document could not be made", expected), ("The note could not be made", expected)]

@@ -97,15 +97,17 @@ def test_opening_a_session_from_the_list_while_the_file_is_busy_never_freezes_th
     qtbot.wait(300)
     assert len(ticks.times) >= 10 and ticks.longest_gap_ms() < 150  # the event loop kept running
     assert w.stack.currentWidget() is consultation  # the Consultation screen, saying what it is doing
-    assert consultation.save_state.text() == f"Opening session {saved[1]}\u2026"
+    assert consultation.save_state.text().startswith(f"Opening session {saved[1]}\u2026")
+    qtbot.waitUntil(lambda: "The sessions file is busy with another task" in consultation.save_state.text())
     assert not consultation.form_scroll.isEnabled() and not consultation.save_button.isEnabled()
-    assert not consultation.amend_button.isEnabled()
+    assert not consultation.amend_button.isEnabled() and not consultation.status.isEnabled()
     assert consultation.opening()
     release.set()
     qtbot.waitUntil(lambda: not consultation.opening(), timeout=5000)
     assert consultation.session_id == saved[1] and consultation.mode == "readonly"
     assert consultation.notes.toPlainText() == "the notes of session 1"
     assert consultation.form_scroll.isEnabled() and consultation.amend_button.isEnabled()
+    assert consultation.status.isEnabled()
     assert consultation.save_state.text().startswith(f"Saved session {saved[1]} (read-only)")
 
 
@@ -225,3 +227,51 @@ def test_the_follow_up_dialog_reads_off_the_ui_thread(qtbot, saved):
     assert dialog.summary.text().startswith("Patient P-0001 \u00b7 first consultation")
     assert dialog.outcomes.toPlainText() == "No follow-up visit recorded yet."
     assert dialog.save_button.isEnabled()
+
+
+def test_printing_a_listed_session_reads_off_the_ui_thread(qtbot, saved, tmp_path, monkeypatch):
+    """The record of the selected session saved as PDF (and, next test, its note copied) while the file is busy: the
+    window keeps running, the status bar says it is reading, and the document carries that session once read."""
+    import io
+
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog
+
+    out = tmp_path / "record.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a: (str(out), "PDF (*.pdf)")))
+    w, view = sessions_screen(qtbot)
+    select(view, saved[1])
+    release = hold_owner(w)
+    ticks = Ticks()
+    took = returns_at_once(view.print_set.save_record.trigger)
+    assert took < 50, f"Save record as PDF kept the UI thread {took:.0f} ms"
+    qtbot.wait(200)
+    assert len(ticks.times) >= 5 and ticks.longest_gap_ms() < 150
+    assert w.printing.busy and w.printing.last_message == "Reading the session\u2026"
+    assert not view.print_set.save_record.isEnabled()
+    release.set()
+    qtbot.waitUntil(lambda: not w.printing.busy and out.exists(), timeout=30000)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages).split())
+    assert "the notes of session 1" in text and "P-0001" in text
+
+
+def test_the_hand_off_of_a_listed_session_reads_off_the_ui_thread(qtbot, saved):
+    from PySide6.QtGui import QGuiApplication
+
+    w, view = sessions_screen(qtbot)
+    select(view, saved[1])
+    qtbot.waitUntil(w.handoff.copy_note.isEnabled)
+    QGuiApplication.clipboard().clear()
+    release = hold_owner(w)
+    ticks = Ticks()
+    copy = view.findChild(type(view.open_button), "copyNoteButton")
+    took = returns_at_once(copy.click)
+    assert took < 50, f"Copy note kept the UI thread {took:.0f} ms"
+    qtbot.wait(200)
+    assert len(ticks.times) >= 5 and ticks.longest_gap_ms() < 150
+    assert w.statusBar().currentMessage() == "Reading the session\u2026" and not copy.isEnabled()
+    assert QGuiApplication.clipboard().text() == ""
+    release.set()
+    qtbot.waitUntil(lambda: not w.handoff.busy, timeout=5000)
+    note = QGuiApplication.clipboard().text()
+    assert "Patient reference: P-0001\n" in note and "the notes of session 1" in note

@@ -28,6 +28,7 @@ AUTOSAVE_MS = 1500
 # Where a new follow-up date starts: 6 weeks after the consultation, when the trials measured their main results
 # (primary endpoints at 6 weeks). A starting point for the clinician, not a recommendation: they change it.
 RETRY_MS = 5000
+SLOW_OPEN_MS = 600  # a session not read by then waits behind a long job: the screen says so
 STATUS_COLOURS = {"Not a candidate now": "#f8d7da", "Candidate with cautions": "#fff3cd",
                   "No concerns found": "#d1e7dd", "Incomplete": "#e2e3e5"}
 STATUS_INK = "#000000"  # on every status colour, whatever the palette (a dark palette's light text would not show)
@@ -471,11 +472,11 @@ class ConsultationView(QWidget):
             self.autosave_soon()  # queued before the read, so written first; its outcome comes by `_written`
         pending = self._in_flight if self.dirty else None
         self._opening = session_id
-        self.form_scroll.setEnabled(False)
-        self.amend_button.setEnabled(False)
-        self.save_button.setEnabled(False)
+        for w in (self.form_scroll, self.status, self.amend_button, self.save_button):
+            w.setEnabled(False)  # greyed: what is there now gives way to the session on its way
         self.setCursor(Qt.BusyCursor)
         self.save_state.setText(f"Opening session {session_id}\u2026")
+        QTimer.singleShot(SLOW_OPEN_MS, self, lambda: self._still_opening(session_id))
         self._reads.read(store, lambda s: s.get(session_id),
                          on_done=lambda view: self._opened(session_id, view, amend, pending),
                          on_error=lambda exc: self._open_failed(session_id, exc))
@@ -484,10 +485,15 @@ class ConsultationView(QWidget):
         """A session asked for is on its way (`open_session`)."""
         return self._reads.waiting()
 
+    def _still_opening(self, session_id: int) -> None:
+        if self._opening == session_id and self._reads.waiting():
+            self.save_state.setText(f"Opening session {session_id}\u2026 The sessions file is busy with another task "
+                                    "(a backup, for example): this can take a few seconds.")
+
     def _end_opening(self) -> None:
         self._opening = None
-        self.form_scroll.setEnabled(True)
-        self.amend_button.setEnabled(True)
+        for w in (self.form_scroll, self.status, self.amend_button):
+            w.setEnabled(True)
         self.unsetCursor()
         self._set_mode(self.mode)  # the buttons as the session on screen needs them
 

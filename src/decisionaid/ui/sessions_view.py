@@ -389,10 +389,17 @@ class SessionsView(QWidget):
             self.print_set.refresh()
 
     def print_subject(self):
-        """The selected session for a handout or record: its latest saved version (print_actions.Subject)."""
+        """The selected session for a handout, a record or a hand-off: its latest saved version
+        (print_job.Subject), to be read on the sessions file's owner thread (a store_owner.Pending, so the window
+        never waits behind a backup); None when the sessions file is not available."""
         from decisionaid.handout.print_job import stored_subject
+        from decisionaid.ui.store_owner import Pending
 
-        return stored_subject(self._open_store(), self.selected_ids()[0])
+        store = self._open_store()
+        if store is None:
+            return None
+        session_id = self.selected_ids()[0]
+        return Pending(store, lambda s: stored_subject(s, session_id))
 
     def show_follow_up(self) -> None:
         from decisionaid.checklist.items import ChecklistError, load_checklist

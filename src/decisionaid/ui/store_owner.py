@@ -201,6 +201,21 @@ class Reads(QObject):
         return self._waiting
 
 
+class Pending:
+    """What a print or hand-off acts on, still to be read from the sessions file: `fn(SessionStore)` gives it, run
+    on the owner thread (`Reads.read(pending.store, pending.fn, ...)`), or at once by `wait()` where waiting is
+    right."""
+
+    def __init__(self, store, fn):
+        self.store, self.fn = store, fn
+
+    def wait(self):
+        """The result, read now: the caller waits for the owner thread (for callers that may: tests, scripts)."""
+        if isinstance(self.store, StoreHandle):
+            return self.store.owner.call(self.fn, self.store.store)
+        return self.fn(self.store)
+
+
 def _if_alive(obj: QObject, fn):
     """`fn`, made to do nothing once `obj` (a Qt object) has been deleted (a dialog closed before its read
     arrived)."""
