@@ -275,3 +275,24 @@ def test_the_hand_off_of_a_listed_session_reads_off_the_ui_thread(qtbot, saved):
     qtbot.waitUntil(lambda: not w.handoff.busy, timeout=5000)
     note = QGuiApplication.clipboard().text()
     assert "Patient reference: P-0001\n" in note and "the notes of session 1" in note
+
+
+def test_what_is_typed_is_written_before_another_session_opens_even_answers_given_meanwhile(qtbot, saved):
+    """A new consultation typed, then a saved session opened while the file is busy: the typed text is written
+    first; an answer the patient gives in the Patient view while the session is on its way is written too."""
+    w, _view = sessions_screen(qtbot)
+    consultation = w.screen("Consultation")
+    w.show_screen("Consultation")
+    consultation.patient.setText("P-typed")
+    consultation.notes.setPlainText("typed before opening another")
+    target = consultation._target  # the session this text goes into (created by its first write)
+    release = hold_owner(w)
+    w.open_session(saved[1])
+    consultation.set_patient_answer("values_injections", "fine with it")  # from the Patient view, meanwhile
+    release.set()
+    qtbot.waitUntil(lambda: not consultation.opening() and consultation.session_id == saved[1], timeout=5000)
+    assert consultation.notes.toPlainText() == "the notes of session 1"
+    with SessionStore.open(paths.database_path(), check=False) as store:
+        draft = store.get(target.session_id).draft
+    assert draft.notes == "typed before opening another"
+    assert draft.answers.get("values_injections") == "fine with it"

@@ -477,8 +477,9 @@ class ConsultationView(QWidget):
         self.setCursor(Qt.BusyCursor)
         self.save_state.setText(f"Opening session {session_id}\u2026")
         QTimer.singleShot(SLOW_OPEN_MS, self, lambda: self._still_opening(session_id))
+        edits = self._edits
         self._reads.read(store, lambda s: s.get(session_id),
-                         on_done=lambda view: self._opened(session_id, view, amend, pending),
+                         on_done=lambda view: self._opened(session_id, view, amend, pending, edits),
                          on_error=lambda exc: self._open_failed(session_id, exc))
 
     def opening(self) -> bool:
@@ -514,7 +515,10 @@ class ConsultationView(QWidget):
         self.save_state.setText("")
         self._show_error(f"{opened}{exc.title}. {exc.advice}")
 
-    def _opened(self, session_id: int, view, amend: bool, pending) -> None:
+    def _opened(self, session_id: int, view, amend: bool, pending, edits: int) -> None:
+        if self._edits != edits and self.dirty:  # answers given meanwhile (the Patient view): written first
+            self.open_session(session_id, amend)
+            return
         self._end_opening()
         if pending is not None and not pending.handled:
             self._outcome(pending)  # written on this thread (a store used here): no signal tells it
