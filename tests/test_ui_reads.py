@@ -296,3 +296,14 @@ def test_what_is_typed_is_written_before_another_session_opens_even_answers_give
         draft = store.get(target.session_id).draft
     assert draft.notes == "typed before opening another"
     assert draft.answers.get("values_injections") == "fine with it"
+
+
+def test_history_and_follow_up_without_the_sessions_file_say_so_in_one_line(qtbot, saved, monkeypatch):
+    w, view = sessions_screen(qtbot)
+    select(view, saved[1])
+    monkeypatch.setattr(view, "_open_store", lambda: None)  # the sessions file could not be opened
+    for button in (view.history_button, view.follow_up_button):
+        view.message.setText("")
+        button.click()
+        assert view.message.text() == ("The sessions file is not available (see the message shown when it was "
+                                       "opened).")

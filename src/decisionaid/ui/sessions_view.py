@@ -409,11 +409,12 @@ class SessionsView(QWidget):
         from decisionaid.settings import load as load_settings
         from decisionaid.ui.followup_view import FollowUpDialog
 
-        ids = self.selected_ids()
-        if not ids:
+        ids, store = self.selected_ids(), self._open_store()
+        if not ids or store is None:
+            self._not_available(store)
             return
         try:
-            dialog = FollowUpDialog(self._open_store(), ids[0], load_checklist(), load_pack(), load_settings(), self)
+            dialog = FollowUpDialog(store, ids[0], load_checklist(), load_pack(), load_settings(), self)
         except (ChecklistError, PackError, FollowUpRulesError, StoreError) as exc:
             self.message.setText(f"The follow-up could not be opened: {getattr(exc, 'title', exc)} "
                                  f"{getattr(exc, 'advice', '')}".strip())
@@ -422,9 +423,15 @@ class SessionsView(QWidget):
         self.refresh()  # a visit may end a due or overdue follow-up
 
     def show_history(self) -> None:
-        ids = self.selected_ids()
-        if ids:
-            HistoryDialog(self._open_store(), ids[0], self, self.questions).exec()
+        ids, store = self.selected_ids(), self._open_store()
+        if ids and store is not None:
+            HistoryDialog(store, ids[0], self, self.questions).exec()
+        else:
+            self._not_available(store)
+
+    def _not_available(self, store) -> None:
+        if store is None:
+            self.message.setText("The sessions file is not available (see the message shown when it was opened).")
 
     # --- long work, off the UI thread -----------------------------------------------------------------
 
