@@ -336,6 +336,7 @@ class SessionsView(QWidget):
         """Ask for the first page of the current search and filters; it is read on a worker thread and shown when it
         arrives (`model.loaded`), replacing the rows of any older query."""
         from decisionaid.sessions.errors import StoreError
+        from decisionaid.ui.store_owner import StoreHandle
 
         self._search_timer.stop()
         store = self._open_store()
@@ -343,14 +344,24 @@ class SessionsView(QWidget):
             self.model.set_query(None)
             self.count_label.setText("The sessions file is not available.")
             return
-        query = self.search.text()
+        query, indexed = self.search.text(), None
         if query.strip():
-            try:
-                store.update_search_index()  # the few sessions autosaved since the last search; the writer's job
-            except StoreError as exc:
+            # the few sessions autosaved since the last search, indexed by the writer (the owner thread) before the
+            # search reads: the worker waits for it, never the window (Back up now may hold the owner for seconds)
+            def not_indexed(exc) -> None:
+                if not isinstance(exc, StoreError):
+                    raise exc
                 self.message.setText(f"Recent drafts may not be found: {exc.title}. {exc.advice}")
+
+            if isinstance(store, StoreHandle):
+                indexed = store.owner.submit(store.store.update_search_index, on_error=not_indexed)
+            else:
+                try:  # a store used on this thread
+                    store.update_search_index()
+                except StoreError as exc:
+                    not_indexed(exc)
         self.count_label.setText("Searching…" if query.strip() else "Loading…")
-        self.model.set_query(store.path, query, self.filters())
+        self.model.set_query(store.path, query, self.filters(), wait_for=indexed)
 
     def _show_count(self) -> None:
         shown = self.model.rowCount()
