@@ -95,6 +95,7 @@ def test_copy_note_on_the_consultation_screen_pastes_with_its_lines(qtbot, data_
     assert button.isEnabled()
     QGuiApplication.clipboard().clear()
     qtbot.mouseClick(button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.handoff.busy, timeout=5000)  # the session is read on the owner thread first
     note = QGuiApplication.clipboard().text()
     assert note.startswith("Discussion of off-label botulinum toxin A (Botox) for depression\n")
     assert f"Patient reference: {PATIENT}\n" in note and "- Decision: Defer.\n" in note
@@ -118,6 +119,7 @@ def test_the_file_menu_has_both_actions_with_shortcuts_and_the_setting_picks_the
     QGuiApplication.clipboard().clear()
     qtbot.keyClick(view.patient, Qt.Key_C, Qt.ControlModifier | Qt.ShiftModifier)
     qtbot.keyRelease(view.patient, Qt.Key_Shift, Qt.NoModifier)  # let go of the keys for the tests after this
+    qtbot.waitUntil(lambda: not w.handoff.busy, timeout=5000)  # the session is read on the owner thread first
     short = QGuiApplication.clipboard().text()
     assert short.startswith("Discussion of off-label") and "\nNotes\n" not in short
     assert "- All 4 safety questions were answered no." not in short  # nothing answered yet

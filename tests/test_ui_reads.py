@@ -334,3 +334,47 @@ def test_a_search_while_the_file_is_busy_never_freezes_the_window_and_finds_the_
     release.set()
     qtbot.waitUntil(lambda: not view.model.is_loading(), timeout=5000)
     assert [view.model.session_at(r).patient_ref for r in range(view.model.rowCount())] == ["P-draft"]
+
+
+def test_printing_and_handing_off_the_consultation_on_screen_never_wait_for_the_file(qtbot, saved, tmp_path,
+                                                                                     monkeypatch):
+    """What is typed is written first, then the record and the note are made from it, while a backup holds the
+    file: the window keeps running meanwhile."""
+    import io
+
+    from pypdf import PdfReader
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QFileDialog
+
+    out = tmp_path / "record.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a: (str(out), "PDF (*.pdf)")))
+    w, _view = sessions_screen(qtbot)
+    w.show_screen("Consultation")
+    consultation = w.screen("Consultation")
+    consultation.patient.setText("P-onscreen")
+    consultation.notes.setPlainText("typed just before printing")
+    release = hold_owner(w)
+    ticks = Ticks()
+    took = returns_at_once(consultation.print_bar.save_record.click)
+    assert took < RETURN_MS, f"Save record as PDF kept the UI thread {took:.0f} ms"
+    qtbot.wait(200)
+    assert len(ticks.times) >= 3 and ticks.longest_gap_ms() < STALL_MS
+    assert w.printing.busy and w.printing.last_message == "Reading the session\u2026"
+    release.set()
+    qtbot.waitUntil(lambda: not w.printing.busy and out.exists(), timeout=30000)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages).split())
+    assert "typed just before printing" in text and "P-onscreen" in text
+    assert consultation.session_id is not None and not consultation.dirty  # written before the record was made
+
+    QGuiApplication.clipboard().clear()
+    consultation.notes.setPlainText("typed just before the note")
+    release = hold_owner(w)
+    copy = consultation.findChild(type(consultation.save_button), "copyNoteButton")
+    took = returns_at_once(copy.click)
+    assert took < RETURN_MS, f"Copy note kept the UI thread {took:.0f} ms"
+    qtbot.wait(200)
+    assert QGuiApplication.clipboard().text() == "" and w.handoff.busy
+    release.set()
+    qtbot.waitUntil(lambda: not w.handoff.busy, timeout=5000)
+    note = QGuiApplication.clipboard().text()
+    assert "Patient reference: P-onscreen\n" in note and "typed just before the note" in note

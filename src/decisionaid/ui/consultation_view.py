@@ -786,29 +786,25 @@ class ConsultationView(QWidget):
         return self.session_id is not None or self.dirty
 
     def print_subject(self):
-        """The consultation on screen, for a handout or record (print_actions.Subject): written first (an
-        autosave), so that it has a session id; the record as typed, marked as a draft unless it is the saved
-        revision. Nothing typed yet: the general handout. Store errors reach the caller."""
+        """The consultation on screen, for a handout, a record or a hand-off: what is typed is handed to the
+        sessions file first (an autosave), so that it has a session id; the record as typed, marked as a draft
+        unless it is the saved revision. Nothing typed yet: the general handout (a print_job.Subject). Otherwise a
+        store_owner.Pending, read on the owner thread after that write: the print and hand-off actions read it
+        without the window waiting (`PrintActions.document` waits for it). Store errors reach whoever reads it."""
         from decisionaid.handout.print_job import Subject
+        from decisionaid.ui.store_owner import Pending
 
         if not self.has_session():
             return Subject()
-        if self.mode != "readonly":
-            self.flush()
         record = self.record()
-        store = self._open_store() if self.session_id is not None else None
+        store = self._open_store()
         if store is None:  # the sessions file is not available: a handout from the screen, but no record
             return Subject(None, record, draft=True)
-        view = store.get(self.session_id)
-        history = tuple(store.history(self.session_id))
-        visits = tuple(store.visits(self.session_id))
-        revisions = tuple(store.visit_revisions(self.session_id))
-        if self.mode == "readonly":
-            return Subject(self.session_id, view.record, history, False, view.saved_revision_id, visits, revisions,
-                           tuple(store.patient_course(view.record.patient_ref)))
-        draft = self.dirty or view.draft is not None or view.saved_revision_id is None
-        return Subject(self.session_id, record, history, draft, None if draft else view.saved_revision_id, visits,
-                       revisions, tuple(store.patient_course(record.patient_ref)))
+        write = None
+        if self.mode != "readonly" and self.dirty:
+            self.autosave_soon()  # queued before the read, so written first; its outcome comes by `_written`
+            write = self._in_flight
+        return Pending(store, functools.partial(_subject_of, self._target, record, self.mode == "readonly", write))
 
     def file_replaced(self, message: str) -> None:
         """The sessions file was moved aside (damaged, or a backup restored), so `session_id` may name another
@@ -823,3 +819,24 @@ class ConsultationView(QWidget):
             self.dirty = True
             self._timer.start(AUTOSAVE_MS)
         self._show_error(message)
+
+
+def _subject_of(target, record, readonly: bool, write, store):
+    """On the sessions file's owner thread, after the write queued before it (if any): the print_job.Subject of
+    the consultation whose session is `target` and whose text on screen was `record`."""
+    from decisionaid.handout.print_job import Subject
+
+    session_id = target.session_id
+    if session_id is None:  # its first write could not create it: a handout from the screen, but no record
+        return Subject(None, record, draft=True)
+    view = store.get(session_id)
+    history = tuple(store.history(session_id))
+    visits = tuple(store.visits(session_id))
+    revisions = tuple(store.visit_revisions(session_id))
+    if readonly:
+        return Subject(session_id, view.record, history, False, view.saved_revision_id, visits, revisions,
+                       tuple(store.patient_course(view.record.patient_ref)))
+    unwritten = write is not None and write.future is not None and write.future.exception() is not None
+    draft = unwritten or view.draft is not None or view.saved_revision_id is None
+    return Subject(session_id, record, history, draft, None if draft else view.saved_revision_id, visits,
+                   revisions, tuple(store.patient_course(record.patient_ref)))

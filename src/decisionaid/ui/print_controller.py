@@ -60,9 +60,14 @@ class PrintActions(QObject):
     # --- documents ----------------------------------------------------------------------------------
 
     def document(self, kind: str, subject: Subject) -> Document:
-        """The paper is resolved here, on the UI thread (Qt is asked the locale): build() runs on a worker."""
+        """The paper is resolved here, on the UI thread (Qt is asked the locale): build() runs on a worker. A
+        subject still to be read (a store_owner.Pending) is read now, the caller waiting: the actions read it first
+        (`read_then`), so only tests and scripts wait here."""
         from decisionaid.ui.paper import paper_for
+        from decisionaid.ui.store_owner import Pending
 
+        if isinstance(subject, Pending):
+            subject = subject.wait()
         settings = self._context()[0]
         return Document(kind, subject, settings, large_print=kind == HANDOUT and self.large_print.isChecked(),
                         paper=paper_for(settings))
