@@ -56,7 +56,7 @@ class StoreOwner:
             item = self._jobs.get()
             if item is _STOP:
                 return
-            future, fn, args, kwargs = item
+            future, fn, args, kwargs, then = item
             if not future.set_running_or_notify_cancel():
                 continue
             try:
@@ -65,13 +65,17 @@ class StoreOwner:
                 future.set_exception(exc)
             else:
                 future.set_result(result)
+            if then is not None:
+                then(future)
 
-    def _put(self, fn, args, kwargs) -> Future:
+    def _put(self, fn, args, kwargs, then=None) -> Future:
+        """Queue `fn`; `then(future)` runs on the owner thread once it is done (so a signal it emits always reaches
+        the UI thread through its event loop, after the caller has the future)."""
         future: Future = Future()
         with self._lock:
             if not self._thread.is_alive():  # stopped (the window was closed) and used again: a new owner thread
                 self._thread = self._start()
-            self._jobs.put((future, fn, args, kwargs))
+            self._jobs.put((future, fn, args, kwargs, then))
         return future
 
     def call(self, fn, *args, **kwargs):
@@ -91,17 +95,17 @@ class StoreOwner:
         job.done.connect(lambda _r: self._running.discard(job))
         job.failed.connect(lambda _e: self._running.discard(job))
         self._running.add(job)
-        future = self._put(fn, args, kwargs)
 
         def tell(f: Future) -> None:
+            """On the owner thread: never on the caller's, where a job done before `submit` returned would be
+            heard before the caller had its future (a Write's outcome read with no future yet)."""
             try:
                 exc = f.exception()
                 job.failed.emit(exc) if exc is not None else job.done.emit(f.result())
             except RuntimeError:
                 pass  # quitting: the job is gone and nobody is left to tell
 
-        future.add_done_callback(tell)
-        return future
+        return self._put(fn, args, kwargs, then=tell)
 
     def drain(self) -> None:
         """Wait until everything queued so far has run."""
