@@ -74,7 +74,6 @@ class ActionSet(QObject):
 
     def _trigger(self, kind: str, op, *_) -> None:
         from decisionaid.sessions.errors import StoreError
-
         from decisionaid.ui.store_owner import Pending
 
         if self.actions.busy:

@@ -11,9 +11,11 @@ A SessionStore is opened on the owner thread (`call(SessionStore.open, ...)`), s
 ever used there; the UI thread never runs SQLite on it. Autosave, save, reads of a session, backup, restore and the
 close-time backup are queued here, so a restore can never overlap a write and nothing is written out of order.
 
-The window's reads (opening a session, its history, its follow-up) go through `Reads`: the UI thread never waits
-for them, so a long job ahead in the queue (Back up now on a big file, a restore) never freezes the window; a
-result that arrives after the clinician moved on (asked for another, closed the dialog) is dropped.
+The window's reads (opening a session, its history, its follow-up, what a print or a hand-off is made from:
+`Pending`) go through `Reads`: the UI thread never waits for them, so a long job ahead in the queue (Back up now
+on a big file, a restore) never freezes the window; a result that arrives after the clinician moved on (asked for
+another, closed the dialog) is dropped. The UI thread still waits (`call`, or a StoreHandle's methods) only for
+its own writes where the clinician needs their outcome before going on (Save, closing, quitting).
 
 `Writes` is a consultation screen's queue of writes on top of it: a write waiting for its turn is replaced by a
 newer autosave or save of the same screen (the newest text wins, and an older text is never written after it).
