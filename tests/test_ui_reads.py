@@ -92,6 +92,10 @@ def returns_at_once(action) -> float:
 def test_opening_a_session_from_the_list_while_the_file_is_busy_never_freezes_the_window(qtbot, saved):
     w, view = sessions_screen(qtbot)
     consultation = w.screen("Consultation")
+    w.open_session(saved[0])
+    qtbot.waitUntil(lambda: not consultation.opening(), timeout=5000)
+    assert w.print_current.print_record.isEnabled() and w.handoff.copy_note.isEnabled()
+    w.show_screen("Sessions")
     select(view, saved[1])
     release = hold_owner(w)
     ticks = Ticks()
@@ -105,9 +109,11 @@ def test_opening_a_session_from_the_list_while_the_file_is_busy_never_freezes_th
     assert not consultation.form_scroll.isEnabled() and not consultation.save_button.isEnabled()
     assert not consultation.amend_button.isEnabled() and not consultation.status.isEnabled()
     assert consultation.opening()
+    assert not w.print_current.print_record.isEnabled() and not w.handoff.copy_note.isEnabled()  # not the old one
     release.set()
     qtbot.waitUntil(lambda: not consultation.opening(), timeout=5000)
     assert consultation.session_id == saved[1] and consultation.mode == "readonly"
+    assert w.print_current.print_record.isEnabled() and w.handoff.copy_note.isEnabled()
     assert consultation.notes.toPlainText() == "the notes of session 1"
     assert consultation.form_scroll.isEnabled() and consultation.amend_button.isEnabled()
     assert consultation.status.isEnabled()

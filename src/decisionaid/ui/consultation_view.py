@@ -477,6 +477,7 @@ class ConsultationView(QWidget):
         self.setCursor(Qt.BusyCursor)
         self.save_state.setText(f"Opening session {session_id}\u2026")
         QTimer.singleShot(SLOW_OPEN_MS, self, lambda: self._still_opening(session_id))
+        self.print_target_changed.emit()  # nothing to print or hand off until it is here (not the one before)
         edits = self._edits
         self._reads.read(store, lambda s: s.get(session_id),
                          on_done=lambda view: self._opened(session_id, view, amend, pending, edits),
@@ -782,8 +783,9 @@ class ConsultationView(QWidget):
     # --- printing -----------------------------------------------------------------------------------
 
     def has_session(self) -> bool:
-        """Something to print a record of: a session that was written, or typing about to be autosaved."""
-        return self.session_id is not None or self.dirty
+        """Something to print a record of: a session that was written, or typing about to be autosaved; not while
+        another session is being opened (what is on screen is about to give way to it)."""
+        return self._opening is None and (self.session_id is not None or self.dirty)
 
     def print_subject(self):
         """The consultation on screen, for a handout, a record or a hand-off: what is typed is handed to the
