@@ -27,6 +27,7 @@ LONGEST_FIRST = (
     "test_bundle.py",
     "test_content_schemas.py",
     "test_ui_consultation.py",
+    "test_ui_reads.py",
     "test_drill_hostile_input.py",
     "test_ui_patient_view.py",
     "test_encryption_drill.py",

@@ -219,16 +219,19 @@ def test_the_window_lists_the_sessions_and_says_which_one_is_damaged(qtbot, five
     sessions.table.selectRow(row)
     w.open_session(3)  # as the Open button does
     consultation = w.screen("Consultation")
+    qtbot.waitUntil(lambda: not consultation.opening(), timeout=5000)  # read on the owner thread, shown by signal
     banner = consultation.error_banner.text()
     assert consultation.error_banner.isVisibleTo(w) and SECRET not in banner
     assert banner.startswith("Session 3 revision 3 is damaged. That saved version cannot be read")
     assert consultation.patient.text() != f"{SECRET}"  # nothing of the damaged record was shown
     w.open_session(2)
+    qtbot.waitUntil(lambda: not consultation.opening(), timeout=5000)  # read on the owner thread, shown by signal
     assert consultation.patient.text() == "MRN-1" and consultation.mode == "readonly"
     from decisionaid.ui.sessions_view import HistoryDialog
 
     history = HistoryDialog(w.store(), 3)
     qtbot.addWidget(history)
+    qtbot.waitUntil(lambda: not history.reading(), timeout=5000)  # read on the owner thread, shown by signal
     assert history.revisions.count() == 0
     assert history.viewer.toPlainText().startswith("The history could not be read: Session 3 revision 3 is damaged.")
     target = tmp_path / "window.csv"

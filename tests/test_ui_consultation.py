@@ -145,6 +145,7 @@ def test_save_amend_and_history(qtbot, data_dir, checklist, monkeypatch):
     assert view.save()
     sid = view.session_id
     w.open_session(sid)
+    qtbot.waitUntil(lambda: not view.opening(), timeout=5000)  # read on the owner thread, shown by signal
     assert view.mode == "readonly" and view.notes.isReadOnly()
     view.amend_button.click()
     view.notes.setPlainText("second version")
@@ -155,6 +156,7 @@ def test_save_amend_and_history(qtbot, data_dir, checklist, monkeypatch):
     assert history[0].reason == "PHQ-9 corrected" and "notes" in history[0].changes
     dialog = HistoryDialog(w.store(), sid)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.reading(), timeout=5000)  # read on the owner thread, shown by signal
     assert "PHQ-9 corrected" in dialog.revisions.item(0).text()
     dialog.revisions.setCurrentRow(1)
     assert "first version" in dialog.viewer.toPlainText()
@@ -170,6 +172,7 @@ def test_hostile_text_round_trips_through_the_screen_and_store(qtbot, data_dir):
     assert stored.patient_ref == HOSTILE.strip()
     assert stored.notes == view.notes.toPlainText()
     w.open_session(view.session_id)
+    qtbot.waitUntil(lambda: not view.opening(), timeout=5000)  # read on the owner thread, shown by signal
     assert view.notes.toPlainText() == stored.notes
     assert view.patient.text() == HOSTILE.strip()
 
@@ -254,6 +257,7 @@ def test_damage_found_by_the_background_check_keeps_the_typed_text(qtbot, data_d
 
     w, view = consultation(qtbot)  # the file opens at once; its check waits on a worker thread
     w.open_session(first)
+    qtbot.waitUntil(lambda: not view.opening(), timeout=5000)  # read on the owner thread, shown by signal
     view.start_amend()
     view.notes.setPlainText("amended while the check ran")
     assert view.autosave()  # autosaves carry on into the file while it is being checked

@@ -58,6 +58,7 @@ def test_a_reopened_session_with_an_old_follow_up_does_not_warn(qtbot, data_dir)
                                          follow_up="2025-04-12", status="Incomplete"), "Dr Test")
     w, view = consultation(qtbot)
     w.open_session(sid)
+    qtbot.waitUntil(lambda: not view.opening(), timeout=5000)  # read on the owner thread, shown by signal
     assert view.mode == "readonly" and view.follow_up.date() == QDate(2025, 4, 12)
     assert view.follow_up_warning.isHidden()
     view.start_amend()

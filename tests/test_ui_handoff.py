@@ -95,6 +95,7 @@ def test_copy_note_on_the_consultation_screen_pastes_with_its_lines(qtbot, data_
     assert button.isEnabled()
     QGuiApplication.clipboard().clear()
     qtbot.mouseClick(button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.handoff.busy, timeout=5000)  # the session is read on the owner thread first
     note = QGuiApplication.clipboard().text()
     assert note.startswith("Discussion of off-label botulinum toxin A (Botox) for depression\n")
     assert f"Patient reference: {PATIENT}\n" in note and "- Decision: Defer.\n" in note
@@ -118,6 +119,7 @@ def test_the_file_menu_has_both_actions_with_shortcuts_and_the_setting_picks_the
     QGuiApplication.clipboard().clear()
     qtbot.keyClick(view.patient, Qt.Key_C, Qt.ControlModifier | Qt.ShiftModifier)
     qtbot.keyRelease(view.patient, Qt.Key_Shift, Qt.NoModifier)  # let go of the keys for the tests after this
+    qtbot.waitUntil(lambda: not w.handoff.busy, timeout=5000)  # the session is read on the owner thread first
     short = QGuiApplication.clipboard().text()
     assert short.startswith("Discussion of off-label") and "\nNotes\n" not in short
     assert "- All 4 safety questions were answered no." not in short  # nothing answered yet
@@ -132,6 +134,7 @@ def test_copy_and_export_on_the_sessions_screen_act_on_the_selected_session(qtbo
     copy = bar_button(view, "copyNoteButton")
     assert copy.isEnabled()
     qtbot.mouseClick(copy, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.handoff.busy, timeout=5000)  # the session is read on the owner thread first
     note = QGuiApplication.clipboard().text()
     assert f"Patient reference: {hd.PATIENT}\n" in note and f"decisionaid session {sid} (saved revision" in note
     assert "- Total score 12 of 27: moderate." in note
@@ -158,7 +161,9 @@ def test_a_draft_without_identifier_gets_one_message_and_no_file(qtbot, data_dir
     w, view = sessions(qtbot, "")
     save_dialog["path"] = tmp_path / "never.json"
     qtbot.mouseClick(bar_button(view, "exportFhirButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.handoff.busy, timeout=5000)  # the session is read on the owner thread first
     qtbot.mouseClick(bar_button(view, "copyNoteButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.handoff.busy, timeout=5000)  # the session is read on the owner thread first
     expected = (f"Session {draft} is an unsaved draft without a patient reference: open it, enter the patient's "
                 "identifier and save it, then try again.")
     assert warnings == [("The FHIR document could not be made", expected), ("The note could not be made", expected)]

@@ -81,6 +81,7 @@ def test_enter_opens_the_selected_session(qtbot, data_dir):
     assert QApplication.focusWidget() is view.table and not view.table.selectionModel().selectedRows()
     press(qtbot, Qt.Key_Return)  # the row the keyboard is on, though nothing is selected yet
     consultation = w.screen("Consultation")
+    qtbot.waitUntil(lambda: not consultation.opening(), timeout=5000)  # read on the owner thread, shown by signal
     assert w.stack.currentIndex() == SCREENS.index("Consultation")
     assert consultation.session_id == sid and consultation.patient.text() == "K-7"
 

@@ -131,6 +131,7 @@ def test_a_whole_consultation_and_its_review_by_keyboard_only(qtbot, data_dir):
     assert "KB-2026" in shown and "Proceed" in shown and FOLLOW_UP.toString("yyyy-MM-dd") in shown
     press(qtbot, Qt.Key_Return)
     assert w.stack.currentIndex() == SCREENS.index("Consultation")
+    qtbot.waitUntil(lambda: not view.opening(), timeout=5000)  # read on the owner thread, shown by signal
     assert view.session_id == summary.session_id and view.mode == "readonly"
     assert view.patient.text() == "KB-2026" and view.form.answers() == answers
     assert view.phq9.item_scores() == PHQ9 and view.decision.currentData() == "proceed"

@@ -52,6 +52,7 @@ def test_amending_keeps_the_save_letter(qtbot, data_dir):
     view.patient.setText("MN-1")
     assert view.save()
     w.open_session(view.session_id)
+    qtbot.waitUntil(lambda: not view.opening(), timeout=5000)  # read on the owner thread, shown by signal
     view.amend_button.click()
     assert mnemonic(view.save_button.text()) == "s"
     assert problems(view, menu_letters(w)) == []

@@ -232,6 +232,7 @@ def test_a_reopened_session_keeps_the_marker_and_old_records_read_without_one(qt
     consultation.new_session()
     assert consultation.record().answer_sources == {}
     consultation.open_session(sid)
+    qtbot.waitUntil(lambda: not consultation.opening(), timeout=5000)  # read on the owner thread, shown by signal
     assert consultation.record().answer_sources == {"values_injections": PATIENT_VIEW}
     assert view.findChild(QRadioButton, "patient:values_injections:fine with it").isChecked()
     old = json.loads(consultation.record().to_json())

@@ -52,6 +52,7 @@ def test_a_reopened_session_is_shown_from_the_top(qtbot, data_dir):
     qtbot.waitUntil(lambda: bar.maximum() > 0)
     bar.setValue(bar.maximum())
     w.open_session(view.session_id)
+    qtbot.waitUntil(lambda: not view.opening(), timeout=5000)  # read on the owner thread, shown by signal
     assert bar.value() == 0
 
 

@@ -66,6 +66,7 @@ def test_typing_saving_and_reopening_never_run_sqlite_on_the_ui_thread(qtbot, mo
     view.save_button.click()
     assert view.save_state.text().startswith("Saved at")
     view.open_session(view.session_id)
+    qtbot.waitUntil(lambda: not view.opening(), timeout=5000)  # read on the owner thread, shown by signal
     assert view.notes.toPlainText() == "typed"
     assert {name for name, _ in threads} == {"_append", "get"}
     assert [t for t in threads if t[1]] == []  # none on the UI thread
@@ -147,3 +148,25 @@ def test_a_closed_window_used_again_opens_the_file_again(qtbot):
     view.notes.setPlainText("after closing")  # e.g. the close was for the idle lock's sake, or a test reuses it
     assert view.flush()
     assert stored(view.session_id)[-1] == ("autosave", "after closing")
+
+
+def test_a_job_done_before_submit_returns_is_heard_after_the_caller_has_its_future(qtbot, monkeypatch):
+    """Found by the disk-full drill: a write that failed at once was told to the consultation before the write had
+    its future, and reading the outcome raised. The result is always heard through the event loop."""
+    from concurrent.futures import Future
+
+    from decisionaid.ui.store_owner import StoreOwner
+
+    real = Future.add_done_callback
+
+    def late(self, fn):  # the owner thread finishes the job before the caller gets this far
+        self.exception(timeout=5)
+        real(self, fn)
+
+    monkeypatch.setattr(Future, "add_done_callback", late)
+    owner = StoreOwner("test-owner")
+    heard, futures = [], []
+    futures.append(owner.submit(lambda: 42, on_done=lambda r: heard.append((r, len(futures)))))
+    qtbot.waitUntil(lambda: bool(heard), timeout=5000)
+    assert heard == [(42, 1)]  # heard once submit had returned its future
+    owner.stop()

@@ -83,6 +83,7 @@ def test_course_chart_is_named_and_reads_its_points(qtbot, data_dir):
     sid = store.create(SessionRecord("TA-1", "Dr A", "2026-10-05T09:30", phq9_total=16), "Dr A")
     dialog = FollowUpDialog(store, sid, load_checklist(), load_pack(), parent=w)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.reading(), timeout=5000)  # read on the owner thread, shown by signal
     name, text = spoken(dialog.chart)
     assert name == f"Chart: {dialog.chart.figure.title}"
     assert text == dialog.chart.figure.summary_text() and "PHQ-9 16" in text

@@ -22,12 +22,13 @@ from decisionaid.ui.checklist_form import ChecklistForm
 from decisionaid.ui.common import heading, label, qt_text, tint, typed_text
 from decisionaid.ui.date_field import DateField, DateTimeField
 from decisionaid.ui.phq9_input import Phq9Input
-from decisionaid.ui.store_owner import StoreHandle, Target, Write, Writes, run_write
+from decisionaid.ui.store_owner import Reads, StoreHandle, Target, Write, Writes, run_write
 
 AUTOSAVE_MS = 1500
 # Where a new follow-up date starts: 6 weeks after the consultation, when the trials measured their main results
 # (primary endpoints at 6 weeks). A starting point for the clinician, not a recommendation: they change it.
 RETRY_MS = 5000
+SLOW_OPEN_MS = 600  # a session not read by then waits behind a long job: the screen says so
 STATUS_COLOURS = {"Not a candidate now": "#f8d7da", "Candidate with cautions": "#fff3cd",
                   "No concerns found": "#d1e7dd", "Incomplete": "#e2e3e5"}
 STATUS_INK = "#000000"  # on every status colour, whatever the palette (a dark palette's light text would not show)
@@ -165,6 +166,8 @@ class ConsultationView(QWidget):
         self._edits = 0  # changes made on screen so far: a write of older text never clears `dirty`
         self._handled = -1  # the newest edit count whose write outcome has been shown
         self._in_flight = None  # the latest autosave handed to the owner thread
+        self._reads = Reads(self)  # the session being opened, read on the owner thread (store_owner.Reads)
+        self._opening: int | None = None  # its id, until it arrives
         self._patient_answers: dict[str, str] = {}  # item id -> the answer the patient gave in the Patient view
         self._sure_start: dict[str, str] = {}  # SURE item id -> the patient's answer at the start of the talk
         self.mode = "new"  # "new" (editing a consultation), "readonly" (reopened) or "amend"
@@ -441,6 +444,7 @@ class ConsultationView(QWidget):
         self.follow_up_warning.setVisible(past)
 
     def new_session(self) -> None:
+        self._stop_opening()
         if self.dirty:
             self.autosave()
         from decisionaid.sessions.session_record import SessionRecord
@@ -456,20 +460,73 @@ class ConsultationView(QWidget):
         self.form_scroll.verticalScrollBar().setValue(0)  # back to the top of the form, at the identifier
         self.patient.setFocus(Qt.OtherFocusReason)
 
-    def open_session(self, session_id: int) -> None:
-        """Reopen a saved session read-only; an unsaved draft (after a crash) is offered back."""
-        if self.dirty:
-            self.autosave()
+    def open_session(self, session_id: int, amend: bool = False) -> None:
+        """Reopen a saved session read-only (`amend`: to amend it); an unsaved draft (after a crash) is offered back.
+        It is read on the sessions file's owner thread after what is queued there (a backup of a big file takes
+        seconds): meanwhile the screen says so, the form is greyed (nothing typed there could be lost) and the
+        window stays usable. What is on screen is written first; if it cannot be, it stays and nothing opens.
+        Opening another session or starting a new one drops a read still on its way."""
         store = self._open_store()
         if store is None:
             return
+        if self.dirty:
+            self.autosave_soon()  # queued before the read, so written first; its outcome comes by `_written`
+        pending = self._in_flight if self.dirty else None
+        self._opening = session_id
+        for w in (self.form_scroll, self.status, self.amend_button, self.save_button):
+            w.setEnabled(False)  # greyed: what is there now gives way to the session on its way
+        self.setCursor(Qt.BusyCursor)
+        self.save_state.setText(f"Opening session {session_id}\u2026")
+        QTimer.singleShot(SLOW_OPEN_MS, self, lambda: self._still_opening(session_id))
+        self.print_target_changed.emit()  # nothing to print or hand off until it is here (not the one before)
+        edits = self._edits
+        self._reads.read(store, lambda s: s.get(session_id),
+                         on_done=lambda view: self._opened(session_id, view, amend, pending, edits),
+                         on_error=lambda exc: self._open_failed(session_id, exc))
+
+    def opening(self) -> bool:
+        """A session asked for is on its way (`open_session`)."""
+        return self._reads.waiting()
+
+    def _still_opening(self, session_id: int) -> None:
+        if self._opening == session_id and self._reads.waiting():
+            self.save_state.setText(f"Opening session {session_id}\u2026 The sessions file is busy with another task "
+                                    "(a backup, for example): this can take a few seconds.")
+
+    def _end_opening(self) -> None:
+        self._opening = None
+        for w in (self.form_scroll, self.status, self.amend_button):
+            w.setEnabled(True)
+        self.unsetCursor()
+        self._set_mode(self.mode)  # the buttons as the session on screen needs them
+
+    def _stop_opening(self) -> None:
+        """The clinician moved on (a new session, the file replaced): a session still on its way is not shown."""
+        if self._reads.waiting():
+            self._reads.drop()
+            self._end_opening()
+
+    def _open_failed(self, session_id: int, exc) -> None:
         from decisionaid.sessions.errors import RecordDamaged, StoreError
 
-        try:
-            view = store.get(session_id)
-        except StoreError as exc:  # e.g. one damaged revision: say which; the form keeps what it showed
-            opened = "" if isinstance(exc, RecordDamaged) else f"Session {session_id} could not be opened: "
-            self._show_error(f"{opened}{exc.title}. {exc.advice}")
+        self._end_opening()
+        if not isinstance(exc, StoreError):
+            raise exc
+        # e.g. one damaged revision: say which; the form keeps what it showed
+        opened = "" if isinstance(exc, RecordDamaged) else f"Session {session_id} could not be opened: "
+        self.save_state.setText("")
+        self._show_error(f"{opened}{exc.title}. {exc.advice}")
+
+    def _opened(self, session_id: int, view, amend: bool, pending, edits: int) -> None:
+        if self._edits != edits and self.dirty:  # answers given meanwhile (the Patient view): written first
+            self.open_session(session_id, amend)
+            return
+        self._end_opening()
+        if pending is not None and not pending.handled:
+            self._outcome(pending)  # written on this thread (a store used here): no signal tells it
+        if pending is not None and pending.future is not None and pending.future.exception() is not None:
+            # what was on screen could not be written (the banner says why): it stays, rather than be replaced
+            self.save_state.setText(f"Session {session_id} was not opened, so that the text on screen is not lost.")
             return
         self.session_id, self.dirty = session_id, False
         self.unsaved_draft = view.draft is not None
@@ -482,6 +539,8 @@ class ConsultationView(QWidget):
             self.show_record(view.record)
             self._set_mode("readonly")
             self.save_state.setText(f"Saved session {session_id} (read-only). Use Amend to change it.")
+            if amend:
+                self.start_amend()
 
     def start_amend(self) -> None:
         self._set_mode("amend")
@@ -725,38 +784,36 @@ class ConsultationView(QWidget):
     # --- printing -----------------------------------------------------------------------------------
 
     def has_session(self) -> bool:
-        """Something to print a record of: a session that was written, or typing about to be autosaved."""
-        return self.session_id is not None or self.dirty
+        """Something to print a record of: a session that was written, or typing about to be autosaved; not while
+        another session is being opened (what is on screen is about to give way to it)."""
+        return self._opening is None and (self.session_id is not None or self.dirty)
 
     def print_subject(self):
-        """The consultation on screen, for a handout or record (print_actions.Subject): written first (an
-        autosave), so that it has a session id; the record as typed, marked as a draft unless it is the saved
-        revision. Nothing typed yet: the general handout. Store errors reach the caller."""
+        """The consultation on screen, for a handout, a record or a hand-off: what is typed is handed to the
+        sessions file first (an autosave), so that it has a session id; the record as typed, marked as a draft
+        unless it is the saved revision. Nothing typed yet: the general handout (a print_job.Subject). Otherwise a
+        store_owner.Pending, read on the owner thread after that write: the print and hand-off actions read it
+        without the window waiting (`PrintActions.document` waits for it). Store errors reach whoever reads it."""
         from decisionaid.handout.print_job import Subject
+        from decisionaid.ui.store_owner import Pending
 
         if not self.has_session():
             return Subject()
-        if self.mode != "readonly":
-            self.flush()
         record = self.record()
-        store = self._open_store() if self.session_id is not None else None
+        store = self._open_store()
         if store is None:  # the sessions file is not available: a handout from the screen, but no record
             return Subject(None, record, draft=True)
-        view = store.get(self.session_id)
-        history = tuple(store.history(self.session_id))
-        visits = tuple(store.visits(self.session_id))
-        revisions = tuple(store.visit_revisions(self.session_id))
-        if self.mode == "readonly":
-            return Subject(self.session_id, view.record, history, False, view.saved_revision_id, visits, revisions,
-                           tuple(store.patient_course(view.record.patient_ref)))
-        draft = self.dirty or view.draft is not None or view.saved_revision_id is None
-        return Subject(self.session_id, record, history, draft, None if draft else view.saved_revision_id, visits,
-                       revisions, tuple(store.patient_course(record.patient_ref)))
+        write = None
+        if self.mode != "readonly" and self.dirty:
+            self.autosave_soon()  # queued before the read, so written first; its outcome comes by `_written`
+            write = self._in_flight
+        return Pending(store, functools.partial(_subject_of, self._target, record, self.mode == "readonly", write))
 
     def file_replaced(self, message: str) -> None:
         """The sessions file was moved aside (damaged, or a backup restored), so `session_id` may name another
         session in the file now in place. What is on screen stays and is written as a new session at the next
         autosave; a session that was only being read gives way to a new one. `message` goes in the error banner."""
+        self._stop_opening()  # a session read from the file that was there is not shown
         had_session, self.session_id = self.session_id is not None, None
         if self.mode == "readonly":
             self.new_session()
@@ -765,3 +822,24 @@ class ConsultationView(QWidget):
             self.dirty = True
             self._timer.start(AUTOSAVE_MS)
         self._show_error(message)
+
+
+def _subject_of(target, record, readonly: bool, write, store):
+    """On the sessions file's owner thread, after the write queued before it (if any): the print_job.Subject of
+    the consultation whose session is `target` and whose text on screen was `record`."""
+    from decisionaid.handout.print_job import Subject
+
+    session_id = target.session_id
+    if session_id is None:  # its first write could not create it: a handout from the screen, but no record
+        return Subject(None, record, draft=True)
+    view = store.get(session_id)
+    history = tuple(store.history(session_id))
+    visits = tuple(store.visits(session_id))
+    revisions = tuple(store.visit_revisions(session_id))
+    if readonly:
+        return Subject(session_id, view.record, history, False, view.saved_revision_id, visits, revisions,
+                       tuple(store.patient_course(view.record.patient_ref)))
+    unwritten = write is not None and write.future is not None and write.future.exception() is not None
+    draft = unwritten or view.draft is not None or view.saved_revision_id is None
+    return Subject(session_id, record, history, draft, None if draft else view.saved_revision_id, visits,
+                   revisions, tuple(store.patient_course(record.patient_ref)))

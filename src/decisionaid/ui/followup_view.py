@@ -4,6 +4,8 @@ crisis pathway at once, exactly as at the first consultation."""
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
@@ -137,6 +139,11 @@ class FollowUpDialog(QDialog):
         self.cancel_amend.clicked.connect(self.clear_form)
         self.visit_list.currentItemChanged.connect(self._show_visit)
         self.clear_form()
+        from decisionaid.ui.store_owner import Reads
+
+        self._reads = Reads(self)  # the session and its visits, read on the sessions file's owner thread
+        self.visits, self._histories = [], {}
+        self.finished.connect(lambda _result: self._reads.drop())  # closed: a read still on its way is not shown
         self.reload()
         from decisionaid.ui.keyboard import add_mnemonics
 
@@ -144,19 +151,44 @@ class FollowUpDialog(QDialog):
 
     # --- reading ------------------------------------------------------------------------------------
 
-    def reload(self) -> None:
+    def reload(self, select: int | None = None) -> None:
+        """Read the session, its visits (with each one's revisions) and the patient's other sessions on the
+        sessions file's owner thread, after what is queued there (a backup of a big file takes seconds); meanwhile
+        the dialog says so, Save waits and the window stays usable. `select`: the visit to show once read (else
+        the latest). Closing the dialog drops a read still on its way."""
+        self.summary.setText("Reading the session\u2026")
+        self.save_button.setEnabled(False)
+        self.amend_button.setEnabled(False)
+        self.setCursor(Qt.BusyCursor)
+        self._reads.read(self.store, functools.partial(_read_follow_up, self.session_id),
+                         on_done=lambda read: self._fill(read, select), on_error=self._read_failed)
+
+    def reading(self) -> bool:
+        """The session asked for has not arrived yet."""
+        return self._reads.waiting()
+
+    def _read_failed(self, exc) -> None:
+        from decisionaid.sessions.errors import StoreError
+
+        self.unsetCursor()
+        if not isinstance(exc, StoreError):
+            raise exc
+        self.summary.setText(f"The follow-up could not be read: {exc.title}. {exc.advice}")
+
+    def _fill(self, read, select: int | None) -> None:
         from decisionaid.checklist.course_figure import figure_for
         from decisionaid.checklist.followup import course
 
-        view = self.store.get(self.session_id)
+        self.unsetCursor()
+        self.save_button.setEnabled(True)
+        view, self.visits, patient_sessions, self._histories = read
         self.record = view.record
-        self.visits = self.store.visits(self.session_id)
         self.course = course(self.checklist, self.rules, self.record, self.visits)
         first = (self.course.baseline_total if self.course.baseline_total is not None else "not recorded")
         self.summary.setText(f"Patient {qt_text(self.record.patient_ref)} \u00b7 first consultation "
                              f"{self.course.baseline_date} (PHQ-9 {first}) \u00b7 follow-up due "
                              f"{self.record.follow_up or 'not set'}")
-        others = [s for s, _n in self.store.patient_course(self.record.patient_ref) if s.session_id != self.session_id]
+        others = [s for s, _n in patient_sessions if s.session_id != self.session_id]
         if others:
             self.summary.setText(self.summary.text() + "\nThis patient's other sessions: " + "; ".join(
                 f"session {s.session_id} ({s.held_at[:10]})" for s in others))
@@ -175,7 +207,10 @@ class FollowUpDialog(QDialog):
             item = QListWidgetItem(text)
             item.setData(Qt.UserRole, o.visit_no)
             self.visit_list.addItem(item)
-        if self.visit_list.count():
+        rows = [r for r in range(self.visit_list.count()) if self.visit_list.item(r).data(Qt.UserRole) == select]
+        if rows:
+            self.visit_list.setCurrentRow(rows[0])
+        elif self.visit_list.count():
             self.visit_list.setCurrentRow(self.visit_list.count() - 1)
         else:
             self.outcomes.setPlainText("No follow-up visit recorded yet.")
@@ -196,7 +231,7 @@ class FollowUpDialog(QDialog):
         lines += visit_facts(self.rules, v, labels, date_style="on")
         if v.notes:
             lines.append(f"Notes: {v.notes}")
-        history = self.store.visit_history(self.session_id, number)
+        history = self._histories.get(number, [])  # read with the visits (reload)
         for before, after in zip(history, history[1:]):
             lines.append(f"Revision {after.revision} (amendment) by {after.author}, reason: {after.reason}: "
                          f"{visit_change_words(before.visit, after.visit)}")
@@ -271,7 +306,7 @@ class FollowUpDialog(QDialog):
                 self.error.setText(f"Not saved: the {what} date typed, {field.text()}, is not a date. Correct it, "
                                    "or pick one from the calendar.")
                 return False
-        try:
+        try:  # a write: it waits for its turn on the owner thread, and the clinician sees its outcome here
             if self.amending is None:
                 number = self.store.add_visit(self.session_id, self.visit(), author, **limits)
             else:
@@ -285,10 +320,7 @@ class FollowUpDialog(QDialog):
             self.error.setText(f"The visit could not be saved: {exc.title}. {exc.advice} Nothing typed is lost.")
             return False
         self.clear_form()
-        self.reload()
-        for row in range(self.visit_list.count()):
-            if self.visit_list.item(row).data(Qt.UserRole) == number:
-                self.visit_list.setCurrentRow(row)
+        self.reload(select=number)  # the visit just saved is shown once read back
         self._live_crisis()
         return True
 
@@ -313,3 +345,12 @@ def _definitions(rules) -> list[str]:
     from decisionaid.checklist.followup import definition_lines
 
     return definition_lines(rules)
+
+
+def _read_follow_up(session_id: int, store):
+    """On the sessions file's owner thread: the session, its visits, the patient's sessions and each visit's
+    revisions (read at once: the dialog shows them as the clinician picks a visit, without asking again)."""
+    view = store.get(session_id)
+    visits = store.visits(session_id)
+    return (view, visits, store.patient_course(view.record.patient_ref),
+            {v.visit_no: store.visit_history(session_id, v.visit_no) for v in visits})

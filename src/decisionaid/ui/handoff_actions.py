@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QWidget
 from decisionaid.ui.common import label
 from decisionaid.ui.keyboard import COPY_SHORTCUT, EXPORT_SHORTCUT  # the keys work from the first paint
 STATUS_MS = 10000
+_ON_SCREEN = object()  # no subject given: what is on screen
 
 
 def handoff_input(subject, context, made_at: dt.datetime | None = None):
@@ -71,6 +72,7 @@ class HandoffActions(QObject):
         self.window, self._subject, self._has_session, self._context = window, subject, has_session, context
         self._status = status or (lambda text: None)
         self.busy = False
+        self._reads = None  # store_owner.Reads: a saved session to hand off, read on the sessions file's owner thread
         self.copy_note = QAction("Copy note for the health record", window, objectName="copyNote")
         self.copy_note.setShortcut(QKeySequence(COPY_SHORTCUT))
         self.copy_note.setStatusTip("Put a plain-text note of this consultation on the clipboard, ready to paste "
@@ -113,21 +115,64 @@ class HandoffActions(QObject):
 
     # --- the actions ---------------------------------------------------------------------------------------
 
-    def _input(self):
-        subject = self._subject()
+    def _with_subject(self, title: str, then: Callable) -> None:
+        """`then(subject)` with what is on screen. A saved session (a store_owner.Pending) is read on the sessions
+        file's owner thread first, busy meanwhile ("Reading the session…"): the window never waits behind a backup.
+        A problem is one message titled `title`."""
+        from decisionaid.ui.store_owner import Pending, Reads
+
+        if self.busy:
+            return
+        try:
+            subject = self._subject()
+        except Exception as exc:  # noqa: BLE001 - every failure is one message, never a traceback
+            self._tell(title, exc)
+            return
+        if not isinstance(subject, Pending):
+            then(subject)
+            return
+        if self._reads is None:
+            self._reads = Reads(self)
+        self.busy = True
+        self.refresh()
+        self._status("Reading the session\u2026")
+
+        def idle() -> None:
+            self.busy = False
+            self.refresh()
+
+        def failed(exc) -> None:
+            idle()
+            self._tell(title, exc)
+
+        self._reads.read(subject.store, subject.fn, on_done=lambda read: (idle(), then(read)), on_error=failed)
+
+    def _input(self, subject=_ON_SCREEN):
+        """(HandoffInput, subject) for `subject`, by default what is on screen (a saved session is read at once:
+        the caller waits)."""
+        from decisionaid.ui.store_owner import Pending
+
+        if subject is _ON_SCREEN:
+            subject = self._subject()
+            if isinstance(subject, Pending):
+                subject = subject.wait()
         return handoff_input(subject, self._context()), subject
 
-    def note_text(self) -> str:
-        """The note for what is on screen, in the style chosen in Settings. Raises what `_input` raises."""
+    def note_text(self, subject=_ON_SCREEN) -> str:
+        """The note for `subject` (what is on screen by default), in the style chosen in Settings. Raises what
+        `_input` raises."""
         from decisionaid.handoff.note import build_note
 
-        data, _subject = self._input()
+        data, _subject = self._input(subject)
         style = getattr(self._context()[0], "note_style", "full")
         return build_note(data, "short" if style == "short" else "full")
 
     def copy(self) -> None:
+        self._with_subject("The note could not be made", self._copy)
+
+    def _copy(self, subject) -> None:
         try:
-            text = self.note_text()
+            text = self.note_text(subject)
         except Exception as exc:  # noqa: BLE001 - every failure is one message, never a traceback
             self._tell("The note could not be made", exc)
             return
@@ -144,21 +189,24 @@ class HandoffActions(QObject):
         return str(Path(documents_folder()) / DEFAULT_FILE_NAME)
 
     def choose_and_export(self) -> None:
+        self._with_subject("The FHIR document could not be made", self._choose_and_export)
+
+    def _choose_and_export(self, subject) -> None:
         try:
-            self._input()  # a session that cannot be exported is told before a file is chosen
+            self._input(subject)  # a session that cannot be exported is told before a file is chosen
         except Exception as exc:  # noqa: BLE001
             self._tell("The FHIR document could not be made", exc)
             return
         path, _ = QFileDialog.getSaveFileName(self.window, "Export FHIR document", self.default_path(),
                                               "FHIR document (*.json)")
         if path:
-            self.export_to(path)
+            self.export_to(path, subject)
 
-    def export_to(self, path: str) -> None:
+    def export_to(self, path: str, subject=_ON_SCREEN) -> None:
         from decisionaid.ui.tasks import run_in_background
 
         try:
-            data, subject = self._input()
+            data, subject = self._input(subject)
         except Exception as exc:  # noqa: BLE001
             self._tell("The FHIR document could not be made", exc)
             return

@@ -482,9 +482,7 @@ class MainWindow(QMainWindow):
         view = self._consultation()
         if view is None:
             return
-        view.open_session(session_id)
-        if amend and view.mode == "readonly":
-            view.start_amend()
+        view.open_session(session_id, amend=amend)  # read on the owner thread: it arrives later, by signal
 
     def _session_saved(self, _session_id: int) -> None:
         sessions = self._sessions()

@@ -75,6 +75,7 @@ class ActionSet(QObject):
 
     def _trigger(self, kind: str, op, *_) -> None:
         from decisionaid.sessions.errors import StoreError
+        from decisionaid.ui.store_owner import Pending
 
         if self.actions.busy:
             return
@@ -83,6 +84,12 @@ class ActionSet(QObject):
         except StoreError as exc:
             self.actions.show_error("The session could not be read", f"{exc.title}. {exc.advice}")
             return
+        if isinstance(subject, Pending):  # read on the sessions file's owner thread first, then made
+            self.actions.read_then(subject, lambda read: self._go(kind, op, read))
+            return
+        self._go(kind, op, subject)
+
+    def _go(self, kind: str, op, subject) -> None:
         if subject is None:
             self.actions.show_error("The session could not be read", "The sessions file is not available (see the "
                                     "message shown when it was opened).")

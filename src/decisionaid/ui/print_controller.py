@@ -55,13 +55,19 @@ class PrintActions(QObject):
         self.large_print = QAction("&Large print handout", self, checkable=True)
         self.large_print.setStatusTip("Handouts in 14 pt type with larger pictures")
         self._raster = None
+        self._reads = None  # store_owner.Reads: a session to print, read on the sessions file's owner thread
 
     # --- documents ----------------------------------------------------------------------------------
 
     def document(self, kind: str, subject: Subject) -> Document:
-        """The paper is resolved here, on the UI thread (Qt is asked the locale): build() runs on a worker."""
+        """The paper is resolved here, on the UI thread (Qt is asked the locale): build() runs on a worker. A
+        subject still to be read (a store_owner.Pending) is read now, the caller waiting: the actions read it first
+        (`read_then`), so only tests and scripts wait here."""
         from decisionaid.ui.paper import paper_for
+        from decisionaid.ui.store_owner import Pending
 
+        if isinstance(subject, Pending):
+            subject = subject.wait()
         settings = self._context()[0]
         return Document(kind, subject, settings, large_print=kind == HANDOUT and self.large_print.isChecked(),
                         paper=paper_for(settings))
@@ -129,6 +135,32 @@ class PrintActions(QObject):
 
         _settings, summary, checklist = self._context()
         return functools.partial(lambda d, s, c: measure(d.build(s, c)), doc, summary, checklist)
+
+    def read_then(self, pending, then: Callable) -> None:
+        """Read what is to be printed (a store_owner.Pending) on the sessions file's owner thread, busy meanwhile
+        (the actions off, "Reading the session…" in the status bar); then `then(subject)` on the UI thread. The
+        window never waits behind a backup; a read that fails is one message."""
+        from decisionaid.ui.store_owner import Reads
+
+        if self.busy:
+            return
+        if self._reads is None:
+            self._reads = Reads(self)
+        self._set_busy(True, "Reading the session\u2026")
+
+        def done(subject) -> None:
+            self._set_busy(False)
+            then(subject)
+
+        def failed(exc) -> None:
+            from decisionaid.sessions.errors import StoreError
+
+            if not isinstance(exc, StoreError):
+                self._set_busy(False)
+                raise exc
+            self.show_error("The session could not be read", f"{exc.title}. {exc.advice}")
+
+        self._reads.read(pending.store, pending.fn, on_done=done, on_error=failed)
 
     # --- save -----------------------------------------------------------------------------------------
 

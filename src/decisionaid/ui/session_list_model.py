@@ -17,10 +17,13 @@ COLUMNS = ("Date and time", "Patient", "Clinician", "Status", "Decision", "Follo
 PAGE = 100
 
 
-def read(query_number: int, path, query: str, after, filters) -> tuple:
-    """On the worker thread: (query_number, rows, None) or (query_number, [], the error)."""
+def read(query_number: int, path, query: str, after, filters, first=None) -> tuple:
+    """On the worker thread: (query_number, rows, None) or (query_number, [], the error). `first`: a Future to wait
+    for before reading (the search index brought up to date on the sessions file's owner thread)."""
     from decisionaid.sessions.store import read_page
 
+    if first is not None:
+        first.exception()  # waits; a failure is told by whoever asked for it, and the read goes on
     try:
         return query_number, read_page(path, query, after=after, limit=PAGE, filters=filters), None
     except Exception as exc:  # noqa: BLE001 - shown by the view; the model must hear that the read ended
@@ -39,17 +42,19 @@ class SessionListModel(QAbstractTableModel):
         self._path = None
         self._query = ""
         self._filters = None
+        self._wait_for = None  # what the current query's first page waits for (set_query)
         self._number = 0  # of the current query
         self._exhausted = True
         self._fresh = False  # the current query's first page has not arrived: the rows shown are older
         self._wanted = False  # the current query waits for a page
         self._reading = False  # a worker is reading a page (perhaps of an older query)
 
-    def set_query(self, path, query: str = "", filters=None) -> None:
+    def set_query(self, path, query: str = "", filters=None, wait_for=None) -> None:
         """Show the sessions in the file at `path` matching `query` (all when blank) and `filters`, newest first.
-        Returns at once; the rows follow with `loaded`. `path` None empties the list."""
+        Returns at once; the rows follow with `loaded`. `path` None empties the list. `wait_for`: a Future the first
+        page's read waits for, on its worker thread (the search index being brought up to date)."""
         self._number += 1
-        self._path, self._query, self._filters = path, query.strip(), filters
+        self._path, self._query, self._filters, self._wait_for = path, query.strip(), filters, wait_for
         if path is None:
             self.beginResetModel()
             self._rows, self._exhausted, self._fresh, self._wanted = [], True, False, False
@@ -71,7 +76,8 @@ class SessionListModel(QAbstractTableModel):
 
         self._reading = True
         after = None if self._fresh or not self._rows else self._rows[-1].key
-        run_in_background(read, self._number, self._path, self._query, after, self._filters, on_done=self._arrived)
+        run_in_background(read, self._number, self._path, self._query, after, self._filters,
+                          self._wait_for if self._fresh else None, on_done=self._arrived)
 
     def _arrived(self, result: tuple) -> None:
         self._reading = False

@@ -111,20 +111,47 @@ class HistoryDialog(QDialog):
         lay.addWidget(buttons)
         self.show_autosaves.toggled.connect(self.reload)
         self.revisions.currentItemChanged.connect(self._show)
+        from decisionaid.ui.store_owner import Reads
+
+        self._reads = Reads(self)  # the revisions, read on the sessions file's owner thread
+        self.finished.connect(lambda _result: self._reads.drop())  # closed: a read still on its way is not shown
         self.reload()
         from decisionaid.ui.keyboard import add_mnemonics
 
         add_mnemonics(self)
 
     def reload(self) -> None:
+        """Read the revisions on the sessions file's owner thread (after what is queued there: a backup of a big
+        file takes seconds); meanwhile the dialog says so and the window stays usable. Asking again (the autosaves
+        box) or closing the dialog drops a read still on its way."""
+        self.revisions.clear()
+        self.viewer.setPlainText("Reading the history\u2026")
+        self.show_autosaves.setEnabled(False)
+        self.setCursor(Qt.BusyCursor)
+        session_id, autosaves = self.session_id, self.show_autosaves.isChecked()
+        self._reads.read(self.store, lambda store: store.history(session_id, include_autosaves=autosaves),
+                         on_done=self._fill, on_error=self._failed)
+
+    def reading(self) -> bool:
+        """The revisions asked for have not arrived yet."""
+        return self._reads.waiting()
+
+    def _read_done(self) -> None:
+        self.show_autosaves.setEnabled(True)
+        self.unsetCursor()
+
+    def _failed(self, exc) -> None:
         from decisionaid.sessions.errors import StoreError
 
-        self.revisions.clear()
-        try:
-            revisions = self.store.history(self.session_id, include_autosaves=self.show_autosaves.isChecked())
-        except StoreError as exc:  # e.g. one damaged revision: say which instead of a half list
-            self.viewer.setPlainText(f"The history could not be read: {exc.title}. {exc.advice}")
-            return
+        self._read_done()
+        if not isinstance(exc, StoreError):
+            raise exc
+        # e.g. one damaged revision: say which instead of a half list
+        self.viewer.setPlainText(f"The history could not be read: {exc.title}. {exc.advice}")
+
+    def _fill(self, revisions) -> None:
+        self._read_done()
+        self.viewer.setPlainText("")
         kinds = {"save": "saved", "amend": "amendment", "autosave": "autosave", "revert": "draft discarded"}
         for i, rev in enumerate(revisions):
             number = f"Revision {rev.number} \u00b7 " if rev.number else ""
@@ -309,6 +336,7 @@ class SessionsView(QWidget):
         """Ask for the first page of the current search and filters; it is read on a worker thread and shown when it
         arrives (`model.loaded`), replacing the rows of any older query."""
         from decisionaid.sessions.errors import StoreError
+        from decisionaid.ui.store_owner import StoreHandle
 
         self._search_timer.stop()
         store = self._open_store()
@@ -316,14 +344,24 @@ class SessionsView(QWidget):
             self.model.set_query(None)
             self.count_label.setText("The sessions file is not available.")
             return
-        query = self.search.text()
+        query, indexed = self.search.text(), None
         if query.strip():
-            try:
-                store.update_search_index()  # the few sessions autosaved since the last search; the writer's job
-            except StoreError as exc:
+            # the few sessions autosaved since the last search, indexed by the writer (the owner thread) before the
+            # search reads: the worker waits for it, never the window (Back up now may hold the owner for seconds)
+            def not_indexed(exc) -> None:
+                if not isinstance(exc, StoreError):
+                    raise exc
                 self.message.setText(f"Recent drafts may not be found: {exc.title}. {exc.advice}")
+
+            if isinstance(store, StoreHandle):
+                indexed = store.owner.submit(store.store.update_search_index, on_error=not_indexed)
+            else:
+                try:  # a store used on this thread
+                    store.update_search_index()
+                except StoreError as exc:
+                    not_indexed(exc)
         self.count_label.setText("Searching…" if query.strip() else "Loading…")
-        self.model.set_query(store.path, query, self.filters())
+        self.model.set_query(store.path, query, self.filters(), wait_for=indexed)
 
     def _show_count(self) -> None:
         shown = self.model.rowCount()
@@ -362,10 +400,17 @@ class SessionsView(QWidget):
             self.print_set.refresh()
 
     def print_subject(self):
-        """The selected session for a handout or record: its latest saved version (print_actions.Subject)."""
+        """The selected session for a handout, a record or a hand-off: its latest saved version
+        (print_job.Subject), to be read on the sessions file's owner thread (a store_owner.Pending, so the window
+        never waits behind a backup); None when the sessions file is not available."""
         from decisionaid.handout.print_job import stored_subject
+        from decisionaid.ui.store_owner import Pending
 
-        return stored_subject(self._open_store(), self.selected_ids()[0])
+        store = self._open_store()
+        if store is None:
+            return None
+        session_id = self.selected_ids()[0]
+        return Pending(store, lambda s: stored_subject(s, session_id))
 
     def show_follow_up(self) -> None:
         from decisionaid.checklist.items import ChecklistError, load_checklist
@@ -375,11 +420,12 @@ class SessionsView(QWidget):
         from decisionaid.settings import load as load_settings
         from decisionaid.ui.followup_view import FollowUpDialog
 
-        ids = self.selected_ids()
-        if not ids:
+        ids, store = self.selected_ids(), self._open_store()
+        if not ids or store is None:
+            self._not_available(store)
             return
         try:
-            dialog = FollowUpDialog(self._open_store(), ids[0], load_checklist(), load_pack(), load_settings(), self)
+            dialog = FollowUpDialog(store, ids[0], load_checklist(), load_pack(), load_settings(), self)
         except (ChecklistError, PackError, FollowUpRulesError, StoreError) as exc:
             self.message.setText(f"The follow-up could not be opened: {getattr(exc, 'title', exc)} "
                                  f"{getattr(exc, 'advice', '')}".strip())
@@ -388,9 +434,15 @@ class SessionsView(QWidget):
         self.refresh()  # a visit may end a due or overdue follow-up
 
     def show_history(self) -> None:
-        ids = self.selected_ids()
-        if ids:
-            HistoryDialog(self._open_store(), ids[0], self, self.questions).exec()
+        ids, store = self.selected_ids(), self._open_store()
+        if ids and store is not None:
+            HistoryDialog(store, ids[0], self, self.questions).exec()
+        else:
+            self._not_available(store)
+
+    def _not_available(self, store) -> None:
+        if store is None:
+            self.message.setText("The sessions file is not available (see the message shown when it was opened).")
 
     # --- long work, off the UI thread -----------------------------------------------------------------
 

@@ -4,10 +4,18 @@
     owner.submit(fn, *args, on_done=show, on_error=warn)   # returns at once; the result comes back by signal
     owner.call(fn, *args)                                  # waits for fn's turn and its result (or exception)
     store = owner.handle(session_store)                     # the store's methods, each run on the owner thread
+    reads = Reads(widget)
+    reads.read(store, fn, on_done=show, on_error=warn)      # fn(SessionStore) there; only the newest read is heard
 
 A SessionStore is opened on the owner thread (`call(SessionStore.open, ...)`), so its SQLite connection is only
 ever used there; the UI thread never runs SQLite on it. Autosave, save, reads of a session, backup, restore and the
 close-time backup are queued here, so a restore can never overlap a write and nothing is written out of order.
+
+The window's reads (opening a session, its history, its follow-up, what a print or a hand-off is made from:
+`Pending`) go through `Reads`: the UI thread never waits for them, so a long job ahead in the queue (Back up now
+on a big file, a restore) never freezes the window; a result that arrives after the clinician moved on (asked for
+another, closed the dialog) is dropped. The UI thread still waits (`call`, or a StoreHandle's methods) only for
+its own writes where the clinician needs their outcome before going on (Save, closing, quitting).
 
 `Writes` is a consultation screen's queue of writes on top of it: a write waiting for its turn is replaced by a
 newer autosave or save of the same screen (the newest text wins, and an older text is never written after it).
@@ -50,7 +58,7 @@ class StoreOwner:
             item = self._jobs.get()
             if item is _STOP:
                 return
-            future, fn, args, kwargs = item
+            future, fn, args, kwargs, then = item
             if not future.set_running_or_notify_cancel():
                 continue
             try:
@@ -59,13 +67,17 @@ class StoreOwner:
                 future.set_exception(exc)
             else:
                 future.set_result(result)
+            if then is not None:
+                then(future)
 
-    def _put(self, fn, args, kwargs) -> Future:
+    def _put(self, fn, args, kwargs, then=None) -> Future:
+        """Queue `fn`; `then(future)` runs on the owner thread once it is done (so a signal it emits always reaches
+        the UI thread through its event loop, after the caller has the future)."""
         future: Future = Future()
         with self._lock:
             if not self._thread.is_alive():  # stopped (the window was closed) and used again: a new owner thread
                 self._thread = self._start()
-            self._jobs.put((future, fn, args, kwargs))
+            self._jobs.put((future, fn, args, kwargs, then))
         return future
 
     def call(self, fn, *args, **kwargs):
@@ -85,17 +97,17 @@ class StoreOwner:
         job.done.connect(lambda _r: self._running.discard(job))
         job.failed.connect(lambda _e: self._running.discard(job))
         self._running.add(job)
-        future = self._put(fn, args, kwargs)
 
         def tell(f: Future) -> None:
+            """On the owner thread: never on the caller's, where a job done before `submit` returned would be
+            heard before the caller had its future (a Write's outcome read with no future yet)."""
             try:
                 exc = f.exception()
                 job.failed.emit(exc) if exc is not None else job.done.emit(f.result())
             except RuntimeError:
                 pass  # quitting: the job is gone and nobody is left to tell
 
-        future.add_done_callback(tell)
-        return future
+        return self._put(fn, args, kwargs, then=tell)
 
     def drain(self) -> None:
         """Wait until everything queued so far has run."""
@@ -147,6 +159,78 @@ class StoreHandle:
         if module.split(".")[0] in ("sqlite3", "sqlite_utils", "sqlcipher3"):
             return StoreHandle(self._owner, value)
         return value
+
+
+class Reads(QObject):
+    """One screen's reads of the sessions file: `read(store, fn, on_done, on_error)` runs `fn(SessionStore)` on
+    the owner thread, after everything queued before it, and calls `on_done(result)` or `on_error(exc)` on the UI
+    thread. Only the newest read is heard: asking again, `drop()` or the screen being deleted drops an older
+    result still on its way. A store used on this thread (not a StoreHandle: the drills) is read at once."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._asked = 0  # the number of the newest read; a result is heard only if it answers that one
+        self._waiting = False
+
+    def read(self, store, fn, on_done, on_error) -> Future | None:
+        self._asked += 1
+        asked = self._asked
+        if not isinstance(store, StoreHandle):
+            self._waiting = False
+            try:
+                result = fn(store)
+            except Exception as exc:  # noqa: BLE001 - handed to on_error, as from the owner thread
+                on_error(exc)
+            else:
+                on_done(result)
+            return None
+        self._waiting = True
+
+        def heard(then):
+            def deliver(value) -> None:
+                if asked != self._asked:
+                    return  # the clinician moved on: an older read's result
+                self._waiting = False
+                then(value)
+            return deliver
+
+        return store.owner.submit(fn, store.store, on_done=_if_alive(self, heard(on_done)),
+                                  on_error=_if_alive(self, heard(on_error)))
+
+    def drop(self) -> None:
+        """Forget the read on its way (the clinician moved on): its result is never shown."""
+        self._asked += 1
+        self._waiting = False
+
+    def waiting(self) -> bool:
+        """A read was asked for and its result has not arrived yet."""
+        return self._waiting
+
+
+class Pending:
+    """What a print or hand-off acts on, still to be read from the sessions file: `fn(SessionStore)` gives it, run
+    on the owner thread (`Reads.read(pending.store, pending.fn, ...)`), or at once by `wait()` where waiting is
+    right."""
+
+    def __init__(self, store, fn):
+        self.store, self.fn = store, fn
+
+    def wait(self):
+        """The result, read now: the caller waits for the owner thread (for callers that may: tests, scripts)."""
+        if isinstance(self.store, StoreHandle):
+            return self.store.owner.call(self.fn, self.store.store)
+        return self.fn(self.store)
+
+
+def _if_alive(obj: QObject, fn):
+    """`fn`, made to do nothing once `obj` (a Qt object) has been deleted (a dialog closed before its read
+    arrived)."""
+    import shiboken6
+
+    def call(value) -> None:
+        if shiboken6.isValid(obj):
+            fn(value)
+    return call
 
 
 class Write:
