@@ -19,9 +19,13 @@ from decisionaid.handout.wording import SourceNumbers, long_date
 
 
 class Paragraph(_Paragraph):
-    """reportlab's Paragraph, its lines broken once per width. reportlab breaks them again at every wrap, and a
-    paragraph is wrapped two or three times at the same width (a table measures its cells, then draws them; a
-    heading kept with what follows is measured with it, then placed): a third of a record's build time."""
+    """reportlab's Paragraph, its lines broken once per width and text. reportlab breaks them again at every wrap,
+    and a paragraph is wrapped two or three times at the same width (a table measures its cells, then draws them;
+    a heading kept with what follows is measured with it, then placed): a third of a record's build time. And the
+    same markup in the same style at the same width breaks into the same lines in every document of a process
+    (most of a handout is the same text for every patient), so the lines are kept with the parse (`_PARSED`), for
+    each width, as a fresh paragraph of that text breaks them, and shared by the paragraphs that have that text; a
+    paragraph takes its own copy before it is split (reportlab's split changes the pieces it cuts)."""
 
     def wrap(self, availWidth, availHeight):
         if self.__dict__.get("_wrapped_at") == availWidth:  # the lines, width and height are those of that wrap
@@ -33,7 +37,32 @@ class Paragraph(_Paragraph):
 
     def split(self, availWidth, availHeight):
         self.__dict__.pop("_wrapped_at", None)  # split may drop or change the lines: the next wrap breaks again
+        self._own_lines()
         return super().split(availWidth, availHeight)
+
+    def breakLines(self, width):
+        kept = self.__dict__.get("_breaks")
+        if kept is None:  # not a kept parse
+            self._own_lines()
+            return super().breakLines(width)
+        key = tuple(width) if isinstance(width, (list, tuple)) else (width,)
+        lines = kept.get(key)
+        if lines is None:  # broken as a fresh paragraph of this text is, from the parse's own pieces
+            self.__dict__.pop("_shared", None)
+            self.frags = [copy.copy(f) for f in kept[None]]
+            made = super().breakLines(width)
+            lines = kept[key] = (made, self.frags, self._width_max, self._splitLongWordCount, self._hyphenations)
+        made, self.frags, self._width_max, self._splitLongWordCount, self._hyphenations = lines
+        self._shared = True
+        self.height = 0  # as reportlab's breakLines leaves it (wrap sets it from the lines)
+        return made
+
+    def _own_lines(self) -> None:
+        """Copy the kept lines and pieces this paragraph shares with others before reportlab changes them."""
+        if self.__dict__.pop("_shared", False):
+            self.frags, lines = copy.deepcopy((self.frags, self.__dict__.get("blPara")))
+            if lines is not None:
+                self.blPara = lines
 
     def _setup(self, text, style, bulletText, frags, cleaner):
         """reportlab parses the markup of every paragraph (an HTML parser per paragraph); the same markup in the
@@ -47,19 +76,22 @@ class Paragraph(_Paragraph):
         key = (text, id(style), self.caseSensitive)
         kept = _PARSED.get(key)
         if kept is not None and kept[0] is style:  # parsed before in this process: its faces are registered
-            _style, parsed_style, parsed, cleaned = kept
+            _style, parsed_style, parsed, cleaned, self._breaks = kept
             return super()._setup(cleaned, parsed_style, None, [copy.copy(f) for f in parsed], cleaner)
         super()._setup(text, style, bulletText, None, cleaner)
         fonts.require_used(self.frags)
         if self.bulletText is None:
             if len(_PARSED) >= PARSED_LIMIT:
                 _PARSED.clear()
-            _PARSED[key] = (style, self.style, [copy.copy(f) for f in self.frags], self.text)
+            parsed = [copy.copy(f) for f in self.frags]
+            self._breaks = {None: parsed}  # None: the parse's pieces; (first width, width): the lines
+            _PARSED[key] = (style, self.style, parsed, self.text, self._breaks)
         return None
 
 
 PARSED_LIMIT = 4096
-_PARSED: dict = {}  # (markup, id(style), caseSensitive) -> (style, parsed style, pieces, cleaned text)
+# (markup, id(style), caseSensitive) -> (style, parsed style, pieces, cleaned text, lines broken at each width)
+_PARSED: dict = {}
 
 
 def cite_mark(numbers: list[int], st: Styles) -> str:

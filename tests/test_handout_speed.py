@@ -1,0 +1,84 @@
+"""A second document of a process does not redo what the first already did (handout/common.Paragraph keeps the
+lines of each text, style and width; handout/document keeps the page footers), and what it prints is still
+exactly what reportlab's own Paragraph prints: the same bytes, built cold, warm, and after other documents whose
+paragraphs were split over pages. PDFs are compared as bytes and read back with pypdf."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from reportlab.platypus import Paragraph as ReportlabParagraph
+
+from decisionaid.handout import clinician_record as record_module, common, patient
+from decisionaid.handout.inputs import handout_input, record_input
+from decisionaid.handout.styles import styles
+
+from handout_data import MADE, checklist, record, settings, summary
+
+LONG_NOTE = "\n".join(f"Line {i}: discussed the options, the evidence and what to watch for at home." * 3
+                      for i in range(120))
+
+
+def documents():
+    """Six documents: the general handout, a personal one, large print, Letter, and two records with a note long
+    enough to split over pages (A4 and Letter)."""
+    rec = record(notes=LONG_NOTE)
+    common_args = dict(made_at=MADE, summary=summary(), checklist=checklist())
+    return {
+        "handout": lambda: patient.build_handout(handout_input(settings(), **common_args)),
+        "personal": lambda: patient.build_handout(handout_input(settings(), 7, rec, **common_args)),
+        "large": lambda: patient.build_handout(handout_input(settings(), large_print=True, **common_args)),
+        "letter": lambda: patient.build_handout(handout_input(settings(), paper="letter", **common_args)),
+        "record": lambda: record_module.build_record(record_input(settings(), 7, rec, **common_args)),
+        "record letter": lambda: record_module.build_record(record_input(settings(), 7, rec, paper="letter",
+                                                                         **common_args)),
+    }
+
+
+def with_paragraph(monkeypatch, cls):
+    for module in (common, patient, record_module):
+        monkeypatch.setattr(module, "Paragraph", cls)
+
+
+def test_warm_builds_give_the_bytes_reportlab_paragraphs_give(monkeypatch):
+    with_paragraph(monkeypatch, ReportlabParagraph)
+    reference = {name: build() for name, build in documents().items()}
+    with_paragraph(monkeypatch, common.Paragraph)
+    common._PARSED.clear()
+    for order in (list(reference), list(reference)[::-1], list(reference)):  # cold, then warm in both orders
+        for name in order:
+            assert documents()[name]() == reference[name], name
+    pages = len(PdfReader(io.BytesIO(reference["record"])).pages)
+    assert pages >= 6  # the long note really flows over pages: paragraphs were split
+
+
+def test_a_second_build_breaks_no_line_again(monkeypatch):
+    """Every paragraph of the general handout is broken into lines once per process, not once per document."""
+    build = documents()["handout"]
+    build()
+    broken = []
+    original = ReportlabParagraph.breakLines
+
+    def counting(self, width):
+        broken.append(self.text if hasattr(self, "text") else "")
+        return original(self, width)
+
+    monkeypatch.setattr(ReportlabParagraph, "breakLines", counting)
+    again = build()
+    assert again.startswith(b"%PDF")
+    assert broken == []
+
+
+def test_a_split_paragraph_does_not_change_the_lines_others_share():
+    st = styles()
+    text = "Seeing my <b>grandchildren</b> smile, and walking to the shops on my own again. " * 6
+    fresh = ReportlabParagraph(text, st.body)
+    fresh.wrap(150, 1000)
+    expected = [[(w.fontName, w.text) for w in line.words] for line in fresh.blPara.lines]
+    first = common.Paragraph(text, st.body)
+    first.wrap(150, 1000)
+    head, tail = first.split(150, 30)  # reportlab adds a space to the last piece of each line it cuts
+    assert head.wrap(150, 1000)[1] + tail.wrap(150, 1000)[1] == pytest.approx(fresh.height)
+    second = common.Paragraph(text, st.body)  # shares the lines kept from the first
+    assert second.wrap(150, 1000) == (150, fresh.height)
+    assert [[(w.fontName, w.text) for w in line.words] for line in second.blPara.lines] == expected
