@@ -66,8 +66,8 @@ class Paragraph(_Paragraph):
 
     def _setup(self, text, style, bulletText, frags, cleaner):
         """reportlab parses the markup of every paragraph (an HTML parser per paragraph); the same markup in the
-        same style (styles.styles() are made once per process) parses the same, so the parse is kept and each
-        paragraph gets its own copy of the pieces. A face registered only on demand (the oblique, for <i>) is
+        same style (styles.styles() are made once per process) parses the same, so the parse is kept, its pieces
+        shared until a paragraph breaks or splits them. A face registered only on demand (the oblique, for <i>) is
         registered once a parse asks for it."""
         if frags is not None or bulletText is not None or not isinstance(text, str):
             super()._setup(text, style, bulletText, frags, cleaner)
@@ -77,7 +77,9 @@ class Paragraph(_Paragraph):
         kept = _PARSED.get(key)
         if kept is not None and kept[0] is style:  # parsed before in this process: its faces are registered
             _style, parsed_style, parsed, cleaned, self._breaks = kept
-            return super()._setup(cleaned, parsed_style, None, [copy.copy(f) for f in parsed], cleaner)
+            super()._setup(cleaned, parsed_style, None, parsed, cleaner)
+            self._shared = True  # the parse's own pieces: copied before anything changes them (breakLines, split)
+            return None
         super()._setup(text, style, bulletText, None, cleaner)
         fonts.require_used(self.frags)
         if self.bulletText is None:
