@@ -7,6 +7,7 @@ and on a black-and-white printer. Labels here come from the evidence pack, never
 
 from __future__ import annotations
 
+import copy
 import math
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -93,10 +94,17 @@ def icon_array(figure: IconArrayFigure | int, size: float) -> IconArray:
 def forest_plot(figure: ForestFigure, width: float, font_size: float = 8.0) -> Drawing:
     """Trials as squares (area by weight) with 95% CI lines, the pooled estimate as a diamond, on a log axis.
 
-    Footnotes are not drawn here: the caller prints `figure.footnotes()` under the drawing, where they can wrap."""
+    Footnotes are not drawn here: the caller prints `figure.footnotes()` under the drawing, where they can wrap.
+    The shapes are made once per figure, width and size in a process (every record of a process has the same
+    forest plot); each call gives a drawing of its own over them (a drawing holds the canvas it is drawn on)."""
+    fonts.register()
+    return copy.copy(_forest_shapes(figure, width, font_size))
+
+
+@lru_cache(maxsize=8)
+def _forest_shapes(figure: ForestFigure, width: float, font_size: float) -> Drawing:
     from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 
-    fonts.register()
     fs = font_size
     rows, pooled = figure.rows, figure.pooled
     row_h, top_pad, axis_h = fs * 2.1, fs * 2.4, fs * 4.6
