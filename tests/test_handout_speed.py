@@ -82,3 +82,31 @@ def test_a_split_paragraph_does_not_change_the_lines_others_share():
     second = common.Paragraph(text, st.body)  # shares the lines kept from the first
     assert second.wrap(150, 1000) == (150, fresh.height)
     assert [[(w.fontName, w.text) for w in line.words] for line in second.blPara.lines] == expected
+
+
+def test_a_second_record_makes_no_new_forest_plot_shapes(monkeypatch):
+    from reportlab.graphics import shapes
+
+    build = documents()["record"]
+    first = build()
+    made = []
+    init = shapes.Drawing.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(args)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(shapes.Drawing, "__init__", counting)
+    assert build() == first
+    assert made == []
+
+
+def test_each_record_gets_a_forest_plot_drawing_of_its_own():
+    from decisionaid.evidence import figures
+    from decisionaid.handout import charts
+
+    analysis = summary().outcome("response")
+    fig = figures.forest_figure(analysis, "rr", "dl")
+    one, two = charts.forest_plot(fig, 400), charts.forest_plot(fig, 400)
+    assert one is not two  # a drawing holds the canvas it is being drawn on: two PDFs at once must not share one
+    assert len(one.contents) == len(two.contents) > 10 and one.wrap(500, 500) == two.wrap(500, 500)
