@@ -110,3 +110,33 @@ def test_each_record_gets_a_forest_plot_drawing_of_its_own():
     one, two = charts.forest_plot(fig, 400), charts.forest_plot(fig, 400)
     assert one is not two  # a drawing holds the canvas it is being drawn on: two PDFs at once must not share one
     assert len(one.contents) == len(two.contents) > 10 and one.wrap(500, 500) == two.wrap(500, 500)
+
+
+def test_keeping_a_heading_with_what_follows_copies_no_frame(monkeypatch):
+    """reportlab copies the page's frame (deepcopy) every time it measures a KeepTogether: 16 copies a handout."""
+    from reportlab.platypus import flowables
+
+    build = documents()["handout"]
+    first = build()
+    copied = []
+    deepcopy = flowables.deepcopy
+
+    def counting(x, *args):
+        copied.append(type(x).__name__)
+        return deepcopy(x, *args)
+
+    monkeypatch.setattr(flowables, "deepcopy", counting)
+    assert build() == first
+    assert "Frame" not in copied
+
+
+def test_a_conditional_page_break_inside_is_still_measured_in_a_copy_of_the_frame():
+    from reportlab.platypus import ListFlowable, ListItem, Spacer
+    from reportlab.platypus.flowables import CondPageBreak
+
+    st = styles()
+    plain = [common.Paragraph("a", st.body), Spacer(1, 2), common.bullets([common.Paragraph("b", st.body)], st)]
+    assert common._adds_nothing(plain)
+    assert not common._adds_nothing([common.Paragraph("a", st.body), CondPageBreak(20)])
+    assert not common._adds_nothing([ListFlowable([ListItem(common.Paragraph("b", st.body))])])  # not ours
+    assert not common._adds_nothing([common.Bullets([ListItem([CondPageBreak(20)])])])

@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Table
+from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Spacer, Table
 from reportlab.platypus import Paragraph as _Paragraph
+from reportlab.platypus.flowables import CondPageBreak
 from reportlab.platypus import TableStyle as _TableStyle
 
 from decisionaid.handout import fonts
@@ -96,6 +97,63 @@ PARSED_LIMIT = 4096
 _PARSED: dict = {}
 
 
+def _measured_frameless(flowable, wrap, aW, aH):
+    """`wrap(aW, aH)` (reportlab's measure of a KeepTogether or a list) without the copy of the page's frame that
+    reportlab makes (deepcopy) at every such measure, so that a flowable inside that adds content to the frame (a
+    conditional page break) adds it to the copy. Only for content that adds none (`_adds_nothing`)."""
+    doc = getattr(flowable.canv, "_doctemplate", None)
+    frame = getattr(doc, "frame", None)
+    if frame is None:
+        return wrap(aW, aH)
+    doc.frame = None  # reportlab's measure then makes no copy; nothing inside looks for the frame
+    try:
+        return wrap(aW, aH)
+    finally:
+        doc.frame = frame
+
+
+class Keep(KeepTogether):
+    """reportlab's KeepTogether, measured without a copy of the page's frame when it holds only paragraphs,
+    tables, spacers and our bullet lists (a heading and what follows it, a box)."""
+
+    def wrap(self, aW, aH):
+        if not _adds_nothing(self._content):
+            return super().wrap(aW, aH)
+        return _measured_frameless(self, super().wrap, aW, aH)
+
+
+class Bullets(ListFlowable):
+    """reportlab's ListFlowable of paragraphs, measured without a copy of the page's frame."""
+
+    def __init__(self, flowables, **kw):
+        self._plain = _adds_nothing(f._flowables if isinstance(f, ListItem) else [f] for f in flowables)
+        super().__init__(flowables, **kw)
+
+    def wrap(self, aW, aH):
+        if not self._plain:
+            return super().wrap(aW, aH)
+        return _measured_frameless(self, super().wrap, aW, aH)
+
+
+def _adds_nothing(flowables) -> bool:
+    """Whether measuring these flowables (lists of them are looked into) adds nothing to the frame: each is a
+    paragraph, a table, a spacer (not a conditional page break), our bullet list of such, or a KeepTogether of
+    such."""
+    for f in flowables:
+        if isinstance(f, (list, tuple)):
+            if not _adds_nothing(f):
+                return False
+        elif isinstance(f, Bullets):
+            if not f._plain:
+                return False
+        elif isinstance(f, KeepTogether):
+            if not _adds_nothing(f._content):
+                return False
+        elif not isinstance(f, (_Paragraph, Table, Spacer)) or isinstance(f, CondPageBreak):
+            return False
+    return True
+
+
 def cite_mark(numbers: list[int], st: Styles) -> str:
     """' [1, 2]' in small grey type after a sentence; empty when nothing is cited."""
     if not numbers:
@@ -109,9 +167,9 @@ def para(text: str, style, cites: list[int] | None = None, st: Styles | None = N
 
 
 def bullets(paragraphs: list[Paragraph], st: Styles) -> ListFlowable:
-    return ListFlowable([ListItem(p, leftIndent=st.size * 1.2, value="\u2022") for p in paragraphs],
-                        bulletType="bullet", bulletFontName=st.body.fontName, bulletFontSize=st.size,
-                        leftIndent=st.size * 1.2, spaceAfter=st.size * 0.3)
+    return Bullets([ListItem(p, leftIndent=st.size * 1.2, value="\u2022") for p in paragraphs],
+                   bulletType="bullet", bulletFontName=st.body.fontName, bulletFontSize=st.size,
+                   leftIndent=st.size * 1.2, spaceAfter=st.size * 0.3)
 
 
 def TableStyle(commands) -> _TableStyle:
@@ -128,7 +186,7 @@ def box(flowables: list, width: float, st: Styles, border=TEAL, keep: bool = Tru
                            ("RIGHTPADDING", (0, 0), (-1, -1), st.size * 0.7),
                            ("TOPPADDING", (0, 0), (-1, -1), st.size * 0.25),
                            ("BOTTOMPADDING", (0, 0), (-1, -1), st.size * 0.25)]))
-    return KeepTogether([t]) if keep else t
+    return Keep([t]) if keep else t
 
 
 CELL_CHARS_PER_POINT = 6  # a cell's text is cut into pieces of about 30 lines of its column: 6 characters a point

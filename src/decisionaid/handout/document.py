@@ -14,13 +14,13 @@ from functools import lru_cache
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus import Paragraph as _Paragraph
 from reportlab.platypus.doctemplate import _FrameBreak
 from reportlab.pdfgen.canvas import Canvas
 
 from decisionaid.handout import fonts
-from decisionaid.handout.common import Paragraph
+from decisionaid.handout.common import Keep, Paragraph
 from decisionaid.handout.markup import escape, plain
 
 PAPERS = {"a4": A4, "letter": LETTER}  # points: 595.3 x 841.9 and 612 x 792
@@ -136,7 +136,7 @@ def _footer_markup(footer: str, size: float, width: float, height: float) -> str
     return best
 
 
-class _KeepWithNext(KeepTogether):
+class _KeepWithNext(Keep):
     """A heading kept with what follows it, as reportlab does, except when what follows is taller than a whole
     page (a table with a long answer in it): that starts under its heading on the current page, where reportlab
     would leave the rest of the page empty and start on the next one, to split there anyway."""
