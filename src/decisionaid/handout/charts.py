@@ -69,22 +69,25 @@ class IconArray(Flowable):
         canv, cell = self.canv, self.size / GRID
         names = self._forms(canv, cell)
         do = tuple(f"/{canv._doc.getXObjectName(name)} Do" for name in names)
-        code, in_use = canv._code, canv._formsinuse
-        for move, empty in _placements(self.figure, self.size):
-            code.extend(("q", move, do[empty], "Q"))
-            in_use.append(names[empty])
+        code, used = _people(self.figure, self.size, names, do)
+        canv._code.extend(code)
+        canv._formsinuse.extend(used)
 
 
 @lru_cache(maxsize=64)
-def _placements(figure: IconArrayFigure, size: float) -> tuple[tuple[str, int], ...]:
-    """For each of the 100 people in drawing order: the translation to its cell, as canvas.translate writes it,
-    and 0 for a filled person, 1 for an outline. The same for every document with this figure and size."""
+def _people(figure: IconArrayFigure, size: float, names: tuple[str, str],
+            do: tuple[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The page code of the 100 people in drawing order (for each, the translation to its cell as
+    canvas.translate writes it, and the filled or outline form), and the forms each uses: the same for every
+    document with this figure, size and forms."""
     cell = size / GRID
-    out = []
+    code, used = [], []
     for i in range(GRID * GRID):
         row, col = figure.cell(i)
-        out.append((f"{fp_str(1, 0, 0, 1, col * cell, size - (row + 1) * cell)} cm", 0 if figure.is_filled(i) else 1))
-    return tuple(out)
+        empty = 0 if figure.is_filled(i) else 1
+        code += ["q", f"{fp_str(1, 0, 0, 1, col * cell, size - (row + 1) * cell)} cm", do[empty], "Q"]
+        used.append(names[empty])
+    return tuple(code), tuple(used)
 
 
 def icon_array(figure: IconArrayFigure | int, size: float) -> IconArray:
