@@ -140,3 +140,19 @@ def test_a_conditional_page_break_inside_is_still_measured_in_a_copy_of_the_fram
     assert not common._adds_nothing([common.Paragraph("a", st.body), CondPageBreak(20)])
     assert not common._adds_nothing([ListFlowable([ListItem(common.Paragraph("b", st.body))])])  # not ours
     assert not common._adds_nothing([common.Bullets([ListItem([CondPageBreak(20)])])])
+
+
+def test_what_is_kept_is_let_go_past_its_budget(monkeypatch):
+    """Lines hold several times their text: a process that prints many long notes lets them go and starts again."""
+    st = styles()
+    monkeypatch.setattr(common, "LINES_BUDGET", 3000)
+    monkeypatch.setattr(common, "_lines_kept", 0)
+    notes = [f"Note {i}: discussed the options and what to watch for at home. " * 20 for i in range(4)]  # 1.3k each
+    for note in notes[:2]:
+        common.Paragraph(note, st.body).wrap(300, 1000)
+    assert all((note, id(st.body), 1) in common._PARSED for note in notes[:2])
+    common.Paragraph(notes[2], st.body).wrap(300, 1000)  # past 3000 characters: everything let go
+    assert not any((note, id(st.body), 1) in common._PARSED for note in notes[:3])
+    again, fresh = common.Paragraph(notes[0], st.body), ReportlabParagraph(notes[0], st.body)
+    assert again.wrap(300, 1000) == fresh.wrap(300, 1000)
+    assert [line[1] for line in again.blPara.lines] == [line[1] for line in fresh.blPara.lines]

@@ -53,6 +53,7 @@ class Paragraph(_Paragraph):
             self.frags = [copy.copy(f) for f in kept[None]]
             made = super().breakLines(width)
             lines = kept[key] = (made, self.frags, self._width_max, self._splitLongWordCount, self._hyphenations)
+            _kept_text(len(self.text))
         made, self.frags, self._width_max, self._splitLongWordCount, self._hyphenations = lines
         self._shared = True
         self.height = 0  # as reportlab's breakLines leaves it (wrap sets it from the lines)
@@ -93,6 +94,18 @@ class Paragraph(_Paragraph):
 
 
 PARSED_LIMIT = 4096
+# Characters of text whose lines are kept, at most: lines hold several times their text's size, and a process
+# that prints many records keeps each patient's notes. Past this, everything kept is let go and kept anew.
+LINES_BUDGET = 1_000_000
+_lines_kept = 0
+
+
+def _kept_text(characters: int) -> None:
+    global _lines_kept
+    _lines_kept += characters
+    if _lines_kept > LINES_BUDGET:
+        _PARSED.clear()
+        _lines_kept = 0
 # (markup, id(style), caseSensitive) -> (style, parsed style, pieces, cleaned text, lines broken at each width)
 _PARSED: dict = {}
 
