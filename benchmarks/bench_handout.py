@@ -8,7 +8,7 @@
    paragraphs in DejaVu Sans, embedded as ours is, with as many pages as the document it is compared with.
    Wall and CPU time of each (on a busy machine the CPU time is the steadier figure).
    That bare document has about as many characters per page as ours, but far fewer paragraphs (the record draws
-   250 paragraphs, many of them table cells, where the bare one draws 36), so a second, fairer baseline is
+   218 paragraphs with text, most of them table cells, where the bare one has 34), so a second, fairer baseline is
    timed in the same run and printed on its own line: "same text, plain paragraphs", the very text of each
    paragraph our document draws (page footers included), in that paragraph's font and size, as plain paragraphs
    of a SimpleDocTemplate, each page's paragraphs followed by a page break (a page of table cells, which no
