@@ -7,6 +7,7 @@ and on a black-and-white printer. Labels here come from the evidence pack, never
 
 from __future__ import annotations
 
+import copy
 import math
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -68,22 +69,25 @@ class IconArray(Flowable):
         canv, cell = self.canv, self.size / GRID
         names = self._forms(canv, cell)
         do = tuple(f"/{canv._doc.getXObjectName(name)} Do" for name in names)
-        code, in_use = canv._code, canv._formsinuse
-        for move, empty in _placements(self.figure, self.size):
-            code.extend(("q", move, do[empty], "Q"))
-            in_use.append(names[empty])
+        code, used = _people(self.figure, self.size, names, do)
+        canv._code.extend(code)
+        canv._formsinuse.extend(used)
 
 
 @lru_cache(maxsize=64)
-def _placements(figure: IconArrayFigure, size: float) -> tuple[tuple[str, int], ...]:
-    """For each of the 100 people in drawing order: the translation to its cell, as canvas.translate writes it,
-    and 0 for a filled person, 1 for an outline. The same for every document with this figure and size."""
+def _people(figure: IconArrayFigure, size: float, names: tuple[str, str],
+            do: tuple[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The page code of the 100 people in drawing order (for each, the translation to its cell as
+    canvas.translate writes it, and the filled or outline form), and the forms each uses: the same for every
+    document with this figure, size and forms."""
     cell = size / GRID
-    out = []
+    code, used = [], []
     for i in range(GRID * GRID):
         row, col = figure.cell(i)
-        out.append((f"{fp_str(1, 0, 0, 1, col * cell, size - (row + 1) * cell)} cm", 0 if figure.is_filled(i) else 1))
-    return tuple(out)
+        empty = 0 if figure.is_filled(i) else 1
+        code += ["q", f"{fp_str(1, 0, 0, 1, col * cell, size - (row + 1) * cell)} cm", do[empty], "Q"]
+        used.append(names[empty])
+    return tuple(code), tuple(used)
 
 
 def icon_array(figure: IconArrayFigure | int, size: float) -> IconArray:
@@ -93,10 +97,17 @@ def icon_array(figure: IconArrayFigure | int, size: float) -> IconArray:
 def forest_plot(figure: ForestFigure, width: float, font_size: float = 8.0) -> Drawing:
     """Trials as squares (area by weight) with 95% CI lines, the pooled estimate as a diamond, on a log axis.
 
-    Footnotes are not drawn here: the caller prints `figure.footnotes()` under the drawing, where they can wrap."""
+    Footnotes are not drawn here: the caller prints `figure.footnotes()` under the drawing, where they can wrap.
+    The shapes are made once per figure, width and size in a process (every record of a process has the same
+    forest plot); each call gives a drawing of its own over them (a drawing holds the canvas it is drawn on)."""
+    fonts.register()
+    return copy.copy(_forest_shapes(figure, width, font_size))
+
+
+@lru_cache(maxsize=8)
+def _forest_shapes(figure: ForestFigure, width: float, font_size: float) -> Drawing:
     from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 
-    fonts.register()
     fs = font_size
     rows, pooled = figure.rows, figure.pooled
     row_h, top_pad, axis_h = fs * 2.1, fs * 2.4, fs * 4.6

@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Table
+from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Spacer, Table
 from reportlab.platypus import Paragraph as _Paragraph
+from reportlab.platypus.flowables import CondPageBreak
 from reportlab.platypus import TableStyle as _TableStyle
 
 from decisionaid.handout import fonts
@@ -19,9 +20,13 @@ from decisionaid.handout.wording import SourceNumbers, long_date
 
 
 class Paragraph(_Paragraph):
-    """reportlab's Paragraph, its lines broken once per width. reportlab breaks them again at every wrap, and a
-    paragraph is wrapped two or three times at the same width (a table measures its cells, then draws them; a
-    heading kept with what follows is measured with it, then placed): a third of a record's build time."""
+    """reportlab's Paragraph, its lines broken once per width and text. reportlab breaks them again at every wrap,
+    and a paragraph is wrapped two or three times at the same width (a table measures its cells, then draws them;
+    a heading kept with what follows is measured with it, then placed): a third of a record's build time. And the
+    same markup in the same style at the same width breaks into the same lines in every document of a process
+    (most of a handout is the same text for every patient), so the lines are kept with the parse (`_PARSED`), for
+    each width, as a fresh paragraph of that text breaks them, and shared by the paragraphs that have that text; a
+    paragraph takes its own copy before it is split (reportlab's split changes the pieces it cuts)."""
 
     def wrap(self, availWidth, availHeight):
         if self.__dict__.get("_wrapped_at") == availWidth:  # the lines, width and height are those of that wrap
@@ -33,12 +38,38 @@ class Paragraph(_Paragraph):
 
     def split(self, availWidth, availHeight):
         self.__dict__.pop("_wrapped_at", None)  # split may drop or change the lines: the next wrap breaks again
+        self._own_lines()
         return super().split(availWidth, availHeight)
+
+    def breakLines(self, width):
+        kept = self.__dict__.get("_breaks")
+        if kept is None:  # not a kept parse
+            self._own_lines()
+            return super().breakLines(width)
+        key = tuple(width) if isinstance(width, (list, tuple)) else (width,)
+        lines = kept.get(key)
+        if lines is None:  # broken as a fresh paragraph of this text is, from the parse's own pieces
+            self.__dict__.pop("_shared", None)
+            self.frags = [copy.copy(f) for f in kept[None]]
+            made = super().breakLines(width)
+            lines = kept[key] = (made, self.frags, self._width_max, self._splitLongWordCount, self._hyphenations)
+            _kept_text(len(self.text))
+        made, self.frags, self._width_max, self._splitLongWordCount, self._hyphenations = lines
+        self._shared = True
+        self.height = 0  # as reportlab's breakLines leaves it (wrap sets it from the lines)
+        return made
+
+    def _own_lines(self) -> None:
+        """Copy the kept lines and pieces this paragraph shares with others before reportlab changes them."""
+        if self.__dict__.pop("_shared", False):
+            self.frags, lines = copy.deepcopy((self.frags, self.__dict__.get("blPara")))
+            if lines is not None:
+                self.blPara = lines
 
     def _setup(self, text, style, bulletText, frags, cleaner):
         """reportlab parses the markup of every paragraph (an HTML parser per paragraph); the same markup in the
-        same style (styles.styles() are made once per process) parses the same, so the parse is kept and each
-        paragraph gets its own copy of the pieces. A face registered only on demand (the oblique, for <i>) is
+        same style (styles.styles() are made once per process) parses the same, so the parse is kept, its pieces
+        shared until a paragraph breaks or splits them. A face registered only on demand (the oblique, for <i>) is
         registered once a parse asks for it."""
         if frags is not None or bulletText is not None or not isinstance(text, str):
             super()._setup(text, style, bulletText, frags, cleaner)
@@ -47,19 +78,93 @@ class Paragraph(_Paragraph):
         key = (text, id(style), self.caseSensitive)
         kept = _PARSED.get(key)
         if kept is not None and kept[0] is style:  # parsed before in this process: its faces are registered
-            _style, parsed_style, parsed, cleaned = kept
-            return super()._setup(cleaned, parsed_style, None, [copy.copy(f) for f in parsed], cleaner)
+            _style, parsed_style, parsed, cleaned, self._breaks = kept
+            super()._setup(cleaned, parsed_style, None, parsed, cleaner)
+            self._shared = True  # the parse's own pieces: copied before anything changes them (breakLines, split)
+            return None
         super()._setup(text, style, bulletText, None, cleaner)
         fonts.require_used(self.frags)
         if self.bulletText is None:
             if len(_PARSED) >= PARSED_LIMIT:
                 _PARSED.clear()
-            _PARSED[key] = (style, self.style, [copy.copy(f) for f in self.frags], self.text)
+            parsed = [copy.copy(f) for f in self.frags]
+            self._breaks = {None: parsed}  # None: the parse's pieces; (first width, width): the lines
+            _PARSED[key] = (style, self.style, parsed, self.text, self._breaks)
         return None
 
 
 PARSED_LIMIT = 4096
-_PARSED: dict = {}  # (markup, id(style), caseSensitive) -> (style, parsed style, pieces, cleaned text)
+# Characters of text whose lines are kept, at most: lines hold several times their text's size, and a process
+# that prints many records keeps each patient's notes. Past this, everything kept is let go and kept anew.
+LINES_BUDGET = 1_000_000
+_lines_kept = 0
+
+
+def _kept_text(characters: int) -> None:
+    global _lines_kept
+    _lines_kept += characters
+    if _lines_kept > LINES_BUDGET:
+        _PARSED.clear()
+        _lines_kept = 0
+# (markup, id(style), caseSensitive) -> (style, parsed style, pieces, cleaned text, lines broken at each width)
+_PARSED: dict = {}
+
+
+def _measured_frameless(flowable, wrap, aW, aH):
+    """`wrap(aW, aH)` (reportlab's measure of a KeepTogether or a list) without the copy of the page's frame that
+    reportlab makes (deepcopy) at every such measure, so that a flowable inside that adds content to the frame (a
+    conditional page break) adds it to the copy. Only for content that adds none (`_adds_nothing`)."""
+    doc = getattr(flowable.canv, "_doctemplate", None)
+    frame = getattr(doc, "frame", None)
+    if frame is None:
+        return wrap(aW, aH)
+    doc.frame = None  # reportlab's measure then makes no copy; nothing inside looks for the frame
+    try:
+        return wrap(aW, aH)
+    finally:
+        doc.frame = frame
+
+
+class Keep(KeepTogether):
+    """reportlab's KeepTogether, measured without a copy of the page's frame when it holds only paragraphs,
+    tables, spacers and our bullet lists (a heading and what follows it, a box)."""
+
+    def wrap(self, aW, aH):
+        if not _adds_nothing(self._content):
+            return super().wrap(aW, aH)
+        return _measured_frameless(self, super().wrap, aW, aH)
+
+
+class Bullets(ListFlowable):
+    """reportlab's ListFlowable of paragraphs, measured without a copy of the page's frame."""
+
+    def __init__(self, flowables, **kw):
+        self._plain = _adds_nothing(f._flowables if isinstance(f, ListItem) else [f] for f in flowables)
+        super().__init__(flowables, **kw)
+
+    def wrap(self, aW, aH):
+        if not self._plain:
+            return super().wrap(aW, aH)
+        return _measured_frameless(self, super().wrap, aW, aH)
+
+
+def _adds_nothing(flowables) -> bool:
+    """Whether measuring these flowables (lists of them are looked into) adds nothing to the frame: each is a
+    paragraph, a table, a spacer (not a conditional page break), our bullet list of such, or a KeepTogether of
+    such."""
+    for f in flowables:
+        if isinstance(f, (list, tuple)):
+            if not _adds_nothing(f):
+                return False
+        elif isinstance(f, Bullets):
+            if not f._plain:
+                return False
+        elif isinstance(f, KeepTogether):
+            if not _adds_nothing(f._content):
+                return False
+        elif not isinstance(f, (_Paragraph, Table, Spacer)) or isinstance(f, CondPageBreak):
+            return False
+    return True
 
 
 def cite_mark(numbers: list[int], st: Styles) -> str:
@@ -75,9 +180,9 @@ def para(text: str, style, cites: list[int] | None = None, st: Styles | None = N
 
 
 def bullets(paragraphs: list[Paragraph], st: Styles) -> ListFlowable:
-    return ListFlowable([ListItem(p, leftIndent=st.size * 1.2, value="\u2022") for p in paragraphs],
-                        bulletType="bullet", bulletFontName=st.body.fontName, bulletFontSize=st.size,
-                        leftIndent=st.size * 1.2, spaceAfter=st.size * 0.3)
+    return Bullets([ListItem(p, leftIndent=st.size * 1.2, value="\u2022") for p in paragraphs],
+                   bulletType="bullet", bulletFontName=st.body.fontName, bulletFontSize=st.size,
+                   leftIndent=st.size * 1.2, spaceAfter=st.size * 0.3)
 
 
 def TableStyle(commands) -> _TableStyle:
@@ -94,7 +199,7 @@ def box(flowables: list, width: float, st: Styles, border=TEAL, keep: bool = Tru
                            ("RIGHTPADDING", (0, 0), (-1, -1), st.size * 0.7),
                            ("TOPPADDING", (0, 0), (-1, -1), st.size * 0.25),
                            ("BOTTOMPADDING", (0, 0), (-1, -1), st.size * 0.25)]))
-    return KeepTogether([t]) if keep else t
+    return Keep([t]) if keep else t
 
 
 CELL_CHARS_PER_POINT = 6  # a cell's text is cut into pieces of about 30 lines of its column: 6 characters a point

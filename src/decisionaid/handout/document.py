@@ -14,11 +14,13 @@ from functools import lru_cache
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import Paragraph as _Paragraph
 from reportlab.platypus.doctemplate import _FrameBreak
 from reportlab.pdfgen.canvas import Canvas
 
 from decisionaid.handout import fonts
+from decisionaid.handout.common import Keep, Paragraph
 from decisionaid.handout.markup import escape, plain
 
 PAPERS = {"a4": A4, "letter": LETTER}  # points: 595.3 x 841.9 and 612 x 792
@@ -80,11 +82,10 @@ class _NumberedCanvas(Canvas):
         super().save()
 
     def _footer(self, total: int) -> None:
-        style = ParagraphStyle("footer", fontName=fonts.REGULAR, fontSize=self.footer_size,
-                               leading=self.footer_size * 1.25, textColor="#444444")
+        style, right = _footer_styles(self.footer_size)
         margin = self.margin
         width = self._pagesize[0] - 2 * margin
-        page = Paragraph(f"Page {self._pageNumber} of {total}", ParagraphStyle("n", parent=style, alignment=2))
+        page = Paragraph(f"Page {self._pageNumber} of {total}", right)
         page.wrapOn(self, width, margin)
         page.drawOn(self, margin, margin / 2)
         if self.footer:
@@ -92,30 +93,50 @@ class _NumberedCanvas(Canvas):
             left.drawOn(self, margin, margin / 2)
 
     def _footer_paragraph(self, style, width: float) -> Paragraph:
-        """The footer in at most two lines, so it stays in the bottom margin: a longer one (a patient reference
-        of a thousand characters) is shortened, ending in "…"; the body of the document has it in full."""
+        """The footer in at most two lines, so it stays in the bottom margin (see `_footer_markup`); one paragraph
+        for every page of the document."""
         cached = getattr(self, "_footer_cache", None)
         if cached is not None and cached[0] == (style.fontSize, width):
             return cached[1]
-        limit = 2 * style.leading + 0.01
-
-        def fits(text: str) -> Paragraph | None:
-            p = Paragraph(escape(text), style)
-            return p if p.wrapOn(self, width, self.margin)[1] <= limit else None
-
-        best = fits(self.footer) if len(self.footer) <= 2000 else None  # two footer lines hold far fewer
-        if best is None:
-            low, high = 0, min(len(self.footer), 2000)  # footer[:low] + "…" fits; footer[:high] does not
-            best = fits("…")
-            while high - low > 1:
-                mid = (low + high) // 2
-                p = fits(self.footer[:mid].rstrip() + "…")
-                low, high, best = (mid, high, p) if p is not None else (low, mid, best)
+        best = Paragraph(_footer_markup(self.footer, style.fontSize, width, self.margin), style)
+        best.wrap(width, self.margin)
         self._footer_cache = ((style.fontSize, width), best)
         return best
 
 
-class _KeepWithNext(KeepTogether):
+@lru_cache(maxsize=8)
+def _footer_styles(size: float) -> tuple[ParagraphStyle, ParagraphStyle]:
+    """The footer's style and the page number's (right-aligned), the same objects for every page of a process, so
+    their text is parsed and broken into lines once (common.Paragraph)."""
+    style = ParagraphStyle("footer", fontName=fonts.REGULAR, fontSize=size, leading=size * 1.25,
+                           textColor="#444444")
+    return style, ParagraphStyle("n", parent=style, alignment=2)
+
+
+@lru_cache(maxsize=64)
+def _footer_markup(footer: str, size: float, width: float, height: float) -> str:
+    """The footer's markup in at most two lines of `width`: a longer footer (a patient reference of a thousand
+    characters) is shortened, ending in "…"; the body of the document has it in full. Once per footer, size and
+    width in a process: the same for every page and every document with that footer."""
+    style = _footer_styles(size)[0]
+    limit = 2 * style.leading + 0.01
+
+    def fits(text: str) -> str | None:
+        markup = escape(text)
+        return markup if _Paragraph(markup, style).wrap(width, height)[1] <= limit else None
+
+    best = fits(footer) if len(footer) <= 2000 else None  # two footer lines hold far fewer
+    if best is None:
+        low, high = 0, min(len(footer), 2000)  # footer[:low] + "…" fits; footer[:high] does not
+        best = fits("…")
+        while high - low > 1:
+            mid = (low + high) // 2
+            p = fits(footer[:mid].rstrip() + "…")
+            low, high, best = (mid, high, p) if p is not None else (low, mid, best)
+    return best
+
+
+class _KeepWithNext(Keep):
     """A heading kept with what follows it, as reportlab does, except when what follows is taller than a whole
     page (a table with a long answer in it): that starts under its heading on the current page, where reportlab
     would leave the rest of the page empty and start on the next one, to split there anyway."""

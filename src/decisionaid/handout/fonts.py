@@ -133,8 +133,16 @@ def _to_unicode_cmap(fontname: str, subset) -> str:
     """reportlab's ToUnicode CMap, with characters beyond U+FFFF written as UTF-16 surrogate pairs.
 
     reportlab 4-5 writes them as five hex digits (<1F600>), which PDF readers reject: an emoji in a name
-    printed but vanished when the text was copied, searched or read aloud."""
+    printed but vanished when the text was copied, searched or read aloud. Made once per font and subset in a
+    process (every handout of a process has the same subsets)."""
+    return _cmap(fontname, tuple(subset))
+
+
+@lru_cache(maxsize=64)
+def _cmap(fontname: str, subset: tuple[int, ...]) -> str:
     def utf16(code: int) -> str:
+        if code < 0x10000:  # one UTF-16 unit (a lone surrogate too, as "surrogatepass" writes it)
+            return "%04X" % code
         return chr(code).encode("utf-16-be", "surrogatepass").hex().upper()
 
     head = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",

@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from reportlab.platypus import KeepTogether, Spacer, Table
+from reportlab.platypus import Spacer, Table
 
 from decisionaid.checklist.assessment import Assessment
 from decisionaid.checklist.items import NO_DECISION, Checklist
 from decisionaid.evidence import figures
 from decisionaid.evidence.summary import EvidenceSummary
 from decisionaid.handout import charts
-from decisionaid.handout.common import (Paragraph, TableStyle, bullets, box, cell, cite_mark, day, grid, moment,
+from decisionaid.handout.common import (Keep, Paragraph, TableStyle, bullets, box, cell, cite_mark, day, grid, moment,
                                         source_list)
 from decisionaid.handout.document import Meta, frame_width, render
 from decisionaid.handout.markup import escape
@@ -118,7 +118,7 @@ class _Builder:
                                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                                ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
                                *spans]))
-        return [KeepTogether([t])]  # the section's first sentence gives the denominator and the time frame
+        return [Keep([t])]  # the section's first sentence gives the denominator and the time frame
 
     def harms(self, block: dict):
         """The main harms as icon arrays, then every other harm as one short line, out of 100 with its time frame."""
