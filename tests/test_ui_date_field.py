@@ -173,3 +173,24 @@ def test_a_visit_date_that_does_not_exist_saves_no_visit(qtbot, data_dir, locale
     assert store.visits(sid) == []
     type_date(dialog.visit_date, "28/02/2026")
     assert dialog.save() is True and [v.visit.visit_date for v in store.visits(sid)] == ["2026-02-28"]
+
+
+def test_a_sessions_filter_date_that_does_not_exist_is_said_and_the_filter_kept(qtbot, data_dir, locale):
+    locale("en_GB")
+    w = open_window(qtbot)
+    w.show_screen("Sessions")
+    view = w.screen("Sessions")
+    view.use_dates.setChecked(True)
+    field = view.date_from
+    type_date(field, "01/11/2026")
+    field.clearFocus()
+    field.setFocus(Qt.TabFocusReason)
+    QTest.keyClicks(field, "31/02/2026")
+    QTest.keyClick(field, Qt.Key_Tab)
+    assert field.lineEdit().text() == "31/02/2026"  # kept, to be corrected
+    assert field.date() == QDate(2026, 11, 1)  # the list is still filtered from the last real date
+    assert field.message.isVisible()
+    assert field.message.text() == "Not a date (February 2026 has 28 days): still 2026-11-01"
+    below = field.message.mapTo(view, field.message.rect().topLeft()).y() \
+        - field.mapTo(view, field.rect().bottomLeft()).y()
+    assert 0 <= below < 3 * field.height()  # under the filter row

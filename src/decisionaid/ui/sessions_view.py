@@ -241,6 +241,8 @@ class SessionsView(QWidget):
         filters.addWidget(self.follow_up_filter)
         self.search.setMinimumWidth(160)
         lay.addWidget(scrolling_row(filter_row))
+        for d in (self.date_from, self.date_to):  # a date typed that does not exist: said here, the filter kept
+            lay.addWidget(d.message)
         self.count_label = label("", size=9, name="sessionCount")
         lay.addWidget(self.count_label)
 
