@@ -71,7 +71,7 @@ def test_revisions_are_numbered_within_the_session_and_amendments_show_old_and_n
     assert squash("3 amendment Dr Okafor") in body and squash("2 autosave") in body
     assert squash("notes: partner → partner present") in body  # against the autosave listed before it
     assert squash("Saved revision 3") in body and squash("Saved revision 15") not in body
-    assert squash("phq9 total: 14 → 13") in body and squash("Mistyped") in body
+    assert squash("PHQ-9 total: 14 → 13") in body and squash("Mistyped") in body
 
 
 def test_a_visits_facts_are_worded_on_paper_as_before(tmp_path):
@@ -97,5 +97,5 @@ def test_a_visits_facts_are_worded_on_paper_as_before(tmp_path):
                   "(5 October 2026). Patient's impression: a little better. Next step: Repeat the injection.") in body
     assert squash("Notes: came with her sister") in body
     assert squash("Visit 2 (7 December 2026). Side effects: Headache. Botox given: yes.") in body
-    assert squash("phq9 items: (blank) → 1,1,1,1,1,1,1,-,0; phq9 total: 12 → (blank); side effects: (blank) → "
-                  "headache; botox given: no → yes") in body
+    assert squash("PHQ-9 answers: (blank) → 1,1,1,1,1,1,1,-,0; PHQ-9 total: 12 → (blank); Side effects: (blank) → "
+                  "Headache; Botox given: no → yes") in body  # the form's words, not the stored codes

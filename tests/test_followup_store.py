@@ -12,7 +12,7 @@ import pytest
 from decisionaid.sessions.errors import NoSuchSession
 from decisionaid.sessions.session_record import RecordError, SessionRecord
 from decisionaid.sessions.store import SessionStore
-from decisionaid.sessions.visits import VisitRecord, changed_visit_fields, visit_change_words
+from decisionaid.sessions.visits import VisitRecord, changed_visit_fields
 
 FIXTURES = Path(__file__).with_name("fixtures")
 
@@ -133,10 +133,16 @@ def test_one_patients_sessions_are_found_together_oldest_first(store):
 
 
 def test_an_amendment_is_worded_once_for_the_screen_and_the_record():
+    """In the Follow-up form's words: side effects and the next step by their labels, never by their codes."""
+    from decisionaid.checklist.followup import load_rules, visit_change_words
+    from decisionaid.evidence.pack import load_pack
+
+    rules, labels = load_rules(), {h.id: h.label for h in load_pack().harms.items}
     old = VisitRecord("2026-12-07", phq9_total=12, botox_given=False, notes="")
     new = VisitRecord("2026-12-07", phq9_items=(1, 1, 1, 1, 1, 1, 1, None, 0), side_effects=("headache", "ptosis"),
                       botox_given=True, notes="better", next_step="repeat")
-    assert visit_change_words(old, new) == (
-        "phq9 items: (blank) \u2192 1,1,1,1,1,1,1,-,0; phq9 total: 12 \u2192 (blank); side effects: (blank) \u2192 "
-        "headache,ptosis; botox given: no \u2192 yes; notes: (blank) \u2192 better; next step: (blank) \u2192 repeat")
-    assert visit_change_words(old, old) == "no change"
+    assert visit_change_words(rules, old, new, labels) == (
+        "PHQ-9 answers: (blank) \u2192 1,1,1,1,1,1,1,-,0; PHQ-9 total: 12 \u2192 (blank); Side effects: (blank) "
+        "\u2192 Headache, Drooping eyelid (ptosis); Botox given: no \u2192 yes; Notes: (blank) \u2192 better; "
+        "Next step: (blank) \u2192 Repeat the injection")
+    assert visit_change_words(rules, old, old, labels) == "no change"

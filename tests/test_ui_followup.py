@@ -80,7 +80,7 @@ def test_a_patient_through_three_follow_ups_on_screen(qtbot, store, tmp_path):
     qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
     dialog.visit_list.setCurrentRow(0)
     assert "amended (2 revisions)" in dialog.visit_list.item(0).text()
-    assert "Revision 2 (amendment) by Dr Okafor, reason: Mistyped: phq9 total: 13 \u2192 12" in (
+    assert "Revision 2 (amendment) by Dr Okafor, reason: Mistyped: PHQ-9 total: 13 \u2192 12" in (
         dialog.outcomes.toPlainText())
     assert [v.visit.phq9_total for v in store.visit_history(sid, 1)] == [13, 12]
     for scale in (1,):
@@ -177,5 +177,5 @@ def test_a_visits_facts_are_worded_on_screen_as_before(qtbot, store):
     dialog.visit_list.setCurrentRow(1)
     assert dialog.outcomes.toPlainText().splitlines()[-3:] == [
         "Side effects: Headache", "Botox given: yes",
-        "Revision 2 (amendment) by Dr A, reason: Mixed up: phq9 items: (blank) \u2192 1,1,1,1,1,1,1,-,0; phq9 total: "
-        "12 \u2192 (blank); side effects: (blank) \u2192 headache; botox given: no \u2192 yes"]
+        "Revision 2 (amendment) by Dr A, reason: Mixed up: PHQ-9 answers: (blank) \u2192 1,1,1,1,1,1,1,-,0; PHQ-9 "
+        "total: 12 \u2192 (blank); Side effects: (blank) \u2192 Headache; Botox given: no \u2192 yes"]

@@ -215,6 +215,38 @@ def visit_facts(rules: FollowUpRules, visit, harm_labels: Mapping[str, str], *, 
     return facts
 
 
+# A visit's fields as the Follow-up form names them, for the amendment line (visit_change_words).
+CHANGE_NAMES = {"visit_date": "Date of the visit", "phq9_items": "PHQ-9 answers", "phq9_total": "PHQ-9 total",
+                "side_effects": "Side effects", "side_effects_other": "Other side effects",
+                "botox_given": "Botox given", "botox_date": "Botox date", "impression": "Patient's impression",
+                "notes": "Notes", "next_step": "Next step"}
+
+
+def visit_change_words(rules: FollowUpRules, old, new, harm_labels: Mapping[str, str]) -> str:
+    """What an amendment of a visit (two VisitRecord-like dataclasses) changed, in the Follow-up form's words, the
+    same on screen and on paper: "PHQ-9 total: 12 \u2192 (blank); Side effects: (blank) \u2192 Headache, Drooping
+    eyelid (ptosis); Next step: (blank) \u2192 <its label>", or "no change". Side effects and the next step are
+    named by their labels, never by their codes."""
+    from dataclasses import fields
+
+    def shown(name: str, value) -> str:
+        if value is None or value == () or value == "":
+            return "(blank)"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if name == "side_effects":
+            return ", ".join(harm_labels.get(h, h) for h in value)
+        if name == "next_step":
+            return rules.next_steps.get(value, value)
+        if isinstance(value, tuple):
+            return ",".join("-" if v is None else str(v) for v in value)
+        return str(value)
+
+    changes = [f"{CHANGE_NAMES.get(f.name, f.name)}: {shown(f.name, a)} \u2192 {shown(f.name, b)}"
+               for f in fields(old) if (a := getattr(old, f.name)) != (b := getattr(new, f.name))]
+    return "; ".join(changes) or "no change"
+
+
 def definition_lines(rules: FollowUpRules) -> list[str]:
     lines = [f"{r.label}: {r.definition}; reported in {r.source}." + (f" {r.caveat}" if r.caveat else "")
              for r in (rules.response, rules.remission, rules.meaningful)]

@@ -318,7 +318,7 @@ class _Builder:
             return [self.h("Follow-up"), *self.patient_course(),
                     self.p(f"Follow-up due: {day(due) if due else 'not set'}. No follow-up visit recorded yet.")]
         from decisionaid.checklist.course_figure import figure_for
-        from decisionaid.checklist.followup import course, definition_lines, percent_text, visit_facts
+        from decisionaid.checklist.followup import course, definition_lines, percent_text, visit_change_words, visit_facts
 
         rules = d.follow_up_rules
         c = course(d.checklist, rules, d.record, d.visits)
@@ -356,8 +356,6 @@ class _Builder:
         out += [self.p(line, st.small) for line in definition_lines(rules)]
         amended = [r for r in d.visit_revisions if r.revision > 1]
         if amended:
-            from decisionaid.sessions.visits import visit_change_words
-
             rows = [["Visit", "Rev.", "Kind", "Author", "Local time", "Reason", "Changed (old → new)"]]
             previous = {}
             for r in d.visit_revisions:
@@ -366,7 +364,7 @@ class _Builder:
                 if before is None:
                     continue
                 rows.append([str(r.visit_no), str(r.revision), KIND_WORDS.get(r.kind, r.kind), r.author,
-                             _local(r.created_at), r.reason or "", visit_change_words(before, r.visit)])
+                             _local(r.created_at), r.reason or "", visit_change_words(rules, before, r.visit, harm_labels)])
             out += [self.h("Follow-up visits: amendments"),
                     self.table(rows, [0.06, 0.06, 0.13, 0.13, 0.14, 0.16, 0.32])]
         return out

@@ -90,23 +90,6 @@ def changed_visit_fields(old: VisitRecord, new: VisitRecord) -> tuple[tuple[str,
                  if getattr(old, f.name) != getattr(new, f.name))
 
 
-def visit_change_words(old: VisitRecord, new: VisitRecord) -> str:
-    """What an amendment of a visit changed, in the words the Follow-up screen and the clinician record use:
-    "phq9 total: 13 → 12; botox given: (blank) → yes", or "no change"."""
-    return "; ".join(f"{name.replace('_', ' ')}: {_shown(before)} → {_shown(after)}"
-                     for name, before, after in changed_visit_fields(old, new)) or "no change"
-
-
-def _shown(value) -> str:
-    if value is None or value == () or value == "":
-        return "(blank)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, tuple):
-        return ",".join("-" if v is None else str(v) for v in value)
-    return str(value)
-
-
 def _shape(visit: VisitRecord) -> None:
     def wrong(name: str) -> RecordError:
         return RecordError(name, f"The stored visit's {name} has the wrong type.")

@@ -218,8 +218,7 @@ class FollowUpDialog(QDialog):
         self._live_crisis()
 
     def _show_visit(self, item, _previous=None) -> None:
-        from decisionaid.checklist.followup import outcome_lines, visit_facts
-        from decisionaid.sessions.visits import visit_change_words
+        from decisionaid.checklist.followup import outcome_lines, visit_change_words, visit_facts
 
         if item is None:
             return
@@ -234,7 +233,7 @@ class FollowUpDialog(QDialog):
         history = self._histories.get(number, [])  # read with the visits (reload)
         for before, after in zip(history, history[1:]):
             lines.append(f"Revision {after.revision} (amendment) by {after.author}, reason: {after.reason}: "
-                         f"{visit_change_words(before.visit, after.visit)}")
+                         f"{visit_change_words(self.rules, before.visit, after.visit, labels)}")
         self.outcomes.setPlainText(qt_text("\n".join(lines)))
 
     # --- the form -----------------------------------------------------------------------------------
