@@ -52,7 +52,7 @@ def test_a_patient_through_three_follow_ups(capsys, data_dir):
     assert code == 0 and "Amended follow-up visit 1" in out
     code, out, _ = run(capsys, data_dir, "show", "1")
     assert "follow-up visit 1 on 2026-01-26 (amended, 2 revisions):" in out
-    assert "revision 2 (amendment) by clinician" in out and "'Mistyped': phq9_total: 14 \u2192 13" in out
+    assert "revision 2 (amendment) by clinician" in out and "'Mistyped': PHQ-9 total: 14 \u2192 13" in out
     assert "side effects: Headache" in out and "next step: Repeat the injection" in out
     assert "HAMD, MADRS or BDI" in out and "Med Care 2004" in out
     assert "this patient's sessions" not in out  # one session only

@@ -134,8 +134,7 @@ def course_json(store, session_id: int, record) -> dict:
 
 def course_text(store, session_id: int, record, plain) -> list[str]:
     """The visits and their outcomes, for `sessions show`."""
-    from decisionaid.checklist.followup import course, definition_lines, outcome_lines
-    from decisionaid.sessions.visits import changed_visit_fields
+    from decisionaid.checklist.followup import course, definition_lines, outcome_lines, visit_change_words
 
     rules, checklist = _rules_and_checklist()
     visits = store.visits(session_id)
@@ -173,23 +172,12 @@ def course_text(store, session_id: int, record, plain) -> list[str]:
             lines.append(f"  next step: {rules.next_steps[v.next_step]}")
         history = store.visit_history(session_id, o.visit_no)
         for before, after in zip(history, history[1:]):
-            changes = "; ".join(f"{name}: {_value(old)} \u2192 {_value(new)}"
-                                for name, old, new in changed_visit_fields(before.visit, after.visit))
+            changes = visit_change_words(rules, before.visit, after.visit, labels)  # as on screen and paper
             lines.append(f"  revision {after.revision} (amendment) by {after.author} at {after.created_at} "
-                         f"because {after.reason!r}: {changes or 'no change'}")
+                         f"because {after.reason!r}: {changes}")
     lines.append("definitions:")
     lines += [f"  {line}" for line in definition_lines(rules)]
     return [plain(line) for line in lines]
-
-
-def _value(value) -> str:
-    if value is None or value == () or value == "":
-        return "(blank)"
-    if isinstance(value, tuple):
-        return ",".join("" if v is None else str(v) for v in value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
 
 
 def _visit_options(p, required_date: bool) -> None:
