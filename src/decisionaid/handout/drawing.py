@@ -1,0 +1,140 @@
+"""The page drawing of our PDFs at less cost per build, the bytes unchanged: a canvas, text object and TrueType font
+that write what reportlab's write, keeping what a process writes again and again.
+
+A handout or a record draws the same paragraphs at the same places in every build of a process, and reportlab
+formats every number it writes anew (`fp_str`, a fifth of a record's build), escapes every string of text anew,
+and looks every character of a text up in the font's subset one by one. Here:
+
+- `numbers(...)` is `fp_str(...)` kept per argument tuple (the same numbers give the same text);
+- the canvas's translations, lines and fill colours and the text object's origins and font sizes are written
+  with it, by methods that otherwise do what reportlab's do (each falls back to reportlab's for a case it does
+  not cover);
+- a text's escaped string is kept per string of subset codes;
+- `SubsetFont.splitString` turns a text whose characters all have a code in the document's first subset into
+  that code string in one step (`str.translate`), which is what reportlab's character-by-character loop gives;
+  a text with a character new to the document, or beyond the first subset, goes through reportlab's loop.
+
+tests/test_handout_drawing.py checks each against reportlab's own output.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.colors import Color
+from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfbase.ttfonts import ShapedStr, TTFont
+from reportlab.pdfgen import canvas as _canvas_module
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
+
+KEPT_LIMIT = 50_000  # entries in each of the kept tables below; past it, a table is emptied and filled anew
+_numbers: dict = {}
+_escaped: dict = {}
+
+
+def numbers(*values) -> str:
+    """reportlab's fp_str(*values) (numbers as PDF writes them, space-separated), kept per tuple of values."""
+    text = _numbers.get(values)
+    if text is None:
+        if len(_numbers) >= KEPT_LIMIT:
+            _numbers.clear()
+        text = _numbers[values] = fp_str(*values)
+    return text
+
+
+def escaped(data) -> str:
+    """reportlab's escapePDF(data), kept per string."""
+    text = _escaped.get(data)
+    if text is None:
+        if len(_escaped) >= KEPT_LIMIT:
+            _escaped.clear()
+        text = _escaped[data] = escapePDF(data)
+    return text
+
+
+class _Colours:
+    """setFillColor for a plain RGB colour (reportlab's Color, no colour space enforced), as reportlab writes it."""
+
+    def setFillColor(self, aColor, alpha=None):
+        if type(aColor) is not Color or self._enforceColorSpace:
+            return super().setFillColor(aColor, alpha)
+        self._fillColorObj = aColor
+        self._code.append("%s rg" % numbers(aColor.red, aColor.green, aColor.blue))
+        if alpha is not None:
+            self.setFillAlpha(alpha)
+        elif aColor.alpha is not None:
+            self.setFillAlpha(aColor.alpha)
+        return None
+
+
+class TextObject(_Colours, PDFTextObject):
+    """reportlab's text object; the origin, the font size and the text of a TrueType font written with kept
+    numbers and strings."""
+
+    def setTextOrigin(self, x, y):
+        if not self._canvas.bottomup:
+            return super().setTextOrigin(x, y)
+        self._code.append("1 0 0 1 %s Tm" % numbers(x, y))
+        self._x0 = self._x = x
+        self._y0 = self._y = y
+        return None
+
+    def _formatText(self, text):
+        font = getFont(self._fontname)
+        if not font._dynamicFont or (font.shapable and isinstance(text, ShapedStr)):
+            return super()._formatText(text)
+        doc = self._canvas._doc
+        out = []
+        head = None
+        for subset, codes in font.splitString(text, doc):
+            if subset != self._curSubset:
+                if head is None:
+                    head = f"{numbers(self._fontsize)} Tf {numbers(self._leading)} TL"
+                out.append(f"{font.getSubsetInternalName(subset, doc)} {head}")
+                self._curSubset = subset
+            out.append(f"({escaped(codes)}) Tj")
+        return " ".join(out)
+
+
+class DrawingCanvas(_Colours, Canvas):
+    """reportlab's canvas; translations, lines, fill colours and text objects as above."""
+
+    def beginText(self, x=0, y=0, direction=None):
+        return TextObject(self, x, y, direction=direction)
+
+    def _escape(self, s):
+        return escaped(s)
+
+    def transform(self, a, b, c, d, e, f):
+        code = self._code
+        if code and code[-1][-3:] == " cm":  # reportlab joins it with the transform before: its own way
+            return super().transform(a, b, c, d, e, f)
+        if _canvas_module.ENABLE_TRACKING:
+            a0, b0, c0, d0, e0, f0 = self._currentMatrix
+            self._currentMatrix = (a0 * a + c0 * b, b0 * a + d0 * b, a0 * c + c0 * d, b0 * c + d0 * d,
+                                   a0 * e + c0 * f + e0, b0 * e + d0 * f + f0)
+        code.append("%s cm" % numbers(a, b, c, d, e, f))
+        return None
+
+    def line(self, x1, y1, x2, y2):
+        self._code.append("n %s m %s l S" % (numbers(x1, y1), numbers(x2, y2)))
+
+
+class SubsetFont(TTFont):
+    """reportlab's TrueType font; a text whose characters the document has all given a code in the first subset
+    is turned into its codes in one step."""
+
+    def splitString(self, text, doc, encoding="utf-8"):
+        state = self.state.get(doc) if isinstance(text, str) else None
+        if state is None:
+            return super().splitString(text, doc, encoding)
+        assignments = state.assignments
+        kept = state.__dict__.get("_decisionaid_codes")
+        if kept is None or kept[0] != len(assignments):  # codes are only ever added: the count says what's new
+            table = {char: n for char, n in assignments.items() if n < 256}
+            if 32 in table:
+                table[0xA0] = table[32]  # reportlab sets a no-break space as a space
+            kept = state._decisionaid_codes = (len(assignments), frozenset(map(chr, table)), table)
+        if not kept[1].issuperset(text):
+            return super().splitString(text, doc, encoding)
+        return [(0, text.translate(kept[2]).encode("latin-1"))] if text else []
