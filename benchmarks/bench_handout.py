@@ -221,7 +221,11 @@ def reportlab_font(name: str) -> str:
     if bare_name not in pdfmetrics.getRegisteredFontNames():
         face = {fonts.ONLY_REGULAR: fonts.REGULAR, fonts.ONLY_BOLD: fonts.BOLD}.get(name, name)
         data = fonts._unpacked(resource_path("fonts", fonts._FILES[face]))
-        pdfmetrics.registerFont(TTFont(bare_name, data))
+        font = TTFont(bare_name, data)
+        # reportlab registers a second font of a face it knows as the first (ours); another face name keeps it apart
+        font.face.name = bare_name.encode("ascii")
+        pdfmetrics.registerFont(font)
+        assert type(pdfmetrics.getFont(bare_name)) is TTFont
     return bare_name
 
 

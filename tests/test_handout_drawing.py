@@ -7,7 +7,7 @@ import io
 from pypdf import PdfReader
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
@@ -26,6 +26,9 @@ def reportlab_only(monkeypatch):
     for name in ("setTextOrigin", "_formatText", "setFillColor"):
         monkeypatch.setattr(drawing.TextObject, name, getattr(PDFTextObject, name))
     monkeypatch.setattr(drawing.SubsetFont, "splitString", TTFont.splitString)
+    monkeypatch.setattr(drawing.SubsetFont, "addObjects", TTFont.addObjects)
+    for name in ("makeSubset", "addSubsetObjects"):
+        monkeypatch.setattr(drawing.KeptSubsetsFace, name, getattr(TTFontFace, name))
 
 
 def test_the_documents_are_the_bytes_reportlab_draws(monkeypatch):
@@ -103,3 +106,20 @@ def test_a_font_splits_text_into_the_subsets_reportlab_gives():
             assert ours.splitString(text, mine) == plain.splitString(text, theirs), text
     assert [len(ours.state[d].subsets) for d in docs[::2]] == [len(plain.state[d].subsets) for d in docs[1::2]]
     assert len(ours.state[docs[0]].subsets) == 2
+
+
+def test_a_second_document_embeds_its_fonts_without_making_or_compressing_them_again(monkeypatch):
+    """Each document embeds the subsets of DejaVu Sans it uses; the same subsets are made and compressed once per
+    process (a second general handout, or the same handout for another patient)."""
+    import zlib
+
+    build = documents()["handout"]
+    first = build()
+    made, compressed = [], []
+    make, compress = TTFontFace.makeSubset, zlib.compress
+    monkeypatch.setattr(TTFontFace, "makeSubset", lambda self, subset: made.append(subset) or make(self, subset))
+    monkeypatch.setattr(zlib, "compress", lambda data, *a: compressed.append(data) or compress(data, *a))
+    assert build() == first
+    assert made == []
+    assert compressed  # the pages' drawings (and the icon arrays'), made for each document
+    assert not [d[:8] for d in compressed if d.startswith((b"\x00\x01\x00\x00", b"/CIDInit"))]  # fonts, maps

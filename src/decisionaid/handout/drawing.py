@@ -10,6 +10,8 @@ and looks every character of a text up in the font's subset one by one. Here:
   with it, by methods that otherwise do what reportlab's do (each falls back to reportlab's for a case it does
   not cover);
 - a text's escaped string is kept per string of subset codes;
+- a font subset's embedded file (`makeSubset`), its compressed bytes and those of its ToUnicode map, and its
+  widths as PDF writes them, are kept per font and subset (every handout of a process has the same subsets);
 - `SubsetFont.splitString` turns a text whose characters all have a code in the document's first subset into
   that code string in one step (`str.translate`), which is what reportlab's character-by-character loop gives;
   a text with a character new to the document, or beyond the first subset, goes through reportlab's loop.
@@ -21,8 +23,10 @@ from __future__ import annotations
 
 from reportlab.lib.colors import Color
 from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab import rl_config
+from reportlab.pdfbase import pdfdoc, ttfonts
 from reportlab.pdfbase.pdfmetrics import getFont
-from reportlab.pdfbase.ttfonts import ShapedStr, TTFont
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, ShapedStr, TTFont, TTFontFace
 from reportlab.pdfgen import canvas as _canvas_module
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -138,3 +142,122 @@ class SubsetFont(TTFont):
         if not kept[1].issuperset(text):
             return super().splitString(text, doc, encoding)
         return [(0, text.translate(kept[2]).encode("latin-1"))] if text else []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.face.__class__ = KeptSubsetsFace  # the face reportlab read, with its subsets kept
+
+    def addObjects(self, doc):
+        """reportlab's TTFont.addObjects (the document's font and ToUnicode objects for each subset), the widths
+        and the ToUnicode stream's compression kept."""
+        try:
+            state = self.state[doc]
+        except KeyError:
+            state = self.state[doc] = TTFont.State(self._asciiReadable)
+        state.frozen = 1
+        for n, subset in enumerate(state.subsets):
+            internalName = self.getSubsetInternalName(n, doc)[1:]
+            baseFontName = (b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))).decode("pdfdoc")
+
+            pdfFont = pdfdoc.PDFTrueTypeFont()
+            pdfFont.__Comment__ = "Font %s subset %d" % (self.fontName, n)
+            pdfFont.Name = internalName
+            pdfFont.BaseFont = baseFontName
+
+            pdfFont.FirstChar = 0
+            pdfFont.LastChar = len(subset) - 1
+
+            pdfFont.Widths = NumberArray(map(self.face.getCharWidth, subset))
+
+            cmapStream = pdfdoc.PDFStream()
+            cmapStream.content = ttfonts.makeToUnicodeCMap(baseFontName, subset)
+            if doc.compression:
+                cmapStream.filters = [KEPT_FLATE]
+            pdfFont.ToUnicode = doc.Reference(cmapStream, "toUnicodeCMap:" + baseFontName)
+
+            pdfFont.FontDescriptor = self.face.addSubsetObjects(doc, baseFontName, subset)
+
+            doc.Reference(pdfFont, internalName)
+            fontDict = doc.idToObject["BasicFonts"].dict
+            fontDict[internalName] = pdfFont
+        del self.state[doc]
+
+
+SUBSETS_KEPT = 16  # subsets of each face whose file is kept (a few tens of kilobytes each)
+
+
+class KeptSubsetsFace(TTFontFace):
+    """reportlab's TrueType face; the file of each subset made once per process, and compressed once."""
+
+    def makeSubset(self, subset):
+        kept = self.__dict__.setdefault("_decisionaid_subsets", {})
+        key = tuple(subset)
+        data = kept.get(key)
+        if data is None:
+            if len(kept) >= SUBSETS_KEPT:
+                kept.clear()
+            data = kept[key] = super().makeSubset(subset)
+        return data
+
+    def addSubsetObjects(self, doc, fontname, subset):
+        """reportlab's TTFontFace.addSubsetObjects, the subset's file kept and compressed once."""
+        fontFile = pdfdoc.PDFStream()
+        fontFile.content = self.makeSubset(subset)
+        fontFile.dictionary["Length1"] = len(fontFile.content)
+        if doc.compression:
+            fontFile.filters = [KEPT_FLATE]
+        fontFileRef = doc.Reference(fontFile, "fontFile:%s(%s)" % (self.filename, fontname))
+
+        flags = self.flags & ~FF_NONSYMBOLIC
+        flags = flags | FF_SYMBOLIC
+
+        fontDescriptor = pdfdoc.PDFDictionary({
+            "Type": "/FontDescriptor",
+            "Ascent": self.ascent,
+            "CapHeight": self.capHeight,
+            "Descent": self.descent,
+            "Flags": flags,
+            "FontBBox": pdfdoc.PDFArray(self.bbox),
+            "FontName": pdfdoc.PDFName(fontname),
+            "ItalicAngle": self.italicAngle,
+            "StemV": self.stemV,
+            "FontFile2": fontFileRef,
+            "MissingWidth": self.defaultWidth,
+        })
+        return doc.Reference(fontDescriptor, "fontDescriptor:" + fontname)
+
+
+class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):
+    """reportlab's Flate filter, each content compressed once per process (kept for the last few contents: the
+    font files and ToUnicode maps every document of a process embeds)."""
+
+    LIMIT = 32
+
+    def __init__(self):
+        self._kept: dict = {}
+
+    def encode(self, text):
+        data = self._kept.get(text)
+        if data is None:
+            if len(self._kept) >= self.LIMIT:
+                self._kept.clear()
+            data = self._kept[text] = super().encode(text)
+        return data
+
+
+KEPT_FLATE = _KeptFlate()
+
+
+class NumberArray(pdfdoc.PDFArray):
+    """reportlab's PDFArray of plain numbers, written once per process for each sequence of numbers."""
+
+    _written: dict = {}
+
+    def format(self, document, IND=b"\n "):
+        key = (tuple(self.sequence), self.multiline, rl_config.pdfMultiLine, IND)
+        data = self._written.get(key)
+        if data is None:
+            if len(self._written) >= SUBSETS_KEPT * 8:
+                self._written.clear()
+            data = self._written[key] = super().format(document, IND)
+        return data
