@@ -11,7 +11,7 @@ from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
-from decisionaid.handout import drawing, fonts
+from decisionaid.handout import clinician_record, common, document, drawing, fonts, markup, patient
 
 from test_handout_speed import documents
 
@@ -27,6 +27,10 @@ def reportlab_only(monkeypatch):
         monkeypatch.setattr(drawing.TextObject, name, getattr(PDFTextObject, name))
     monkeypatch.setattr(drawing.SubsetFont, "splitString", TTFont.splitString)
     monkeypatch.setattr(drawing.SubsetFont, "addObjects", TTFont.addObjects)
+    monkeypatch.setattr(drawing.SubsetFont, "stringWidth", TTFont.stringWidth)
+    monkeypatch.setattr(markup, "escape", markup._markup)
+    for module in (common, document, patient, clinician_record):
+        monkeypatch.setattr(module, "escape", markup._markup)
     for name in ("makeSubset", "addSubsetObjects"):
         monkeypatch.setattr(drawing.KeptSubsetsFace, name, getattr(TTFontFace, name))
 
@@ -123,3 +127,25 @@ def test_a_second_document_embeds_its_fonts_without_making_or_compressing_them_a
     assert made == []
     assert compressed  # the pages' drawings (and the icon arrays'), made for each document
     assert not [d[:8] for d in compressed if d.startswith((b"\x00\x01\x00\x00", b"/CIDInit"))]  # fonts, maps
+
+
+def test_widths_are_reportlab_s_and_kept_per_font_and_size():
+    fonts.register()
+    regular, bold = pdfmetrics.getFont(fonts.REGULAR), pdfmetrics.getFont(fonts.BOLD)
+    for text in TEXTS + ["x" * 300]:
+        for size in (8, 9.5, 12):
+            for font in (regular, bold):
+                assert font.stringWidth(text, size) == TTFont.stringWidth(font, text, size)
+                assert font.stringWidth(text, size) == TTFont.stringWidth(font, text, size)  # kept
+    assert regular.stringWidth("Botox", 10) != bold.stringWidth("Botox", 10)
+
+
+def test_a_text_is_escaped_once_and_kept_as_it_was_escaped(monkeypatch):
+    made = []
+    fresh = markup._markup
+    monkeypatch.setattr(markup, "_markup", lambda text: made.append(text) or fresh(text))
+    monkeypatch.setattr(markup, "_ESCAPED", {})
+    texts = ["a <b>bold</b> & \u4e2d\u6587  two spaces\nnew line", "\u0007 bell", "n" * 1001]
+    first = [markup.escape(t) for t in texts]
+    assert [markup.escape(t) for t in texts] == first == [fresh(t) for t in texts]
+    assert made == texts + texts[2:]  # the long text is escaped each time, not kept

@@ -9,7 +9,7 @@ and looks every character of a text up in the font's subset one by one. Here:
 - the canvas's translations, lines and fill colours and the text object's origins and font sizes are written
   with it, by methods that otherwise do what reportlab's do (each falls back to reportlab's for a case it does
   not cover);
-- a text's escaped string is kept per string of subset codes;
+- a text's escaped string is kept per string of subset codes, and a text's width per font, text and size;
 - a font subset's embedded file (`makeSubset`), its compressed bytes and those of its ToUnicode map, and its
   widths as PDF writes them, are kept per font and subset (every handout of a process has the same subsets);
 - `SubsetFont.splitString` turns a text whose characters all have a code in the document's first subset into
@@ -142,6 +142,20 @@ class SubsetFont(TTFont):
         if not kept[1].issuperset(text):
             return super().splitString(text, doc, encoding)
         return [(0, text.translate(kept[2]).encode("latin-1"))] if text else []
+
+    _widths: dict = {}
+
+    def stringWidth(self, text, size, encoding="utf8"):
+        """reportlab's width of `text` at `size`, kept per font, text (up to 200 characters), size and encoding."""
+        if len(text) > 200:
+            return super().stringWidth(text, size, encoding)
+        key = (self, text, size, encoding)
+        width = self._widths.get(key)
+        if width is None:
+            if len(self._widths) >= KEPT_LIMIT:
+                self._widths.clear()
+            width = self._widths[key] = super().stringWidth(text, size, encoding)
+        return width
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
