@@ -31,7 +31,7 @@ from reportlab.pdfgen import canvas as _canvas_module
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
-KEPT_LIMIT = 50_000  # entries in each of the kept tables below; past it, a table is emptied and filled anew
+KEPT_LIMIT = 20_000  # entries in each of the kept tables below; past it, a table is emptied and filled anew
 _numbers: dict = {}
 _escaped: dict = {}
 
