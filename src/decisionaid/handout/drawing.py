@@ -21,6 +21,8 @@ tests/test_handout_drawing.py checks each against reportlab's own output.
 
 from __future__ import annotations
 
+from itertools import islice
+
 from reportlab.lib.colors import Color
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab import rl_config
@@ -134,11 +136,18 @@ class SubsetFont(TTFont):
             return super().splitString(text, doc, encoding)
         assignments = state.assignments
         kept = state.__dict__.get("_decisionaid_codes")
-        if kept is None or kept[0] != len(assignments):  # codes are only ever added: the count says what's new
-            table = {char: n for char, n in assignments.items() if n < 256}
-            if 32 in table:
-                table[0xA0] = table[32]  # reportlab sets a no-break space as a space
-            kept = state._decisionaid_codes = (len(assignments), frozenset(map(chr, table)), table)
+        if kept is None:
+            kept = state._decisionaid_codes = [0, set(), {}]  # codes seen, their characters, character -> code
+        if kept[0] != len(assignments):  # codes are only ever added, in order: take the new ones
+            seen, chars, table = kept
+            for char, n in islice(assignments.items(), seen, None):
+                if n < 256:
+                    table[char] = n
+                    chars.add(chr(char))
+                    if char == 32:  # reportlab sets a no-break space as a space
+                        table[0xA0] = n
+                        chars.add("\u00a0")
+            kept[0] = len(assignments)
         if not kept[1].issuperset(text):
             return super().splitString(text, doc, encoding)
         return [(0, text.translate(kept[2]).encode("latin-1"))] if text else []
