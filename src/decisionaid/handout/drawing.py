@@ -26,9 +26,9 @@ from itertools import islice
 from reportlab.lib.colors import Color
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab import rl_config
-from reportlab.pdfbase import pdfdoc, ttfonts
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import getFont
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, ShapedStr, TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, TTFontFace
 from reportlab.pdfgen import canvas as _canvas_module
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -171,39 +171,28 @@ class SubsetFont(TTFont):
         self.face.__class__ = KeptSubsetsFace  # the face reportlab read, with its subsets kept
 
     def addObjects(self, doc):
-        """reportlab's TTFont.addObjects (the document's font and ToUnicode objects for each subset), the widths
-        and the ToUnicode stream's compression kept."""
-        try:
-            state = self.state[doc]
-        except KeyError:
-            state = self.state[doc] = TTFont.State(self._asciiReadable)
-        state.frozen = 1
-        for n, subset in enumerate(state.subsets):
-            internalName = self.getSubsetInternalName(n, doc)[1:]
-            baseFontName = (b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))).decode("pdfdoc")
+        """reportlab's TTFont.addObjects (the document's font and ToUnicode objects for each subset); then each
+        subset's widths are written once per process and its ToUnicode map compressed once. Objects found
+        under other names than reportlab 5's are left as reportlab made them."""
+        state = self.state.get(doc)
+        count = len(state.subsets) if state is not None else 0
+        super().addObjects(doc)
+        internal = doc.fontMapping.get(self.fontName, "")[1:]
+        made = getattr(doc.idToObject.get("BasicFonts"), "dict", {})
+        for n in range(count):
+            font = made.get(f"{internal}+{n}")
+            widths = getattr(font, "Widths", None)
+            if type(widths) is pdfdoc.PDFArray:
+                font.Widths = NumberArray(widths.sequence)
+            _compress_once(doc, getattr(getattr(font, "ToUnicode", None), "name", None))
 
-            pdfFont = pdfdoc.PDFTrueTypeFont()
-            pdfFont.__Comment__ = "Font %s subset %d" % (self.fontName, n)
-            pdfFont.Name = internalName
-            pdfFont.BaseFont = baseFontName
 
-            pdfFont.FirstChar = 0
-            pdfFont.LastChar = len(subset) - 1
-
-            pdfFont.Widths = NumberArray(map(self.face.getCharWidth, subset))
-
-            cmapStream = pdfdoc.PDFStream()
-            cmapStream.content = ttfonts.makeToUnicodeCMap(baseFontName, subset)
-            if doc.compression:
-                cmapStream.filters = [KEPT_FLATE]
-            pdfFont.ToUnicode = doc.Reference(cmapStream, "toUnicodeCMap:" + baseFontName)
-
-            pdfFont.FontDescriptor = self.face.addSubsetObjects(doc, baseFontName, subset)
-
-            doc.Reference(pdfFont, internalName)
-            fontDict = doc.idToObject["BasicFonts"].dict
-            fontDict[internalName] = pdfFont
-        del self.state[doc]
+def _compress_once(doc, name) -> None:
+    """The stream reportlab registered under `name`, compressed once per process for its content."""
+    stream = doc.idToObject.get(name) if name else None
+    filters = getattr(stream, "filters", None)
+    if isinstance(stream, pdfdoc.PDFStream) and filters:
+        stream.filters = [KEPT_FLATE if f is pdfdoc.PDFZCompress else f for f in filters]
 
 
 SUBSETS_KEPT = 16  # subsets of each face whose file is kept (a few tens of kilobytes each)
@@ -223,31 +212,11 @@ class KeptSubsetsFace(TTFontFace):
         return data
 
     def addSubsetObjects(self, doc, fontname, subset):
-        """reportlab's TTFontFace.addSubsetObjects, the subset's file kept and compressed once."""
-        fontFile = pdfdoc.PDFStream()
-        fontFile.content = self.makeSubset(subset)
-        fontFile.dictionary["Length1"] = len(fontFile.content)
-        if doc.compression:
-            fontFile.filters = [KEPT_FLATE]
-        fontFileRef = doc.Reference(fontFile, "fontFile:%s(%s)" % (self.filename, fontname))
-
-        flags = self.flags & ~FF_NONSYMBOLIC
-        flags = flags | FF_SYMBOLIC
-
-        fontDescriptor = pdfdoc.PDFDictionary({
-            "Type": "/FontDescriptor",
-            "Ascent": self.ascent,
-            "CapHeight": self.capHeight,
-            "Descent": self.descent,
-            "Flags": flags,
-            "FontBBox": pdfdoc.PDFArray(self.bbox),
-            "FontName": pdfdoc.PDFName(fontname),
-            "ItalicAngle": self.italicAngle,
-            "StemV": self.stemV,
-            "FontFile2": fontFileRef,
-            "MissingWidth": self.defaultWidth,
-        })
-        return doc.Reference(fontDescriptor, "fontDescriptor:" + fontname)
+        """reportlab's TTFontFace.addSubsetObjects (the subset's file, kept by makeSubset), the file compressed once
+        per process."""
+        ref = super().addSubsetObjects(doc, fontname, subset)
+        _compress_once(doc, "fontFile:%s(%s)" % (self.filename, fontname))
+        return ref
 
 
 class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):
