@@ -28,10 +28,15 @@ from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import getFont
-from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from reportlab.pdfgen import canvas as _canvas_module
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
+
+try:  # text shaping (reportlab 4.1 and later): a shaped text is left to reportlab
+    from reportlab.pdfbase.ttfonts import ShapedStr
+except ImportError:
+    ShapedStr = ()
 
 KEPT_LIMIT = 20_000  # entries in each of the kept tables below; past it, a table is emptied and filled anew
 _numbers: dict = {}
@@ -87,7 +92,7 @@ class TextObject(_Colours, PDFTextObject):
 
     def _formatText(self, text):
         font = getFont(self._fontname)
-        if not font._dynamicFont or (font.shapable and isinstance(text, ShapedStr)):
+        if not font._dynamicFont or (getattr(font, "shapable", False) and isinstance(text, ShapedStr)):
             return super()._formatText(text)
         doc = self._canvas._doc
         out = []
