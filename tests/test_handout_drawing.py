@@ -149,3 +149,16 @@ def test_a_text_is_escaped_once_and_kept_as_it_was_escaped(monkeypatch):
     first = [markup.escape(t) for t in texts]
     assert [markup.escape(t) for t in texts] == first == [fresh(t) for t in texts]
     assert made == texts + texts[2:]  # the long text is escaped each time, not kept
+
+
+def test_what_is_kept_stays_bounded(monkeypatch):
+    """A process that prints many records keeps at most KEPT_LIMIT formatted numbers and escaped strings."""
+    from reportlab.lib.rl_accel import escapePDF, fp_str
+
+    monkeypatch.setattr(drawing, "KEPT_LIMIT", 5)
+    monkeypatch.setattr(drawing, "_numbers", {})
+    monkeypatch.setattr(drawing, "_escaped", {})
+    for i in range(12):
+        assert drawing.numbers(i / 7, 3) == fp_str(i / 7, 3)
+        assert drawing.escaped(b"(%d)" % i) == escapePDF(b"(%d)" % i)
+        assert len(drawing._numbers) <= 5 and len(drawing._escaped) <= 5
