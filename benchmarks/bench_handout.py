@@ -6,6 +6,8 @@
    and again) after one warm-up build of each: the median of each and the ratios "handout / bare" and
    "record / bare" (target <= 1.5x). A bare document is platypus at its plainest: a SimpleDocTemplate of plain
    paragraphs in DejaVu Sans, embedded as ours is, with as many pages as the document it is compared with.
+   The baselines' fonts are reportlab's own TrueType fonts of the same files (`reportlab_font`): ours split text
+   into subset codes faster (handout/drawing.SubsetFont), and would speed the baselines up as much.
    Wall and CPU time of each (on a busy machine the CPU time is the steadier figure).
    That bare document has about as many characters per page as ours, but far fewer paragraphs (the record draws
    218 paragraphs with text, most of them table cells, where the bare one has 34), so a second, fairer baseline is
@@ -205,6 +207,28 @@ def paragraphs_for(pages: int, font: str) -> int:
     return n
 
 
+def reportlab_font(name: str) -> str:
+    """The same DejaVu (or Droid) face as reportlab's own TrueType font, under another name, for the baselines: the
+    font decisionaid registers (handout/drawing.SubsetFont) is faster at splitting text, and would speed the bare
+    documents up too. Returns the name it is registered under."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from decisionaid.handout import fonts
+    from decisionaid.resources import resource_path
+
+    bare_name = f"{name}-reportlab"
+    if bare_name not in pdfmetrics.getRegisteredFontNames():
+        face = {fonts.ONLY_REGULAR: fonts.REGULAR, fonts.ONLY_BOLD: fonts.BOLD}.get(name, name)
+        data = fonts._unpacked(resource_path("fonts", fonts._FILES[face]))
+        font = TTFont(bare_name, data)
+        # reportlab registers a second font of a face it knows as the first (ours); another face name keeps it apart
+        font.face.name = bare_name.encode("ascii")
+        pdfmetrics.registerFont(font)
+        assert type(pdfmetrics.getFont(bare_name)) is TTFont
+    return bare_name
+
+
 def page_count(data: bytes) -> int:
     from pypdf import PdfReader
 
@@ -268,10 +292,12 @@ def main() -> int:
     record_data = record_input(settings, 7, session, made_at=MADE, summary=summary, checklist=checklist)
     docs = {"handout": lambda: build_handout(handout_data), "record": lambda: build_record(record_data)}
     pages = {name: page_count(build()) for name, build in docs.items()}  # also the warm-up builds
-    counts = {name: paragraphs_for(pages[name], fonts.REGULAR) for name in docs}
-    texts = {name: fit_pages(drawn_text(build)) for name, build in docs.items()}
+    regular = reportlab_font(fonts.REGULAR)
+    counts = {name: paragraphs_for(pages[name], regular) for name in docs}
+    texts = {name: [[(text, reportlab_font(font), *sizes) for text, font, *sizes in page]
+                    for page in fit_pages(drawn_text(build))] for name, build in docs.items()}
     for name in docs:
-        bare(counts[name], fonts.REGULAR)  # warm-up
+        bare(counts[name], regular)  # warm-up
         plain_pages(texts[name])
     wall: dict[str, list[float]] = {key: [] for name in docs for key in (name, f"bare {name}", f"plain {name}")}
     cpu: dict[str, list[float]] = {key: [] for key in wall}
@@ -285,7 +311,7 @@ def main() -> int:
     for _ in range(runs):
         for name, build in docs.items():
             timed(name, build)
-            timed(f"bare {name}", bare, counts[name], fonts.REGULAR)
+            timed(f"bare {name}", bare, counts[name], regular)
             timed(f"plain {name}", plain_pages, texts[name])
     for name in docs:
         ours, floor = statistics.median(wall[name]), statistics.median(wall[f"bare {name}"])

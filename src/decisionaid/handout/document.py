@@ -17,10 +17,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus import Paragraph as _Paragraph
 from reportlab.platypus.doctemplate import _FrameBreak
-from reportlab.pdfgen.canvas import Canvas
 
 from decisionaid.handout import fonts
 from decisionaid.handout.common import Keep, Paragraph
+from decisionaid.handout.drawing import DrawingCanvas
 from decisionaid.handout.markup import escape, plain
 
 PAPERS = {"a4": A4, "letter": LETTER}  # points: 595.3 x 841.9 and 612 x 792
@@ -58,7 +58,7 @@ def _stamp(made_at: dt.datetime):
     return ts
 
 
-class _NumberedCanvas(Canvas):
+class _NumberedCanvas(DrawingCanvas):
     """Draws "Page n of N" and the footer once every page is known (pages are kept until save)."""
 
     footer = ""

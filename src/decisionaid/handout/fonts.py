@@ -70,11 +70,12 @@ def require(name: str) -> str:
                 # The same face under a second name, bold and italic included: a character only that face has
                 # (<b> cannot turn it into a box). One embedded font, not two.
                 from reportlab.pdfbase import pdfmetrics
-                from reportlab.pdfbase.ttfonts import TTFont
+
+                from decisionaid.handout.drawing import SubsetFont
 
                 data = _bytes[{ONLY_REGULAR: REGULAR, ONLY_BOLD: BOLD}[name]]
                 data.seek(0)
-                pdfmetrics.registerFont(TTFont(name, data))
+                pdfmetrics.registerFont(SubsetFont(name, data))
             _on_demand.add(name)
     return name
 
@@ -89,14 +90,14 @@ def require_used(frags) -> None:
 
 def _register(name: str, filename: str) -> io.BytesIO:
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
+    from decisionaid.handout.drawing import SubsetFont
     from decisionaid.resources import resource_path
 
     path = resource_path("fonts", filename)
     try:
         data = _unpacked(path)
-        pdfmetrics.registerFont(TTFont(name, data))
+        pdfmetrics.registerFont(SubsetFont(name, data))
     except Exception as exc:  # reportlab raises TTFError or OSError, depending on the damage
         raise FontError(f"The font file {path} could not be read ({exc}). Reinstall decisionaid.") from None
     return data

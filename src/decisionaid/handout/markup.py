@@ -158,7 +158,25 @@ def escape(text: str) -> str:
     `<`, `>` and `&` become entities; a line break becomes <br/>; runs of spaces (a tab is four) keep their
     width; right-to-left lines are put in drawing order; a character DejaVu Sans lacks (Chinese, Japanese,
     Korean...) is set in the fallback face; a character that no embedded face draws (a control character, most
-    emoji, a lone surrogate...) prints as its code point in grey, e.g. [U+0007] or [U+1F9E0]."""
+    emoji, a lone surrogate...) prints as its code point in grey, e.g. [U+0007] or [U+1F9E0].
+
+    The markup of a text up to 1,000 characters is kept for the process (a pure function of the text: the faces
+    are fixed per process): a document escapes the same labels and answers in every build."""
+    if type(text) is str and len(text) <= ESCAPED_LENGTH:
+        markup = _ESCAPED.get(text)
+        if markup is None:
+            if len(_ESCAPED) >= ESCAPED_LIMIT:
+                _ESCAPED.clear()
+            markup = _ESCAPED[text] = _markup(text)
+        return markup
+    return _markup(text)
+
+
+ESCAPED_LENGTH, ESCAPED_LIMIT = 1000, 8192  # the longest text kept, and how many are kept before starting again
+_ESCAPED: dict[str, str] = {}
+
+
+def _markup(text) -> str:
     text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     if text.isascii() and _PRINTABLE_ASCII.fullmatch(text):  # most text: every face has it, left to right
         return _SPACE_AFTER_SPACE.sub("\u00a0", _xml_escape(text)).replace("\n", "<br/>")
