@@ -703,7 +703,7 @@ class ConsultationView(QWidget):
         The screen says "Saving…" and Save is off until the outcome comes back by signal (`_save_landed`); the form
         stays as it is and typing goes on (the next autosave's text). None: nothing was handed over (a Save already
         on its way, no reason given for an amendment, the file not available: the screen says why)."""
-        if self._saving is not None or self.mode == "readonly":
+        if self._saving is not None:
             return None  # Save is off meanwhile (Ctrl+S too): the one on its way lands first
         self._timer.stop()
         record = self.record()
