@@ -207,3 +207,18 @@ def test_a_follow_up_visit_that_cannot_be_saved_keeps_its_text(qtbot, data_dir):
     assert dialog.notes.toPlainText() == notes and dialog.form_box.isEnabled() and dialog.save_button.isEnabled()
     with SessionStore.open(paths.database_path()) as reader:
         assert reader.visits(sid) == []
+
+
+def test_closing_the_follow_up_waits_for_its_visit_on_its_way(qtbot, data_dir):
+    w, _view = consultation(qtbot)
+    sid = saved_session(w)
+    dialog = follow_up(qtbot, w, sid)
+    dialog.impression.setText("closed while saving")
+    release = hold_owner(w)
+    took = returns_at_once(dialog.save_button.click)
+    assert took < RETURN_MS, f"Save visit kept the UI thread {took:.0f} ms"
+    threading.Timer(0.3, release.set).start()
+    dialog.reject()  # Close: it waits for the visit to land, then closes
+    assert not dialog.isVisible() and not dialog.saving()
+    with SessionStore.open(paths.database_path()) as store:
+        assert [v.visit.impression for v in store.visits(sid)] == ["closed while saving"]
