@@ -1,7 +1,8 @@
-"""The longest the UI thread stalls when the clinician opens a session from the Sessions list while "Back up now"
-runs on a 1,000,000-session file (the backup holds the sessions file's owner thread for seconds).
+"""The longest the UI thread stalls when the clinician opens a session from the Sessions list (or, `--action save`,
+presses Save on the Consultation screen) while "Back up now" runs on a 1,000,000-session file (the backup holds the
+sessions file's owner thread for seconds).
 
-    .venv/bin/python benchmarks/bench_reads.py [--sessions N] [--dir DIR] [--repeat N | --quick]
+    .venv/bin/python benchmarks/bench_reads.py [--action open|save] [--sessions N] [--dir DIR] [--repeat N | --quick]
 
 The file is the one benchmarks/bench_typing.py builds and caches (default /tmp/decisionaid-1m; built there if
 missing). The window opens it under offscreen Qt (its data folder is a temporary one holding hard links), the
@@ -9,7 +10,9 @@ Sessions screen lists it, the first row is selected, Back up now is started to a
 the Open button is clicked. Measured: how long the click itself keeps the UI thread (the stall the clinician
 feels: the window cannot repaint or take a key meanwhile), the largest gap between the ticks of a 1 ms QTimer from
 the click until the session is on screen, and how long until the session is on screen (about the backup's
-length, since the read waits its turn behind it). To compare with older code, run this file with PYTHONPATH
+length, since the read waits its turn behind it). With `--action save` a new consultation is typed and its Save
+button clicked instead; "on screen" is then the screen saying it was saved; the file is a copy of the cached one
+(a Save writes into it, and the cache stays as it was). To compare with older code, run this file with PYTHONPATH
 pointing at that code's src/ (it uses only the window's public parts).
 """
 
@@ -39,7 +42,7 @@ def wait(app, until, seconds: float) -> bool:
     return until()
 
 
-def measure(path: Path, repeat: int) -> list[dict]:
+def measure(path: Path, repeat: int, action: str = "open") -> list[dict]:
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -54,7 +57,7 @@ def measure(path: Path, repeat: int) -> list[dict]:
     db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     for suffix in ("", "-wal", "-shm"):
         if Path(f"{path}{suffix}").exists():
-            os.link(f"{path}{suffix}", f"{db}{suffix}")
+            (shutil.copyfile if action == "save" else os.link)(f"{path}{suffix}", f"{db}{suffix}")
     w = MainWindow()
     ready = []
     w.ready.connect(lambda: ready.append(True))
@@ -91,23 +94,37 @@ def measure(path: Path, repeat: int) -> list[dict]:
                 gaps.append((now - last[0]) / 1e6)
                 if gaps[-1] > 50:
                     long_gaps.append((round(last[0] / 1e6), round(gaps[-1])))  # (started at ms, lasted ms)
-                if "opened_at_ms" not in marks and consultation.session_id == target \
-                        and not consultation.save_state.text().startswith("Opening"):
+                if "opened_at_ms" not in marks and done():
                     marks["opened_at_ms"] = round(now / 1e6)
                 if "backed_up_at_ms" not in marks and sessions.message.text().startswith("Backed up"):
                     marks["backed_up_at_ms"] = round(now / 1e6)
                 last[0] = now
 
+            if action == "save":
+                w.show_screen("Consultation")
+                consultation.new_session()
+                consultation.patient.setText(f"BENCH-{run}")
+                consultation.notes.setPlainText(f"saved while Back up now runs ({run})")
+
+                def done():
+                    return consultation.save_state.text().startswith("Saved at")
+                button = consultation.save_button
+            else:
+                def done():
+                    return consultation.session_id == target \
+                        and not consultation.save_state.text().startswith("Opening")
+                button = sessions.open_button
             tick.timeout.connect(ticked)
             clock.start()
             tick.start()
             begin, cpu = time.perf_counter(), time.thread_time()
-            sessions.open_button.click()
+            button.click()
             click_ms = (time.perf_counter() - begin) * 1e3
             click_cpu_ms = (time.thread_time() - cpu) * 1e3
-            opened = wait(app, lambda: consultation.session_id == target
-                          and not consultation.save_state.text().startswith("Opening"), 120)
-            if not opened:
+            opened = wait(app, done, 120)
+            if not opened and action == "save":
+                print(f"not saved: {consultation.save_state.text()!r} {consultation.last_error!r}", flush=True)
+            elif not opened:
                 print(f"not opened: on screen session {consultation.session_id} (asked {target}), "
                       f"{consultation.save_state.text()!r} {consultation.last_error!r}", flush=True)
             open_ms = (time.perf_counter() - begin) * 1e3
@@ -129,6 +146,8 @@ def measure(path: Path, repeat: int) -> list[dict]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--action", choices=("open", "save"), default="open",
+                        help="open a session from the list (default), or press Save on the Consultation screen")
     parser.add_argument("--sessions", type=int, default=1_000_000)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/decisionaid-1m"))
     parser.add_argument("--repeat", type=int, default=3)
@@ -142,12 +161,13 @@ def main() -> int:
     from bench_typing import cached_file
 
     path = cached_file(args.dir, args.sessions)
-    results = measure(path, args.repeat)
+    results = measure(path, args.repeat, args.action)
+    what = "press Save on a new consultation" if args.action == "save" else "open a session"
     for r in results:
-        print(f"open a session while Back up now runs over {args.sessions:,} sessions: the click held the UI thread "
+        print(f"{what} while Back up now runs over {args.sessions:,} sessions: the click held the UI thread "
               f"{r['click_ms']:.1f} ms (CPU {r['click_cpu_ms']:.1f} ms), longest gap between 1 ms ticks "
-              f"{r['max_gap_ms']:.1f} ms, session on screen after {r['open_ms']:.0f} ms "
-              f"(opened: {r['opened']}; {r['backup']})")
+              f"{r['max_gap_ms']:.1f} ms, {'saved' if args.action == 'save' else 'session on screen'} after "
+              f"{r['open_ms']:.0f} ms (done: {r['opened']}; {r['backup']})")
     print(json.dumps(results))
     return 0
 

@@ -60,6 +60,7 @@ def test_new_type_tab_out_of_the_note_and_save_with_keys(qtbot, window):
     assert view.notes.toPlainText() == "Talked it through"  # no tab character in the clinical note
     assert QApplication.focusWidget() is not view.notes
     press(qtbot, Qt.Key_S, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: view.save_state.text().startswith("Saved at"), timeout=5000)  # it comes by signal
     with SessionStore.open(paths.database_path()) as store:
         views = [store.get(s.session_id) for s in store.list_page()]
     assert [(v.record.patient_ref, v.record.notes) for v in views] == [("K-101", "Talked it through")]

@@ -104,6 +104,7 @@ def test_a_whole_consultation_and_its_review_by_keyboard_only(qtbot, data_dir):
     assert view.notes.toPlainText() == "Talked it through. She will think it over."  # no tab character in it
     assert view.follow_up.date() == FOLLOW_UP
     press(qtbot, Qt.Key_S, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: view.save_state.text().startswith("Saved at"), timeout=5000)  # it comes by signal
     assert view.mode == "new" and not view.has_unsaved_autosave()
 
     with SessionStore.open(paths.database_path()) as store:

@@ -64,6 +64,7 @@ def test_typing_saving_and_reopening_never_run_sqlite_on_the_ui_thread(qtbot, mo
     qtbot.waitUntil(lambda: view.session_id is not None and not view.dirty, timeout=10000)
     assert view.save_state.text().startswith("Autosaved at")
     view.save_button.click()
+    qtbot.waitUntil(lambda: not view.save_state.text().startswith("Saving"), timeout=5000)  # it comes by signal
     assert view.save_state.text().startswith("Saved at")
     view.open_session(view.session_id)
     qtbot.waitUntil(lambda: not view.opening(), timeout=5000)  # read on the owner thread, shown by signal

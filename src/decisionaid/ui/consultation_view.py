@@ -165,7 +165,9 @@ class ConsultationView(QWidget):
         self._writes = None  # store_owner.Writes: this screen's writes on the sessions file's owner thread
         self._edits = 0  # changes made on screen so far: a write of older text never clears `dirty`
         self._handled = -1  # the newest edit count whose write outcome has been shown
-        self._in_flight = None  # the latest autosave handed to the owner thread
+        self._in_flight = None  # the latest autosave (or Save) handed to the owner thread
+        self._saving: Write | None = None  # a Save on its way (save_soon): Save is off until it lands
+        self._before_saving = ""  # the line under the form before "Saving…"
         self._reads = Reads(self)  # the session being opened, read on the owner thread (store_owner.Reads)
         self._opening: int | None = None  # its id, until it arrives
         self._patient_answers: dict[str, str] = {}  # item id -> the answer the patient gave in the Patient view
@@ -307,7 +309,7 @@ class ConsultationView(QWidget):
         self.patient.textChanged.connect(lambda t: self.name_warning.setVisible(bool(_FULL_NAME.match(t))))
         self.patient.textChanged.connect(self.patient_error.hide)
         self.new_button.clicked.connect(self.new_session)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save_soon())
         self.amend_button.clicked.connect(self.start_amend)
         self.new_session()
 
@@ -445,8 +447,8 @@ class ConsultationView(QWidget):
 
     def new_session(self) -> None:
         self._stop_opening()
-        if self.dirty:
-            self.autosave()
+        if self.dirty or self._saving is not None:
+            self.autosave()  # waits: the form is cleared next, so what it holds must be in the file first
         from decisionaid.sessions.session_record import SessionRecord
 
         now = QDateTime.currentDateTime().toString("yyyy-MM-ddTHH:mm")
@@ -558,7 +560,7 @@ class ConsultationView(QWidget):
         self.phq9.set_read_only(read_only)
         self.form.set_read_only(read_only)
         self.amend_button.setVisible(read_only)
-        self.save_button.setEnabled(not read_only)
+        self._enable_save()
         self.save_button.setText("&Save amendment\u2026" if mode == "amend" else "&Save")
         self.print_target_changed.emit()
 
@@ -566,7 +568,11 @@ class ConsultationView(QWidget):
     # Writes go to the sessions file's owner thread (store_owner.py), in order. The autosave timer hands one over
     # and returns at once (typing never waits for the disk); its outcome comes back by `Writes.written`. A write
     # still waiting for its turn takes the newer text instead, so the newest text wins and none is written twice.
-    # `autosave()`, `save()` and `flush()` wait for their write's outcome (Save, closing, switching sessions).
+    # Save (the button, Ctrl+S: `save_soon`) hands its write over the same way: the screen says "Saving…", Save is
+    # off until it lands (a second press is not taken meanwhile), typing goes on (the next autosave's text), and
+    # the outcome comes back by `Writes.written` (`_save_landed`). `autosave()`, `save()` and `flush()` wait for
+    # their write's outcome, and for a Save on its way first: only where the caller cannot go on without it
+    # (closing, quitting, the idle lock closing the file, a new session replacing the form, scripts).
 
     @property
     def session_id(self) -> int | None:
@@ -640,6 +646,9 @@ class ConsultationView(QWidget):
 
     def _written(self, write: Write) -> None:
         """A write handed over by the timer is done (on the UI thread, by signal)."""
+        if write is self._saving:
+            self._save_landed(write)
+            return
         if write.handled:
             return  # a caller waited for it and showed the outcome itself
         if self._outcome(write) and write.kind == "autosave" and write.target is self._target:
@@ -667,8 +676,10 @@ class ConsultationView(QWidget):
             pass  # reported by _outcome
 
     def autosave(self) -> bool:
-        """Write what is unsaved now and wait for it (switching sessions, closing, printing)."""
+        """Write what is unsaved now and wait for it (a new session, closing, the idle lock). A Save on its way
+        lands first (its outcome shown as Save's): what follows needs the file to hold it."""
         self._timer.stop()
+        self._land()
         if not self.dirty or self.mode == "readonly":
             return True
         waiting = self._in_flight
@@ -687,7 +698,13 @@ class ConsultationView(QWidget):
             return True
         return False
 
-    def save(self) -> bool:
+    def save_soon(self) -> Write | None:
+        """Save (the button, Ctrl+S): hand the text on screen to the sessions file as a revision and return at once.
+        The screen says "Saving…" and Save is off until the outcome comes back by signal (`_save_landed`); the form
+        stays as it is and typing goes on (the next autosave's text). None: nothing was handed over (a Save already
+        on its way, no reason given for an amendment, the file not available: the screen says why)."""
+        if self._saving is not None:
+            return None  # Save is off meanwhile (Ctrl+S too): the one on its way lands first
         self._timer.stop()
         record = self.record()
         reason = None
@@ -696,21 +713,69 @@ class ConsultationView(QWidget):
                                               "Why is this session being amended? (kept in its history)")
             if not ok or not reason.strip():
                 self.save_state.setText("Amendment not saved: a reason is needed. Your changes are kept.")
-                return False
+                return None
             reason = reason.strip()
         write = self._queue("amend" if self.mode == "amend" else "save", record, reason)
-        if write is not None:
-            self._wait(write)
-        if write is None or not self._outcome(write):
+        if write is None:
             self.dirty = True
+            return None
+        self._saving = self._in_flight = write
+        self._enable_save()
+        self._before_saving = self.save_state.text()  # shown again if the Save fails (the banner says why)
+        self.save_state.setText("Saving\u2026")
+        QTimer.singleShot(SLOW_OPEN_MS, self, lambda: self._still_saving(write))
+        if write.future.done():
+            self._save_landed(write)  # written on this thread (a store used here): no signal tells it
+        return write
+
+    def _still_saving(self, write: Write) -> None:
+        if self._saving is write:
+            self.save_state.setText("Saving\u2026 The sessions file is busy with another task (a backup, for "
+                                    "example): this can take a few seconds. You can go on typing.")
+
+    def _enable_save(self) -> None:
+        self.save_button.setEnabled(self.mode != "readonly" and self._saving is None and self._opening is None)
+
+    def _save_landed(self, write: Write) -> bool:
+        """A Save's outcome (on the UI thread): what Save shows, as it always did; True if it was saved."""
+        if write is not self._saving:
+            return bool(write.saved)  # shown already
+        self._saving = None
+        self._enable_save()
+        ok = self._outcome(write)
+        write.saved = ok
+        if write.target is not self._target:
+            return ok  # the screen moved on to another session: its own state stays
+        if not ok:
+            self.dirty = True
+            if self.save_state.text().startswith("Saving\u2026"):
+                self.save_state.setText(self._before_saving)  # as before Save was pressed
             return False
         self.unsaved_draft = False
         self.save_state.setText(f"Saved at {dt.datetime.now():%H:%M:%S} as a new revision of session "
-                                f"{self.session_id}.")
-        if self.mode == "amend":
-            self._set_mode("readonly")
-        self.saved.emit(self.session_id)
+                                f"{write.target.session_id}.")
+        if write.kind == "amend" and write.generation == self._edits:
+            self._set_mode("readonly")  # typed since: still amending, that text is the amendment's next Save
+        self.saved.emit(write.target.session_id)
         return True
+
+    def _land(self) -> bool:
+        """Wait for the Save on its way, if any, and show its outcome (callers that need it in the file)."""
+        write = self._saving
+        if write is None:
+            return True
+        self._wait(write)
+        return self._save_landed(write)
+
+    def save(self) -> bool:
+        """Save and wait until it has landed: True if saved. For quitting (the window must not close before the
+        write is in the file: `confirm_quit`) and for scripts; the Save button and Ctrl+S use `save_soon`."""
+        self._land()
+        write = self.save_soon()
+        if write is None:
+            return False
+        self._wait(write)
+        return self._save_landed(write)
 
     def _point_at(self, field: str, message: str) -> None:
         """Put the cursor in the field a refused write names; the patient reference (the one field the form can
@@ -729,8 +794,9 @@ class ConsultationView(QWidget):
         self.error_banner.show()
 
     def flush(self) -> bool:
-        """Before quitting or switching sessions: write what is unsaved and wait for it. False if it could not
-        be written."""
+        """Before quitting, the idle lock closing the file, or a restore replacing it: write what is unsaved and
+        wait for it (a Save on its way lands first). It waits because the file is closed or replaced next: a write
+        still queued then would be lost or land in another file. False if it could not be written."""
         return self.autosave()
 
     def has_unsaved_autosave(self) -> bool:
@@ -742,6 +808,7 @@ class ConsultationView(QWidget):
         Save saves it (False if that fails or an amendment's reason is not given); Discard quits, leaving a new
         session as the unsaved draft it is (found under Sessions, Show autosaves too) and taking an amendment
         back to its saved version; Cancel (or Escape) keeps the window open. True: go on quitting."""
+        self._land()  # quitting: a Save on its way lands first (the question depends on it; nothing may be lost)
         if not self.has_unsaved_autosave():
             return True
         amending = self.mode == "amend"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
@@ -142,6 +142,8 @@ class FollowUpDialog(QDialog):
         from decisionaid.ui.store_owner import Reads
 
         self._reads = Reads(self)  # the session and its visits, read on the sessions file's owner thread
+        self._write = Reads(self)  # a visit's Save, on the owner thread too; its outcome comes back by signal
+        self._saving, self._saved = False, False
         self.visits, self._histories = [], {}
         self.finished.connect(lambda _result: self._reads.drop())  # closed: a read still on its way is not shown
         self.reload()
@@ -294,10 +296,11 @@ class FollowUpDialog(QDialog):
             next_step=self.next_step.currentData())
 
     def save(self) -> bool:
-        from decisionaid.sessions.errors import StoreError
-        from decisionaid.sessions.session_record import RecordError
-
-        author = (getattr(self.settings, "clinician_name", "") or self.record.clinician or "clinician").strip()
+        """Save the visit in the form (Save visit, Save amendment): the write is queued on the sessions file's owner
+        thread and this returns at once (a backup of a big file ahead of it takes seconds). Meanwhile the form says
+        "Saving the visit…" on its button, greyed (what was handed over is what is saved; nothing typed can go astray) and Save is
+        off; the outcome comes back by signal (`_visit_saved`, `_visit_failed`). True: handed over (a store used on
+        this thread: saved); False: refused at once (a typed date that is not a date; the form says why)."""
         limits = {"phq9_item_max": self.checklist.phq9.item_max, "phq9_total_max": self.checklist.phq9.total_max,
                   "harm_ids": tuple(self.side_effects)}
         for field, what in ((self.visit_date, "visit"), (self.botox_date, "Botox")):
@@ -305,23 +308,61 @@ class FollowUpDialog(QDialog):
                 self.error.setText(f"Not saved: the {what} date typed, {field.text()}, is not a date. Correct it, "
                                    "or pick one from the calendar.")
                 return False
-        try:  # a write: it waits for its turn on the owner thread, and the clinician sees its outcome here
-            if self.amending is None:
-                number = self.store.add_visit(self.session_id, self.visit(), author, **limits)
-            else:
-                number = self.amending
-                self.store.amend_visit(self.session_id, number, self.visit(), author, self.reason.text(),
-                                       **limits)
-        except RecordError as exc:
-            self.error.setText(str(exc))
-            return False
-        except StoreError as exc:
-            self.error.setText(f"The visit could not be saved: {exc.title}. {exc.advice} Nothing typed is lost.")
-            return False
+        if self._saving:
+            return False  # Save is off until the visit on its way lands
+        author = (getattr(self.settings, "clinician_name", "") or self.record.clinician or "clinician").strip()
+        visit, number, reason = self.visit(), self.amending, self.reason.text()
+        if number is None:
+            write = functools.partial(_add_visit, self.session_id, visit, author, limits)
+        else:
+            write = functools.partial(_amend_visit, self.session_id, number, visit, author, reason, limits)
+        self._saving = True
+        self.form_box.setEnabled(False)  # greyed, still readable: what is on its way is what it shows
+        self.save_button.setText("Saving the visit\u2026")
+        self.error.setText("")
+        self._write.read(self.store, write, on_done=self._visit_saved, on_error=self._visit_failed)
+        return self._saved if not self._saving else True
+
+    def _end_saving(self) -> None:
+        self._saving = False
+        self.form_box.setEnabled(True)
+        self.save_button.setText("&Save visit" if self.amending is None else "&Save amendment")
+
+    def _visit_saved(self, number: int) -> None:
+        self._end_saving()
+        self._saved = True
         self.clear_form()
         self.reload(select=number)  # the visit just saved is shown once read back
         self._live_crisis()
-        return True
+
+    def _visit_failed(self, exc) -> None:
+        from decisionaid.sessions.errors import StoreError
+        from decisionaid.sessions.session_record import RecordError
+
+        self._end_saving()
+        self._saved = False
+        if isinstance(exc, RecordError):
+            self.error.setText(str(exc))
+        elif isinstance(exc, StoreError):
+            self.error.setText(f"The visit could not be saved: {exc.title}. {exc.advice} Nothing typed is lost.")
+        else:
+            raise exc
+
+    def saving(self) -> bool:
+        """A visit handed to the sessions file has not landed yet."""
+        return self._saving
+
+    def done(self, result: int) -> None:
+        """Closing waits for a visit on its way: its outcome must be seen while the form still holds it (a failure
+        keeps the dialog open, with its line and the text)."""
+        from decisionaid.ui.store_owner import StoreHandle
+
+        if self._saving and isinstance(self.store, StoreHandle):
+            self.store.owner.drain()  # the write has run once everything queued before this has
+            QCoreApplication.sendPostedEvents()  # its outcome, by signal, is shown now
+            if not self._saved:
+                return
+        super().done(result)
 
     def _live_crisis(self) -> None:
         """Open the crisis pathway while the visit being entered, or the latest visit saved, has item 9 above 0."""
@@ -353,3 +394,14 @@ def _read_follow_up(session_id: int, store):
     visits = store.visits(session_id)
     return (view, visits, store.patient_course(view.record.patient_ref),
             {v.visit_no: store.visit_history(session_id, v.visit_no) for v in visits})
+
+
+def _add_visit(session_id: int, visit, author: str, limits: dict, store) -> int:
+    """On the sessions file's owner thread: a new visit; its number."""
+    return store.add_visit(session_id, visit, author, **limits)
+
+
+def _amend_visit(session_id: int, number: int, visit, author: str, reason: str, limits: dict, store) -> int:
+    """On the sessions file's owner thread: an amendment of visit `number` (its old version is kept)."""
+    store.amend_visit(session_id, number, visit, author, reason, **limits)
+    return number

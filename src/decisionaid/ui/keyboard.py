@@ -50,7 +50,7 @@ def _new_session(window) -> None:
 def _save(window) -> None:
     view = _consultation(window)
     if view is not None:
-        view.save()
+        view.save_soon()  # returns at once: the outcome comes back by signal
 
 
 def _find(window) -> None:

@@ -538,6 +538,8 @@ class MainWindow(QMainWindow):
         if (event.spontaneous() or self.property("quitting")) and consultation is not None \
                 and not consultation.confirm_quit():  # the clinician quits: an unsaved consultation asks first
             return event.ignore()
+        # Closing waits for the writes (and a Save on its way) to land: the window must not go before they are in
+        # the file, and a failure must still be shown while the text is on screen.
         if consultation is not None and not consultation.flush():
             from PySide6.QtCore import Qt
             from PySide6.QtWidgets import QMessageBox

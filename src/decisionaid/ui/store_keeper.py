@@ -172,7 +172,7 @@ class StoreKeeper(QObject):
     def restore_backup(self, backup_path: str) -> None:
         """Swap in a backup chosen on the Sessions screen, on the owner thread (it is checked and copied: seconds
         for a big file); the current file is moved aside, never deleted."""
-        self._flush()
+        self._flush()  # waits: what is typed (and a Save on its way) must land in this file before it is moved aside
         self._close()
         self.state = State.REPLACING
         self.interrupted.emit("Sessions are being restored from a backup. Your text is still here and will be "
@@ -205,7 +205,7 @@ class StoreKeeper(QObject):
     def close(self, replacing: bool = False) -> None:
         """Write what is unsaved and close the file (locking, or converting it: `replacing` keeps writes waiting
         until `reopen`)."""
-        self._flush()
+        self._flush()  # waits (the idle lock, an encryption change): a write still queued once it closes is lost
         self._close()
         if replacing:
             self.state = State.REPLACING

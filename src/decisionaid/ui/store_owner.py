@@ -15,7 +15,9 @@ The window's reads (opening a session, its history, its follow-up, what a print 
 `Pending`) go through `Reads`: the UI thread never waits for them, so a long job ahead in the queue (Back up now
 on a big file, a restore) never freezes the window; a result that arrives after the clinician moved on (asked for
 another, closed the dialog) is dropped. The UI thread still waits (`call`, or a StoreHandle's methods) only for
-its own writes where the clinician needs their outcome before going on (Save, closing, quitting).
+its own writes where the caller cannot go on without their outcome (closing, quitting, the idle lock closing the
+file, a new session clearing the form). Save itself (the Consultation screen's, a follow-up visit's) is submitted:
+its outcome comes back by signal.
 
 `Writes` is a consultation screen's queue of writes on top of it: a write waiting for its turn is replaced by a
 newer autosave or save of the same screen (the newest text wins, and an older text is never written after it).
@@ -240,6 +242,7 @@ class Write:
         self.target, self.kind, self.record, self.author, self.reason = target, kind, record, author, reason
         self.generation = generation  # the screen's edit count when this text was taken
         self.handled = False  # the caller waited for it and dealt with the outcome itself
+        self.saved = False  # a Save's outcome, once shown: it was saved
         self.future: Future | None = None
         self.started = False
 
