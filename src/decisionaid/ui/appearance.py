@@ -125,7 +125,11 @@ def resolved_theme(setting: str) -> str:
 
 
 def palette_for(setting: str) -> QPalette:
-    theme = resolved_theme(setting)
+    return _palette_of(resolved_theme(setting))
+
+
+def _palette_of(theme: str) -> QPalette:
+    """The palette of a resolved theme (resolved_theme): a named scheme, or the system's own made readable."""
     if theme == "system":
         app = QGuiApplication.instance()
         style = app.style() if hasattr(app, "style") else None
@@ -186,7 +190,8 @@ def apply(app, theme: str = "system", text_size: int = 100) -> str:
     of the system's scheme or contrast preference is followed. Returns what the theme means now ("light",
     "dark", "contrast", or "system" for the system's own palette)."""
     _state["theme"] = theme if theme in THEMES else "system"
-    pal = palette_for(_state["theme"])
+    now = resolved_theme(_state["theme"])
+    pal = _palette_of(now)
     if pal != app.palette():  # the first paint's look (apply_first) is most often the one: nothing to redo
         app.setPalette(pal)
     _apply_text_size(app, text_size)
@@ -197,7 +202,7 @@ def apply(app, theme: str = "system", text_size: int = 100) -> str:
         accessibility = getattr(hints, "accessibility", None)
         if accessibility is not None:
             accessibility().contrastPreferenceChanged.connect(lambda *_: _follow_system(app))
-    return resolved_theme(_state["theme"])
+    return now
 
 
 def apply_settings(app, settings) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor, QFont, QPalette
@@ -12,17 +13,14 @@ from decisionaid.ui.appearance import POINT_SIZE_PROPERTY, text_scale
 if TYPE_CHECKING:  # the window's first paint must not wait for the evidence modules (about 50 ms to import)
     from decisionaid.evidence.pack import Fact, Figure, Pack
 
-_qt_flags: list = []  # (Qt.PlainText, Qt.TextSelectableByMouse), looked up once, on the first `label`
-
-
+@cache
 def _plain_and_selectable() -> tuple:
-    """Looked up on first use, not at import: the first `from PySide6.QtCore import Qt` builds the Qt namespace's
-    enums (about 20 ms), which the window's first view (`static_label`) does without."""
-    if not _qt_flags:
-        from PySide6.QtCore import Qt
+    """(Qt.PlainText, Qt.TextSelectableByMouse), looked up on the first `label`, not at import: the first
+    `from PySide6.QtCore import Qt` builds the Qt namespace's enums (about 20 ms), which the window's first view
+    (`static_label`) does without."""
+    from PySide6.QtCore import Qt
 
-        _qt_flags.extend((Qt.PlainText, Qt.TextSelectableByMouse))
-    return _qt_flags[0], _qt_flags[1]
+    return Qt.PlainText, Qt.TextSelectableByMouse
 
 
 def qt_text(text: str) -> str:
