@@ -74,7 +74,7 @@ def test_the_window_shows_the_question_first_and_the_numbers_follow(qtbot, data_
     assert evidence.studies_table is not None and evidence.harm_sources is not None
 
 
-def test_the_keys_work_while_the_evidence_loads(qtbot, data_dir):
+def _first_painted(qtbot):
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()
@@ -82,7 +82,12 @@ def test_the_keys_work_while_the_evidence_loads(qtbot, data_dir):
     w.activateWindow()
     with qtbot.waitSignal(w.first_painted, timeout=5000):
         w.load_evidence()
-    assert w.summary is None
+    assert w.summary is None  # still loading
+    return w
+
+
+def test_the_keys_work_while_the_evidence_loads(qtbot, data_dir):
+    w = _first_painted(qtbot)  # (asserts the evidence is still loading)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=3000)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key_3, Qt.ControlModifier)  # Ctrl+3: Caveats
     assert w.stack.currentIndex() == 2 and w.nav.currentItem().text() == "Caveats"
@@ -347,18 +352,6 @@ FILE_MENU = ["&New session", "&Save session", "&Find a session\u2026", "", "Pre&
              "&Print handout\u2026", "Save handout as P&DF\u2026", "&Large print handout", "",
              "Previe&w record\u2026", "Print &record\u2026", "Save record as PD&F\u2026", "",
              "Copy note for the health record", "Export FHIR document\u2026", "", "&Quit"]
-
-
-def _first_painted(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    with qtbot.waitSignal(w.first_painted, timeout=5000):
-        w.load_evidence()
-    assert w.summary is None  # still loading
-    return w
 
 
 def test_the_file_menu_opened_at_the_first_paint_is_the_whole_menu(qtbot, data_dir):

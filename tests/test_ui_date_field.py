@@ -121,6 +121,14 @@ def test_why_a_typed_date_does_not_exist_in_a_few_words():
     assert date_problem("banana", gb) == "" and date_problem("", gb) == ""
 
 
+def type_and_leave(field, text: str, key) -> None:
+    """Tab into `field` as a clinician does, type `text` over what it holds and leave with `key`."""
+    field.clearFocus()
+    field.setFocus(Qt.TabFocusReason)
+    QTest.keyClicks(field, text)
+    QTest.keyClick(field, key)
+
+
 @pytest.mark.parametrize("typed, leave", [("31/02/2026", Qt.Key_Tab), ("2026-02-30", Qt.Key_Return)])
 def test_a_follow_up_date_that_does_not_exist_is_said_by_the_field_and_kept(qtbot, data_dir, locale, typed,
                                                                                  leave):
@@ -133,10 +141,7 @@ def test_a_follow_up_date_that_does_not_exist_is_said_by_the_field_and_kept(qtbo
     type_date(field, "2026-12-15")
     before = view.record().follow_up
     assert before == "2026-12-15"
-    field.clearFocus()
-    field.setFocus(Qt.TabFocusReason)
-    QTest.keyClicks(field, typed)
-    QTest.keyClick(field, leave)
+    type_and_leave(field, typed, leave)
     assert field.lineEdit().text() == typed  # the typed text stays, to be corrected
     assert field.date() == QDate(2026, 12, 15) and view.record().follow_up == before  # no other date taken
     message = field.message
@@ -183,10 +188,7 @@ def test_a_sessions_filter_date_that_does_not_exist_is_said_and_the_filter_kept(
     view.use_dates.setChecked(True)
     field = view.date_from
     type_date(field, "01/11/2026")
-    field.clearFocus()
-    field.setFocus(Qt.TabFocusReason)
-    QTest.keyClicks(field, "31/02/2026")
-    QTest.keyClick(field, Qt.Key_Tab)
+    type_and_leave(field, "31/02/2026", Qt.Key_Tab)
     assert field.lineEdit().text() == "31/02/2026"  # kept, to be corrected
     assert field.date() == QDate(2026, 11, 1)  # the list is still filtered from the last real date
     assert field.message.isVisible()
