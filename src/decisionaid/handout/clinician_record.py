@@ -17,7 +17,7 @@ from decisionaid.evidence import figures
 from decisionaid.evidence.formatting import fmt_ci, fmt_ratio
 from decisionaid.evidence.summary import METHOD_NAMES, EvidenceSummary
 from decisionaid.handout import charts
-from decisionaid.handout.common import Paragraph, box, cell, cite_mark, day, grid, moment, source_list
+from decisionaid.handout.common import Paragraph, TypedText, box, cell, cite_mark, day, grid, moment, source_list
 from decisionaid.handout.document import Meta, frame_width, render
 from decisionaid.handout.markup import escape
 from decisionaid.handout.styles import ALERT, styles
@@ -69,7 +69,7 @@ def _local(utc_iso: str) -> str:
         return str(utc_iso)
 
 
-def _long_text(text: str, style) -> list[Paragraph]:
+def _long_text(text: str, style) -> list[TypedText]:
     """Free text as paragraphs of at most NOTE_CHUNK characters, split at a line end where possible, else after a
     space (a word is never cut in two unless it is longer than NOTE_CHUNK)."""
     out, text = [], text or ""
@@ -79,7 +79,7 @@ def _long_text(text: str, style) -> list[Paragraph]:
                                                                           or line_block.rfind(" ", 0, NOTE_CHUNK) + 1
                                                                           or NOTE_CHUNK)
             piece, line_block = line_block[:cut], line_block[cut:]
-            out.append(Paragraph(escape(piece.rstrip("\n")) or "&nbsp;", style))
+            out.append(TypedText(escape(piece.rstrip("\n")) or "&nbsp;", style))
     return out
 
 
