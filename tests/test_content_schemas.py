@@ -53,6 +53,38 @@ def _inline_definitions(node, defs, inside=()):
     return node
 
 
+# Keywords whose verdict on an object or list depends only on its type, its keys or length, and each child's own
+# verdict against the one schema that applies to that child: under such a schema, a file broken inside one child
+# is valid exactly when that child is valid against its schema (everything else is as in the shipped file, which
+# is valid). Any other keyword (uniqueItems, if/then, allOf, enum, ...) looks at more than one child at once.
+_LOCAL_KEYWORDS = {"type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
+                   "minProperties", "maxProperties", "title", "description", "$comment", "$schema", "$defs"}
+
+
+def _verdict(validator, broken, path) -> bool:
+    """`validator.is_valid(broken)` for a file broken at `path` alone, found by checking only the smallest part of
+    it that holds the breakage and whose schema's verdict can change: the whole file when no schema on the way
+    down is made only of `_LOCAL_KEYWORDS`. The same verdicts as checking the whole file (a 3 KB trial rather
+    than the 77 KB pack, 1,500 times), in a tenth of the time."""
+    root = validator.schema
+    schema, node = root, broken
+    for depth, key in enumerate(path[:-1]):
+        while isinstance(schema, dict) and set(schema) == {"$ref"} and schema["$ref"].startswith("#/$defs/"):
+            schema = root["$defs"][schema["$ref"].removeprefix("#/$defs/")]
+        if not isinstance(schema, dict) or not set(schema) <= _LOCAL_KEYWORDS:
+            break
+        if isinstance(node, dict) and isinstance(key, str):
+            child = schema.get("properties", {}).get(key, schema.get("additionalProperties", True))
+        elif isinstance(node, list) and isinstance(key, int) and "items" in schema:
+            child = schema["items"]
+        else:
+            break
+        schema, node = child, node[key]
+    if schema is root:
+        return validator.is_valid(broken)
+    return validator.evolve(schema=schema).is_valid(node)
+
+
 def _struct_accepts(model, data) -> bool:
     try:
         msgspec.json.decode(msgspec.json.encode(data), type=model)
@@ -150,7 +182,7 @@ def test_schema_and_structs_refuse_and_accept_the_same_broken_files(name):
         nonlocal tried
         broken = _broken(data, path, value)
         tried += 1
-        by_schema, by_structs = validator.is_valid(broken), _struct_accepts(model, broken)
+        by_schema, by_structs = _verdict(validator, broken, path), _struct_accepts(model, broken)
         if by_schema != by_structs:
             shown = ".".join(str(p) for p in path)
             disagreements.append(f"{what} at {shown}: schema {'accepts' if by_schema else 'refuses'}, "
