@@ -194,6 +194,7 @@ def test_raster_printing_paints_every_page_and_each_copy(qtbot, data_dir, tmp_pa
 
     out = tmp_path / "raster.pdf"
     printer = pdf_printer(w, out)
+    printer.setResolution(75)  # pages and copies are what is checked here; at 300 dpi they took 5 s
     printer.setCopyCount(2)
     printer.setCollateCopies(True)
     steps = []
