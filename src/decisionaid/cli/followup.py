@@ -134,7 +134,8 @@ def course_json(store, session_id: int, record) -> dict:
 
 def course_text(store, session_id: int, record, plain) -> list[str]:
     """The visits and their outcomes, for `sessions show`."""
-    from decisionaid.checklist.followup import course, definition_lines, outcome_lines, visit_change_words
+    from decisionaid.checklist.followup import (course, definition_lines, outcome_lines, visit_change_words,
+                                                visit_facts)
 
     rules, checklist = _rules_and_checklist()
     visits = store.visits(session_id)
@@ -159,17 +160,12 @@ def course_text(store, session_id: int, record, plain) -> list[str]:
         lines.append(f"follow-up visit {o.visit_no} on {o.visit_date}{amended}:")
         lines += [f"  {line}" for line in outcome_lines(rules, o)]
         labels = harm_labels()
-        effects = [labels.get(h, h) for h in v.side_effects] + ([v.side_effects_other] if v.side_effects_other else [])
-        if effects:
-            lines.append(f"  side effects: {'; '.join(effects)}")
-        if v.botox_given is not None:
-            lines.append(f"  Botox given: {'yes' if v.botox_given else 'no'}"
-                         + (f", on {v.botox_date}" if v.botox_date else ""))
-        for label, value in (("patient's impression", v.impression), ("notes", v.notes)):
-            if value:
-                lines.append(f"  {label}: {value}")
-        if v.next_step:
-            lines.append(f"  next step: {rules.next_steps[v.next_step]}")
+        # the visit's facts as the Follow-up screen and the record word them, each line begun in lower case as the
+        # CLI's other lines are ("Botox" keeps its capital)
+        lines += [f"  {fact if fact.startswith('Botox') else fact[0].lower() + fact[1:]}"
+                  for fact in visit_facts(rules, v, labels)]
+        if v.notes:
+            lines.append(f"  notes: {v.notes}")
         history = store.visit_history(session_id, o.visit_no)
         for before, after in zip(history, history[1:]):
             changes = visit_change_words(rules, before.visit, after.visit, labels)  # as on screen and paper
