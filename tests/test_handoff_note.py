@@ -7,7 +7,6 @@ import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from decisionaid import paths
 from decisionaid.cli import main

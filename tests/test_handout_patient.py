@@ -1,6 +1,5 @@
 """The patient handout, read back from the PDF: content, balance, citations, reading level, size, determinism."""
 
-import dataclasses
 import re
 
 import pytest
@@ -11,7 +10,7 @@ from decisionaid.handout.inputs import handout_input
 from decisionaid.handout.patient import build_handout
 from decisionaid.handout.wording import load_wording
 
-from handout_data import MADE, PATIENT, answered, checklist, record, settings, summary
+from handout_data import MADE, PATIENT, checklist, record, settings, summary
 from decisionaid.evidence import figures
 from pdf_text import font_sizes, reader, squash, text
 

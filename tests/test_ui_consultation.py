@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from PySide6.QtCore import Qt
 
 from decisionaid import paths
 from decisionaid.checklist.assessment import Status, assess

@@ -4,7 +4,6 @@ damaged-file flow, and turning encryption on and off from the settings. Real fil
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 

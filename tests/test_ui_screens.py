@@ -19,7 +19,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel
 
-from decisionaid.evidence.formatting import fmt_ci, fmt_per_100, fmt_ratio, whole_people
+from decisionaid.evidence.formatting import fmt_ci, fmt_ratio, whole_people
 from decisionaid.evidence.pack import default_pack_path, load_pack
 from decisionaid.evidence.summary import MEASURE_NAMES, METHOD_NAMES, summarise
 from decisionaid.ui.caveats_view import CaveatsView
