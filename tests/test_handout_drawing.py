@@ -232,3 +232,39 @@ def test_a_paragraph_is_drawn_as_reportlab_draws_it(monkeypatch):
     assert ours == paragraphs_drawn(ReportlabParagraph, cases)
     assert [d is not None for d in drawn_itself] == [True] * 5 + [False, True, True, False, True] + [False] * 6 + [True]
     assert "\u0141ukasz" in PdfReader(io.BytesIO(ours[0])).pages[0].extract_text()
+
+
+def face_tables(face):
+    """A face's attributes as reportlab's reading leaves them (its scale as the widths it gives)."""
+    tables = dict(face.__dict__)
+    scale = tables.pop("_pdfScale")
+    return tables, [scale(x) for x in (0, 1, 1000, 2048, 1234)]
+
+
+def test_a_face_is_read_as_reportlab_reads_it(monkeypatch):
+    """Every face we ship (font_tables.QuickFace reads its tables whole) has reportlab's tables, in reportlab's
+    order; a face it does not read is read by reportlab; our font has the attributes reportlab's TTFont has."""
+    from decisionaid.handout import font_tables
+    from decisionaid.resources import resource_path
+
+    for name, filename in fonts._FILES.items():
+        data = fonts._unpacked(resource_path("fonts", filename))
+        theirs = face_tables(TTFontFace(data))
+        data.seek(0)
+        ours = face_tables(font_tables.QuickFace(data))
+        assert ours == theirs, name
+        for table in ("charToGlyph", "glyphToChar", "charWidths"):
+            assert list(ours[0][table].items()) == list(theirs[0][table].items()), (name, table)
+        if name == fonts.REGULAR:
+            data.seek(0)
+            with monkeypatch.context() as m:
+                m.setattr(font_tables, "_char_to_glyph", lambda data, cmap: None)  # a format it does not read
+                assert face_tables(font_tables.QuickFace(data)) == theirs
+            data.seek(0)
+            font = drawing.SubsetFont("decisionaid-test", data)
+            data.seek(0)
+            plain = TTFont("decisionaid-test", data)
+            assert type(font.face) is drawing.KeptSubsetsFace
+            assert sorted(font.__dict__) == sorted(plain.__dict__)
+            assert ([font.fontName, font._asciiReadable, font.shapable, type(font.encoding), dict(font.state)]
+                    == [plain.fontName, plain._asciiReadable, plain.shapable, type(plain.encoding), dict(plain.state)])
