@@ -7,7 +7,8 @@ shown for them (on screen and on paper alike), and the decisions a consultation 
 The rules that judge answers are in assessment.py.
 """
 
-from __future__ import annotations
+# Annotations are objects here, not strings (no `from __future__ import annotations`): msgspec reads a Struct's
+# annotations when it first decodes into it, and would compile and evaluate each string (a few ms of the first PDF).
 
 import datetime as dt
 from dataclasses import dataclass

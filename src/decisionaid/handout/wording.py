@@ -5,7 +5,8 @@ evidence pack and our pooled estimates by `numbers()`, so the handout can never 
 screen. No reportlab here, so tests can check the wording without building a PDF.
 """
 
-from __future__ import annotations
+# Annotations are objects here, not strings (no `from __future__ import annotations`): msgspec reads a Struct's
+# annotations when it first decodes into it, and would compile and evaluate each string (a few ms of the first PDF).
 
 import datetime as dt
 import string
