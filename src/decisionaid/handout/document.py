@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
 from functools import lru_cache
 
+import msgspec
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -38,8 +38,9 @@ def page_size(paper: str = "a4") -> tuple[float, float]:
         raise ValueError(f"unknown paper {paper!r}: use a4 or letter") from None
 
 
-@dataclass(frozen=True)
-class Meta:
+# Value types are frozen msgspec Structs, not dataclasses: made in microseconds at import (see
+# docs/design/architecture.md, "Value types").
+class Meta(msgspec.Struct, frozen=True):
     title: str
     subject: str
     author: str

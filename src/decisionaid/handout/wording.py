@@ -11,7 +11,6 @@ screen. No reportlab here, so tests can check the wording without building a PDF
 import datetime as dt
 import string
 from functools import lru_cache
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -40,15 +39,15 @@ class WordingError(CheckedFileError):
     what = "Handout wording"
 
 
-@dataclass(frozen=True)
-class Section:
+# Value types are frozen msgspec Structs, not dataclasses: made in microseconds at import (see
+# docs/design/architecture.md, "Value types").
+class Section(msgspec.Struct, frozen=True):
     id: str
     heading: str
     blocks: tuple[dict[str, Any], ...]
 
 
-@dataclass(frozen=True)
-class Wording:
+class Wording(msgspec.Struct, frozen=True):
     version: str
     last_reviewed: dt.date
     title: str
