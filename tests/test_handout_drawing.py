@@ -223,6 +223,8 @@ def test_a_paragraph_is_drawn_as_reportlab_draws_it(monkeypatch):
         ("a bullet", ParagraphStyle("u", parent=body, bulletText="\u2022"), 200, nothing, {}),
         ("a <u>line</u> under", body, 200, nothing, {}),
         ("\u4e2d missing glyph", body, 200, nothing, {}),
+        ("", body, 200, nothing, {}),  # an empty cell
+        ("", ParagraphStyle("e", parent=body, backColor=Color(0.9, 0.9, 0.9)), 200, nothing, {}),
     ]
     drawn_itself = []
     plain_drawer = common.Paragraph._plain_drawer
@@ -230,7 +232,7 @@ def test_a_paragraph_is_drawn_as_reportlab_draws_it(monkeypatch):
                         lambda self, canvas: drawn_itself.append(plain_drawer(self, canvas)) or drawn_itself[-1])
     ours = paragraphs_drawn(common.Paragraph, cases)
     assert ours == paragraphs_drawn(ReportlabParagraph, cases)
-    assert [d is not None for d in drawn_itself] == [True] * 5 + [False, True, True, False, True] + [False] * 6 + [True]
+    assert [d is not None for d in drawn_itself] == [True] * 5 + [False, True, True, False, True] + [False] * 6 + [True, True, False]
     assert "\u0141ukasz" in PdfReader(io.BytesIO(ours[0])).pages[0].extract_text()
 
 

@@ -79,11 +79,11 @@ class Paragraph(_Paragraph):
         return made
 
     def drawOn(self, canvas, x, y, _sW=0):
-        """reportlab's drawOn, for a paragraph in one font and colour (most of a record: its table cells), without
-        saving and restoring the canvas's whole state twice (drawOn, then drawPara) and moving its origin: the
-        same marks written straight to the page, the state put back by hand (only the fill colour changes), in
-        about half the time (12 against 23 microseconds a cell). Anything else (several fonts, a bullet, a border, a link, justified lines) is drawn by
-        reportlab."""
+        """reportlab's drawOn, for a paragraph in one font and colour or an empty one (most of a record: its table
+        cells, and the page footers), without saving and restoring the canvas's whole state twice (drawOn, then
+        drawPara) and moving its origin: the same marks written straight to the page, the state put back by hand
+        (only the fill colour changes), in about half the time (12 against 23 microseconds a cell). Anything else
+        (several fonts, a bullet, a border, a link, justified lines) is drawn by reportlab."""
         dpl = self._plain_drawer(canvas)
         if dpl is None:
             return super().drawOn(canvas, x, y, _sW)
@@ -93,6 +93,9 @@ class Paragraph(_Paragraph):
         fill = canvas._fillColorObj
         code.append("q")
         code.append("1 0 0 1 %s cm" % numbers(x, y))  # canvas.translate, as the first mark after "q"
+        if dpl is NO_LINES:  # reportlab's drawPara draws nothing
+            code.append("Q")
+            return None
         code.append("q")
         canvas.setFillColor(blPara.textColor)
         cur_y = self.height - (blPara.fontSize if paraFontSizeHeightOffset
@@ -112,16 +115,20 @@ class Paragraph(_Paragraph):
         return None
 
     def _plain_drawer(self, canvas):
-        """reportlab's function for drawing this paragraph's lines when `drawOn` can draw it itself (see there):
-        one font and colour, left, centred or right, no bullet, background, border, underline, link, extra
-        offsets, automatic leading or boundary, lines in a text direction reportlab handles as given, and a fill
-        colour whose opacity is the page's already; otherwise None."""
+        """reportlab's function for drawing this paragraph's lines when `drawOn` can draw it itself (see there),
+        NO_LINES for a paragraph without lines (an empty cell), else None. Drawn here: no background, border or
+        boundary, and lines (if any) in one font and colour, left, centred or right, without a bullet, underline,
+        link, extra offsets or automatic leading, in a text direction reportlab takes as given, in a fill colour
+        whose opacity is the page's already."""
         blPara = self.__dict__.get("blPara")
         style = self.style
-        if (blPara is None or blPara.kind != 0 or not blPara.lines or self.debug
-                or self.bulletText is not None or style.backColor or (style.borderColor and style.borderWidth)
-                or blPara.us_lines or blPara.link or "_offsets" in self.__dict__ or "autoLeading" in self.__dict__
-                or getattr(style, "autoLeading", "") or getattr(self, "_showBoundary", None)
+        if (blPara is None or self.debug or style.backColor or (style.borderColor and style.borderWidth)
+                or getattr(self, "_showBoundary", None)):
+            return None
+        if not blPara.lines:
+            return NO_LINES
+        if (blPara.kind != 0 or self.bulletText is not None or blPara.us_lines or blPara.link
+                or "_offsets" in self.__dict__ or "autoLeading" in self.__dict__ or getattr(style, "autoLeading", "")
                 or style.wordWrap in ("LTR", "RTL")
                 or type(blPara.textColor) is not Color or canvas._enforceColorSpace
                 or canvas._extgstate.getValue("ca") != blPara.textColor.alpha
@@ -157,6 +164,7 @@ class Paragraph(_Paragraph):
 
 
 _DRAWERS = {TA_LEFT: _leftDrawParaLine, TA_CENTER: _centerDrawParaLine, TA_RIGHT: _rightDrawParaLine}
+NO_LINES = object()  # Paragraph._plain_drawer's answer for a paragraph with no lines to draw
 
 
 class TypedText(Paragraph):

@@ -11,6 +11,7 @@ import io
 from functools import lru_cache
 
 import msgspec
+from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -110,7 +111,7 @@ def _footer_styles(size: float) -> tuple[ParagraphStyle, ParagraphStyle]:
     """The footer's style and the page number's (right-aligned), the same objects for every page of a process, so
     their text is parsed and broken into lines once (common.Paragraph)."""
     style = ParagraphStyle("footer", fontName=fonts.REGULAR, fontSize=size, leading=size * 1.25,
-                           textColor="#444444")
+                           textColor=HexColor("#444444"))  # a Color, as common.Paragraph.drawOn draws itself
     return style, ParagraphStyle("n", parent=style, alignment=2)
 
 
