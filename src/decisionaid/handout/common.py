@@ -7,13 +7,13 @@ import datetime as dt
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Spacer, Table
 from reportlab.platypus import Paragraph as _Paragraph
-from reportlab.platypus.paragraph import _centerDrawParaLine, _leftDrawParaLine, _rightDrawParaLine
-from reportlab.pdfbase.pdfmetrics import getFont
-from reportlab.rl_config import paraFontSizeHeightOffset
 from reportlab.platypus.flowables import CondPageBreak
 from reportlab.platypus import TableStyle as _TableStyle
+from reportlab.platypus.paragraph import _centerDrawParaLine, _leftDrawParaLine, _rightDrawParaLine
+from reportlab.rl_config import paraFontSizeHeightOffset
 
 from decisionaid.handout import fonts
 from decisionaid.handout.drawing import numbers
