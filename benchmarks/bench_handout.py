@@ -127,11 +127,16 @@ def bare(paragraphs: int, font: str) -> tuple[bytes, int]:
 
 def drawn_text(build) -> list[list[tuple[str, str, float, float]]]:
     """Each page's paragraphs as `build()` draws them: (text, font, size, leading), the text as its lines read
-    (markup gone, pieces in other faces joined in), in the order drawn."""
+    (markup gone, pieces in other faces joined in), in the order drawn. Every paragraph is drawn by reportlab's
+    drawPara here, where it is recorded (handout/common.Paragraph draws most of them without it)."""
     from reportlab.platypus.paragraph import Paragraph
+
+    from decisionaid.handout import common
 
     pages: dict[int, list] = {}
     draw = Paragraph.drawPara
+    plain_drawer = common.Paragraph._plain_drawer
+    common.Paragraph._plain_drawer = lambda self, canvas: None
 
     def recording(self, debug=0):
         lines = self.blPara.lines
@@ -149,6 +154,7 @@ def drawn_text(build) -> list[list[tuple[str, str, float, float]]]:
         build()
     finally:
         Paragraph.drawPara = draw
+        common.Paragraph._plain_drawer = plain_drawer
     return [pages[n] for n in sorted(pages)]
 
 

@@ -149,10 +149,10 @@ def test_phq9_item9_still_counts_when_the_total_disagrees():
 
 
 def test_safety_item_is_read_from_the_scale_data():
-    import dataclasses
+    from msgspec.structs import replace
 
-    scale = dataclasses.replace(CHECKLIST.phq9, safety_item=1)
-    moved = dataclasses.replace(CHECKLIST, phq9=scale)
+    scale = replace(CHECKLIST.phq9, safety_item=1)
+    moved = replace(CHECKLIST, phq9=scale)
     assert assess(moved, benign(), Phq9(items=(1,) + (0,) * 8)).crisis
     assert not assess(moved, benign(), Phq9(items=(0,) * 8 + (1,))).crisis
 

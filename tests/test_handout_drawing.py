@@ -1,6 +1,7 @@
-"""handout/drawing writes a page as reportlab's own canvas, text object and TrueType font write it: the same bytes,
-for our six documents and for text that needs more than one subset of a font, a character the font lacks, a
-no-break space, and two documents built at once. PDFs are compared as bytes and read back with pypdf."""
+"""handout/drawing writes a page as reportlab's own canvas, text object and TrueType font write it, and
+handout/common.Paragraph draws a paragraph as reportlab's Paragraph draws it: the same bytes, for our six documents
+and for text that needs more than one subset of a font, a character the font lacks, a no-break space, and two
+documents built at once. PDFs are compared as bytes and read back with pypdf."""
 
 import io
 
@@ -10,6 +11,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph as ReportlabParagraph
 
 from decisionaid.handout import clinician_record, common, document, drawing, fonts, markup, patient
 
@@ -20,7 +23,8 @@ REPORTLAB = {"beginText": Canvas.beginText, "_escape": Canvas._escape, "transfor
 
 
 def reportlab_only(monkeypatch):
-    """Our canvas, text object and font doing exactly what reportlab's do."""
+    """Our canvas, text object, font and paragraph drawing doing exactly what reportlab's do."""
+    monkeypatch.setattr(common.Paragraph, "drawOn", ReportlabParagraph.drawOn)
     for name, method in REPORTLAB.items():
         monkeypatch.setattr(drawing.DrawingCanvas, name, method)
     for name in ("setTextOrigin", "_formatText", "setFillColor"):
@@ -162,3 +166,107 @@ def test_what_is_kept_stays_bounded(monkeypatch):
         assert drawing.numbers(i / 7, 3) == fp_str(i / 7, 3)
         assert drawing.escaped(b"(%d)" % i) == escapePDF(b"(%d)" % i)
         assert len(drawing._numbers) <= 5 and len(drawing._escaped) <= 5
+
+
+def paragraphs_drawn(cls, cases):
+    """A page with each case's paragraph (markup, style, width, canvas set-up) drawn as `cls` draws it, and the
+    canvas's state after each, as reportlab's restoreState leaves it."""
+    buf = io.BytesIO()
+    c = drawing.DrawingCanvas(buf, invariant=1)
+    states = []
+    for i, (text, style, width, before, extra) in enumerate(cases):
+        c.saveState()
+        before(c)
+        p = cls(text, style)
+        for name, value in extra.items():
+            setattr(p, name, value)
+        p.wrapOn(c, width, 800)
+        p.drawOn(c, 30 + i * 0.5, 780 - i * 25, _sW=7)
+        states.append((c._fillColorObj, c._currentMatrix, dict(c._extgstate._d), len(c.state_stack), c._fontname))
+        c.restoreState()
+    c.showPage()
+    c.save()
+    return buf.getvalue(), states
+
+
+def test_a_paragraph_is_drawn_as_reportlab_draws_it(monkeypatch):
+    """Paragraphs in one font and colour (drawn by Paragraph.drawOn itself) and others (left to reportlab): the same
+    page and the same canvas state after each."""
+    fonts.register()
+    body = ParagraphStyle("t", fontName=fonts.REGULAR, fontSize=9, leading=11.5, textColor=Color(0.1, 0.2, 0.3))
+    translucent = Color(0.5, 0.25, 0.125, alpha=0.5)
+    nothing = lambda c: None  # noqa: E731
+
+    def half_opaque(c):
+        c.setFillAlpha(0.5)
+
+    def moved(c):
+        c.translate(3, 4)
+        c.setFillColor(Color(0.9, 0.1, 0.1))
+
+    text = "Out of 100 people like those in the studies, about 44 felt much better (after 6 weeks) \\ \u0141ukasz"
+    cases = [
+        (text, body, 200, nothing, {}),
+        (text, body, 200, moved, {}),
+        (text, ParagraphStyle("r", parent=body, alignment=2), 150, nothing, {}),
+        (text, ParagraphStyle("c", parent=body, alignment=1, leftIndent=4, rightIndent=6), 150, nothing, {}),
+        (text, ParagraphStyle("i", parent=body, firstLineIndent=12), 150, nothing, {}),
+        (text, ParagraphStyle("j", parent=body, alignment=4), 150, nothing, {}),
+        ("Averyveryverylongwordthatdoesnotfit in a narrow column", body, 40, nothing, {}),
+        ("one line", body, 200, nothing, {"hAlign": "RIGHT"}),
+        ("one line", ParagraphStyle("a", parent=body, textColor=translucent), 200, nothing, {}),
+        ("one line", ParagraphStyle("a", parent=body, textColor=translucent), 200, half_opaque, {}),
+        ("one line", ParagraphStyle("k", parent=body, textColor=CMYKColor(0.1, 0.2, 0.3, 0.4)), 200, nothing, {}),
+        ("one line", ParagraphStyle("b", parent=body, backColor=Color(0.9, 0.9, 0.9)), 200, nothing, {}),
+        ("one line", ParagraphStyle("s", parent=body, autoLeading="max"), 200, nothing, {}),
+        ("one <b>bold</b> word", body, 200, nothing, {}),
+        ("a bullet", ParagraphStyle("u", parent=body, bulletText="\u2022"), 200, nothing, {}),
+        ("a <u>line</u> under", body, 200, nothing, {}),
+        ("\u4e2d missing glyph", body, 200, nothing, {}),
+        ("", body, 200, nothing, {}),  # an empty cell
+        ("", ParagraphStyle("e", parent=body, backColor=Color(0.9, 0.9, 0.9)), 200, nothing, {}),
+    ]
+    drawn_itself = []
+    plain_drawer = common.Paragraph._plain_drawer
+    monkeypatch.setattr(common.Paragraph, "_plain_drawer",
+                        lambda self, canvas: drawn_itself.append(plain_drawer(self, canvas)) or drawn_itself[-1])
+    ours = paragraphs_drawn(common.Paragraph, cases)
+    assert ours == paragraphs_drawn(ReportlabParagraph, cases)
+    assert [d is not None for d in drawn_itself] == [True] * 5 + [False, True, True, False, True] + [False] * 6 + [True, True, False]
+    assert "\u0141ukasz" in PdfReader(io.BytesIO(ours[0])).pages[0].extract_text()
+
+
+def face_tables(face):
+    """A face's attributes as reportlab's reading leaves them (its scale as the widths it gives)."""
+    tables = dict(face.__dict__)
+    scale = tables.pop("_pdfScale")
+    return tables, [scale(x) for x in (0, 1, 1000, 2048, 1234)]
+
+
+def test_a_face_is_read_as_reportlab_reads_it(monkeypatch):
+    """Every face we ship (font_tables.QuickFace reads its tables whole) has reportlab's tables, in reportlab's
+    order; a face it does not read is read by reportlab; our font has the attributes reportlab's TTFont has."""
+    from decisionaid.handout import font_tables
+    from decisionaid.resources import resource_path
+
+    for name, filename in fonts._FILES.items():
+        data = fonts._unpacked(resource_path("fonts", filename))
+        theirs = face_tables(TTFontFace(data))
+        data.seek(0)
+        ours = face_tables(font_tables.QuickFace(data))
+        assert ours == theirs, name
+        for table in ("charToGlyph", "glyphToChar", "charWidths"):
+            assert list(ours[0][table].items()) == list(theirs[0][table].items()), (name, table)
+        if name == fonts.REGULAR:
+            data.seek(0)
+            with monkeypatch.context() as m:
+                m.setattr(font_tables, "_char_to_glyph", lambda data, cmap: None)  # a format it does not read
+                assert face_tables(font_tables.QuickFace(data)) == theirs
+            data.seek(0)
+            font = drawing.SubsetFont("decisionaid-test", data)
+            data.seek(0)
+            plain = TTFont("decisionaid-test", data)
+            assert type(font.face) is drawing.KeptSubsetsFace
+            assert sorted(font.__dict__) == sorted(plain.__dict__)
+            assert ([font.fontName, font._asciiReadable, font.shapable, type(font.encoding), dict(font.state)]
+                    == [plain.fontName, plain._asciiReadable, plain.shapable, type(plain.encoding), dict(plain.state)])

@@ -5,9 +5,8 @@ of only spaces counts as unanswered."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
+from msgspec.structs import replace
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -147,10 +146,10 @@ def test_every_column_of_the_sessions_list_has_a_header(qtbot):
 def test_only_spaces_is_unanswered_in_the_rules():
     checklist = load_checklist()
     item = checklist.item(TEXT_ITEM)
-    required = dataclasses.replace(item, required=True)
-    sections = tuple(dataclasses.replace(s, items=tuple(required if i.id == item.id else i for i in s.items))
+    required = replace(item, required=True)
+    sections = tuple(replace(s, items=tuple(required if i.id == item.id else i for i in s.items))
                      for s in checklist.sections)
-    strict = dataclasses.replace(checklist, sections=sections)
+    strict = replace(checklist, sections=sections)
     result = assess(strict, {TEXT_ITEM: "   \t "})
     assert result.status == Status.INCOMPLETE and item.question in result.missing
     assert item.question not in assess(strict, {TEXT_ITEM: " cost "}).missing

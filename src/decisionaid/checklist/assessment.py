@@ -10,9 +10,10 @@ safety score is still honoured when it is itself a valid score.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Mapping
+
+import msgspec
 
 from decisionaid.checklist.items import UNSURE, YES, Checklist, Item
 from decisionaid.checklist.phq9 import Phq9, phq9_band, phq9_total, safety_score, validate_phq9
@@ -34,15 +35,15 @@ class Status(StrEnum):
     INCOMPLETE = "Incomplete"
 
 
-@dataclass(frozen=True)
-class Reason:
+# Value types are frozen msgspec Structs, not dataclasses: made in microseconds at import (see
+# docs/design/architecture.md, "Value types").
+class Reason(msgspec.Struct, frozen=True):
     item_id: str     # a checklist item id, "phq9_item<n>" for the PHQ-9 safety item, or one of the *_REASON ids
     severity: str    # stop, caution or info
     text: str
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(msgspec.Struct, frozen=True):
     status: Status
     reasons: tuple[Reason, ...]      # checklist order; never empty
     missing: tuple[str, ...]         # the question text of each required item still unanswered

@@ -1,4 +1,4 @@
-"""The consultation checklist: a versioned JSON file in resources/, checked on load and built into frozen dataclasses.
+"""The consultation checklist: a versioned JSON file in resources/, checked on load and built into frozen Structs.
 
 A malformed checklist raises ChecklistError whose message names the file, the field and the problem.
 The clinical content (questions, reasons, sources, the PHQ-9 scale, the SURE test, the crisis text) is all data,
@@ -7,10 +7,10 @@ shown for them (on screen and on paper alike), and the decisions a consultation 
 The rules that judge answers are in assessment.py.
 """
 
-from __future__ import annotations
+# Annotations are objects here, not strings (no `from __future__ import annotations`): msgspec reads a Struct's
+# annotations when it first decodes into it, and would compile and evaluate each string (a few ms of the first PDF).
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -35,20 +35,19 @@ class ChecklistError(CheckedFileError):
     what = "Checklist"
 
 
-@dataclass(frozen=True)
-class Answer:
+# Value types are frozen msgspec Structs, not dataclasses: made in microseconds at import (see
+# docs/design/architecture.md, "Value types").
+class Answer(msgspec.Struct, frozen=True):
     value: str                   # what is stored, e.g. "yes"
     label: str                   # what the clinician and the patient read, on screen and on paper, e.g. "Yes"
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(msgspec.Struct, frozen=True):
     code: str                    # what is stored, e.g. "proceed"
     label: str                   # what the clinician reads, e.g. "Proceed"
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(msgspec.Struct, frozen=True):
     id: str
     section: str                 # the id of the section it belongs to
     question: str                # for the clinician
@@ -79,23 +78,20 @@ class Item:
         return next((o.label for o in self.options if o.value == value), value)
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(msgspec.Struct, frozen=True):
     id: str
     title: str
     intro: str
     items: tuple[Item, ...]
 
 
-@dataclass(frozen=True)
-class SureItem:
+class SureItem(msgspec.Struct, frozen=True):
     item: str       # checklist item id
     letter: str     # S, U, R, E
     meaning: str
 
 
-@dataclass(frozen=True)
-class SureTest:
+class SureTest(msgspec.Struct, frozen=True):
     name: str
     items: tuple[SureItem, ...]
     pass_score: int              # fewer "yes" answers than this is a caution
@@ -108,8 +104,7 @@ class SureTest:
     source: str
 
 
-@dataclass(frozen=True)
-class Crisis:
+class Crisis(msgspec.Struct, frozen=True):
     default_text: str            # the default for Settings.crisis_text: patient wording, one line per bullet
     default_text_status: str     # who wrote it and that it needs re-checking before release
     default_text_sources: tuple[str, ...]
@@ -120,8 +115,7 @@ class Crisis:
     record_note: str = ""        # the record's line for a consultation that stopped at the safety check
 
 
-@dataclass(frozen=True)
-class Checklist:
+class Checklist(msgspec.Struct, frozen=True):
     version: str
     sections: tuple[Section, ...]
     phq9: Phq9Scale

@@ -6,18 +6,18 @@ resources/checklist/checklist.json (`Phq9Scale`); nothing here holds a clinical 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 
-@dataclass(frozen=True)
-class Band:
+# Value types are frozen msgspec Structs, not dataclasses: made in microseconds at import (see
+# docs/design/architecture.md, "Value types").
+class Band(msgspec.Struct, frozen=True):
     min: int
     max: int
     label: str
 
 
-@dataclass(frozen=True)
-class Phq9Scale:
+class Phq9Scale(msgspec.Struct, frozen=True):
     name: str
     period: str
     item_min: int
@@ -40,8 +40,7 @@ class Phq9Scale:
         return len(self.item_labels)
 
 
-@dataclass(frozen=True)
-class Phq9:
+class Phq9(msgspec.Struct, frozen=True):
     """What was recorded: the item scores (None where not asked), a total, both, or neither."""
 
     items: tuple[int | None, ...] | None = None

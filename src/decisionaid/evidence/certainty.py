@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from decisionaid.evidence.pack import Downgrade
 
@@ -22,8 +22,9 @@ DOMAIN_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Certainty:
+# Value types are frozen msgspec Structs, not dataclasses: made in microseconds at import (see
+# docs/design/architecture.md, "Value types").
+class Certainty(msgspec.Struct, frozen=True):
     level: str                       # one of LEVELS
     downgrades: tuple[Downgrade, ...]
     levels_removed: int              # may exceed what the floor allows; shown so nothing is hidden

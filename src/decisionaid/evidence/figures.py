@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import msgspec
+
 from decisionaid.evidence.certainty import rate
 from decisionaid.evidence.formatting import (about_in_100, fmt_estimate_ci, fmt_percent, fmt_ratio, fmt_tick,
                                              fmt_weight, range_words, whole_nnt, whole_people)
@@ -39,7 +41,7 @@ def cell_of(i: int, from_bottom: bool = False) -> tuple[int, int]:
     return (GRID - 1 - row, col) if from_bottom else (row, col)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # a dataclass: __post_init__ clamps `count`, and the Patient view replaces a field
 class IconArrayFigure:
     count: int                      # filled people out of 100 (clamped to 0..100)
     caption: str = ""
@@ -87,8 +89,9 @@ DERIVED_NOTE = ("* calculated by decisionaid from other published figures (perce
 NOT_PLOTTED = "not plotted (missing or non-finite values)"
 
 
-@dataclass(frozen=True)
-class ForestRow:
+# Value types are frozen msgspec Structs, not dataclasses: made in microseconds at import (see
+# docs/design/architecture.md, "Value types").
+class ForestRow(msgspec.Struct, frozen=True):
     label: str
     estimate: float                 # ratio scale (odds ratio or risk ratio)
     ci_low: float
@@ -133,7 +136,7 @@ def axis(values: list[float]) -> tuple[float, float, tuple[float, ...], tuple[fl
     return lo, hi, tuple(ticks), tuple(sorted({lo, 1.0, hi}))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # a dataclass: its axis fields are worked out after __init__ (field(init=False))
 class ForestFigure:
     rows: tuple[ForestRow, ...]
     pooled: ForestRow
@@ -271,8 +274,7 @@ def per_100_words(events: int, total: int) -> str:
     return "fewer than 1 in 100" if n == 0 else about_in_100(n)
 
 
-@dataclass(frozen=True)
-class PoolScope:
+class PoolScope(msgspec.Struct, frozen=True):
     outcome_id: str
     trials: int
     trial_names: tuple[str, ...]
@@ -328,8 +330,7 @@ def scope(analysis, pack) -> PoolScope:
                      "" if biggest is None else counted(biggest)[1])
 
 
-@dataclass(frozen=True)
-class BenefitFigure:
+class BenefitFigure(msgspec.Struct, frozen=True):
     outcome_id: str
     label: str
     plain: str                      # "felt much better (depression score down by half or more)"
@@ -440,8 +441,7 @@ def patient_sure(level: str | None) -> str:
     return PATIENT_SURE[level]
 
 
-@dataclass(frozen=True)
-class HarmFigure:
+class HarmFigure(msgspec.Struct, frozen=True):
     id: str
     label: str
     time_frame: str

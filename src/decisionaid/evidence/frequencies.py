@@ -6,11 +6,12 @@ over all comparison-arm people in the pooled trials) times the pooled risk ratio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 
-@dataclass(frozen=True)
-class NaturalFrequencies:
+# Value types are frozen msgspec Structs, not dataclasses: made in microseconds at import (see
+# docs/design/architecture.md, "Value types").
+class NaturalFrequencies(msgspec.Struct, frozen=True):
     control_events: int
     control_total: int
     control_per_100: float

@@ -5,7 +5,8 @@ keeps the two in step); the references between its parts (sources, trials, cavea
 A malformed pack raises PackError whose message names the file, the field and the problem.
 """
 
-from __future__ import annotations
+# Annotations are objects here, not strings (no `from __future__ import annotations`): msgspec reads a Struct's
+# annotations when it first decodes into it, and would compile and evaluate each string (a few ms of the first PDF).
 
 import datetime as dt
 from pathlib import Path

@@ -13,8 +13,9 @@ left out; its label is listed in `PoolResult.excluded`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Sequence
+
+import msgspec
 
 from decisionaid.evidence.formatting import fmt_ratio
 
@@ -30,8 +31,9 @@ class PoolingError(ValueError):
     """The trials cannot be pooled; the message is one line a clinician can act on."""
 
 
-@dataclass(frozen=True)
-class Study:
+# Value types are frozen msgspec Structs, not dataclasses: made in microseconds at import (see
+# docs/design/architecture.md, "Value types").
+class Study(msgspec.Struct, frozen=True):
     label: str
     events_treatment: int
     total_treatment: int
@@ -39,8 +41,7 @@ class Study:
     total_control: int
 
 
-@dataclass(frozen=True)
-class StudyEffect:
+class StudyEffect(msgspec.Struct, frozen=True):
     label: str
     estimate: float  # ratio scale
     ci_low: float
@@ -51,8 +52,7 @@ class StudyEffect:
     corrected: bool  # True if the correction was added to every cell of this study
 
 
-@dataclass(frozen=True)
-class Pooled:
+class Pooled(msgspec.Struct, frozen=True):
     estimate: float
     ci_low: float
     ci_high: float
@@ -62,8 +62,7 @@ class Pooled:
     p: float  # two-sided
 
 
-@dataclass(frozen=True)
-class Heterogeneity:
+class Heterogeneity(msgspec.Struct, frozen=True):
     tau2: float  # DerSimonian-Laird moment estimate; the fixed-effect model takes it as 0
     i2: float  # percent, 0-100
     q: float  # Cochran's Q around the fixed-effect mean
@@ -71,8 +70,7 @@ class Heterogeneity:
     p: float  # chi-square test of Q
 
 
-@dataclass(frozen=True)
-class PoolResult:
+class PoolResult(msgspec.Struct, frozen=True):
     measure: str  # 'rr' | 'or'
     method: str  # 'dl' | 'fixed'
     k: int  # studies pooled (excluded ones not counted)

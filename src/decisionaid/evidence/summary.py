@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+import msgspec
 
 from decisionaid.evidence import figures
 from decisionaid.evidence.certainty import DOMAIN_NAMES, Certainty, rate
@@ -20,14 +21,14 @@ MEASURE_NAMES = {key: name.capitalize() for key, name in pooling.MEASURES.items(
 METHOD_NAMES = {"dl": "random effects (DerSimonian-Laird)", "fixed": "fixed effect (inverse variance)"}
 
 
-@dataclass(frozen=True)
-class Excluded:
+# Value types are frozen msgspec Structs, not dataclasses: made in microseconds at import (see
+# docs/design/architecture.md, "Value types").
+class Excluded(msgspec.Struct, frozen=True):
     trial: Trial
     reason: str
 
 
-@dataclass(frozen=True)
-class OutcomeAnalysis:
+class OutcomeAnalysis(msgspec.Struct, frozen=True):
     outcome: Outcome
     included: tuple[Trial, ...]
     excluded: tuple[Excluded, ...]
@@ -39,8 +40,7 @@ class OutcomeAnalysis:
         return self.results[(measure, method)]
 
 
-@dataclass(frozen=True)
-class EvidenceSummary:
+class EvidenceSummary(msgspec.Struct, frozen=True):
     pack: Pack
     outcomes: tuple[OutcomeAnalysis, ...]
     today: dt.date

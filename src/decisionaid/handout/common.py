@@ -5,12 +5,18 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
+from reportlab.lib.colors import Color
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Spacer, Table
 from reportlab.platypus import Paragraph as _Paragraph
 from reportlab.platypus.flowables import CondPageBreak
 from reportlab.platypus import TableStyle as _TableStyle
+from reportlab.platypus.paragraph import _centerDrawParaLine, _leftDrawParaLine, _rightDrawParaLine
+from reportlab.rl_config import paraFontSizeHeightOffset
 
 from decisionaid.handout import fonts
+from decisionaid.handout.drawing import numbers
 
 from decisionaid.evidence.formatting import whole_people
 from decisionaid.evidence.pack import Pack
@@ -72,6 +78,66 @@ class Paragraph(_Paragraph):
         self.height = 0  # as reportlab's breakLines leaves it (wrap sets it from the lines)
         return made
 
+    def drawOn(self, canvas, x, y, _sW=0):
+        """reportlab's drawOn, for a paragraph in one font and colour or an empty one (most of a record: its table
+        cells, and the page footers), without saving and restoring the canvas's whole state twice (drawOn, then
+        drawPara) and moving its origin or its fill colour: the same marks written straight to the page, the
+        canvas's state left as it was (as restoring it would leave it), in half the time (8 against 17 microseconds
+        a one-line cell). Anything else (several fonts, a bullet, a border, a link, justified lines) is drawn by
+        reportlab."""
+        dpl = self._plain_drawer(canvas)
+        if dpl is None:
+            return super().drawOn(canvas, x, y, _sW)
+        x = self._hAlignAdjust(x, _sW)
+        style, blPara = self.style, self.blPara
+        code = canvas._code
+        code.append("q")
+        code.append("1 0 0 1 %s cm" % numbers(x, y))  # canvas.translate, as the first mark after "q"
+        if dpl is NO_LINES:  # reportlab's drawPara draws nothing
+            code.append("Q")
+            return None
+        colour = blPara.textColor
+        code.append("q")
+        code.append("%s rg" % numbers(colour.red, colour.green, colour.blue))  # what canvas.setFillColor writes
+        if colour.alpha is not None:  # and what setting its opacity does besides (the page's opacity already)
+            canvas._doc.ensureMinPdfVersion("transparency")
+        cur_y = self.height - (blPara.fontSize if paraFontSizeHeightOffset
+                               else getattr(blPara, "ascent", blPara.fontSize))
+        tx = canvas.beginText(style.leftIndent, cur_y)
+        tx.preformatted = False
+        tx.direction = style.wordWrap
+        tx.setFont(blPara.fontName, blPara.fontSize, style.leading)
+        offset = style.firstLineIndent
+        for ws, words in blPara.lines:
+            dpl(tx, offset, ws, words)
+            offset = 0
+        canvas.drawText(tx)
+        code.append("Q")
+        code.append("Q")
+        return None
+
+    def _plain_drawer(self, canvas):
+        """reportlab's function for drawing this paragraph's lines when `drawOn` can draw it itself (see there),
+        NO_LINES for a paragraph without lines (an empty cell), else None. Drawn here: no background, border or
+        boundary, and lines (if any) in one font and colour, left, centred or right, without a bullet, underline,
+        link, extra offsets or automatic leading, in a text direction reportlab takes as given, in a fill colour
+        whose opacity is the page's already."""
+        blPara = self.__dict__.get("blPara")
+        style = self.style
+        if (blPara is None or self.debug or style.backColor or (style.borderColor and style.borderWidth)
+                or getattr(self, "_showBoundary", None)):
+            return None
+        if not blPara.lines:
+            return NO_LINES
+        if (blPara.kind != 0 or self.bulletText is not None or blPara.us_lines or blPara.link
+                or "_offsets" in self.__dict__ or "autoLeading" in self.__dict__ or getattr(style, "autoLeading", "")
+                or style.wordWrap in ("LTR", "RTL")
+                or type(blPara.textColor) is not Color or canvas._enforceColorSpace
+                or canvas._extgstate.getValue("ca") != blPara.textColor.alpha
+                or not getFont(blPara.fontName)._dynamicFont):
+            return None
+        return _DRAWERS.get(style.alignment)
+
     def _setup(self, text, style, bulletText, frags, cleaner):
         """reportlab parses the markup of every paragraph (an HTML parser per paragraph); the same markup in the
         same style (styles.styles() are made once per process) parses the same, so the parse is kept, its pieces
@@ -97,6 +163,10 @@ class Paragraph(_Paragraph):
             self._breaks = {None: parsed}  # None: the parse's pieces; (first width, width): the lines
             _PARSED[key] = (style, self.style, parsed, self.text, self._breaks)
         return None
+
+
+_DRAWERS = {TA_LEFT: _leftDrawParaLine, TA_CENTER: _centerDrawParaLine, TA_RIGHT: _rightDrawParaLine}
+NO_LINES = object()  # Paragraph._plain_drawer's answer for a paragraph with no lines to draw
 
 
 class TypedText(Paragraph):

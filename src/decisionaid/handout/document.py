@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
 from functools import lru_cache
 
+import msgspec
+from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -38,8 +39,9 @@ def page_size(paper: str = "a4") -> tuple[float, float]:
         raise ValueError(f"unknown paper {paper!r}: use a4 or letter") from None
 
 
-@dataclass(frozen=True)
-class Meta:
+# Value types are frozen msgspec Structs, not dataclasses: made in microseconds at import (see
+# docs/design/architecture.md, "Value types").
+class Meta(msgspec.Struct, frozen=True):
     title: str
     subject: str
     author: str
@@ -109,7 +111,7 @@ def _footer_styles(size: float) -> tuple[ParagraphStyle, ParagraphStyle]:
     """The footer's style and the page number's (right-aligned), the same objects for every page of a process, so
     their text is parsed and broken into lines once (common.Paragraph)."""
     style = ParagraphStyle("footer", fontName=fonts.REGULAR, fontSize=size, leading=size * 1.25,
-                           textColor="#444444")
+                           textColor=HexColor("#444444"))  # a Color, as common.Paragraph.drawOn draws itself
     return style, ParagraphStyle("n", parent=style, alignment=2)
 
 

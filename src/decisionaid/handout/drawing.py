@@ -12,6 +12,8 @@ and looks every character of a text up in the font's subset one by one. Here:
 - a text's escaped string is kept per string of subset codes, and a text's width per font, text and size;
 - a font subset's embedded file (`makeSubset`), its compressed bytes and those of its ToUnicode map, and its
   widths as PDF writes them, are kept per font and subset (every handout of a process has the same subsets);
+- a face's character map, widths and glyph places are read in whole arrays (`font_tables.QuickFace`), once per
+  face and process, where reportlab reads them one number at a time;
 - `SubsetFont.splitString` turns a text whose characters all have a code in the document's first subset into
   that code string in one step (`str.translate`), which is what reportlab's character-by-character loop gives;
   a text with a character new to the document, or beyond the first subset, goes through reportlab's loop.
@@ -21,17 +23,21 @@ tests/test_handout_drawing.py checks each against reportlab's own output.
 
 from __future__ import annotations
 
+from fnmatch import fnmatch
 from itertools import islice
+from weakref import WeakKeyDictionary
 
 from reportlab.lib.colors import Color
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import getFont
-from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, unShapedFontGlob
 from reportlab.pdfgen import canvas as _canvas_module
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
+
+from decisionaid.handout.font_tables import QuickFace
 
 try:  # text shaping (reportlab 4.1 and later): a shaped text is left to reportlab
     from reportlab.pdfbase.ttfonts import ShapedStr
@@ -171,9 +177,18 @@ class SubsetFont(TTFont):
             width = self._widths[key] = super().stringWidth(text, size, encoding)
         return width
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.face.__class__ = KeptSubsetsFace  # the face reportlab read, with its subsets kept
+    def __init__(self, name, filename, validate=0, subfontIndex=0, asciiReadable=None, shapable=True):
+        """reportlab's TTFont.__init__ (these lines are its own), the face read as a KeptSubsetsFace: its tables
+        read whole (font_tables.QuickFace), its subsets kept. tests/test_handout_drawing.py checks that the font
+        has the attributes, and the face the tables, that reportlab's TTFont gives."""
+        self.fontName = name
+        self.face = KeptSubsetsFace(filename, validate=validate, subfontIndex=subfontIndex)
+        self.encoding = TTEncoding()
+        self.state = WeakKeyDictionary()
+        if asciiReadable is None:
+            asciiReadable = rl_config.ttfAsciiReadable
+        self._asciiReadable = asciiReadable
+        self.shapable = shapable and not any(fnmatch(name, _) for _ in unShapedFontGlob)
 
     def addObjects(self, doc):
         """reportlab's TTFont.addObjects (the document's font and ToUnicode objects for each subset); then each
@@ -203,8 +218,9 @@ def _compress_once(doc, name) -> None:
 SUBSETS_KEPT = 16  # subsets of each face whose file is kept (a few tens of kilobytes each)
 
 
-class KeptSubsetsFace(TTFontFace):
-    """reportlab's TrueType face; the file of each subset made once per process, and compressed once."""
+class KeptSubsetsFace(QuickFace):
+    """reportlab's TrueType face (read by font_tables.QuickFace); the file of each subset made once per process,
+    and compressed once."""
 
     def makeSubset(self, subset):
         kept = self.__dict__.setdefault("_decisionaid_subsets", {})

@@ -5,8 +5,8 @@ what to expect, questions to ask, the crisis text, and (for a session) the patie
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+import msgspec
 from reportlab.platypus import Spacer, Table
 
 from decisionaid.checklist.assessment import Assessment
@@ -22,16 +22,16 @@ from decisionaid.handout.styles import ALERT, Styles, styles
 from decisionaid.handout.wording import SourceNumbers, Wording, default_wording, fill, numbers
 
 
-@dataclass(frozen=True)
-class Visit:
+# Value types are frozen msgspec Structs, not dataclasses: made in microseconds at import (see
+# docs/design/architecture.md, "Value types").
+class Visit(msgspec.Struct, frozen=True):
     """One consultation, for a personal handout: the record as saved and its assessment."""
     session_id: int | None  # None: a consultation not yet stored
     record: object          # sessions.session_record.SessionRecord
     assessment: Assessment
 
 
-@dataclass(frozen=True)
-class HandoutInput:
+class HandoutInput(msgspec.Struct, frozen=True):
     summary: EvidenceSummary
     checklist: Checklist
     crisis_text: str

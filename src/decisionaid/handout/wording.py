@@ -5,12 +5,12 @@ evidence pack and our pooled estimates by `numbers()`, so the handout can never 
 screen. No reportlab here, so tests can check the wording without building a PDF.
 """
 
-from __future__ import annotations
+# Annotations are objects here, not strings (no `from __future__ import annotations`): msgspec reads a Struct's
+# annotations when it first decodes into it, and would compile and evaluate each string (a few ms of the first PDF).
 
 import datetime as dt
 import string
 from functools import lru_cache
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -39,15 +39,15 @@ class WordingError(CheckedFileError):
     what = "Handout wording"
 
 
-@dataclass(frozen=True)
-class Section:
+# Value types are frozen msgspec Structs, not dataclasses: made in microseconds at import (see
+# docs/design/architecture.md, "Value types").
+class Section(msgspec.Struct, frozen=True):
     id: str
     heading: str
     blocks: tuple[dict[str, Any], ...]
 
 
-@dataclass(frozen=True)
-class Wording:
+class Wording(msgspec.Struct, frozen=True):
     version: str
     last_reviewed: dt.date
     title: str
