@@ -18,8 +18,8 @@ def test_the_longest_files_come_first_then_the_files_with_most_tests_and_each_fi
         return SimpleNamespace(path=TESTS / name, name=test)
 
     items = [item("test_a.py", "a1"), item("test_sessions_crash.py", "crash"), item("test_b.py", "b1"),
-             item("test_b.py", "b2"), item("test_content_schemas.py", "c1"), item("test_bundle.py", "bundle"),
-             item("test_content_schemas.py", "c2")]
+             item("test_b.py", "b2"), item("test_ui_consultation.py", "c1"), item("test_bundle.py", "bundle"),
+             item("test_ui_consultation.py", "c2")]
     conftest.pytest_collection_modifyitems(items)
     assert [i.name for i in items] == ["bundle", "c1", "c2", "crash", "b1", "b2", "a1"]
 

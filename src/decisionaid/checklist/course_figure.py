@@ -11,6 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
+from decisionaid.evidence.figures import INK, PAPER, RULE  # noqa: F401  (the course figure's colours: ui/course_chart
+                                                            # and handout/charts read them from here)
+
 LINE = "#1f3a7a"          # the PHQ-9 course
 HALF = "#00574f"          # the response threshold (dashed)
 INJECTION = "#8a2f00"     # Botox given
